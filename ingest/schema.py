@@ -1,0 +1,171 @@
+"""The submission schema (报表制度), loaded from schema.yaml: the one place that says what a
+return holds. Everything that needs a sheet, a column or a warehouse type asks this module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
+UNITS_FILE = Path(__file__).with_name("units.yaml")
+
+# What each column type becomes in the raw tables. Personal types expand into derived columns
+# (see Column.raw_columns); person_name is never loaded.
+WAREHOUSE_TYPES = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "credit_code": "VARCHAR",
+    "enum": "VARCHAR",
+    "int": "BIGINT",
+    "money": "DECIMAL(18,2)",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+}
+PERSONAL_TYPES = {"resident_id", "card_number", "person_name"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    min: int | None = None
+    hint: str | None = None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header a clerk may write for this column, the template's first."""
+        return (self.header, *self.synonyms)
+
+    @property
+    def raw_columns(self) -> list[tuple[str, str]]:
+        """(name, warehouse type) of what this column becomes in its raw table."""
+        if self.type == "person_name":
+            return []
+        if self.type == "resident_id":
+            return [
+                (f"{self.name}_key", "VARCHAR"),
+                (f"{self.name}_birth_year", "SMALLINT"),
+                (f"{self.name}_sex", "VARCHAR"),
+            ]
+        if self.type == "card_number":
+            return [(f"{self.name}_key", "VARCHAR")]
+        return [(self.name, WAREHOUSE_TYPES[self.type])]
+
+    @property
+    def is_personal(self) -> bool:
+        return self.type in PERSONAL_TYPES
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    title: str
+    grain: str
+    row_is: str
+    submitted_by: tuple[str, ...]
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.name}"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def raw_columns(self) -> list[tuple[str, str]]:
+        """The raw table's columns: the sheet's canonical columns, then lineage."""
+        own = [rc for c in self.columns for rc in c.raw_columns]
+        return own + lineage_columns()
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    short: str
+    kind: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+def _column(spec: dict) -> Column:
+    return Column(
+        name=spec["name"],
+        header=spec["header"],
+        type=spec["type"],
+        required=bool(spec.get("required", False)),
+        values=tuple(spec.get("values", ())),
+        synonyms=tuple(spec.get("synonyms", ())),
+        min=spec.get("min"),
+        hint=spec.get("hint"),
+    )
+
+
+@cache
+def _document() -> dict:
+    return yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def sheets() -> tuple[Sheet, ...]:
+    """Every return sheet, in the order of the template."""
+    return tuple(
+        Sheet(
+            name=name,
+            title=spec["title"],
+            grain=spec["grain"],
+            row_is=spec["row_is"],
+            submitted_by=tuple(spec["submitted_by"]),
+            description=spec["description"],
+            columns=tuple(_column(c) for c in spec["columns"]),
+        )
+        for name, spec in _document()["sheets"].items()
+    )
+
+
+def sheet(name: str) -> Sheet:
+    return next(s for s in sheets() if s.name == name)
+
+
+@cache
+def cover_fields() -> tuple[Column, ...]:
+    return tuple(_column(c) for c in _document()["cover"]["fields"])
+
+
+def cover_title() -> str:
+    return _document()["cover"]["title"]
+
+
+@cache
+def lineage_columns() -> list[tuple[str, str]]:
+    return [(c["name"], WAREHOUSE_TYPES[c["type"]]) for c in _document()["lineage"]]
+
+
+def lineage_descriptions() -> dict[str, str]:
+    return {c["name"]: c["description"] for c in _document()["lineage"]}
+
+
+@cache
+def _units_document() -> dict:
+    return yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def units() -> tuple[Unit, ...]:
+    return tuple(
+        Unit(code=u["code"], name=u["name"], short=u["short"], kind=u["kind"], aliases=tuple(u.get("aliases", ())))
+        for u in _units_document()["units"]
+    )
+
+
+def district() -> str:
+    return _units_document()["district"]
