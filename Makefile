@@ -1,0 +1,37 @@
+# shushuo — 数说工会. `make report` and `make test` set themselves up on a fresh clone.
+# Every target that needs Python first makes the virtual environment (.venv) from pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+# INPUT=<folder of workbooks> runs on your own returns; empty means the demo data.
+INPUT  ?=
+PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
+
+.PHONY: report test template demo docs clean setup
+
+report: $(READY)  ## run the whole pipeline and print where the bulletin is
+	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS)
+
+test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
+	$(BIN)/python -m pytest
+
+template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/
+	$(BIN)/shushuo template $(PERIOD_ARGS)
+
+demo: $(READY)  ## regenerate the demo workbooks in data/demo/
+	$(BIN)/shushuo demo --force
+
+docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/target/
+	$(BIN)/python -m shushuo.dbt_runner docs
+
+setup: $(READY)
+
+$(READY): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+clean:  ## remove outputs and the generated demo data (keeps .venv)
+	rm -rf build data/demo data/cache

@@ -1,0 +1,92 @@
+"""The command line: `shushuo run`, `shushuo demo`, `shushuo template`. Each maps to a Makefile
+target; the work is done by the stage modules, this file only parses and reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from shushuo.paths import BUILD_DIR, DEMO_DIR
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="数说工会：工会统计报表处理与发布")
+console = Console(highlight=False)
+
+
+def _date(text: Optional[str], option: str) -> Optional[date]:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{option} 应为 年-月-日，例如 2018-12-31，收到：{text}") from None
+
+
+@app.command()
+def run(
+    input_dir: Optional[Path] = typer.Option(None, "--input", help="报表所在文件夹；不给则使用演示数据"),
+    build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
+    period_start: Optional[str] = typer.Option(None, help="统计期起（年-月-日）；不给则取报表封面上最近的统计期"),
+    period_end: Optional[str] = typer.Option(None, help="统计期止（年-月-日）"),
+    wait: float = typer.Option(0.0, help="另一次运行未结束时最多等待的秒数"),
+    workers: int = typer.Option(2, help="并行读取报表的进程数"),
+) -> None:
+    """读取报表、建模、检查并生成“数说工会”公报。"""
+    from shushuo.demo_data import ensure_demo
+    from shushuo.lock import RunInProgress
+    from shushuo.run import RunFailed, RunOptions
+    from shushuo.run import run as run_pipeline
+
+    start, end = _date(period_start, "--period-start"), _date(period_end, "--period-end")
+    if (start is None) != (end is None):
+        raise typer.BadParameter("--period-start 与 --period-end 须同时给出。")
+    demo = input_dir is None
+    if demo:
+        console.print("未指定 INPUT，使用演示数据（首次运行会先生成演示报表）。")
+        input_dir = ensure_demo(DEMO_DIR)
+    options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers)
+    try:
+        result = run_pipeline(options, say=console.print)
+    except (RunFailed, RunInProgress) as failure:
+        console.print(f"[bold red]运行未完成：[/]{failure}")
+        console.print(f"上一次成功的结果未受影响：{build_dir / 'current'}")
+        raise typer.Exit(1) from None
+    for stage in result.manifest.stages:
+        console.print(f"  {stage['stage']:<10} {stage['seconds']:>7.1f} 秒")
+    for warning in result.warnings:
+        console.print(f"[yellow]提示：[/]{warning}")
+    console.print(f"[bold green]公报已生成：[/]{result.bulletin}")
+    console.print(f"本次运行的全部输出：{result.run_dir}（{build_dir / 'current'} 指向它）")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(DEMO_DIR, help="演示报表的输出文件夹"),
+    scale: float = typer.Option(1.0, help="规模倍数：1 为一个区，10 为十倍"),
+    force: bool = typer.Option(False, help="即使已有同版本的演示数据也重新生成"),
+) -> None:
+    """生成演示报表（确定性：同样的参数得到同样的文件）。"""
+    from shushuo.demo_data import ensure_demo
+
+    folder = ensure_demo(out, scale=scale, force=force)
+    console.print(f"演示报表：{folder}")
+
+
+@app.command()
+def template(
+    out: Path = typer.Option(BUILD_DIR / "templates", help="模板的输出文件夹"),
+    period_start: str = typer.Option("2018-01-01", help="统计期起"),
+    period_end: str = typer.Option("2018-12-31", help="统计期止"),
+) -> None:
+    """为每个填报单位生成空白报表模板（下拉选项、填报提示、冻结表头）。"""
+    from ingest.template import write_templates
+
+    paths = write_templates(out, _date(period_start, "--period-start"), _date(period_end, "--period-end"))
+    console.print(f"已生成 {len(paths)} 份报表模板：{out}")
+
+
+if __name__ == "__main__":
+    app()

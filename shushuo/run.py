@@ -1,0 +1,109 @@
+"""One run of the pipeline: ingest → dbt build → quality gate → reports → publish.
+
+The run owns the lock, the run id, the manifest, the order of the stages and the final switch of
+build/current. Each stage reads what the previous one wrote into the run folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from shushuo import publish
+from shushuo.lock import run_lock
+from shushuo.manifest import Manifest
+
+WAREHOUSE = "warehouse.duckdb"
+
+
+class RunFailed(RuntimeError):
+    """A stage failed or the gate blocked publication; the message is for the analyst."""
+
+
+@dataclass
+class RunOptions:
+    input_dir: Path
+    build_dir: Path
+    period_start: date | None = None
+    period_end: date | None = None
+    demo_key: bool = False
+    wait_seconds: float = 0.0
+    workers: int = 2
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    run_dir: Path
+    bulletin: Path
+    period: tuple[date, date]
+    warnings: list[str] = field(default_factory=list)
+    manifest: Manifest | None = None
+
+
+def choose_period(warehouse: Path, options: RunOptions) -> tuple[date, date]:
+    """The period asked for, or else the latest period the submissions declare on their covers."""
+    if options.period_start and options.period_end:
+        return options.period_start, options.period_end
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        periods = con.execute(
+            "select distinct period_start, period_end from raw.submissions order by period_end desc, period_start"
+        ).fetchall()
+    if not periods:
+        raise RunFailed(f"输入目录 {options.input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。")
+    return periods[0]
+
+
+def run(options: RunOptions, say=print) -> RunResult:
+    """Run every stage; on any failure the run folder is kept as <run-id>.failed and
+    build/current still points at the last good run."""
+    from checks import gate
+    from ingest.pseudonymise import load_key
+    from ingest.run import ingest
+    from reports.bulletin import load_indicators, render
+    from shushuo import dbt_runner
+
+    input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()
+    if not input_dir.is_dir():
+        raise RunFailed(f"找不到输入目录 {input_dir}。请用 INPUT=<报表所在文件夹> 指定。")
+    with run_lock(build_dir, wait_seconds=options.wait_seconds):
+        publish.prune(build_dir)
+        run_id = publish.new_run_id()
+        work = publish.start(build_dir, run_id)
+        manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key})
+        warehouse = work / WAREHOUSE
+        try:
+            with manifest.stage("ingest"):
+                key, key_source = load_key(demo=options.demo_key)
+                say(f"读取报表：{input_dir}（{key_source}）")
+                report = ingest(input_dir, warehouse, key=key, workers=options.workers)
+                (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
+                manifest.inputs = report.inputs() if hasattr(report, "inputs") else []
+                say(report.summary() if hasattr(report, "summary") else "报表读取完成")
+            period = choose_period(warehouse, options)
+            manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
+            say(f"统计期：{period[0]} 至 {period[1]}")
+            with manifest.stage("dbt build"):
+                dbt_runner.build(warehouse, *period)
+            with manifest.stage("checks"):
+                result = gate.run(warehouse, *period, work / "checks")
+                manifest.checks = result.to_json() if hasattr(result, "to_json") else None
+            if not result.passed:
+                raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
+            warnings = [w if isinstance(w, str) else str(w) for w in result.warnings]
+            with manifest.stage("reports"):
+                checks_href = None
+                if getattr(result, "report_html", None):
+                    checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
+                outputs = render(load_indicators(warehouse), work, notes=warnings, run_id=run_id, checks_href=checks_href)
+            manifest.record_outputs(work)
+            manifest.write(work, "published")
+            final = publish.finish(build_dir, work)
+        except BaseException:
+            manifest.write(work, "failed")
+            publish.abandon(work)
+            raise
+    bulletin = final / Path(outputs["html"]).relative_to(work)
+    return RunResult(run_id, final, bulletin, period, warnings, manifest)
