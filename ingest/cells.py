@@ -1,0 +1,234 @@
+"""Cell normalisers, one per column type, applied to a whole column at once.
+
+Each takes the column's raw cells as python-calamine gives them ('' for empty, float for every
+number, datetime.date for a date-formatted cell, str, bool) and returns (values, errors): the
+normalised values (None for empty) and {index: Chinese reason} for cells that cannot be
+accepted. Typed cells take a fast path; text that a clerk typed (thousands separators,
+full-width digits, 2018年3月5日) goes through the slower parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from ingest.validators import InvalidValue
+
+Errors = dict[int, str]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
+MAX_CENTS = 10**18  # DECIMAL(18,2)
+_NUMBER_TEXT = str.maketrans(
+    "０１２３４５６７８９．－＋，", "0123456789.-+,", " \u3000\u00a0\t\n\r,'"
+)
+_WHITESPACE = " \u3000\u00a0\t\n\r"
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_WITH_TIME = re.compile(r"^(.*?\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+TRUE_WORDS = frozenset({"是", "√", "Y", "YES", "TRUE"})
+FALSE_WORDS = frozenset({"否", "×", "N", "NO", "FALSE"})
+REQUIRED_REASON = "必填项为空：请补填后重新报送"
+
+
+def is_empty(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip(_WHITESPACE))
+
+
+def _fill(values: list, convert: Callable[[object], object], required: bool) -> tuple[list, Errors]:
+    """The slow path shared by every type: convert each non-empty cell, collect reasons."""
+    out: list = [None] * len(values)
+    errors: Errors = {}
+    for i, raw in enumerate(values):
+        if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip(_WHITESPACE)):
+            if required:
+                errors[i] = REQUIRED_REASON
+            continue
+        try:
+            out[i] = convert(raw)
+        except InvalidValue as problem:
+            errors[i] = problem.reason
+    return out, errors
+
+
+def number_text(raw: str) -> str:
+    """'１２,３４５ ' → '12345': full-width digits, separators and spaces removed."""
+    return raw.translate(_NUMBER_TEXT)
+
+
+def to_text(raw: object) -> str:
+    if isinstance(raw, str):
+        return raw.strip(_WHITESPACE)
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        return str(int(raw))
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.isoformat()
+    return str(raw)
+
+
+def text(values: list, required: bool = False) -> tuple[list, Errors]:
+    if all(type(v) is str for v in values):  # fast path: strip, '' → None
+        out = [v.strip(_WHITESPACE) or None for v in values]
+        errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required else {}
+        return out, errors
+    return _fill(values, to_text, required)
+
+
+def _whole_number(raw: object, minimum: int) -> int:
+    if isinstance(raw, bool):
+        raise InvalidValue("这里应填整数，不是“是/否”：请填写数字")
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise InvalidValue(f"这里应填整数，不能有小数（{raw}）：请改为整数")
+        number = int(raw)
+    elif isinstance(raw, str):
+        cleaned = number_text(raw)
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InvalidValue("这里应填整数，不是文字：请只填数字（不要带单位）") from None
+        if value != value.to_integral_value():
+            raise InvalidValue("这里应填整数，不能有小数：请改为整数")
+        number = int(value)
+    elif isinstance(raw, int):
+        number = raw
+    else:
+        raise InvalidValue("这里应填整数：请只填数字")
+    if number < minimum:
+        raise InvalidValue(f"这里应填不小于 {minimum} 的整数，这里是 {number}：请核对后重新填写")
+    return number
+
+
+def integer(values: list, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
+    low = 0 if minimum is None else minimum
+    return _fill(values, lambda raw: _whole_number(raw, low), required)
+
+
+def _cents(raw: object, scale: int) -> int:
+    """Yuan with at most two decimals, as whole cents; `scale` 10000 for a 万元 header."""
+    if isinstance(raw, bool):
+        raise InvalidValue("这里应填金额，不是“是/否”：请填写数字")
+    if isinstance(raw, float):
+        exact = raw * scale * 100
+        cents = round(exact)
+        if abs(exact - cents) > 1e-9 * max(1.0, abs(exact)):
+            # a float that is not a whole number of cents may still be, read as its shortest decimal
+            cents = _decimal_cents(Decimal(repr(raw)), scale)
+    elif isinstance(raw, str):
+        cleaned = number_text(raw)
+        for suffix in ("万元", "元"):
+            if cleaned.endswith(suffix):
+                cleaned = cleaned[: -len(suffix)]
+                break
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InvalidValue("这里应填金额（数字），不是文字：请只填数字，单位按表头") from None
+        cents = _decimal_cents(value, scale)
+    elif isinstance(raw, int):
+        cents = raw * scale * 100
+    else:
+        raise InvalidValue("这里应填金额（数字）：请只填数字")
+    if cents < 0:
+        raise InvalidValue("金额不能为负数：请核对后重新填写")
+    if cents >= MAX_CENTS:
+        raise InvalidValue("金额过大，超出可记录的范围：请核对单位（元/万元）后重新填写")
+    return cents
+
+
+def _decimal_cents(value: Decimal, scale: int) -> int:
+    if not value.is_finite():
+        raise InvalidValue("这里应填金额（数字）：请只填数字")
+    cents = value * scale * 100
+    if cents != cents.to_integral_value():
+        unit = "万元" if scale == 10000 else "元"
+        places = 6 if scale == 10000 else 2
+        raise InvalidValue(f"金额最多保留 {places} 位小数（以{unit}计精确到分）：请核对后重新填写")
+    return int(cents)
+
+
+def money(values: list, required: bool = False, scale: int = 1) -> tuple[list, Errors]:
+    """Whole cents (int): exact, and turned into DECIMAL(18,2) only at load."""
+    return _fill(values, lambda raw: _cents(raw, scale), required)
+
+
+def to_date(raw: object) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, bool):
+        raise InvalidValue("这里应填日期：请按“2018-03-05”的样式填写")
+    if isinstance(raw, (int, float)):
+        if not 1 <= raw <= MAX_EXCEL_SERIAL:
+            raise InvalidValue(f"这里应填日期，{raw} 不是日期：请按“2018-03-05”的样式填写")
+        return EXCEL_EPOCH + dt.timedelta(days=int(raw))
+    if isinstance(raw, str):
+        return parse_date_text(raw)
+    raise InvalidValue("这里应填日期：请按“2018-03-05”的样式填写")
+
+
+def parse_date_text(raw: str) -> dt.date:
+    """2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305 (a time part is ignored)."""
+    cleaned = number_text(raw.replace("－", "-").replace("／", "/"))
+    timed = _DATE_WITH_TIME.match(cleaned)
+    if timed:
+        cleaned = timed.group(1)
+    found = _DATE_TEXT.match(cleaned) or _DATE_COMPACT.match(cleaned)
+    if not found:
+        raise InvalidValue(f"无法识别的日期“{raw.strip()}”：请按“2018-03-05”的样式填写")
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise InvalidValue(f"日期“{raw.strip()}”不存在：请核对后重新填写") from None
+
+
+def date(values: list, required: bool = False) -> tuple[list, Errors]:
+    if all(type(v) is dt.date for v in values):  # fast path: date-formatted cells
+        return list(values), {}
+    return _fill(values, to_date, required)
+
+
+def _bool(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = to_text(raw).upper()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InvalidValue(f"这里应填“是”或“否”，不是“{to_text(raw)}”：请改为“是”或“否”")
+
+
+def boolean(values: list, required: bool = False) -> tuple[list, Errors]:
+    return _fill(values, _bool, required)
+
+
+def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tuple[list, Errors]:
+    allowed_set = frozenset(allowed)
+    listed = "、".join(allowed)
+
+    def convert(raw: object) -> str:
+        word = to_text(raw).replace(" ", "").replace("\u3000", "")
+        if word not in allowed_set:
+            raise InvalidValue(f"“{to_text(raw)}”不是可选值：请从 {listed} 中选填一个")
+        return word
+
+    return _fill(values, convert, required)
+
+
+def identifiers(values: list, validate: Callable[[object], str], required: bool = False) -> tuple[list, Errors]:
+    """resident_id / credit_code / card_number: validated one by one (cached, people repeat)."""
+    seen: dict[object, str] = {}
+
+    def convert(raw: object) -> str:
+        key = (type(raw), raw)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = validate(raw)
+        return found
+
+    return _fill(values, convert, required)

@@ -1,0 +1,82 @@
+"""Keyed pseudonyms for ID numbers. A plain SHA-256 of a resident ID can be reversed by trying
+every ID (minutes on a laptop), so the pseudonym is HMAC-SHA256 under a secret key kept outside
+the warehouse and the repository. Persons and cards get separate domains (sub-keys), so a card
+number can never collide with, or be linked to, a person's pseudonym by accident.
+
+The same key must be used across periods: a person's pseudonym is only stable under one key."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+PSEUDONYM_HEX_CHARS = 32
+KEY_ENV = "SHUSHUO_KEY"
+# Only for the generated demo data: it lets a demo run be reproduced anywhere. Never for real returns.
+DEMO_KEY = b"shushuo-demo-key: not secret, demo data only"
+MIN_KEY_BYTES = 16
+
+
+def key_file() -> Path:
+    """~/.config/shushuo/pseudonym.key (or under $XDG_CONFIG_HOME)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "shushuo" / "pseudonym.key"
+
+
+def _parse_key(text: str, where: str) -> bytes:
+    text = text.strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = text.encode("utf-8")
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"{where} 中的密钥太短（至少 {MIN_KEY_BYTES} 字节，建议 64 位十六进制字符）")
+    return key
+
+
+def load_key(demo: bool) -> tuple[bytes, str]:
+    """(key, where it came from, in Chinese). Order: demo key if asked, $SHUSHUO_KEY, the key
+    file; a missing key file is created with a fresh random key and the message says so."""
+    if demo:
+        return DEMO_KEY, "演示密钥（固定、公开，只能用于演示数据，不能用于真实报表）"
+    if os.environ.get(KEY_ENV):
+        return _parse_key(os.environ[KEY_ENV], f"环境变量 {KEY_ENV}"), f"环境变量 {KEY_ENV}"
+    path = key_file()
+    if path.exists():
+        return _parse_key(path.read_text(encoding="utf-8"), str(path)), f"密钥文件 {path}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    key = _parse_key(path.read_text(encoding="utf-8"), str(path))
+    return key, (
+        f"首次使用，已新建随机密钥文件 {path}：请妥善备份。换了密钥，同一人在不同期的假名就对不上了；"
+        "密钥不要放进仓库或数据库"
+    )
+
+
+def domain_key(key: bytes, domain: str) -> bytes:
+    """A sub-key per kind of identifier ('person', 'card')."""
+    return hmac.digest(key, f"shushuo/pseudonym/{domain}".encode(), "sha256")
+
+
+class Pseudonymiser:
+    """Pseudonyms for one domain, cached: the same person appears in many rows and sheets."""
+
+    def __init__(self, key: bytes, domain: str):
+        self._key = domain_key(key, domain)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        found = self._cache.get(value)
+        if found is None:
+            found = hmac.digest(self._key, value.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX_CHARS]
+            self._cache[value] = found
+        return found
+
+
+def pseudonym(key: bytes, domain: str, value: str) -> str:
+    """One pseudonym (hex, 32 characters) of a normalised identifier."""
+    return Pseudonymiser(key, domain)(value)

@@ -1,0 +1,121 @@
+"""One workbook → its cover, one outcome per sheet and its problems. Runs in a worker process:
+everything it returns is plain data or Arrow tables (cheap to send back). A file that cannot be
+opened is reported, never raised, so one broken file does not stop a run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as calamine
+
+from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
+from ingest.pseudonymise import Pseudonymiser
+from ingest.report import FileReport, Problem, SheetReport
+from ingest.sheet_reader import SheetOutcome, read_sheet
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+@dataclass
+class WorkbookOutcome:
+    file: FileReport
+    cover: Cover | None
+    sheets: list[SheetOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    modified_at: dt.datetime | None = None
+
+
+def find_workbooks(input_dir: Path) -> list[Path]:
+    """Every workbook under the folder, sorted; Excel's ~$ lock files and hidden files skipped."""
+    return sorted(
+        p for p in input_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _rows(workbook: calamine.CalamineWorkbook, name: str) -> list[list]:
+    """All rows from A1 (not from the first used cell), so list index + 1 is the Excel row."""
+    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _cover_sheet(workbook, visible: list[str]) -> str | None:
+    """The cover by its title, else the first sheet whose top rows hold 填报单位."""
+    by_title = [name for name in visible if is_cover(name, [])]
+    if by_title:
+        return by_title[0]
+    for name in visible:
+        top = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=COVER_SCAN_ROWS)
+        if is_cover(name, top):
+            return name
+    return None
+
+
+def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+    source_file = path.relative_to(input_dir).as_posix()
+    try:
+        sha = sha256_of(path)
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # any reason a file cannot be opened is reported, not raised
+        return _unreadable(source_file, None, error)
+    try:
+        return _read_opened(workbook, source_file, sha, modified, key)
+    except Exception as error:
+        return _unreadable(source_file, sha, error)
+    finally:
+        workbook.close()
+
+
+def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
+    reason = (f"文件无法打开（{type(error).__name__}: {str(error)[:200]}）：请确认是 Excel 工作簿、未加密、"
+              "未损坏，用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+    problem = Problem(source_file, None, None, None, None, "rejected", reason)
+    return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
+
+
+def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
+    persons, cards = Pseudonymiser(key, "person"), Pseudonymiser(key, "card")
+    problems: list[Problem] = []
+    visible = []
+    for meta in workbook.sheets_metadata:
+        if meta.visible == calamine.SheetVisibleEnum.Visible:
+            visible.append(meta.name)
+        else:
+            problems.append(Problem(source_file, meta.name, None, None, None, "warning",
+                                    f"工作表“{meta.name}”是隐藏的，未读取：如需报送其中的数据，请取消隐藏后重新报送"))
+    cover, cover_sheet = None, _cover_sheet(workbook, visible)
+    if cover_sheet is not None:
+        cover = read_cover(_rows(workbook, cover_sheet))
+    if cover is None:
+        cover = Cover(errors=[(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
+    for header, reason in cover.errors:
+        problems.append(Problem(source_file, cover_sheet, None, header, None, "rejected", reason))
+    refuse = None if cover.usable else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送"
+    file = FileReport(
+        source_file, sha, "loaded" if cover.usable else "cover_invalid", cover.unit_code, cover.unit_name,
+        cover.period_start.isoformat() if cover.period_start else None,
+        cover.period_end.isoformat() if cover.period_end else None,
+    )
+    outcome = WorkbookOutcome(file, cover, problems=problems, modified_at=modified)
+    for name in visible:
+        if name == cover_sheet:
+            continue
+        sheet = read_sheet(name, _rows(workbook, name), source_file, persons, cards, refuse)
+        outcome.sheets.append(sheet)
+        file.sheets.append(sheet.report)
+        problems.extend(sheet.problems)
+    for meta in workbook.sheets_metadata:
+        if meta.name not in visible:
+            file.sheets.append(SheetReport(source_file, meta.name, None, status="hidden"))
+    return outcome

@@ -1,0 +1,69 @@
+"""From normalised columns to the Arrow table a raw table is bulk-loaded from: the sheet's own
+raw columns (schema.Sheet.raw_columns without lineage) plus source_row. Personal columns become
+their derived columns here; the ID number itself is not put into the table."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ingest.pseudonymise import Pseudonymiser
+from ingest.schema import Column, Sheet
+from ingest.validators import birth_year, sex
+
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "BIGINT": pa.int64(),
+    "SMALLINT": pa.int16(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+}
+MONEY_TYPE = pa.decimal128(18, 2)
+
+
+def money_array(cents: list) -> pa.Array:
+    """Whole cents → DECIMAL(18,2) exactly: a decimal's storage is its unscaled integer, so the
+    cents, as a scale-0 decimal, are viewed with scale 2 (no float ever touches the amount)."""
+    return pa.array(cents, pa.int64()).cast(pa.decimal128(19, 0)).view(MONEY_TYPE)
+
+
+def own_columns(sheet: Sheet) -> list[tuple[str, str]]:
+    """The raw columns a sheet's data fills (lineage excluded)."""
+    return [rc for c in sheet.columns for rc in c.raw_columns]
+
+
+def build_table(
+    sheet: Sheet,
+    values: dict[str, list],
+    source_rows: list[int],
+    persons: Pseudonymiser,
+    cards: Pseudonymiser,
+) -> pa.Table:
+    """`values`: canonical column name → normalised values of the kept rows (a column the sheet
+    lacks may be absent: it loads as NULL)."""
+    n = len(source_rows)
+    arrays: dict[str, pa.Array] = {}
+    for column in sheet.columns:
+        column_values = values.get(column.name)
+        if column_values is None:
+            column_values = [None] * n
+        arrays.update(_raw_arrays(column, column_values, persons, cards))
+    arrays["source_row"] = pa.array(source_rows, pa.int64())
+    return pa.table(arrays)
+
+
+def _raw_arrays(column: Column, values: list, persons: Pseudonymiser, cards: Pseudonymiser) -> dict[str, pa.Array]:
+    name = column.name
+    if column.type == "person_name":
+        return {}
+    if column.type == "resident_id":
+        return {
+            f"{name}_key": pa.array([None if v is None else persons(v) for v in values], pa.string()),
+            f"{name}_birth_year": pa.array([None if v is None else birth_year(v) for v in values], pa.int16()),
+            f"{name}_sex": pa.array([None if v is None else sex(v) for v in values], pa.string()),
+        }
+    if column.type == "card_number":
+        return {f"{name}_key": pa.array([None if v is None else cards(v) for v in values], pa.string())}
+    if column.type == "money":
+        return {name: money_array(values)}
+    (raw_name, warehouse_type), = column.raw_columns
+    return {raw_name: pa.array(values, ARROW_TYPES[warehouse_type])}

@@ -1,0 +1,147 @@
+"""Validators for the identifiers a return carries: 居民身份证号 (GB 11643), 统一社会信用代码
+(GB 32100) and 京卡卡号 (Luhn). Each returns the normalised value or raises InvalidValue with a
+reason a clerk can act on. Nothing here repairs a damaged number: a wrong digit means the clerk
+must look at the source document again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+# First two digits of a resident ID: provinces, Taiwan (71), Hong Kong/Macau/Taiwan residence
+# permits (81, 82, 83).
+PROVINCE_CODES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+)
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_CREDIT_INDEX = {c: i for i, c in enumerate(CREDIT_ALPHABET)}
+_SEPARATORS = str.maketrans("", "", " \u3000\t\n\r-'‘’")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＹ",
+                            "0123456789XxABCDEFGHJKLMNPQRTUWY")
+
+TEXT_FORMAT_ADVICE = "请把该列单元格格式设为“文本”后重新录入完整号码（不要在数字上直接修改）"
+
+
+class InvalidValue(ValueError):
+    """A cell value that cannot be accepted; `reason` is Chinese and says what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _clean(raw: object, what: str) -> str:
+    if isinstance(raw, bool):
+        raise InvalidValue(f"{what}不能是“是/否”值：请填写{what}")
+    if isinstance(raw, (int, float)):
+        raise InvalidValue(f"{what}被 Excel 存成了数字，超过 15 位的部分已经丢失：{TEXT_FORMAT_ADVICE}")
+    if not isinstance(raw, str):
+        raise InvalidValue(f"{what}应为文本：{TEXT_FORMAT_ADVICE}")
+    return raw.translate(_FULL_WIDTH).translate(_SEPARATORS).upper()
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def _birth_date(digits8: str) -> dt.date:
+    try:
+        born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
+    except ValueError:
+        raise InvalidValue(f"身份证号中的出生日期 {digits8} 不存在：请核对证件后重新填写") from None
+    if born > dt.date.today() or born.year < 1900:
+        raise InvalidValue(f"身份证号中的出生日期 {digits8} 不合理：请核对证件后重新填写")
+    return born
+
+
+def resident_id(raw: object) -> str:
+    """The normalised 18-character resident ID (X upper-case). A 15-digit legacy number is
+    converted to 18 digits (century 19 inserted, check character computed)."""
+    text = _clean(raw, "身份证号")
+    if len(text) == 15:
+        if not text.isdigit():
+            raise InvalidValue("15 位身份证号只能由数字组成：请核对证件后重新填写")
+        text = text[:6] + "19" + text[6:]
+        text += id_check_char(text)
+    elif len(text) != 18:
+        raise InvalidValue(f"身份证号应为 18 位，这里是 {len(text)} 位：请核对证件后重新填写")
+    first17, check = text[:17], text[17]
+    if not first17.isdigit() or not (check.isdigit() or check == "X"):
+        raise InvalidValue("身份证号前 17 位应为数字，最后一位为数字或 X：请核对证件后重新填写")
+    if int(first17[:2]) not in PROVINCE_CODES:
+        raise InvalidValue(f"身份证号开头的地区码 {first17[:2]} 不存在：请核对证件后重新填写")
+    _birth_date(first17[6:14])
+    if id_check_char(first17) != check:
+        raise InvalidValue("身份证号校验位不符（可能有数字录错）：请对照证件逐位核对后重新填写")
+    return text
+
+
+def birth_year(id18: str) -> int:
+    return int(id18[6:10])
+
+
+def sex(id18: str) -> str:
+    """'男' when the 17th digit is odd, '女' when even (GB 11643 sequence code)."""
+    return "男" if int(id18[16]) % 2 else "女"
+
+
+def mask_resident_id(id18: str) -> str:
+    """Region code and last four kept, birth date hidden: '110101********123X'."""
+    return id18[:6] + "*" * 8 + id18[-4:]
+
+
+def mask_personal(raw: object) -> str:
+    """A personal value (valid or not) in a form fit for a report: middle characters hidden."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    text = text.strip()
+    if len(text) >= 12:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return "*" * len(text)
+
+
+def credit_check_char(first17: str) -> str:
+    """The GB 32100 check character of the first 17 characters."""
+    total = sum(_CREDIT_INDEX[c] * w for c, w in zip(first17, CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code(raw: object) -> str:
+    """The normalised 统一社会信用代码 (upper-case, 18 characters), check character verified."""
+    text = _clean(raw, "统一社会信用代码")
+    if len(text) != 18:
+        raise InvalidValue(f"统一社会信用代码应为 18 位，这里是 {len(text)} 位：请对照营业执照或登记证书重新填写")
+    bad = sorted({c for c in text if c not in _CREDIT_INDEX})
+    if bad:
+        raise InvalidValue(
+            f"统一社会信用代码含有不允许的字符 {''.join(bad)}（不使用 I、O、Z、S、V）：请对照证书重新填写"
+        )
+    if credit_check_char(text[:17]) != text[17]:
+        raise InvalidValue("统一社会信用代码校验位不符（可能有字符录错）：请对照证书逐位核对后重新填写")
+    return text
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = ord(d) - 48
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def card_number(raw: object) -> str:
+    """The normalised 京卡 card number: 16–19 digits passing the Luhn check."""
+    text = _clean(raw, "卡号")
+    if not text.isdigit():
+        raise InvalidValue("卡号只能由数字组成：请对照卡面重新填写")
+    if not 16 <= len(text) <= 19:
+        raise InvalidValue(f"卡号应为 16–19 位数字，这里是 {len(text)} 位：请对照卡面重新填写")
+    if not luhn_valid(text):
+        raise InvalidValue("卡号校验不符（可能有数字录错）：请对照卡面逐位核对后重新填写")
+    return text
