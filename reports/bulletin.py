@@ -1,0 +1,100 @@
+"""Render the 数说工会 bulletin (HTML and Markdown) and its charts from `marts.indicators`.
+
+The prose lives in templates/prose.j2 and names figures by indicator id only; this module hands
+the templates a FigureBook (formats and records each figure), the charts and the notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+from markupsafe import Markup, escape
+
+from reports.charts import draw_charts
+from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
+from reports.formatting import register_filters
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+INDICATORS_QUERY = """
+    select * from marts.indicators
+    order by indicator_id, breakdown_dim nulls first, breakdown_key
+"""
+
+
+def load_indicators(warehouse: Path) -> pd.DataFrame:
+    """`marts.indicators` read-only; DECIMAL columns arrive as Decimal (via Arrow), never float."""
+    warehouse = Path(warehouse)
+    if not warehouse.is_file():
+        raise BulletinDataError(f"找不到数据库文件 {warehouse}：请先运行读取与建模步骤")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        table = con.sql(INDICATORS_QUERY).fetch_arrow_table()
+    except duckdb.CatalogException as exc:
+        raise BulletinDataError(f"数据库 {warehouse} 中没有 marts.indicators 表：请先运行 dbt build（{exc}）") from exc
+    finally:
+        con.close()
+    return table.to_pandas()
+
+
+def md_cell(text) -> str:
+    """A Markdown table cell: pipes escaped, line breaks flattened."""
+    return str(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_cell"] = md_cell
+    return register_filters(env)
+
+
+def _html_figure(text: str) -> Markup:
+    return Markup('<span class="fig">{}</span>').format(escape(text))
+
+
+def _render(template: str, indicators: pd.DataFrame, context: dict, *, html: bool) -> str:
+    book = FigureBook(indicators, mark=_html_figure if html else str)
+    env = _environment(autoescape=html)
+    return env.get_template(template).render(book=book, fig=book.fig, same=book.same, **context)
+
+
+def render(
+    indicators: pd.DataFrame,
+    out_dir: Path,
+    *,
+    notes: Sequence[str] = (),
+    run_id: str = "",
+    checks_href: str | None = None,
+) -> dict[str, Path]:
+    """Write bulletin.html, bulletin.md and charts/*.png into out_dir; return their paths.
+
+    Keys: "html", "md" and "chart:<name>" per chart. Raises MissingFigureError naming the
+    indicator when a headline figure is absent or has no value, before anything is written.
+    """
+    out_dir = Path(out_dir)
+    start, end = period_of(indicators)
+    context = {
+        "period_text": f"{chinese_date(start)}至{chinese_date(end)}",
+        "period_end": chinese_date(end),
+        "run_id": run_id,
+        "checks_href": checks_href,
+        "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
+    }
+    # A dry render first: a missing figure stops the run here, before any file is written.
+    _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": list(notes)}, html=False)
+    charts, chart_notes = draw_charts(indicators, out_dir / "charts")
+    all_notes = [*notes, *chart_notes]
+    markdown = _render("bulletin.md.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=False)
+    page = _render("bulletin.html.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=True)
+    paths = {"html": out_dir / "bulletin.html", "md": out_dir / "bulletin.md"}
+    paths["html"].write_text(page, encoding="utf-8")
+    paths["md"].write_text(markdown, encoding="utf-8")
+    return {**paths, **{f"chart:{c.name}": c.path for c in charts}}

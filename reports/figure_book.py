@@ -1,0 +1,97 @@
+"""The headline figures of one period, looked up by indicator id while a template renders.
+
+A template asks for a figure by id (`fig('cards_issued')`); the book formats it once and remembers
+it, so the table 指标一览 lists exactly the figures the prose printed, each beside its label and
+口径, in the order a reader met them. A figure the template needs but the data lacks stops the
+render with the indicator's id: a bulletin never prints a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reports.formatting import MissingFigureError, format_figure, is_missing
+
+REQUIRED_COLUMNS = (
+    "indicator_id", "label", "unit", "printed_unit", "style", "definition",
+    "breakdown_dim", "breakdown_key", "value", "numerator", "denominator",
+    "period_start", "period_end",
+)
+
+
+class BulletinDataError(ValueError):
+    """The indicators table cannot make a bulletin (missing columns, rows or one period)."""
+
+
+@dataclass(frozen=True)
+class PrintedFigure:
+    indicator_id: str
+    label: str
+    text: str
+    definition: str
+
+
+def _as_date(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The rows without breakdown, indexed by indicator id; checks the table's shape first."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in indicators.columns]
+    if missing:
+        raise BulletinDataError(f"指标表缺少列：{'、'.join(missing)}（见 docs/architecture.md 的 marts.indicators）")
+    headline = indicators[indicators["breakdown_dim"].map(is_missing)]
+    repeated = sorted(headline.loc[headline["indicator_id"].duplicated(), "indicator_id"].unique())
+    if repeated:
+        raise BulletinDataError(f"指标 {'、'.join(repeated)} 的总数行不止一行：每个指标只能有一个总数")
+    return headline.set_index("indicator_id", drop=False)
+
+
+def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    periods = {(_as_date(s), _as_date(e)) for s, e in zip(indicators["period_start"], indicators["period_end"])}
+    if len(periods) != 1:
+        shown = "；".join(f"{s}至{e}" for s, e in sorted(periods)) or "无"
+        raise BulletinDataError(f"指标表应只含一个统计期，实际为：{shown}")
+    return periods.pop()
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class FigureBook:
+    """Headline figures for a template: `fig(id)` prints and records, `same(a, b)` compares."""
+
+    def __init__(self, indicators: pd.DataFrame, mark: Callable[[str], str] = str):
+        self._rows = headline_rows(indicators)
+        self._mark = mark
+        self._printed: dict[str, PrintedFigure] = {}
+
+    def _format(self, indicator_id: str) -> PrintedFigure:
+        if indicator_id not in self._rows.index:
+            raise MissingFigureError(
+                f"公报需要指标 {indicator_id}，但指标表中没有它的总数行（breakdown_dim 为空）："
+                "请检查 dbt 模型 marts.indicators 是否产出了该指标"
+            )
+        row = self._rows.loc[indicator_id]
+        return PrintedFigure(indicator_id, str(row["label"]), format_figure(row), str(row["definition"]))
+
+    def text(self, indicator_id: str) -> str:
+        """The printed figure without recording it (for comparisons)."""
+        return self._format(indicator_id).text
+
+    def fig(self, indicator_id: str) -> str:
+        printed = self._printed.get(indicator_id) or self._format(indicator_id)
+        self._printed[indicator_id] = printed
+        return self._mark(printed.text)
+
+    def same(self, *indicator_ids: str) -> bool:
+        """True when the figures print identically (e.g. both signing rates → 均达到)."""
+        return len({self.text(i) for i in indicator_ids}) == 1
+
+    def printed(self) -> list[PrintedFigure]:
+        return list(self._printed.values())
