@@ -25,7 +25,7 @@ _NUMBER_TEXT = str.maketrans(
 _WHITESPACE = " \u3000\u00a0\t\n\r"
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DATE_WITH_TIME = re.compile(r"^(.*?\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+_TIME_TAIL = re.compile(r"(?<=\d)[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 TRUE_WORDS = frozenset({"是", "√", "Y", "YES", "TRUE"})
 FALSE_WORDS = frozenset({"否", "×", "N", "NO", "FALSE"})
 REQUIRED_REASON = "必填项为空：请补填后重新报送"
@@ -172,10 +172,8 @@ def to_date(raw: object) -> dt.date:
 
 def parse_date_text(raw: str) -> dt.date:
     """2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305 (a time part is ignored)."""
-    cleaned = number_text(raw.replace("－", "-").replace("／", "/"))
-    timed = _DATE_WITH_TIME.match(cleaned)
-    if timed:
-        cleaned = timed.group(1)
+    cleaned = raw.strip(_WHITESPACE).replace("－", "-").replace("／", "/").replace("：", ":")
+    cleaned = number_text(_TIME_TAIL.sub("", cleaned))
     found = _DATE_TEXT.match(cleaned) or _DATE_COMPACT.match(cleaned)
     if not found:
         raise InvalidValue(f"无法识别的日期“{raw.strip()}”：请按“2018-03-05”的样式填写")

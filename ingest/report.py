@@ -80,6 +80,18 @@ class IngestReport:
     def rows_per_second(self) -> float:
         return self.totals()["rows_read"] / self.seconds if self.seconds else 0.0
 
+    def inputs(self) -> list[dict]:
+        """The files read, with their hashes (for the run manifest)."""
+        return [{"source_file": f.source_file, "file_sha256": f.file_sha256, "status": f.status} for f in self.files]
+
+    def summary(self) -> str:
+        t = self.totals()
+        return (
+            f"{t['files']} 个文件：读取 {t['rows_read']} 行，入库 {t['rows_loaded']}，拒收 {t['rows_rejected']}，"
+            f"跳过 {t['rows_skipped']}（空行、合计行）；问题 {t['problems_rejected']} 条、提醒 {t['problems_warning']} 条；"
+            f"用时 {self.seconds:.1f} 秒（{self.rows_per_second():.0f} 行/秒）"
+        )
+
     def to_dict(self) -> dict:
         return {"totals": self.totals(), **asdict(self)}
 

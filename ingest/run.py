@@ -84,14 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     report = ingest(args.input_dir, args.warehouse, key=key, workers=args.workers)
     if args.report:
         args.report.write_text(report.to_json(), encoding="utf-8")
-    totals = report.totals()
-    print(
-        f"{totals['files']} 个文件：读取 {totals['rows_read']} 行，入库 {totals['rows_loaded']}，"
-        f"拒收 {totals['rows_rejected']}，跳过 {totals['rows_skipped']}；"
-        f"问题 {totals['problems_rejected']} 条、提醒 {totals['problems_warning']} 条；"
-        f"{report.seconds:.1f} 秒（{report.rows_per_second():.0f} 行/秒）",
-        file=sys.stderr,
-    )
+    print(report.summary(), file=sys.stderr)
     return 0
 
 

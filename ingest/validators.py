@@ -97,8 +97,10 @@ def mask_resident_id(id18: str) -> str:
 
 def mask_personal(raw: object) -> str:
     """A personal value (valid or not) in a form fit for a report: middle characters hidden."""
-    text = raw if isinstance(raw, str) else repr(raw)
-    text = text.strip()
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))  # what the clerk sees in Excel's formula bar
+    else:
+        text = raw.strip() if isinstance(raw, str) else str(raw)
     if len(text) >= 12:
         return text[:6] + "*" * (len(text) - 10) + text[-4:]
     return "*" * len(text)
