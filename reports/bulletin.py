@@ -32,7 +32,7 @@ def load_indicators(warehouse: Path) -> pd.DataFrame:
         raise BulletinDataError(f"找不到数据库文件 {warehouse}：请先运行读取与建模步骤")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        table = con.sql(INDICATORS_QUERY).fetch_arrow_table()
+        table = con.sql(INDICATORS_QUERY).to_arrow_table()
     except duckdb.CatalogException as exc:
         raise BulletinDataError(f"数据库 {warehouse} 中没有 marts.indicators 表：请先运行 dbt build（{exc}）") from exc
     finally:

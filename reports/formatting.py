@@ -5,15 +5,15 @@ upstream rounds. Arithmetic is Decimal throughout: a float turns 29/200 = 14.5% 
 
 Styles (column `style` of seeds/indicator_catalog.csv):
 
-- ``exact``    the plain integer, no thousands separator: 209301. A value with a fraction is an
+- ``exact``    the plain integer, no thousands separator: 123456. A value with a fraction is an
                error (the catalog promised a count).
 - ``wan:N``    value ÷ 10000 rounded half up to N decimals, always N decimals, then 万:
-               17048050 → 1704.81万; 99950 with wan:2 → 10.00万 (decimals are kept even when the
+               12345050 → 1234.51万; 99950 with wan:2 → 10.00万 (decimals are kept even when the
                rounding carries, so a column of figures keeps one precision); 0 → 0.0万 (wan:1).
 - ``yu:K``     rounded DOWN to a multiple of K, then 余 only when the true value is above it:
-               75 → 70余, 70 → 70. A value below K prints its integer part (7 → 7, 7.5 → 7余: "0余" says nothing).
+               35 → 30余, 30 → 30. A value below K prints its integer part (7 → 7, 7.5 → 7余: "0余" says nothing).
                With unit 元 printed in 万元, K must be a multiple of 10000 and the figure is
-               printed in 万 (2205000 → 220余万) — never 220.5余万; under 10000 元 it
+               printed in 万 (3456789 → 345余万) — never 345.6余万; under 10000 元 it
                prints 万 with two decimals (0.50万) rather than a false "0余万".
 - ``pct:N``    a ratio × 100 rounded half up to N decimals, then %; computed from numerator ÷
                denominator when both are given (the rate is stored rounded to six places).
@@ -161,7 +161,7 @@ def format_value(
     unit: str | None = None,
     printed_unit: str | None = None,
 ) -> str:
-    """The number part of a figure: "4.1万", "70余", "220余万", "90.77%", "上万", "209301".
+    """The number part of a figure: "3.8万", "30余", "345余万", "83.67%", "上万", "123456".
 
     `unit`/`printed_unit` matter only for yu with 万元 (print in 万); the unit itself is added by
     format_figure. Raises MissingFigureError for a missing value, FigureFormatError otherwise.
@@ -197,7 +197,7 @@ def _text(value: Any) -> str:
 
 
 def format_figure(row: Any) -> str:
-    """Value and printed unit of one `marts.indicators` row: "4.1万人次", "220余万元", "90.77%".
+    """Value and printed unit of one `marts.indicators` row: "3.8万人次", "345余万元", "83.67%".
 
     `row` is a mapping, a pandas Series or a namedtuple with the indicators' columns. Errors name
     the indicator so a reader of the log knows which figure to look at.
@@ -226,7 +226,7 @@ def format_figure(row: Any) -> str:
 
 
 def register_filters(env: Any) -> Any:
-    """Add `figure` (a row → "4.1万人次") and `number` (format_value) to a Jinja2 Environment."""
+    """Add `figure` (a row → "3.8万人次") and `number` (format_value) to a Jinja2 Environment."""
     env.filters["figure"] = format_figure
     env.filters["number"] = format_value
     return env

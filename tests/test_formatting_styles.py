@@ -55,10 +55,10 @@ def test_wan_from_a_float_uses_its_decimal_repr_not_its_binary_expansion():
 @pytest.mark.parametrize(
     ("value", "style", "expected"),
     [
-        (73, "yu:10", "70余"),
-        (70, "yu:10", "70"),  # an exact multiple is not "more than"
-        (Decimal("70.01"), "yu:10", "70余"),
-        (79, "yu:10", "70余"),  # rounded down, never up
+        (33, "yu:10", "30余"),
+        (30, "yu:10", "30"),  # an exact multiple is not "more than"
+        (Decimal("30.01"), "yu:10", "30余"),
+        (39, "yu:10", "30余"),  # rounded down, never up
         (4321, "yu:1000", "4000余"),
         (4000, "yu:1000", "4000"),
         (7, "yu:10", "7"),  # below K: "0余" would say nothing
@@ -164,7 +164,7 @@ def _row(value, style, unit, printed_unit, **extra):
     ("row", "expected"),
     [
         (_row(Decimal("38250"), "wan:1", "人次", "人次"), "3.8万人次"),
-        (_row(Decimal("73"), "yu:10", "个", "单位"), "70余单位"),
+        (_row(Decimal("33"), "yu:10", "个", "单位"), "30余单位"),
         (_row(Decimal("12345050.00"), "wan:2", "元", "元"), "1234.51万元"),
         (_row(Decimal("3456789.12"), "yu:10000", "元", "万元"), "345余万元"),
         (_row(Decimal("123456"), "exact", "张", "张"), "123456张"),
@@ -188,4 +188,4 @@ def test_filters_are_registered_in_jinja():
     env = register_filters(jinja2.Environment())
     row = _row(Decimal("38250"), "wan:1", "人次", "人次")
     assert env.from_string("{{ row | figure }}").render(row=row) == "3.8万人次"
-    assert env.from_string("{{ 73 | number('yu:10') }}").render() == "70余"
+    assert env.from_string("{{ 33 | number('yu:10') }}").render() == "30余"
