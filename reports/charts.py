@@ -82,7 +82,13 @@ def cjk_font_name() -> str:
 
 def breakdown(indicators: pd.DataFrame, indicator_id: str, dim: str) -> pd.DataFrame:
     rows = indicators[(indicators["indicator_id"] == indicator_id) & (indicators["breakdown_dim"] == dim)]
-    return rows[~rows["value"].map(is_missing)]
+    missing = rows["value"].map(is_missing).astype(bool)  # bool even when empty: else [] picks columns
+    return rows.loc[~missing]
+
+
+def undefined_rates(rows: pd.DataFrame) -> pd.Series:
+    """Rows of a rate whose denominator is 0 (e.g. a unit with no enterprises): no rate to draw."""
+    return rows["denominator"].map(lambda d: not is_missing(d) and to_decimal(d) == 0).astype(bool)
 
 
 def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.DataFrame, int]:
@@ -92,8 +98,8 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
     if indicator_id in NEVER_BY_UNIT:
         return rows.iloc[0:0], len(rows)
     if indicator_id in SENSITIVE_PEOPLE_COUNTS:
-        small = rows["value"].map(lambda v: to_decimal(v) < SMALL_COUNT)
-        return rows[~small], int(small.sum())
+        small = rows["value"].map(lambda v: to_decimal(v) < SMALL_COUNT).astype(bool)
+        return rows.loc[~small], int(small.sum())
     return rows, 0
 
 
@@ -145,6 +151,11 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
     for spec in specs:
         rows, withheld = publishable(breakdown(indicators, spec.indicator_id, spec.breakdown_dim),
                                      spec.indicator_id, spec.breakdown_dim)
+        undefined = undefined_rates(rows)
+        if undefined.any():
+            keys = "、".join(str(k) for k in rows.loc[undefined, "breakdown_key"])
+            notes.append(f"图“{spec.title}”：{keys} 的分母为 0，比率无定义，未绘制。")
+            rows = rows.loc[~undefined]
         if withheld:
             notes.append(f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息且人数较少，未单列。")
         if rows.empty:

@@ -44,7 +44,7 @@ def headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in indicators.columns]
     if missing:
         raise BulletinDataError(f"指标表缺少列：{'、'.join(missing)}（见 docs/architecture.md 的 marts.indicators）")
-    headline = indicators[indicators["breakdown_dim"].map(is_missing)]
+    headline = indicators.loc[indicators["breakdown_dim"].map(is_missing).astype(bool)]
     repeated = sorted(headline.loc[headline["indicator_id"].duplicated(), "indicator_id"].unique())
     if repeated:
         raise BulletinDataError(f"指标 {'、'.join(repeated)} 的总数行不止一行：每个指标只能有一个总数")

@@ -172,3 +172,8 @@ def test_load_indicators_explains_a_missing_table(tmp_path):
         load_indicators(warehouse)
     with pytest.raises(BulletinDataError, match="找不到数据库文件"):
         load_indicators(Path(tmp_path / "nope.duckdb"))
+
+
+def test_an_empty_indicators_table_is_refused_with_a_reason(indicators, tmp_path):
+    with pytest.raises(BulletinDataError, match="统计期"):
+        render(indicators.iloc[0:0], tmp_path)

@@ -97,3 +97,13 @@ def test_a_chart_of_a_sensitive_indicator_says_what_it_withheld(indicators, tmp_
     assert small  # the synthetic data has some
     charts, notes = draw_charts(indicators, tmp_path, specs=(spec,))
     assert any(f"{small} 个单位" in n and "敏感" in n for n in notes)
+
+
+def test_a_unit_whose_rate_has_no_denominator_is_left_out_with_a_note(indicators, tmp_path):
+    indicators = indicators.copy()
+    row = indicators.index[(indicators.indicator_id == "card_uptake_rate") & (indicators.breakdown_dim == "unit")][0]
+    indicators.loc[row, ["numerator", "denominator"]] = [Decimal(0), Decimal(0)]
+    key = indicators.loc[row, "breakdown_key"]
+    charts, notes = draw_charts(indicators, tmp_path, specs=CHARTS[:1])
+    assert [c.name for c in charts] == ["card_uptake_by_unit"]
+    assert any(key in n and "分母为 0" in n for n in notes)
