@@ -13,6 +13,7 @@ unit are never drawn (the table carries no recipient count to judge them by).
 from __future__ import annotations
 
 import base64
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -71,6 +72,7 @@ def cjk_font_path() -> Path:
     return Path(str(resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"))
 
 
+@functools.cache
 def cjk_font_name() -> str:
     """Register the bundled Noto Sans CJK SC with matplotlib (idempotent) and return its name."""
     path = cjk_font_path()
@@ -115,7 +117,7 @@ def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path
     rows = rows.assign(_len=[_length(r, spec.scale) for _, r in rows.iterrows()])
     rows = rows.sort_values(["_len", "breakdown_key"], ascending=[True, False])  # largest on top
     keys = list(rows["breakdown_key"])
-    with rc_context({"font.family": [font], "axes.unicode_minus": False, "svg.hashsalt": "shushuo"}):
+    with rc_context({"font.family": [font], "axes.unicode_minus": False}):
         fig = Figure(figsize=(6.8, 0.9 + 0.34 * len(keys) * (1.3 if second is not None else 1)), dpi=150)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()

@@ -11,7 +11,8 @@ Styles (column `style` of seeds/indicator_catalog.csv):
                12345050 → 1234.51万; 99950 with wan:2 → 10.00万 (decimals are kept even when the
                rounding carries, so a column of figures keeps one precision); 0 → 0.0万 (wan:1).
 - ``yu:K``     rounded DOWN to a multiple of K, then 余 only when the true value is above it:
-               35 → 30余, 30 → 30. A value below K prints its integer part (7 → 7, 7.5 → 7余: "0余" says nothing).
+               35 → 30余, 30 → 30. A value below K prints its integer part (7 → 7, 7.5 → 7余):
+               "0余" would say nothing.
                With unit 元 printed in 万元, K must be a multiple of 10000 and the figure is
                printed in 万 (3456789 → 345余万) — never 345.6余万; under 10000 元 it
                prints 万 with two decimals (0.50万) rather than a false "0余万".
@@ -148,7 +149,8 @@ def _shangwan(v: Decimal) -> str:
     return _exact(v)
 
 
-def _prints_in_wan(unit: str | None, printed_unit: str | None) -> bool:
+def _prints_in_wan(printed_unit: str | None) -> bool:
+    """A printed unit such as 万元 means the number itself is printed in 万."""
     return bool(printed_unit) and str(printed_unit).startswith("万")
 
 
@@ -174,7 +176,7 @@ def format_value(
     v = to_decimal(value)
     if not v.is_finite():
         raise FigureFormatError(f"数值无效：{value!r}")
-    in_wan = _prints_in_wan(unit, printed_unit)
+    in_wan = _prints_in_wan(printed_unit)
     if in_wan and name not in {"wan", "yu"}:
         raise FigureFormatError(f"印刷单位“{printed_unit}”要求按万印刷，但格式是 {style}")
     if name == "exact":
