@@ -1,0 +1,145 @@
+"""Run the dbt project in-process (dbtRunner) against a run's warehouse.
+
+In-process, because DuckDB lets one process hold the database file: the pipeline opens and
+closes the warehouse around this call instead of handing it to a `dbt` subprocess. The period
+goes in as vars; the warehouse path through SHUSHUO_WAREHOUSE (read by profiles.yml). Failures
+raise DbtBuildFailed naming the node that failed, in words an analyst can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from shushuo.paths import REPO_ROOT
+
+WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
+FAILED = {"error", "fail", "runtime error"}
+
+
+class DbtBuildFailed(RuntimeError):
+    """dbt failed; the message names the failing nodes and what dbt said about each."""
+
+    def __init__(self, message: str, failures: list[str]):
+        super().__init__(message)
+        self.failures = failures
+
+
+@dataclass
+class BuildResult:
+    seconds: float
+    counts: dict[str, int]  # resource type → nodes run (model, seed, test)
+    warnings: list[str] = field(default_factory=list)  # warn-severity tests that found rows
+    target_dir: Path | None = None
+
+    def summary(self) -> str:
+        parts = "，".join(f"{kind} {n} 个" for kind, n in sorted(self.counts.items()))
+        warned = f"；{len(self.warnings)} 项提醒" if self.warnings else ""
+        return f"dbt build 完成（{parts}{warned}），用时 {self.seconds:.1f} 秒"
+
+
+@contextmanager
+def _warehouse_env(warehouse: Path):
+    previous = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(WAREHOUSE_ENV, None)
+        else:
+            os.environ[WAREHOUSE_ENV] = previous
+
+
+def _arguments(command: list[str], period_start: date, period_end: date, project_dir: Path, target_dir: Path) -> list[str]:
+    period = {"period_start": period_start.isoformat(), "period_end": period_end.isoformat()}
+    return [
+        *command,
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(target_dir),
+        "--log-path", str(target_dir.parent / "logs"),
+        "--vars", json.dumps(period),
+        "--quiet",
+        "--no-use-colors",
+        "--partial-parse",
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+    ]
+
+
+def _node_label(result) -> str:
+    node = result.node
+    path = getattr(node, "original_file_path", "") or ""
+    return f"{node.resource_type} {node.name}" + (f"（{path}）" if path else "")
+
+
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in the process after an invocation; while it
+    does, the next stage cannot open the file (DuckDB refuses a second configuration, e.g.
+    read_only). Close it so the warehouse is free once build() returns."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
+def _invoke(command: list[str], warehouse: Path, period_start: date, period_end: date,
+            project_dir: Path, target_dir: Path | None, extra: list[str] = ()):
+    from dbt.cli.main import dbtRunner
+
+    if period_start > period_end:
+        raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
+    project_dir = Path(project_dir).resolve()
+    target_dir = Path(target_dir).resolve() if target_dir else project_dir / "build" / "dbt" / "target"
+    with _warehouse_env(warehouse):
+        try:
+            outcome = dbtRunner().invoke(
+                [*_arguments(command, period_start, period_end, project_dir, target_dir), *extra]
+            )
+        finally:
+            _release_warehouse()
+    return outcome, target_dir
+
+
+def build(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
+          target_dir: Path | None = None, select: str | None = None) -> BuildResult:
+    """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
+    error-severity test failure. Warn-severity tests that find rows come back in warnings."""
+    started = time.perf_counter()
+    extra = ["--select", select] if select else []
+    outcome, target_dir = _invoke(["build"], warehouse, period_start, period_end, project_dir, target_dir, extra)
+    seconds = time.perf_counter() - started
+    results = list(outcome.result or []) if outcome.exception is None else []
+    failures = [
+        f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
+        for r in results if str(r.status) in FAILED
+    ]
+    if outcome.exception is not None or failures or not outcome.success:
+        if outcome.exception is not None:
+            failures.append(f"dbt 无法运行：{outcome.exception}")
+        skipped = sum(1 for r in results if str(r.status) == "skipped")
+        tail = f"\n（另有 {skipped} 个节点因上游失败而跳过）" if skipped else ""
+        message = "dbt build 失败，指标未生成：\n" + "\n".join(f"- {f}" for f in failures) + tail
+        raise DbtBuildFailed(message, failures)
+    warnings = [f"{_node_label(r)}：{(r.message or '').strip()}" for r in results if str(r.status) == "warn"]
+    counts = Counter(str(r.node.resource_type) for r in results)
+    return BuildResult(seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=target_dir)
+
+
+def docs(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
+         target_dir: Path | None = None) -> Path:
+    """`dbt docs generate` against a built warehouse; returns the folder holding index.html,
+    manifest.json and catalog.json."""
+    outcome, target_dir = _invoke(["docs", "generate"], warehouse, period_start, period_end, project_dir, target_dir)
+    if outcome.exception is not None or not outcome.success:
+        raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
+    return target_dir

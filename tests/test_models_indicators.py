@@ -1,0 +1,189 @@
+"""The definitions (口径) of the catalog, asserted on a hand-made warehouse whose every row is an
+edge case (tests/fixtures_returns.py). One dbt build serves every test: each costs seconds."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal as D
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import fixtures_returns
+from fixtures_warehouse import new_warehouse
+from shushuo import dbt_runner
+from shushuo.paths import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dbt-models")
+    warehouse = folder / "warehouse.duckdb"
+    con = new_warehouse(warehouse)
+    fixtures_returns.fill(con)
+    con.close()
+    result = dbt_runner.build(warehouse, *fixtures_returns.PERIOD, target_dir=folder / "target")
+    return warehouse, result
+
+
+@pytest.fixture(scope="module")
+def con(built):
+    connection = duckdb.connect(str(built[0]), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def figures(con) -> dict:
+    rows = con.execute(
+        "select indicator_id, breakdown_dim, breakdown_key, value, numerator, denominator from marts.indicators"
+    ).fetchall()
+    return {(i, dim, key): (value, num, den) for i, dim, key, value, num, den in rows}
+
+
+def headline(figures, indicator_id):
+    return figures[(indicator_id, None, None)][0]
+
+
+def by(figures, indicator_id, dim, key):
+    return figures[(indicator_id, dim, key)][0]
+
+
+def test_every_catalog_id_has_exactly_one_headline(con):
+    with (REPO_ROOT / "seeds" / "indicator_catalog.csv").open(encoding="utf-8") as f:
+        catalog = [row["indicator_id"] for row in csv.DictReader(f)]
+    headlines = [i for (i,) in con.execute(
+        "select indicator_id from marts.indicators where breakdown_dim is null").fetchall()]
+    assert sorted(headlines) == sorted(catalog)
+
+
+def test_indicators_carry_the_catalog_and_the_period(con):
+    label, style, start, end = con.execute(
+        "select label, style, period_start, period_end from marts.indicators "
+        "where indicator_id = 'card_uptake_rate' and breakdown_dim is null").fetchone()
+    assert (label, style) == ("办卡率", "pct:2")
+    assert (start, end) == fixtures_returns.PERIOD
+    types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                             "where table_schema = 'marts' and table_name = 'indicators'").fetchall())
+    assert types["value"] == "DECIMAL(38,6)" and types["numerator"] == "DECIMAL(38,2)"
+
+
+def test_members_are_distinct_people_at_the_period_end(figures):
+    # A (listed by two units), B (joined on the last day), C, E, F; not D (joined later),
+    # G (superseded return), H (older of two same-day files), I (last year's return).
+    assert headline(figures, "members") == 5
+    assert by(figures, "members", "unit", "西长安街") == 3
+    assert by(figures, "members", "unit", "新街口") == 3
+
+
+def test_cards_count_members_holding_a_card_in_force(figures):
+    # A (two cards, from two units) once; C (cancelled after the end). Not B (cancelled in the
+    # period), E (issued after the end), F (注销 without a date), N (not a member).
+    assert headline(figures, "cards_issued") == 2
+    assert figures[("card_uptake_rate", None, None)] == (D("0.400000"), D("2.00"), D("5.00"))
+    assert by(figures, "cards_issued", "unit", "西长安街") == 2
+    assert figures[("card_uptake_rate", "unit", "新街口")] == (D("0.333333"), D("1.00"), D("3.00"))
+
+
+def test_cards_mart_reports_the_non_member_card_apart(con):
+    rows = con.execute("select is_in_force, holder_is_member, is_counted from marts.cards "
+                       "where unit_code = 'S01' order by source_row").fetchall()
+    assert rows == [(True, True, True), (False, True, False), (True, True, True), (True, False, False)]
+
+
+def test_participation_counts_activated_holders_who_used_a_service(figures):
+    # Activated holders: A and C; only A used a service inside the period.
+    assert figures[("participation_rate", None, None)] == (D("0.500000"), D("1.00"), D("2.00"))
+    assert headline(figures, "real_name_service_times") == 3  # A twice, N once: 人次
+    assert headline(figures, "card_services") == 2
+
+
+def test_contracts_in_force_exclude_expired_and_women_only(figures):
+    # HT-1, HT-2, and the regional HT-R filed by two units once; not HT-3 (expired), HT-4 (女职工专项).
+    assert headline(figures, "contracts_signed") == 3
+
+
+def test_enterprise_coverage_and_rates(figures):
+    # C1..C7 (C4 listed twice); covered: C1, C4 and C6 (regional HT-R), C7 (wage agreement).
+    assert headline(figures, "enterprises_unionised") == 7
+    assert headline(figures, "enterprises_covered") == 4
+    assert figures[("collective_contract_rate", None, None)][1:] == (D("3.00"), D("7.00"))
+    assert figures[("wage_agreement_rate", None, None)][1:] == (D("2.00"), D("7.00"))
+    assert figures[("contract_signing_rate", None, None)] == (D("0.285714"), D("2.00"), D("7.00"))
+    assert figures[("contract_signing_rate", "category", "综合集体合同")][1:] == (D("3.00"), D("7.00"))
+    # Workers: C1 100 + C4 25 (the larger of 20 and 25) + C6 40 over 315.
+    assert figures[("worker_coverage_rate", None, None)][1:] == (D("165.00"), D("315.00"))
+    assert by(figures, "enterprises_covered", "unit", "新街口") == 3
+    assert figures[("collective_contract_rate", "unit", "西长安街")][1:] == (D("2.00"), D("5.00"))
+
+
+def test_a_cited_contract_that_nobody_filed_is_a_warning(built):
+    warnings = built[1].warnings
+    assert len(warnings) == 1 and "int_enterprise_contract_references" in warnings[0]
+
+
+def test_aid_amounts_in_yuan_with_cents(figures, con):
+    # 送温暖 to registered hardship workers and model workers inside the period, newest returns only.
+    assert headline(figures, "warmth_aid_amount") == D("1801.75")
+    assert by(figures, "warmth_aid_amount", "unit", "西长安街") == D("1700.75")
+    assert headline(figures, "aid_amount") == D("4101.85")
+    assert by(figures, "aid_amount", "programme", "金秋助学") == D("2000.10")
+    assert by(figures, "aid_amount", "programme", "送温暖") == D("2101.75")
+    assert con.execute("select typeof(amount) from marts.aid_payments limit 1").fetchone() == ("DECIMAL(18,2)",)
+
+
+def test_disputes_count_cases_closed_inside_the_period(figures):
+    assert headline(figures, "disputes_closed") == 4
+    assert headline(figures, "disputes_mediated") == 2  # 调解成功 only
+    assert headline(figures, "disputes_amount") == D("12500.50")
+    assert figures[("mediation_success_rate", None, None)] == (D("0.500000"), D("2.00"), D("4.00"))
+    assert by(figures, "disputes_mediated", "unit", "新街口") == 1
+
+
+@pytest.mark.parametrize("indicator_id, expected", [
+    ("training_person_times", 160),       # 通用能力 classes started in 2018: 人次
+    ("training_units", 2),                # 甲公司 twice counts once
+    ("migrant_students_funded", 2),       # S1 funded twice is one person
+    ("mutual_insurance_enrolled", 300),   # the federation's return only
+    ("mutual_insurance_benefited", 12),
+    ("medical_mutual_benefited", 40),
+    ("medical_mutual_claims", D("88888.88")),
+    ("job_fairs", 2),                     # 招聘会 and 专项招聘会, not 职业指导
+    ("jobs_placed", 18),
+    ("model_worker_recuperation", 2),     # one worker twice: 2 人次
+    ("model_worker_checkups", 1),
+    ("summer_relief_amount", D("1335.00")),
+    ("summer_relief_packs", 120),
+    ("women_screening_cards", 2),         # R1 twice counts once; 母婴关爱 not counted
+    ("matchmaking_events", 2),
+    ("matchmaking_participants", 50),
+    ("stations_qualified", 2),
+    ("stations_star_applied", 1),
+    ("retired_assistants", 3),
+    ("social_workers", 8),
+    ("social_org_activities", 2),
+    ("social_org_served", 150),
+])
+def test_flows_and_stocks(figures, indicator_id, expected):
+    assert headline(figures, indicator_id) == expected
+
+
+def test_rates_are_their_numerator_over_denominator(con):
+    rows = con.execute("select indicator_id, value, numerator, denominator from marts.indicators "
+                       "where denominator is not null").fetchall()
+    assert rows
+    for indicator_id, value, numerator, denominator in rows:
+        exact = numerator / denominator if denominator else None
+        assert value == (exact.quantize(D("0.000001")) if exact is not None else None), indicator_id
+
+
+def test_models_land_in_the_contract_schemas(con):
+    schemas = {s for (s,) in con.execute(
+        "select distinct table_schema from information_schema.tables").fetchall()}
+    assert {"staging", "intermediate", "marts", "reference", "raw"} == schemas
+
+
+def test_build_reports_its_nodes_and_time(built):
+    result = built[1]
+    assert result.counts["model"] >= 30 and result.counts["test"] >= 50 and result.seconds > 0
