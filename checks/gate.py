@@ -1,0 +1,122 @@
+"""The quality gate between dbt and the reports: runs the schema-derived GE suites on the raw
+tables and the business rules on the models, and decides whether the figures may be published.
+Any blocking failure (or a check that could not run) stops publication; warnings are passed on
+to the bulletin's notes. Every check is listed, with examples and lineage, in a Chinese HTML
+page written next to the run's other outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from checks.outcome import CheckOutcome, describe_example
+from checks.raw_validation import validate_raw
+from checks.report_html import render_report
+from checks.rule_runner import run_rules
+
+REPORT_FILE = "checks.html"
+RESULTS_FILE = "checks.json"
+EXAMPLES_IN_MESSAGE = 3
+
+
+@dataclass
+class GateResult:
+    period_start: dt.date
+    period_end: dt.date
+    outcomes: list[CheckOutcome]
+    report_html: Path | None = None
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.is_blocking_failure]
+
+    @property
+    def warnings(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.is_warning]
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocking
+
+    def message(self) -> str:
+        """A Chinese summary for the operator: each blocking check with its table, the number
+        of failing rows and a few examples with lineage; or that the gate passed."""
+        period = f"{self.period_start.isoformat()} 至 {self.period_end.isoformat()}"
+        if self.passed:
+            text = f"质量检查通过（统计期 {period}，共 {len(self.outcomes)} 项检查"
+            return text + (f"，{len(self.warnings)} 项警告，见检查报告）。" if self.warnings else "）。")
+        lines = [f"质量检查发现 {len(self.blocking)} 项阻断问题，统计期 {period} 的数字不能发布："]
+        for number, outcome in enumerate(self.blocking, 1):
+            lines.append(f"{number}. 【{outcome.title}】（{outcome.check_id}）表 {outcome.table}：{outcome.count_phrase()}。")
+            for example in outcome.examples[:EXAMPLES_IN_MESSAGE]:
+                lines.append(f"   例：{describe_example(example)}")
+            if outcome.detail:
+                lines.append(f"   {outcome.detail}")
+        if self.report_html:
+            lines.append(f"全部检查结果见：{self.report_html}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The gate's results for the run manifest (JSON-ready)."""
+        return {
+            "passed": self.passed,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "checks": len(self.outcomes),
+            "blocking": [o.check_id for o in self.blocking],
+            "warnings": [o.check_id for o in self.warnings],
+            "seconds": self.seconds,
+            "report_html": str(self.report_html) if self.report_html else None,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+
+def run(
+    warehouse: Path,
+    period_start: dt.date,
+    period_end: dt.date,
+    out_dir: Path,
+    *,
+    previous_indicators: pd.DataFrame | None = None,
+) -> GateResult:
+    """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
+    into out_dir. `previous_indicators`, the last published run's marts.indicators, enables the
+    period-on-period comparison."""
+    period_start, period_end = _as_date(period_start), _as_date(period_end)
+    started = time.perf_counter()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        raw_outcomes = validate_raw(connection, period_start, period_end)
+        after_raw = time.perf_counter()
+        rule_outcomes = run_rules(connection, period_start, period_end, previous_indicators)
+    finished = time.perf_counter()
+    result = GateResult(
+        period_start,
+        period_end,
+        raw_outcomes + rule_outcomes,
+        seconds={
+            "raw_expectations": round(after_raw - started, 3),
+            "business_rules": round(finished - after_raw, 3),
+            "total": round(finished - started, 3),
+        },
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result.report_html = out_dir / REPORT_FILE
+    result.report_html.write_text(render_report(result), encoding="utf-8")
+    (out_dir / RESULTS_FILE).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return result
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+

@@ -1,0 +1,137 @@
+"""One check's result, in the shape every part of the gate shares (GE expectations and business
+rules alike), so the message, the HTML page and the run manifest are written from one list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from dataclasses import asdict, dataclass, field
+
+BLOCKING = "blocking"
+WARNING = "warning"
+SEVERITY_LABELS = {BLOCKING: "阻断", WARNING: "警告"}
+
+PASSED = "passed"
+FAILED = "failed"
+ERROR = "error"  # the check could not run (missing table or column): treated as a failure
+SKIPPED = "skipped"  # nothing to compare with (no previous period): neither passed nor failed
+STATUS_LABELS = {PASSED: "通过", FAILED: "未通过", ERROR: "无法执行", SKIPPED: "未比较"}
+
+# How many failing rows a result keeps as examples: enough to find the problem, few enough
+# that the report stays readable and small.
+MAX_EXAMPLES = 5
+
+# Lineage columns, in the order a reader looks for them, with their Chinese names.
+LINEAGE_LABELS = {
+    "unit_code": "单位代码",
+    "unit": "单位",
+    "source_file": "文件",
+    "sheet": "工作表",
+    "source_row": "行号",
+}
+
+# Chinese names of the other columns examples carry (raw columns show their own names).
+FIELD_LABELS = {
+    "scope": "范围",
+    "indicator_id": "指标",
+    "label": "指标名称",
+    "value": "数值",
+    "numerator": "分子",
+    "denominator": "分母",
+    "previous_value": "上期数值",
+    "problem": "问题",
+    "headline_rows": "全区合计行数",
+    "non_null_values": "非空值个数",
+    "units": "涉及单位",
+    "members": "会员人数",
+    "unit_name": "单位名称",
+}
+
+
+def field_label(key: str) -> str:
+    return LINEAGE_LABELS.get(key) or FIELD_LABELS.get(key, key)
+
+
+@dataclass
+class CheckOutcome:
+    """What one check found. `examples` are a few failing rows, lineage first (unit, file,
+    sheet, row) so a clerk can open the workbook at the right line."""
+
+    check_id: str
+    title: str
+    source: str  # "数据期望（GE）" or "业务规则"
+    table: str
+    severity: str
+    status: str
+    failing_count: int = 0
+    examples: list[dict] = field(default_factory=list)
+    detail: str = ""
+    count_noun: str = "条"
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (FAILED, ERROR)
+
+    @property
+    def is_blocking_failure(self) -> bool:
+        return self.failed and self.severity == BLOCKING
+
+    @property
+    def is_warning(self) -> bool:
+        return self.failed and self.severity == WARNING
+
+    def count_phrase(self) -> str:
+        if self.status == ERROR:
+            return "检查无法执行"
+        if self.status == SKIPPED:
+            return "未比较"
+        if self.status == PASSED:
+            return "通过"
+        return f"{self.failing_count} {self.count_noun}不符合"
+
+    def __str__(self) -> str:
+        """One Chinese line, as the bulletin's notes list a warning."""
+        return f"{self.title}：{self.count_phrase()}"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["examples"] = [{k: plain(v) for k, v in row.items()} for row in self.examples]
+        return data
+
+
+def plain(value):
+    """A JSON- and HTML-friendly version of a value from pandas, numpy or DuckDB."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        if value != value:  # pd.NA, NaT
+            return None
+    except TypeError:
+        return None
+    return value
+
+
+def describe_example(row: dict) -> str:
+    """One example as a short Chinese line: lineage first, then the other fields."""
+    parts = []
+    for key, label in LINEAGE_LABELS.items():
+        if row.get(key) is not None:
+            parts.append(f"{label} {plain(row[key])}")
+    for key, value in row.items():
+        if key not in LINEAGE_LABELS:
+            shown = plain(value)
+            parts.append(f"{field_label(key)} {'（空）' if shown is None else shown}")
+    return "，".join(parts)

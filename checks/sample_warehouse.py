@@ -1,0 +1,134 @@
+"""Small and large stand-in warehouses for the gate's tests and timings: the raw tables exactly
+as ingest/schema.py declares them (so the suites meet the real columns), filled with rows the
+caller gives or with fabricated ones. Not used by a real run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from ingest import schema
+
+
+def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Every raw table of the schema, empty, plus raw.submissions."""
+    connection.execute("create schema if not exists raw")
+    for sheet in schema.sheets():
+        columns = ", ".join(f'"{name}" {type_}' for name, type_ in sheet.raw_columns)
+        connection.execute(f"create or replace table {sheet.raw_table} ({columns})")
+    connection.execute(
+        "create or replace table raw.submissions (unit_code VARCHAR, unit_name VARCHAR, period_start DATE,"
+        " period_end DATE, source_file VARCHAR, file_sha256 VARCHAR, filled_by VARCHAR, filled_on DATE,"
+        " file_modified_at TIMESTAMP, loaded_at TIMESTAMP)"
+    )
+
+
+def lineage(unit_code: str, period: tuple[dt.date, dt.date], row: int, source_file: str | None = None, sheet_title: str = "") -> dict:
+    return {
+        "unit_code": unit_code,
+        "period_start": period[0],
+        "period_end": period[1],
+        "source_file": source_file or f"{unit_code}.xlsx",
+        "file_sha256": "0" * 64,
+        "sheet": sheet_title,
+        "source_row": row,
+        "loaded_at": dt.datetime(2000, 1, 1),
+    }
+
+
+def insert_rows(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: list[dict]) -> None:
+    """Insert rows (dicts of raw column → value; missing columns are NULL) into raw.<sheet>."""
+    sheet = schema.sheet(sheet_name)
+    names = [name for name, _ in sheet.raw_columns]
+    frame = pd.DataFrame([{name: row.get(name) for name in names} for row in rows], columns=names)
+    connection.register("incoming_rows", frame)
+    casts = ", ".join(f'cast("{name}" as {type_}) as "{name}"' for name, type_ in sheet.raw_columns)
+    connection.execute(f"insert into {sheet.raw_table} select {casts} from incoming_rows")
+    connection.unregister("incoming_rows")
+
+
+def fabricate(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: int, period: tuple[dt.date, dt.date]) -> None:
+    """Fill raw.<sheet> with `rows` valid-looking rows, generated in SQL (fast at 10^5–10^6)."""
+    sheet = schema.sheet(sheet_name)
+    codes = [u.code for u in schema.units() if u.kind in sheet.submitted_by]
+    start, end = period
+    days = (end - start).days
+    selects = []
+    for name, type_ in sheet.raw_columns:
+        selects.append(f"{_generated(sheet, name, type_, codes, start, days)} as \"{name}\"")
+    connection.execute(f"insert into {sheet.raw_table} select {', '.join(selects)} from range({rows}) t(i)")
+
+
+def _generated(sheet: schema.Sheet, name: str, type_: str, codes: list[str], start: dt.date, days: int) -> str:
+    column = next((c for c in sheet.columns if name == c.name), None)
+    code_list = "[" + ", ".join(f"'{c}'" for c in codes) + "]"
+    lineage_sql = {
+        "unit_code": f"{code_list}[1 + i % {len(codes)}]",
+        "period_start": f"DATE '{start.isoformat()}'",
+        "period_end": f"DATE '{start.isoformat()}' + {days}",
+        "source_file": f"{code_list}[1 + i % {len(codes)}] || '.xlsx'",
+        "file_sha256": "repeat('0', 64)",
+        "sheet": f"'{sheet.title}'",
+        "source_row": "4 + i",
+        "loaded_at": "now()::TIMESTAMP",
+    }
+    if name in lineage_sql:
+        return lineage_sql[name]
+    if name.endswith("_key"):
+        return "sha256(i::VARCHAR)"
+    if name.endswith("_birth_year"):
+        return "(1960 + i % 40)::SMALLINT"
+    if name.endswith("_sex"):
+        return "case when i % 2 = 0 then '男' else '女' end"
+    if column is not None and column.type == "enum":
+        values = "[" + ", ".join(f"'{v}'" for v in column.values) + "]"
+        return f"{values}[1 + i % {len(column.values)}]"
+    if type_ == "DATE":
+        return f"DATE '{start.isoformat()}' + (i % {days + 1})::INTEGER"
+    if type_ == "BIGINT":
+        return f"{(column.min or 0)} + i % 50"
+    if type_.startswith("DECIMAL"):
+        return f"((i % 100000) / 100.0)::{type_}"
+    if type_ == "BOOLEAN":
+        return "i % 3 = 0"
+    return f"'{name} ' || i"
+
+
+def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.date, dt.date]) -> None:
+    """The model tables the business rules read, in a state that passes every rule: a headline
+    row per catalog indicator (made-up values, rates as 1/2), both staging tables empty, and a
+    current submission from every unit of units.yaml."""
+    from checks.rule_runner import CATALOG_FILE  # the catalog the gate itself reads
+
+    connection.execute("create schema if not exists marts")
+    connection.execute("create schema if not exists staging")
+    connection.execute(
+        "create or replace table marts.indicators (indicator_id VARCHAR, topic VARCHAR, label VARCHAR, unit VARCHAR,"
+        " printed_unit VARCHAR, style VARCHAR, definition VARCHAR, breakdown_dim VARCHAR, breakdown_key VARCHAR,"
+        " value DECIMAL(38,6), numerator DECIMAL(38,2), denominator DECIMAL(38,2), period_start DATE, period_end DATE)"
+    )
+    catalog = pd.read_csv(CATALOG_FILE, dtype=str)
+    rows = []
+    for entry in catalog.itertuples():
+        rate = entry.style.startswith("pct:")
+        rows.append(
+            dict(indicator_id=entry.indicator_id, topic=entry.topic, label=entry.label, unit=entry.unit,
+                 printed_unit=entry.printed_unit, style=entry.style, definition=entry.definition,
+                 breakdown_dim=None, breakdown_key=None, value=0.5 if rate else 10,
+                 numerator=1 if rate else None, denominator=2 if rate else None,
+                 period_start=period[0], period_end=period[1])
+        )
+    connection.register("catalog_rows", pd.DataFrame(rows))
+    connection.execute("insert into marts.indicators by name select * from catalog_rows")
+    connection.unregister("catalog_rows")
+    members = ", ".join(f'"{n}" {t}' for n, t in schema.sheet("members").raw_columns if n not in ("period_start", "period_end", "file_sha256", "loaded_at"))
+    cards = ", ".join(f'"{n}" {t}' for n, t in schema.sheet("cards").raw_columns if n not in ("period_start", "period_end", "file_sha256", "loaded_at"))
+    connection.execute(f"create or replace table staging.stg_members ({members})")
+    connection.execute(f"create or replace table staging.stg_cards ({cards})")
+    for unit in schema.units():
+        connection.execute(
+            "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file) values (?, ?, ?, ?, ?)",
+            [unit.code, unit.name, period[0], period[1], f"{unit.code}.xlsx"],
+        )
