@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from typing import Callable, Iterable
 
 from ingest.validators import InvalidValue
 
@@ -19,6 +19,7 @@ Errors = dict[int, str]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
 MAX_CENTS = 10**18  # DECIMAL(18,2)
+MAX_INT = 2.0**63  # BIGINT
 _NUMBER_TEXT = str.maketrans(
     "０１２３４５６７８９．－＋，", "0123456789.-+,", " \u3000\u00a0\t\n\r,'"
 )
@@ -28,6 +29,7 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME_TAIL = re.compile(r"(?<=\d)[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 TRUE_WORDS = frozenset({"是", "√", "Y", "YES", "TRUE"})
 FALSE_WORDS = frozenset({"否", "×", "N", "NO", "FALSE"})
+_PLAIN_BOOLS = {"是": True, "否": False}
 REQUIRED_REASON = "必填项为空：请补填后重新报送"
 
 
@@ -35,11 +37,21 @@ def is_empty(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip(_WHITESPACE))
 
 
-def _fill(values: list, convert: Callable[[object], object], required: bool) -> tuple[list, Errors]:
-    """The slow path shared by every type: convert each non-empty cell, collect reasons."""
-    out: list = [None] * len(values)
+def _fill(
+    values: list, convert: Callable[[object], object], required: bool, fast: list | None = None
+) -> tuple[list, Errors]:
+    """The slow path shared by every type: convert each non-empty cell, collect reasons.
+    `fast`: values a type's fast path already converted (None where it did not apply): only
+    those cells go through `convert`."""
+    if fast is None:
+        out: list = [None] * len(values)
+        todo: Iterable[int] = range(len(values))
+    else:
+        out = fast
+        todo = [i for i, v in enumerate(fast) if v is None]
     errors: Errors = {}
-    for i, raw in enumerate(values):
+    for i in todo:
+        raw = values[i]
         if raw == "" or raw is None or (isinstance(raw, str) and not raw.strip(_WHITESPACE)):
             if required:
                 errors[i] = REQUIRED_REASON
@@ -96,6 +108,8 @@ def _whole_number(raw: object, minimum: int) -> int:
         number = raw
     else:
         raise InvalidValue("这里应填整数：请只填数字")
+    if number >= MAX_INT:
+        raise InvalidValue("数字过大，超出可记录的范围：请核对后重新填写")
     if number < minimum:
         raise InvalidValue(f"这里应填不小于 {minimum} 的整数，这里是 {number}：请核对后重新填写")
     return number
@@ -103,7 +117,8 @@ def _whole_number(raw: object, minimum: int) -> int:
 
 def integer(values: list, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
     low = 0 if minimum is None else minimum
-    return _fill(values, lambda raw: _whole_number(raw, low), required)
+    fast = [int(v) if type(v) is float and low <= v < MAX_INT and v.is_integer() else None for v in values]
+    return _fill(values, lambda raw: _whole_number(raw, low), required, fast)
 
 
 def _cents(raw: object, scale: int) -> int:
@@ -149,9 +164,20 @@ def _decimal_cents(value: Decimal, scale: int) -> int:
     return int(cents)
 
 
+def _float_cents(value: float, factor: int) -> int | None:
+    """Cents of a typed number when plainly valid (non-negative, whole cents), else None."""
+    exact = value * factor
+    cents = round(exact)
+    if 0 <= cents < MAX_CENTS and abs(exact - cents) <= 1e-9 * max(1.0, exact):
+        return cents
+    return None
+
+
 def money(values: list, required: bool = False, scale: int = 1) -> tuple[list, Errors]:
     """Whole cents (int): exact, and turned into DECIMAL(18,2) only at load."""
-    return _fill(values, lambda raw: _cents(raw, scale), required)
+    factor = scale * 100
+    fast = [_float_cents(v, factor) if type(v) is float else None for v in values]
+    return _fill(values, lambda raw: _cents(raw, scale), required, fast)
 
 
 def to_date(raw: object) -> dt.date:
@@ -185,9 +211,8 @@ def parse_date_text(raw: str) -> dt.date:
 
 
 def date(values: list, required: bool = False) -> tuple[list, Errors]:
-    if all(type(v) is dt.date for v in values):  # fast path: date-formatted cells
-        return list(values), {}
-    return _fill(values, to_date, required)
+    fast = [v if type(v) is dt.date else None for v in values]  # date-formatted cells
+    return _fill(values, to_date, required, fast)
 
 
 def _bool(raw: object) -> bool:
@@ -202,7 +227,8 @@ def _bool(raw: object) -> bool:
 
 
 def boolean(values: list, required: bool = False) -> tuple[list, Errors]:
-    return _fill(values, _bool, required)
+    fast = [_PLAIN_BOOLS.get(v) if type(v) is str else None for v in values]
+    return _fill(values, _bool, required, fast)
 
 
 def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tuple[list, Errors]:
@@ -215,18 +241,28 @@ def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tupl
             raise InvalidValue(f"“{to_text(raw)}”不是可选值：请从 {listed} 中选填一个")
         return word
 
-    return _fill(values, convert, required)
+    exact = {value: value for value in allowed}
+    return _fill(values, convert, required, list(map(exact.get, values)))
+
+
+_VALIDATED: dict[Callable, dict] = {}
+VALIDATED_CACHE_MAX = 1_000_000
 
 
 def identifiers(values: list, validate: Callable[[object], str], required: bool = False) -> tuple[list, Errors]:
-    """resident_id / credit_code / card_number: validated one by one (cached, people repeat)."""
-    seen: dict[object, str] = {}
+    """resident_id / credit_code / card_number: validated one by one, with a per-process cache
+    (the same person appears in many rows, sheets and files a worker reads)."""
+    seen = _VALIDATED.setdefault(validate, {})
+    if len(seen) > VALIDATED_CACHE_MAX:
+        seen.clear()
 
     def convert(raw: object) -> str:
-        key = (type(raw), raw)
-        found = seen.get(key)
+        if type(raw) is not str:
+            return validate(raw)
+        found = seen.get(raw)  # repeats within this column
         if found is None:
-            found = seen[key] = validate(raw)
+            found = seen[raw] = validate(raw)
         return found
 
-    return _fill(values, convert, required)
+    # only text is cached, so a float never finds a text's entry
+    return _fill(values, convert, required, list(map(seen.get, values)))

@@ -7,10 +7,14 @@ The same key must be used across periods: a person's pseudonym is only stable un
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
+
+from ingest.validators import birth_year, sex
 
 PSEUDONYM_HEX_CHARS = 32
 KEY_ENV = "SHUSHUO_KEY"
@@ -63,18 +67,47 @@ def domain_key(key: bytes, domain: str) -> bytes:
 
 
 class Pseudonymiser:
-    """Pseudonyms for one domain, cached: the same person appears in many rows and sheets."""
+    """Pseudonyms for one domain, cached: the same person appears in many rows and sheets.
+
+    HMAC-SHA256 (RFC 2104) written out with the inner and outer SHA-256 states keyed once:
+    identical to hmac.digest(key, value, "sha256") and about twice as fast per value, which
+    matters with hundreds of thousands of IDs."""
 
     def __init__(self, key: bytes, domain: str):
-        self._key = domain_key(key, domain)
+        block = domain_key(key, domain).ljust(64, b"\0")  # 32-byte key: no pre-hashing needed
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self._cache: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:
         found = self._cache.get(value)
         if found is None:
-            found = hmac.digest(self._key, value.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX_CHARS]
-            self._cache[value] = found
+            inner = self._inner.copy()
+            inner.update(value.encode("ascii"))
+            outer = self._outer.copy()
+            outer.update(inner.digest())
+            found = self._cache[value] = outer.hexdigest()[:PSEUDONYM_HEX_CHARS]
         return found
+
+
+class PersonPseudonymiser(Pseudonymiser):
+    """Persons: the pseudonym with the birth year and sex the raw table keeps, in one lookup."""
+
+    def __init__(self, key: bytes):
+        super().__init__(key, "person")
+        self._derived: dict[str, tuple[str, int, str]] = {}
+
+    def derived(self, id18: str) -> tuple[str, int, str]:
+        found = self._derived.get(id18)
+        if found is None:
+            found = self._derived[id18] = (self(id18), birth_year(id18), sex(id18))
+        return found
+
+
+@lru_cache(maxsize=4)
+def pseudonymisers(key: bytes) -> tuple[PersonPseudonymiser, Pseudonymiser]:
+    """(persons, cards) for a key, shared by every workbook a worker process reads."""
+    return PersonPseudonymiser(key), Pseudonymiser(key, "card")
 
 
 def pseudonym(key: bytes, domain: str, value: str) -> str:

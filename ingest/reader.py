@@ -12,7 +12,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
-from ingest.pseudonymise import Pseudonymiser
+from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome, read_sheet
 
@@ -85,7 +85,7 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
 
 
 def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
-    persons, cards = Pseudonymiser(key, "person"), Pseudonymiser(key, "card")
+    persons, cards = pseudonymisers(key)
     problems: list[Problem] = []
     visible = []
     for meta in workbook.sheets_metadata:

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from ingest import cells
 from ingest.headers import HeaderMatch, recognise
-from ingest.pseudonymise import Pseudonymiser
+from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
 from ingest.schema import Column
 from ingest.tables import build_table
@@ -35,7 +35,9 @@ class SheetOutcome:
 
 def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[int, str]]:
     kind, required = column.type, column.required
-    if kind in ("text", "code", "person_name"):
+    if kind == "person_name":  # never loaded: only whether it is filled in matters
+        return raw, ({i: cells.REQUIRED_REASON for i, v in enumerate(raw) if cells.is_empty(v)} if required else {})
+    if kind in ("text", "code"):
         return cells.text(raw, required)
     if kind == "int":
         return cells.integer(raw, required, column.min)
@@ -82,7 +84,7 @@ def read_sheet(
     sheet_title: str,
     rows: list[list],
     source_file: str,
-    persons: Pseudonymiser,
+    persons: PersonPseudonymiser,
     cards: Pseudonymiser,
     refuse_reason: str | None = None,
 ) -> SheetOutcome:
@@ -133,8 +135,10 @@ def _normalise(match: HeaderMatch, data, kept, report, problems, persons, cards,
     first_data_row = match.row_index + 2  # Excel row of data[0]
     values: dict[str, list] = {}
     rejected: set[int] = set()
+    # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
+    by_column = list(zip(*(data if len(kept) == len(data) else [data[i] for i in kept])))
     for cm in match.columns:
-        raw = [data[i][cm.index] for i in kept]
+        raw = by_column[cm.index] if by_column else []
         out, errors = normalise_column(cm.column, raw, cm.scale)
         values[cm.column.name] = out
         for position, reason in errors.items():

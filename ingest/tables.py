@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ingest.pseudonymise import Pseudonymiser
+from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.schema import Column, Sheet
-from ingest.validators import birth_year, sex
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -18,6 +17,7 @@ ARROW_TYPES = {
     "BOOLEAN": pa.bool_(),
 }
 MONEY_TYPE = pa.decimal128(18, 2)
+_NONE3 = (None, None, None)
 
 
 def money_array(cents: list) -> pa.Array:
@@ -35,7 +35,7 @@ def build_table(
     sheet: Sheet,
     values: dict[str, list],
     source_rows: list[int],
-    persons: Pseudonymiser,
+    persons: PersonPseudonymiser,
     cards: Pseudonymiser,
 ) -> pa.Table:
     """`values`: canonical column name → normalised values of the kept rows (a column the sheet
@@ -51,15 +51,17 @@ def build_table(
     return pa.table(arrays)
 
 
-def _raw_arrays(column: Column, values: list, persons: Pseudonymiser, cards: Pseudonymiser) -> dict[str, pa.Array]:
+def _raw_arrays(column: Column, values: list, persons: PersonPseudonymiser, cards: Pseudonymiser) -> dict[str, pa.Array]:
     name = column.name
     if column.type == "person_name":
         return {}
     if column.type == "resident_id":
+        derive = persons.derived
+        keys, years, sexes = zip(*[_NONE3 if v is None else derive(v) for v in values]) if values else ((), (), ())
         return {
-            f"{name}_key": pa.array([None if v is None else persons(v) for v in values], pa.string()),
-            f"{name}_birth_year": pa.array([None if v is None else birth_year(v) for v in values], pa.int16()),
-            f"{name}_sex": pa.array([None if v is None else sex(v) for v in values], pa.string()),
+            f"{name}_key": pa.array(keys, pa.string()),
+            f"{name}_birth_year": pa.array(years, pa.int16()),
+            f"{name}_sex": pa.array(sexes, pa.string()),
         }
     if column.type == "card_number":
         return {f"{name}_key": pa.array([None if v is None else cards(v) for v in values], pa.string())}

@@ -6,6 +6,7 @@ must look at the source document again."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -22,6 +23,7 @@ _SEPARATORS = str.maketrans("", "", " \u3000\t\n\r-'‘’")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＹ",
                             "0123456789XxABCDEFGHJKLMNPQRTUWY")
 
+_TODAY = dt.date.today()  # once per process: at worst a day stale, and calls are many
 TEXT_FORMAT_ADVICE = "请把该列单元格格式设为“文本”后重新录入完整号码（不要在数字上直接修改）"
 
 
@@ -43,9 +45,13 @@ def _clean(raw: object, what: str) -> str:
     return raw.translate(_FULL_WIDTH).translate(_SEPARATORS).upper()
 
 
+_ASCII_ZERO_TOTAL = 48 * sum(ID_WEIGHTS)
+
+
 def id_check_char(first17: str) -> str:
-    """The GB 11643 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    """The GB 11643 check character of the first 17 digits (weighted sum over the ASCII codes,
+    less the weighted '0's: the same sum, computed in C for speed)."""
+    total = sum(map(operator.mul, first17.encode("ascii"), ID_WEIGHTS)) - _ASCII_ZERO_TOTAL
     return ID_CHECK_CHARS[total % 11]
 
 
@@ -54,7 +60,7 @@ def _birth_date(digits8: str) -> dt.date:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         raise InvalidValue(f"身份证号中的出生日期 {digits8} 不存在：请核对证件后重新填写") from None
-    if born > dt.date.today() or born.year < 1900:
+    if born.year < 1900 or born > _TODAY:
         raise InvalidValue(f"身份证号中的出生日期 {digits8} 不合理：请核对证件后重新填写")
     return born
 
@@ -62,7 +68,10 @@ def _birth_date(digits8: str) -> dt.date:
 def resident_id(raw: object) -> str:
     """The normalised 18-character resident ID (X upper-case). A 15-digit legacy number is
     converted to 18 digits (century 19 inserted, check character computed)."""
-    text = _clean(raw, "身份证号")
+    if type(raw) is str and len(raw) == 18 and raw.isascii() and raw.isalnum():
+        text = raw.upper()  # the common case: already clean
+    else:
+        text = _clean(raw, "身份证号")
     if len(text) == 15:
         if not text.isdigit():
             raise InvalidValue("15 位身份证号只能由数字组成：请核对证件后重新填写")
@@ -127,14 +136,15 @@ def credit_code(raw: object) -> str:
     return text
 
 
+_LUHN_DOUBLED = {48 + d: (d * 2 - 9 if d > 4 else d * 2) for d in range(10)}  # by ASCII code
+
+
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = ord(d) - 48
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
+    """Luhn: from the right, every second digit doubled (less 9 if over 9); total ≡ 0 mod 10."""
+    codes = digits.encode("ascii")
+    kept = sum(codes[-1::-2]) - 48 * len(codes[-1::-2])
+    doubled = sum(map(_LUHN_DOUBLED.__getitem__, codes[-2::-2]))
+    return (kept + doubled) % 10 == 0
 
 
 def card_number(raw: object) -> str:

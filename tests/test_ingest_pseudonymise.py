@@ -1,9 +1,10 @@
 """Keyed pseudonyms and where the key comes from."""
 
 import hashlib
+import hmac
 
 from ingest import pseudonymise
-from ingest.pseudonymise import Pseudonymiser, load_key, pseudonym
+from ingest.pseudonymise import Pseudonymiser, domain_key, load_key, pseudonym
 
 ID = "11010519491231002X"
 
@@ -39,3 +40,9 @@ def test_demo_key_says_it_is_the_demo_key(monkeypatch):
     monkeypatch.setenv("SHUSHUO_KEY", "ab" * 32)
     key, source = load_key(demo=True)
     assert key == pseudonymise.DEMO_KEY and "演示" in source
+
+
+def test_pseudonym_is_standard_hmac_sha256_under_the_domain_key():
+    key = b"k" * 32
+    expected = hmac.new(domain_key(key, "card"), b"4111111111111111", hashlib.sha256).hexdigest()[:32]
+    assert Pseudonymiser(key, "card")("4111111111111111") == expected
