@@ -71,15 +71,18 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
         return _unreadable(source_file, None, error)
     try:
         return _read_opened(workbook, source_file, sha, modified, key)
-    except Exception as error:
+    except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
         return _unreadable(source_file, sha, error)
     finally:
         workbook.close()
 
 
 def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
-    reason = (f"文件无法打开（{type(error).__name__}: {str(error)[:200]}）：请确认是 Excel 工作簿、未加密、"
-              "未损坏，用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+    if isinstance(error, calamine.PasswordError):
+        reason = "文件设置了打开密码，无法读取：请取消密码后重新报送"
+    else:
+        reason = (f"文件无法打开（{type(error).__name__}: {str(error)[:200]}）：请确认是 Excel 工作簿、未损坏，"
+                  "用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
     problem = Problem(source_file, None, None, None, None, "rejected", reason)
     return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
 
