@@ -50,9 +50,11 @@ def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, p
 def _quiet_context():
     """An ephemeral context without progress bars or usage analytics (no network in a run)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+        logging.getLogger(name).setLevel(logging.ERROR)  # some set themselves to INFO
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -21,8 +21,8 @@ CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_cat
 TABLES = {
     "indicators": "marts.indicators",
     "submissions": "raw.submissions",  # contract table: every workbook read, with its period
-    "members": "staging.stg_members",  # current submission of each unit only, with lineage
-    "cards": "staging.stg_cards",
+    "cards": "marts.cards",  # every current card row with is_in_force / holder_is_member and lineage
+    "members_by_unit": "intermediate.int_members_by_unit",  # (unit, person) listed at the period's end
 }
 
 # A figure that moved by more than this share of its previous value is worth a second look;
@@ -79,15 +79,6 @@ def _not_more_than(lesser: str, greater: str) -> str:
         order by scope
     """
 
-
-# Cards in force at the period's end and members at the period's end, as the catalog defines
-# them (办卡日期不晚于期末、期末未注销; 入会日期不晚于期末).
-_CARDS_IN_FORCE = """
-    select * from {cards}
-    where issued_on <= $period_end
-      and not (status = '注销' and (cancelled_on is null or cancelled_on <= $period_end))
-"""
-_MEMBERS_AT_END = "select * from {members} where joined_on <= $period_end"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -188,14 +179,12 @@ RULES: tuple[Rule, ...] = (
         id="cards_of_non_members",
         title="非会员持有的有效京卡（单列报告，不计入办卡数）",
         severity=WARNING,
-        tables=("cards", "members"),
-        sql=f"""
-            with cards as ({_CARDS_IN_FORCE}),
-            members as ({_MEMBERS_AT_END})
-            select cards.unit_code, cards.source_file, cards.sheet, cards.source_row
-            from cards
-            where cards.holder_key not in (select person_key from members where person_key is not null)
-            order by cards.unit_code, cards.source_file, cards.source_row
+        tables=("cards",),
+        sql="""
+            select unit_code, unit_short_name as unit, source_file, sheet, source_row
+            from {cards}
+            where is_in_force and not holder_is_member
+            order by unit_code, source_file, source_row
         """,
         advice="持卡人不在任何单位期末会员名册中。请核对会员名册是否漏报，或该卡是否应注销。",
         count_noun="张",
@@ -204,12 +193,11 @@ RULES: tuple[Rule, ...] = (
         id="members_in_two_units",
         title="同一会员被两个及以上单位填报（按人去重只计一次）",
         severity=WARNING,
-        tables=("members",),
-        sql=f"""
-            with members as ({_MEMBERS_AT_END}),
-            people as (
+        tables=("members_by_unit",),
+        sql="""
+            with people as (
                 select person_key, string_agg(distinct unit_code, '、' order by unit_code) as units
-                from members group by person_key having count(distinct unit_code) > 1
+                from {members_by_unit} group by person_key having count(distinct unit_code) > 1
             )
             select units, count(*) as members
             from people group by units order by members desc, units

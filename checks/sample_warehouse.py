@@ -98,12 +98,12 @@ def _generated(sheet: schema.Sheet, name: str, type_: str, codes: list[str], sta
 
 def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.date, dt.date]) -> None:
     """The model tables the business rules read, in a state that passes every rule: a headline
-    row per catalog indicator (made-up values, rates as 1/2), both staging tables empty, and a
-    current submission from every unit of units.yaml."""
-    from checks.rule_runner import CATALOG_FILE  # the catalog the gate itself reads
+    row per catalog indicator (made-up values, rates as 1/2), marts.cards and
+    intermediate.int_members_by_unit empty (columns as the dbt models make them), and a
+    submission from every unit of units.yaml."""
+    from checks.rules import CATALOG_FILE  # the catalog the gate itself reads
 
     connection.execute("create schema if not exists marts")
-    connection.execute("create schema if not exists staging")
     connection.execute(
         "create or replace table marts.indicators (indicator_id VARCHAR, topic VARCHAR, label VARCHAR, unit VARCHAR,"
         " printed_unit VARCHAR, style VARCHAR, definition VARCHAR, breakdown_dim VARCHAR, breakdown_key VARCHAR,"
@@ -123,10 +123,17 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     connection.register("catalog_rows", pd.DataFrame(rows))
     connection.execute("insert into marts.indicators by name select * from catalog_rows")
     connection.unregister("catalog_rows")
-    members = ", ".join(f'"{n}" {t}' for n, t in schema.sheet("members").raw_columns if n not in ("period_start", "period_end", "file_sha256", "loaded_at"))
-    cards = ", ".join(f'"{n}" {t}' for n, t in schema.sheet("cards").raw_columns if n not in ("period_start", "period_end", "file_sha256", "loaded_at"))
-    connection.execute(f"create or replace table staging.stg_members ({members})")
-    connection.execute(f"create or replace table staging.stg_cards ({cards})")
+    connection.execute("create schema if not exists intermediate")
+    connection.execute(
+        "create or replace table marts.cards (unit_code VARCHAR, unit_short_name VARCHAR, card_key VARCHAR,"
+        " holder_key VARCHAR, issued_on DATE, status VARCHAR, cancelled_on DATE, activated_on DATE,"
+        " is_in_force BOOLEAN, is_activated BOOLEAN, holder_is_member BOOLEAN, is_counted BOOLEAN,"
+        " source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
+    )
+    connection.execute(
+        "create or replace table intermediate.int_members_by_unit (unit_code VARCHAR, person_key VARCHAR,"
+        " joined_on DATE, rows_listed BIGINT)"
+    )
     for unit in schema.units():
         connection.execute(
             "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file) values (?, ?, ?, ?, ?)",

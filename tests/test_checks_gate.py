@@ -1,0 +1,167 @@
+"""The gate: each blocking business rule stops publication and is named in the message; each
+warning lets the run pass and is listed; a rule that cannot run blocks instead of passing.
+Every case starts from a small warehouse that passes, and breaks one thing with SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from checks import gate
+from checks.sample_warehouse import create_model_tables, create_raw_tables
+
+PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        create_raw_tables(connection)
+        create_model_tables(connection, PERIOD)
+    return path
+
+
+def run_gate(path, tmp_path, *statements, previous=None):
+    with duckdb.connect(str(path)) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    return gate.run(path, *PERIOD, tmp_path / "checks", previous_indicators=previous)
+
+
+def by_unit(indicator_id: str, unit: str, value) -> str:
+    return (
+        "insert into marts.indicators (indicator_id, style, breakdown_dim, breakdown_key, value) "
+        f"values ('{indicator_id}', 'exact', 'unit', '{unit}', {value})"
+    )
+
+
+def test_the_untouched_fixture_passes_without_warnings(warehouse, tmp_path):
+    result = run_gate(warehouse, tmp_path)
+    assert result.passed and not result.blocking and not result.warnings
+    assert "质量检查通过" in result.message()
+
+
+BLOCKING_CASES = {
+    "expected_units_present": ["delete from raw.submissions where unit_code = 'S07'"],
+    "catalog_headlines_once": ["delete from marts.indicators where indicator_id = 'job_fairs'"],
+    "cards_not_more_than_members": [by_unit("members", "月坛", 3), by_unit("cards_issued", "月坛", 4)],
+    "covered_not_more_than_unionised": [
+        "update marts.indicators set value = value + 1 where indicator_id = 'enterprises_covered'"
+    ],
+    "mediated_not_more_than_closed": [
+        "update marts.indicators set value = value + 1 where indicator_id = 'disputes_mediated'"
+    ],
+    "rates_within_unit_interval": [
+        "update marts.indicators set value = 1.5, numerator = 3, denominator = 2 where indicator_id = 'card_uptake_rate'"
+    ],
+    "figures_not_negative": ["update marts.indicators set value = -1 where indicator_id = 'aid_amount'"],
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(BLOCKING_CASES))
+def test_a_broken_business_rule_blocks_and_is_named(warehouse, tmp_path, rule_id):
+    result = run_gate(warehouse, tmp_path, *BLOCKING_CASES[rule_id])
+    assert not result.passed
+    assert [o.check_id for o in result.blocking] == [f"rule.{rule_id}"]
+    failing = result.blocking[0]
+    message = result.message()
+    assert failing.title in message and f"rule.{rule_id}" in message and failing.table in message
+    assert f"{failing.failing_count} {failing.count_noun}不符合" in message
+    assert "例：" in message
+
+
+def test_a_missing_unit_is_named_with_its_code_and_name(warehouse, tmp_path):
+    message = run_gate(warehouse, tmp_path, "delete from raw.submissions where unit_code = 'S07'").message()
+    assert "单位代码 S07" in message and "什刹海街道工会服务站" in message
+
+
+def test_a_duplicated_or_empty_headline_blocks_too(warehouse, tmp_path):
+    result = run_gate(
+        warehouse, tmp_path,
+        "insert into marts.indicators select * from marts.indicators where indicator_id = 'members'",
+        "update marts.indicators set value = null, numerator = 1, denominator = 0 where indicator_id = 'participation_rate'",
+    )
+    headline = next(o for o in result.blocking if o.check_id == "rule.catalog_headlines_once")
+    problems = {row["indicator_id"]: row["problem"] for row in headline.examples}
+    assert problems == {"members": "全区合计重复", "participation_rate": "全区合计为空"}
+
+
+def test_a_rule_whose_table_is_missing_is_a_blocking_rule_error(warehouse, tmp_path):
+    result = run_gate(warehouse, tmp_path, "drop table marts.cards")
+    broken = next(o for o in result.blocking if o.check_id == "rule.cards_of_non_members")
+    assert broken.status == "error" and "marts.cards" in broken.detail
+    assert not result.passed and "检查无法执行" in result.message()
+
+
+def test_cards_of_non_members_are_a_warning_listed_by_unit_file_and_row(warehouse, tmp_path):
+    card = (
+        "insert into marts.cards (unit_code, unit_short_name, card_key, holder_key, is_in_force, holder_is_member,"
+        " source_file, sheet, source_row) values ('S02', '新街口', 'c{n}', 'h{n}', {in_force}, false, '新街口.xlsx', '京卡办理', {n})"
+    )
+    result = run_gate(warehouse, tmp_path, card.format(n=9, in_force="true"), card.format(n=10, in_force="false"))
+    assert result.passed
+    [warning] = result.warnings
+    assert warning.check_id == "rule.cards_of_non_members" and warning.failing_count == 1
+    assert warning.examples == [
+        {"unit_code": "S02", "unit": "新街口", "source_file": "新街口.xlsx", "sheet": "京卡办理", "source_row": 9}
+    ]
+    assert str(warning).startswith("非会员持有的有效京卡")  # what the bulletin's notes print
+
+
+def test_a_member_listed_by_two_units_is_a_warning_with_the_count_and_units(warehouse, tmp_path):
+    listed = "insert into intermediate.int_members_by_unit values ('{unit}', '{person}', DATE '2010-05-01', 1)"
+    result = run_gate(
+        warehouse, tmp_path,
+        listed.format(unit="S02", person="p1"), listed.format(unit="S03", person="p1"),
+        listed.format(unit="S02", person="p2"), listed.format(unit="S03", person="p2"),
+        listed.format(unit="S04", person="p3"),
+    )
+    assert result.passed
+    [warning] = result.warnings
+    assert warning.check_id == "rule.members_in_two_units"
+    assert warning.failing_count == 2 and warning.examples == [{"units": "S02、S03", "members": 2}]
+
+
+def test_a_figure_that_moved_far_from_the_previous_period_is_a_warning(warehouse, tmp_path):
+    previous = pd.DataFrame(
+        {
+            "indicator_id": ["jobs_placed", "job_fairs", "card_uptake_rate", "participation_rate"],
+            "breakdown_dim": [None] * 4,
+            "value": [30.0, 9.0, 0.2, 0.45],  # now 10, 10, 0.5, 0.5
+        }
+    )
+    result = run_gate(warehouse, tmp_path, previous=previous)
+    assert result.passed
+    [warning] = result.warnings
+    assert warning.check_id == "rule.moved_against_previous_period"
+    assert {row["indicator_id"] for row in warning.examples} == {"jobs_placed", "card_uptake_rate"}
+
+
+def test_without_a_previous_period_the_comparison_is_skipped_not_passed(warehouse, tmp_path):
+    result = run_gate(warehouse, tmp_path)
+    moved = next(o for o in result.outcomes if o.check_id == "rule.moved_against_previous_period")
+    assert moved.status == "skipped" and moved not in result.warnings
+
+
+def test_raw_data_problems_reach_the_gate_and_the_report_with_lineage(warehouse, tmp_path):
+    result = run_gate(
+        warehouse, tmp_path,
+        "insert into raw.summer_relief (site, delivered_on, amount, packs, unit_code, period_start, period_end,"
+        " source_file, file_sha256, sheet, source_row) values ('工地', DATE '2018-07-01', -8.50, 4, 'S09',"
+        " DATE '2018-01-01', DATE '2018-12-31', '天桥.xlsx', 'abc', '送清凉', 12)",
+    )
+    assert [o.check_id for o in result.blocking] == ["raw.summer_relief.amount.range"]
+    assert "单位代码 S09，文件 天桥.xlsx，工作表 送清凉，行号 12" in result.message()
+    page = result.report_html.read_text(encoding="utf-8")
+    assert result.report_html.parent == tmp_path / "checks"
+    for text in ("数据质量检查报告", "送清凉·投入资金（元）不为负", "天桥.xlsx", "阻断", "通过的检查"):
+        assert text in page
+    manifest = json.loads((tmp_path / "checks" / "checks.json").read_text(encoding="utf-8"))
+    assert manifest == json.loads(json.dumps(result.to_json()))
+    assert manifest["blocking"] == ["raw.summer_relief.amount.range"] and manifest["passed"] is False
+    assert set(manifest["seconds"]) == {"raw_expectations", "business_rules", "total"}
