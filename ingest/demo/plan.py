@@ -1,0 +1,167 @@
+"""How the district's totals are shared out among the units: big streets get more, the building
+centre has many enterprises, the federation fills its own sheets. The plan is made once, in the
+parent process, so each unit's worker knows exactly what its part must add up to and which
+global person numbers are its members."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest import schema
+from ingest.demo.targets import targets
+
+# Relative size of each unit (by short name); streets not named weigh 1.
+SIZE = {
+    "西长安街": 1.3, "新街口": 1.1, "月坛": 1.5, "展览路": 1.6, "德胜": 1.4, "金融街": 1.9, "什刹海": 1.0,
+    "大栅栏": 0.5, "天桥": 0.6, "椿树": 0.45, "陶然亭": 0.7, "广安门内": 1.2, "牛街": 0.6, "白纸坊": 0.8,
+    "广安门外": 1.5, "金融街楼宇": 1.2, "区总工会本级": 1.0,
+}
+# The centre's enterprises are many and large for its size.
+ENTERPRISE_SIZE = {"金融街楼宇": 2.4}
+STAR_STATIONS = ("金融街", "展览路", "月坛")
+
+
+@dataclass
+class UnitPlan:
+    """What one unit's return must hold: counts and sums (cents for money) per target key,
+    and where its people sit in the global numbering."""
+
+    unit: schema.Unit
+    index: int
+    seed: int
+    period_start: date
+    period_end: date
+    parts: dict[str, int] = field(default_factory=dict)
+    member_base: int = 0  # first global member number owned by this unit
+    next_member_base: int = 0  # the next member-holding unit's base (for people listed twice)
+    next_member_count: int = 0
+    next_holder_count: int = 0  # of those, how many hold an in-force card
+    neighbour: int = -1  # index of the unit whose members/enterprises this one also lists
+    late_base: int = 0  # global numbers of people who join after the period
+    other_base: int = 0  # non-member card holders
+    model_base: int = 0
+
+    @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+
+def split(total: int, weights: list[float]) -> list[int]:
+    """Integer parts proportional to `weights` that add up to `total` exactly (largest remainder)."""
+    weight_sum = sum(weights)
+    if total <= 0 or weight_sum <= 0:
+        return [0] * len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    parts = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def partition(total: int, count: int, rng: random.Random, minimum: int = 1, spread: float = 0.6) -> list[int]:
+    """`count` positive parts adding up to `total`, each at least `minimum`, randomly uneven."""
+    if count <= 0:
+        return []
+    base = minimum * count
+    if total < base:
+        raise ValueError(f"cannot split {total} into {count} parts of at least {minimum}")
+    weights = [1 - spread + 2 * spread * rng.random() for _ in range(count)]
+    return [minimum + p for p in split(total - base, weights)]
+
+
+# Target keys and who shares them. Sums follow their counts' split (a unit with no events has
+# no participants), so pairs are listed as (count key, sum keys).
+MEMBER_KINDS = ("street", "centre")
+ALL_KINDS = ("street", "centre", "federation")
+SHARED = [
+    (MEMBER_KINDS, "members", ()),
+    (MEMBER_KINDS, "warmth_cents", ()),
+    (MEMBER_KINDS, "summer_packs", ("summer_cents",)),
+    (MEMBER_KINDS, "screened_women", ()),
+    (ALL_KINDS, "training_person_times", ()),
+    (ALL_KINDS, "training_units", ()),
+    (ALL_KINDS, "job_fairs", ()),
+    (ALL_KINDS, "jobs_placed", ()),
+    (ALL_KINDS, "recuperation", ()),
+    (ALL_KINDS, "checkups", ()),
+    (ALL_KINDS, "matchmaking_events", ("matchmaking_participants",)),
+    (ALL_KINDS, "disputes_mediated", ("disputes_cents",)),
+    (ALL_KINDS, "retired_assistants", ()),
+    (ALL_KINDS, "social_workers", ()),
+]
+# Shares of members: each follows the previous one so that holders <= members etc.
+MEMBER_CHAIN = ["members", "card_holders", "activated_holders", "service_users", "service_times"]
+ENTERPRISE_KEYS = ["enterprises_both", "enterprises_comprehensive_only", "enterprises_wage_only", "enterprises_neither"]
+CONTRACT_KEYS = ["comprehensive_contracts", "wage_contracts"]
+FEDERATION_ONLY = [
+    "card_services", "migrant_students", "insurance_enrolled", "insurance_benefited", "medical_benefited",
+    "medical_claims_cents", "social_org_activities", "social_org_served",
+]
+
+
+def make_plan(scale: float, period_start: date, period_end: date, seed: int) -> list[UnitPlan]:
+    goal = targets(scale)
+    units = list(schema.units())
+    plans = [UnitPlan(u, i, seed, period_start, period_end) for i, u in enumerate(units)]
+    weight = [SIZE.get(u.short, 1.0) for u in units]
+
+    def share(kinds, key: str, weights: list[float]) -> list[int]:
+        w = [wt if p.kind in kinds else 0.0 for p, wt in zip(plans, weights)]
+        parts = split(goal[key], w)
+        for p, part in zip(plans, parts):
+            p.parts[key] = part
+        return parts
+
+    for kinds, key, sums in SHARED:
+        counts = share(kinds, key, weight)
+        for sum_key in sums:
+            share(kinds, sum_key, [float(c) for c in counts])
+    previous = [float(p.parts["members"]) for p in plans]
+    for key in MEMBER_CHAIN[1:]:
+        previous = [float(x) for x in share(MEMBER_KINDS, key, previous)]
+    enterprise_weight = [wt * ENTERPRISE_SIZE.get(u.short, 1.0) for u, wt in zip(units, weight)]
+    for key in ENTERPRISE_KEYS:
+        share(MEMBER_KINDS, key, enterprise_weight)
+    for key in CONTRACT_KEYS:
+        share(MEMBER_KINDS, key, enterprise_weight)
+    for key in FEDERATION_ONLY:
+        share(("federation",), key, weight)
+    _stations(plans, goal)
+    _number_people(plans)
+    return plans
+
+
+def _stations(plans: list[UnitPlan], goal: dict[str, int]) -> None:
+    """Every unit runs one station; the first `stations_qualified` (all, in the article) qualify."""
+    order = sorted(plans, key=lambda p: (-SIZE.get(p.unit.short, 1.0), p.index))
+    for rank, p in enumerate(order):
+        p.parts["station_qualified"] = int(rank < goal["stations_qualified"])
+    stars = [p for p in plans if p.unit.short in STAR_STATIONS][: goal["stations_star"]]
+    stars += [p for p in order if p not in stars][: goal["stations_star"] - len(stars)]
+    for p in plans:
+        p.parts["station_star"] = int(p in stars)
+
+
+def _number_people(plans: list[UnitPlan]) -> None:
+    """Give each member-holding unit a block of global member numbers, and blocks for the people
+    who are not members (late joiners, non-member card holders) and for model workers."""
+    holders = [p for p in plans if p.kind in MEMBER_KINDS]
+    base = 0
+    for p in holders:
+        p.member_base = base
+        base += p.parts["members"]
+    late = base
+    for i, p in enumerate(holders):
+        following = holders[(i + 1) % len(holders)]
+        p.next_member_base, p.next_member_count = following.member_base, following.parts["members"]
+        p.next_holder_count, p.neighbour = following.parts["card_holders"], following.index
+        p.late_base = late
+        late += p.parts["members"] // 100 + 10
+    other = model = 0
+    for p in plans:
+        p.other_base, p.model_base = other, model
+        other += p.parts.get("members", 0) // 50 + 20
+        model += (p.parts.get("recuperation", 0) + p.parts.get("checkups", 0)) + 50
