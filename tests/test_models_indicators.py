@@ -1,9 +1,11 @@
 """The definitions (口径) of the catalog, asserted on a hand-made warehouse whose every row is an
-edge case (tests/fixtures_returns.py). One dbt build serves every test: each costs seconds."""
+edge case (tests/fixtures_returns.py). One dbt build (and one docs generate) serves every test:
+each dbt invocation costs seconds."""
 
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -24,7 +26,9 @@ def built(tmp_path_factory):
     fixtures_returns.fill(con)
     con.close()
     result = dbt_runner.build(warehouse, *fixtures_returns.PERIOD, target_dir=folder / "target")
-    return warehouse, result
+    # Before any test opens the file: DuckDB allows one configuration per file in a process.
+    docs_dir = dbt_runner.docs(warehouse, *fixtures_returns.PERIOD, target_dir=folder / "target")
+    return warehouse, result, docs_dir
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +191,13 @@ def test_models_land_in_the_contract_schemas(con):
 def test_build_reports_its_nodes_and_time(built):
     result = built[1]
     assert result.counts["model"] >= 30 and result.counts["test"] >= 50 and result.seconds > 0
+
+
+def test_docs_describe_the_models_in_chinese(built):
+    docs_dir = built[2]
+    assert (docs_dir / "index.html").is_file()
+    manifest = json.loads((docs_dir / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((docs_dir / "catalog.json").read_text(encoding="utf-8"))
+    assert "model.shushuo.indicators" in catalog["nodes"]
+    assert "精确值" in manifest["nodes"]["model.shushuo.indicators"]["columns"]["value"]["description"]
+    assert "会员名册" in manifest["sources"]["source.shushuo.raw.members"]["description"]

@@ -1,0 +1,34 @@
+"""shushuo.dbt_runner: a failing build says which node failed, and the warehouse is free for the
+next stage once build() returns, whatever happened."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from fixtures_warehouse import new_warehouse
+from shushuo import dbt_runner
+
+PERIOD = (date(2018, 1, 1), date(2018, 12, 31))
+
+
+def test_a_failing_build_names_the_node_and_releases_the_warehouse(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = new_warehouse(warehouse)
+    con.execute("drop table raw.mediation_cases")  # as if ingest had not created it
+    con.close()
+    with pytest.raises(dbt_runner.DbtBuildFailed) as failed:
+        dbt_runner.build(warehouse, *PERIOD, target_dir=tmp_path / "target")
+    message = str(failed.value)
+    assert "stg_mediation_cases" in message and "models/staging/stg_mediation_cases.sql" in message
+    assert "跳过" in message  # what depends on it did not run
+    with duckdb.connect(str(warehouse), read_only=True) as reader:
+        assert reader.execute("select count(*) from raw.submissions").fetchone() == (0,)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_before_dbt_runs(tmp_path):
+    with pytest.raises(ValueError, match="统计期起"):
+        dbt_runner.build(tmp_path / "none.duckdb", date(2018, 12, 31), date(2018, 1, 1))
+    assert not (tmp_path / "none.duckdb").exists()
