@@ -1,0 +1,149 @@
+"""The bulletin as a Word document (bulletin.docx) for editors who work in Word or WPS.
+
+The text is the bulletin's own prose (reports/templates/prose.j2) rendered through the same
+FigureBook, so every figure is printed exactly as in bulletin.html; figures are set in bold, the
+指标一览 table and the charts follow, then 数据说明. A4, 宋体 body and 黑体 headings, the
+conventions of a Chinese office document.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from reports.charts import draw_charts
+from reports.figure_book import FigureBook, chinese_date, period_of
+
+REPORTS = Path(__file__).resolve().parent
+MARKS = {"TITLE": "\x1c", "BLOCK": "\x1d", "HEAD": "\x1e", "TEXT": "\x1f"}
+FIG_OPEN, FIG_CLOSE = "\x02", "\x03"
+ACCENT = RGBColor(0xB3, 0x26, 0x1E)
+
+
+def _east_asian(style_or_run, font: str) -> None:
+    """Word picks Chinese glyphs from w:eastAsia, which python-docx's font.name does not set."""
+    element = style_or_run.element
+    rpr = element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], str]], FigureBook]:
+    """(section title, [(heading lines, paragraph)], the book that printed the figures)."""
+    start, end = period_of(indicators)
+    book = FigureBook(indicators, mark=lambda text: f"{FIG_OPEN}{text}{FIG_CLOSE}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([REPORTS / "site_templates", REPORTS / "templates"]),
+        autoescape=False, undefined=jinja2.StrictUndefined,
+    )
+    text = env.get_template("docx_blocks.j2").render(
+        book=book, fig=book.fig, same=book.same, period_end=chinese_date(end),
+        period_text=f"{chinese_date(start)}至{chinese_date(end)}", **MARKS,
+    )
+    title, _, body = text.partition(MARKS["BLOCK"])
+    blocks = []
+    for chunk in body.split(MARKS["BLOCK"]):
+        heads, _, paragraph = chunk.partition(MARKS["TEXT"])
+        blocks.append(([h.strip() for h in heads.split(MARKS["HEAD"]) if h.strip()], paragraph.strip()))
+    return title.replace(MARKS["TITLE"], "").strip(), blocks, book
+
+
+def _runs(paragraph, marked: str, bold_figures: bool = True) -> None:
+    """Add text to a paragraph, figures (between FIG_OPEN and FIG_CLOSE) in bold."""
+    for i, piece in enumerate(marked.replace(FIG_CLOSE, FIG_OPEN).split(FIG_OPEN)):
+        if piece:
+            run = paragraph.add_run(piece)
+            run.bold = bold_figures and i % 2 == 1
+
+
+def _setup(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    section.left_margin, section.right_margin = Mm(25), Mm(22)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    _east_asian(normal, "宋体")
+    for name in ("Title", "Heading 1", "Heading 2"):
+        style = document.styles[name]
+        style.font.name = "Times New Roman"
+        _east_asian(style, "黑体")
+
+
+def _heading(document, text: str, level: int, colour: RGBColor | None = None):
+    heading = document.add_heading(level=level)
+    run = heading.add_run(text)
+    run.font.color.rgb = colour or RGBColor(0x1D, 0x1D, 0x1F)
+    _east_asian(run, "黑体")
+    return heading
+
+
+def _figure_table(document, book: FigureBook) -> None:
+    printed = book.printed()
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ("指标", "数值", "口径")):
+        cell.text = ""
+        cell.paragraphs[0].add_run(title).bold = True
+    for figure in printed:
+        cells = table.add_row().cells
+        cells[0].text, cells[2].text = figure.label, figure.definition
+        cells[1].paragraphs[0].add_run(figure.text).bold = True
+    for row in table.rows:
+        for cell, width in zip(row.cells, (Mm(42), Mm(28), Mm(93))):
+            cell.width = width
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9.5)
+
+
+def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes: Sequence[str] = ()) -> Path:
+    """Write the bulletin as .docx at `path` and return it. Charts are drawn afresh (same bytes as
+    the run's charts/*.png: the drawing is deterministic) into a temporary folder."""
+    start, end = period_of(indicators)
+    title, blocks, book = prose_blocks(indicators)
+    document = Document()
+    _setup(document)
+    heading = _heading(document, "数说工会", 0, ACCENT)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle = document.add_paragraph()
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.add_run(title).bold = True
+    period = document.add_paragraph(f"统计期：{chinese_date(start)}至{chinese_date(end)}")
+    period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for heads, paragraph_text in blocks:
+        heading = _heading(document, "", 2)
+        for i, line in enumerate(heads):
+            if i:
+                heading.add_run().add_break()
+            _runs(heading, line, bold_figures=False)
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+        paragraph.paragraph_format.line_spacing = 1.5
+        _runs(paragraph, paragraph_text)
+    _heading(document, "指标一览", 1)
+    _figure_table(document, book)
+    with tempfile.TemporaryDirectory() as charts_dir:
+        charts, chart_notes = draw_charts(indicators, Path(charts_dir))
+        if charts:
+            _heading(document, "图表", 1)
+        for chart in charts:
+            document.add_picture(str(chart.path), width=Mm(160))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption = document.add_paragraph(chart.caption)
+            caption.runs[0].font.size = Pt(9)
+    _heading(document, "数据说明", 1)
+    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *notes, *chart_notes,
+                 *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else [])]:
+        document.add_paragraph(note, style="List Bullet")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path

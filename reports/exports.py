@@ -1,0 +1,153 @@
+"""The figure catalogue as files the publicity office opens: figures.xlsx, figures.csv, figures.json.
+
+Every figure (headline and breakdown rows) with its exact value, printed figure, 发布用语, 口径,
+统计期 and 数据来源. The workbook adds 分单位 (each unit's part of a headline figure) and 来源文件
+(every workbook of the period, adopted or replaced).
+
+Files people open must not run anything: xlsxwriter writes every text as text
+(`strings_to_formulas: False`), and the CSV puts a ' before a text cell that starts with
+= + - @ (OWASP CSV injection), since Excel/WPS would otherwise read it as a formula. The CSV is
+UTF-8 with a BOM: without it Excel and WPS read Chinese as GBK and show garbage.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
+
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMERIC_COLUMNS = frozenset({"数值", "分子", "分母"})
+WIDTHS = {"id": 26, "主题": 10, "指标": 26, "分项": 16, "单位名称": 12, "数值": 14, "单位": 6, "印刷数字": 12,
+          "发布用语": 40, "口径": 60, "分子": 12, "分母": 12, "占合计": 9, "统计期": 24, "数据来源": 60,
+          "来源文件": 44, "可否发布": 14, "运行编号": 22, "生成时间": 20}
+
+
+def neutralise(cell: str) -> str:
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe; a plain
+    number (a negative change) is left as it is."""
+    if cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _stamp(generated_at: datetime) -> str:
+    return generated_at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def catalogue_records(indicators: pd.DataFrame, *, run_id: str, generated_at: datetime, sources: pd.DataFrame,
+                      sheet_rows: pd.DataFrame | None = None) -> tuple[list[dict], list[dict]]:
+    """(one record per figure, one record per unit part of a headline figure)."""
+    entries = figure_catalogue(indicators, sources, sheet_rows)
+    return [e.record(run_id, _stamp(generated_at)) for e in entries], unit_contributions(entries)
+
+
+def source_records(sources: pd.DataFrame) -> list[dict]:
+    frame = adopted_submissions(sources)
+    return [
+        {"单位代码": code, "单位名称": short, "报送文件": name, "SHA-256": sha or "",
+         "填报日期": "" if pd.isna(filled) else str(pd.Timestamp(filled).date()),
+         "是否采用": "采用" if adopted else "未采用（已被该单位较新的报表替代）"}
+        for code, short, name, sha, filled, adopted in zip(
+            frame["unit_code"], frame["unit_short"], frame["source_file"], frame["file_sha256"],
+            frame["filled_on"], frame["adopted"])
+    ]
+
+
+def _cell_value(column: str, text: str):
+    """Exact numbers stay numbers when a float holds them exactly; otherwise exact text."""
+    if column in NUMERIC_COLUMNS and text:
+        number = float(text)
+        if Decimal(repr(number)) == Decimal(text):
+            return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return text
+
+
+def _sheet(book, name: str, records: list[dict], columns: list[str], formats: dict) -> None:
+    sheet = book.add_worksheet(name)
+    for col, title in enumerate(columns):
+        sheet.write_string(0, col, title, formats["header"])
+        sheet.set_column(col, col, WIDTHS.get(title, 14), formats["wrap"] if title in {"口径", "数据来源", "来源文件"} else None)
+    for row, record in enumerate(records, start=1):
+        for col, title in enumerate(columns):
+            value = _cell_value(title, str(record.get(title, "")))
+            if isinstance(value, str):
+                sheet.write_string(row, col, value)
+            else:
+                sheet.write_number(row, col, value)
+    sheet.freeze_panes(1, 0)
+    if records:
+        sheet.autofilter(0, 0, len(records), len(columns) - 1)
+
+
+def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[dict], about: list[tuple[str, str]]) -> Path:
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
+               "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
+    _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats)
+    part_columns = ["id", "指标", "单位名称", "数值", "单位", "印刷数字", "占合计", "分子", "分母", "发布用语", "来源文件", "可否发布"]
+    _sheet(book, "分单位", parts, part_columns, formats)
+    _sheet(book, "来源文件", files, ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用"], formats)
+    notes = book.add_worksheet("说明")
+    notes.set_column(0, 0, 14)
+    notes.set_column(1, 1, 90, formats["wrap"])
+    for row, (name, text) in enumerate(about):
+        notes.write_string(row, 0, name, formats["header"])
+        notes.write_string(row, 1, text)
+    book.close()
+    return path
+
+
+def write_csv(path: Path, figures: list[dict]) -> Path:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        if figures:
+            writer.writerow(list(figures[0]))
+        for record in figures:
+            writer.writerow([neutralise(str(v)) for v in record.values()])
+    return path
+
+
+def about_rows(run_id: str, generated_at: datetime, figures: list[dict]) -> list[tuple[str, str]]:
+    period = figures[0]["统计期"] if figures else ""
+    return [
+        ("统计期", period), ("运行编号", run_id), ("生成时间", _stamp(generated_at)),
+        ("数值", "未经四舍五入的准确值；比率以百分数表示，由分子÷分母算出，保留六位小数。"),
+        ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
+        ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
+        ("数据来源", "该数字所依据的报送单位及其报表文件（每个单位只采用本期最新一份报表）。"),
+        ("可否发布", "涉及敏感个人信息的分单位数字不对外公布，只给出原因。"),
+    ]
+
+
+def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, generated_at: datetime,
+                  sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write figures.xlsx, figures.csv and figures.json into out_dir; keys "xlsx", "csv", "json".
+
+    `sources` is raw.submissions of the period; `sheet_rows` (raw.ingest_sheets: source_file,
+    sheet_name, rows_loaded) narrows a figure's sources to the units that filled its sheets —
+    reports.provenance.load_sources(warehouse) reads both."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figures, parts = catalogue_records(indicators, run_id=run_id, generated_at=generated_at,
+                                       sources=sources, sheet_rows=sheet_rows)
+    files = source_records(sources)
+    about = about_rows(run_id, generated_at, figures)
+    paths = {
+        "xlsx": write_xlsx(out_dir / "figures.xlsx", figures, parts, files, about),
+        "csv": write_csv(out_dir / "figures.csv", figures),
+        "json": out_dir / "figures.json",
+    }
+    document = {"run_id": run_id, "generated_at": _stamp(generated_at), "figures": figures,
+                "unit_parts": parts, "source_files": files}
+    paths["json"].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return paths

@@ -1,0 +1,255 @@
+"""Each figure of `marts.indicators` as the publicity office needs it: the printed figure, the
+words the article uses around it (发布用语, from figure_wording.yaml), its 口径, and where it comes
+from (which units and which submitted files). Exports, the static site, the DOCX and the CLI all
+read this one catalogue, so a figure is worded and sourced the same way everywhere.
+
+Sources follow staging's rule (docs/architecture.md): of several workbooks a unit sent for the
+period, only the newest by 填报日期, then file modification time, is used (采用); older ones are
+listed as replaced. Per-unit rows the charts withhold for privacy (reports/charts.publishable:
+aid by unit, small counts of a sensitive figure) are withheld here too, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from reports.charts import DIM_NAMES, NEVER_BY_UNIT, SENSITIVE_PEOPLE_COUNTS, SMALL_COUNT
+from reports.figure_book import chinese_date, period_of
+from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
+from reports.synthetic import read_catalog
+
+WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
+UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
+HEADLINE = "合计"
+SUBMISSION_COLUMNS = ["unit_code", "unit_name", "source_file", "file_sha256", "filled_on", "file_modified_at"]
+SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded"]
+
+
+@cache
+def wording_table(path: Path = WORDING) -> dict[str, dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def unit_short_names(path: Path = UNITS) -> dict[str, str]:
+    """unit code → short name (德胜, 区总工会本级): the name breakdown rows carry as their key."""
+    units = yaml.safe_load(path.read_text(encoding="utf-8"))["units"]
+    return {u["code"]: u["short"] for u in units}
+
+
+def catalog_order() -> dict[str, int]:
+    return {indicator_id: i for i, indicator_id in enumerate(read_catalog()["indicator_id"])}
+
+
+def plain_number(value: Decimal) -> str:
+    """Exact decimal text without trailing zeros or exponent: 209301.000000 → 209301."""
+    text = f"{value.normalize():f}"
+    return "0" if text in {"-0", ""} else text
+
+
+def exact_value(row) -> tuple[str, str]:
+    """(数值, 单位): the unrounded value; a rate as a percentage to six places from its parts."""
+    style = str(row["style"])
+    if style.startswith("pct"):
+        num, den = row["numerator"], row["denominator"]
+        if not is_missing(num) and not is_missing(den) and to_decimal(den) != 0:
+            with localcontext() as ctx:
+                ctx.prec = 60
+                ratio = to_decimal(num) / to_decimal(den)
+        elif not is_missing(row["value"]):
+            ratio = to_decimal(row["value"])
+        else:
+            return "", "%"
+        return plain_number((ratio * 100).quantize(Decimal("0.000001"))), "%"
+    if is_missing(row["value"]):
+        return "", str(row["unit"])
+    return plain_number(to_decimal(row["value"])), str(row["unit"])
+
+
+def withheld_reason(row) -> str | None:
+    """Why a breakdown row is not published, in the words a reader of the export sees."""
+    if row["breakdown_dim"] != "unit":
+        return None
+    if row["indicator_id"] in NEVER_BY_UNIT:
+        return "救助金额不按单位公布（涉及困难职工个人信息）"
+    if row["indicator_id"] in SENSITIVE_PEOPLE_COUNTS and not is_missing(row["value"]) and to_decimal(row["value"]) < SMALL_COUNT:
+        return f"人数少于{SMALL_COUNT}，涉及敏感个人信息，不单列"
+    return None
+
+
+def wording(indicator_id: str, figure: str, key: str | None = None) -> str:
+    entry = wording_table().get(indicator_id) or {}
+    say = entry.get("say") or "{figure}"
+    if key is None:
+        return say.format(figure=figure)
+    template = entry.get("by") or "{key}" + say
+    return template.format(key=key, figure=figure)
+
+
+def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
+    """raw.submissions with `adopted`: the newest workbook of each unit is the one counted."""
+    frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
+    frame["unit_short"] = [unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"])]
+    frame = frame.sort_values(["unit_code", "filled_on", "file_modified_at"], ascending=[True, False, False],
+                              na_position="last", kind="stable")
+    frame["adopted"] = ~frame.duplicated("unit_code")
+    return frame.reset_index(drop=True)
+
+
+def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(raw.submissions of the period, rows loaded per file and canonical sheet) from a warehouse.
+
+    Either frame is empty when the warehouse has no such table (e.g. a test warehouse)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        def read(sql: str, columns: list[str], *params) -> pd.DataFrame:
+            try:
+                return con.execute(sql, list(params)).df()
+            except duckdb.CatalogException:
+                return pd.DataFrame(columns=columns)
+        where = "where period_start = ? and period_end = ?" if period else ""
+        submissions = read(f"select * from raw.submissions {where}", SUBMISSION_COLUMNS, *(period or ()))
+        sheet_rows = read("select source_file, sheet_name, rows_loaded from raw.ingest_sheets", SHEET_ROW_COLUMNS)
+    finally:
+        con.close()
+    return submissions, sheet_rows
+
+
+@dataclass
+class FigureEntry:
+    """One row of the figure catalogue; `record()` gives the export columns in Chinese."""
+    indicator_id: str
+    topic: str
+    label: str
+    breakdown: str
+    dim: str | None
+    key: str | None
+    exact: str
+    unit: str
+    printed: str
+    phrase: str
+    definition: str
+    numerator: str
+    denominator: str
+    period: str
+    sources: str
+    withheld: str | None
+    units: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def record(self, run_id: str, generated_at: str) -> dict[str, str]:
+        return {
+            "id": self.indicator_id, "主题": self.topic, "指标": self.label, "分项": self.breakdown,
+            "数值": self.exact, "单位": self.unit, "印刷数字": self.printed, "发布用语": self.phrase,
+            "口径": self.definition, "分子": self.numerator, "分母": self.denominator, "统计期": self.period,
+            "数据来源": self.sources, "可否发布": f"否：{self.withheld}" if self.withheld else "是",
+            "运行编号": run_id, "生成时间": generated_at,
+        }
+
+
+class Provenance:
+    """Which adopted workbooks a figure rests on: by its unit, by its sheets, or all of them."""
+
+    def __init__(self, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None):
+        self.submissions = adopted_submissions(sources)
+        self.adopted = self.submissions[self.submissions["adopted"]]
+        rows = sheet_rows if sheet_rows is not None else pd.DataFrame(columns=SHEET_ROW_COLUMNS)
+        rows = rows[pd.to_numeric(rows["rows_loaded"]).fillna(0) > 0]
+        self._files_by_sheet = rows.groupby("sheet_name")["source_file"].apply(set).to_dict()
+
+    def files_of_unit(self, short: str) -> pd.DataFrame:
+        return self.adopted[self.adopted["unit_short"] == short]
+
+    def files_of(self, indicator_id: str, unit_keys: list[str]) -> pd.DataFrame:
+        sheets = (wording_table().get(indicator_id) or {}).get("sheets") or []
+        if self._files_by_sheet and sheets:
+            files = set().union(*(self._files_by_sheet.get(s, set()) for s in sheets))
+            return self.adopted[self.adopted["source_file"].isin(files)]
+        if unit_keys:
+            return self.adopted[self.adopted["unit_short"].isin(unit_keys)]
+        return self.adopted
+
+    @staticmethod
+    def describe(files: pd.DataFrame) -> str:
+        if files.empty:
+            return "未记录报送文件"
+        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"]))
+
+
+def _entry(row, provenance: Provenance, period: str, unit_keys: list[str]) -> FigureEntry:
+    dim = None if is_missing(row["breakdown_dim"]) else str(row["breakdown_dim"])
+    key = None if dim is None else str(row["breakdown_key"])
+    exact, unit = exact_value(row)
+    withheld = withheld_reason(row)
+    printed = phrase = ""
+    if withheld is None:
+        try:
+            printed = format_figure(row)
+            phrase = wording(row["indicator_id"], printed, key)
+        except FigureFormatError as exc:
+            withheld = f"无法印刷（{exc}）"
+    if withheld:
+        exact = ""
+    files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
+    return FigureEntry(
+        indicator_id=str(row["indicator_id"]), topic=str(row["topic"]), label=str(row["label"]),
+        breakdown=HEADLINE if dim is None else f"{key}（{DIM_NAMES.get(dim, dim)}）", dim=dim, key=key,
+        exact=exact, unit=unit, printed=printed, phrase=phrase, definition=str(row["definition"]),
+        numerator="" if is_missing(row["numerator"]) else plain_number(to_decimal(row["numerator"])),
+        denominator="" if is_missing(row["denominator"]) else plain_number(to_decimal(row["denominator"])),
+        period=period, sources=Provenance.describe(files), withheld=withheld, units=list(files["unit_short"]),
+        files=list(files["source_file"]),
+    )
+
+
+def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> list[FigureEntry]:
+    """Every row of the indicators table, headline first, in the catalog's order."""
+    start, end = period_of(indicators)
+    period = f"{chinese_date(start)}至{chinese_date(end)}"
+    provenance = Provenance(sources, sheet_rows)
+    order = catalog_order()
+    frame = indicators.assign(
+        _order=indicators["indicator_id"].map(lambda i: order.get(i, len(order))),
+        _headline=indicators["breakdown_dim"].map(is_missing).astype(bool),
+    ).sort_values(["_order", "indicator_id", "_headline", "breakdown_dim", "breakdown_key"],
+                  ascending=[True, True, False, True, True], kind="stable")
+    unit_rows = frame[frame["breakdown_dim"] == "unit"]
+    unit_keys = unit_rows.groupby("indicator_id")["breakdown_key"].apply(list).to_dict()
+    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], [])) for _, row in frame.iterrows()]
+
+
+def share_text(part: str, whole: str) -> str:
+    """A unit's share of the headline, two decimals; blank when either side is blank or zero."""
+    if not part or not whole or Decimal(whole) == 0:
+        return ""
+    return f"{(Decimal(part) / Decimal(whole) * 100).quantize(Decimal('0.01')):f}%"
+
+
+def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str]]:
+    """Per headline figure with a unit breakdown, each unit's part (分单位): value, share, files.
+
+    Shares of a rate are left blank (a rate is not a part of the whole); units may overlap, so
+    shares of a deduplicated count (members, cards) can add up to more than 100%."""
+    headlines = {e.indicator_id: e for e in entries if e.dim is None}
+    rows = []
+    for entry in entries:
+        if entry.dim != "unit":
+            continue
+        head = headlines.get(entry.indicator_id)
+        is_rate = entry.unit == "%"
+        rows.append({
+            "id": entry.indicator_id, "指标": entry.label, "单位名称": entry.key, "数值": entry.exact,
+            "单位": entry.unit, "印刷数字": entry.printed, "发布用语": entry.phrase,
+            "占合计": "" if is_rate or head is None or entry.withheld else share_text(entry.exact, head.exact),
+            "分子": entry.numerator, "分母": entry.denominator, "来源文件": entry.sources,
+            "可否发布": f"否：{entry.withheld}" if entry.withheld else "是",
+        })
+    return rows
