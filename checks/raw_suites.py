@@ -60,11 +60,6 @@ def _lineage_expectations(sheet: schema.Sheet, period_start: dt.date, period_end
         gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "expected_submitter",
         f"填报单位属于应报本表的单位类别（{'、'.join(sheet.submitted_by)}）", WARNING, value_set=expected,
     )
-    for name, day in (("period_start", period_start), ("period_end", period_end)):
-        yield _expect(
-            gxe.ExpectColumnValuesToBeBetween, sheet, name, "run_period",
-            f"工作簿统计期与本次运行一致（{day.isoformat()}）", WARNING, min_value=day_number(day), max_value=day_number(day),
-        )
 
 
 def _column_expectations(sheet: schema.Sheet, column: schema.Column, period_start: dt.date, period_end: dt.date):

@@ -1,5 +1,9 @@
 """Run the schema-derived suites over the raw tables of a warehouse.
 
+Only rows of the workbooks that count are checked (the current submission of each unit for the
+run's period, as dbt's stg_submissions marks them): a return a unit has since corrected, or one
+of another period, does not reach the figures and must not block them.
+
 GE 1.x cannot validate DuckDB reliably through SQLAlchemy, so each table is read into a pandas
 DataFrame over a read-only DuckDB connection and validated in an ephemeral GE context (nothing
 is written to a gx/ folder). Each expectation's result becomes a CheckOutcome."""
@@ -9,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from pathlib import Path
 
 import duckdb
 
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, plain
+from checks.rules import TABLES
 from checks.raw_suites import LINEAGE_INDEX, columns_checked, date_columns, from_day_number, suite_for
 from ingest import schema
 
@@ -28,6 +32,11 @@ RESULT_FORMAT = {
 def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, period_end: dt.date) -> list[CheckOutcome]:
     """Every expectation of every raw table, as outcomes (a table that cannot be read is one
     blocking error, never a silent pass)."""
+    current = TABLES["current_submissions"]
+    try:
+        connection.execute(f"select source_file, file_sha256, is_current from {current} limit 0")
+    except duckdb.Error as error:
+        return [_no_current_submissions(current, error)]
     context = _quiet_context()
     datasource = context.data_sources.add_pandas("raw")
     outcomes: list[CheckOutcome] = []
@@ -59,6 +68,18 @@ def _quiet_context():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+def _no_current_submissions(table: str, error: Exception) -> CheckOutcome:
+    return CheckOutcome(
+        check_id="raw.current_submissions",
+        title="可确定各单位本期当前有效的报表",
+        source=SOURCE,
+        table=table,
+        severity=BLOCKING,
+        status=ERROR,
+        detail=f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 dbt build 之后运行（或在 checks/rules.py 的 TABLES 中更正表名）。",
+    )
 
 
 def _unreadable(sheet: schema.Sheet, error: Exception) -> CheckOutcome:
@@ -119,7 +140,10 @@ def _select(sheet: schema.Sheet) -> str:
     """The columns the suite checks, DATE columns as day numbers (see raw_suites.day_number)."""
     dates = date_columns(sheet)
     columns = [f'("{c}" - DATE \'1970-01-01\') as "{c}"' if c in dates else f'"{c}"' for c in columns_checked(sheet)]
-    return f"select {', '.join(columns)} from {sheet.raw_table}"
+    return (
+        f"select {', '.join(columns)} from {sheet.raw_table} "
+        f"where (source_file, file_sha256) in (select source_file, file_sha256 from {TABLES['current_submissions']} where is_current)"
+    )
 
 
 def _example(row: dict, column: str, is_date: bool) -> dict:
@@ -128,7 +152,3 @@ def _example(row: dict, column: str, is_date: bool) -> dict:
     value = row.get(column)
     example[column] = from_day_number(value) if is_date and plain(value) is not None else value
     return example
-
-
-def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(warehouse), read_only=True)

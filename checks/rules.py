@@ -21,6 +21,8 @@ CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_cat
 TABLES = {
     "indicators": "marts.indicators",
     "submissions": "raw.submissions",  # contract table: every workbook read, with its period
+    # which workbook of each unit counts this period (is_current); the GE suites check only its rows
+    "current_submissions": "staging.stg_submissions",
     "cards": "marts.cards",  # every current card row with is_in_force / holder_is_member and lineage
     "members_by_unit": "intermediate.int_members_by_unit",  # (unit, person) listed at the period's end
 }

@@ -13,7 +13,8 @@ from ingest import schema
 
 
 def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Every raw table of the schema, empty, plus raw.submissions."""
+    """Every raw table of the schema, empty, plus raw.submissions and a stand-in for dbt's
+    staging.stg_submissions (the newest workbook of each unit and period is current)."""
     connection.execute("create schema if not exists raw")
     for sheet in schema.sheets():
         columns = ", ".join(f'"{name}" {type_}' for name, type_ in sheet.raw_columns)
@@ -23,6 +24,27 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
         " period_end DATE, source_file VARCHAR, file_sha256 VARCHAR, filled_by VARCHAR, filled_on DATE,"
         " file_modified_at TIMESTAMP, loaded_at TIMESTAMP)"
     )
+    connection.execute("create schema if not exists staging")
+    connection.execute(
+        "create or replace view staging.stg_submissions as select *, row_number() over ("
+        " partition by unit_code, period_start, period_end order by filled_on desc nulls last, source_file desc"
+        ") = 1 as is_current from raw.submissions"
+    )
+
+
+def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_file: str, filled_on: dt.date | None = None) -> None:
+    """Record a workbook in raw.submissions unless it is there (same file name)."""
+    known = connection.execute("select count(*) from raw.submissions where source_file = ?", [source_file]).fetchone()[0]
+    if not known:
+        unit_name = next((u.name for u in schema.units() if u.code == unit_code), unit_code)
+        connection.execute(
+            "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file, file_sha256, filled_on)"
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            [unit_code, unit_name, period[0], period[1], source_file, SHA256, filled_on],
+        )
+
+
+SHA256 = "0" * 64
 
 
 def lineage(unit_code: str, period: tuple[dt.date, dt.date], row: int, source_file: str | None = None, sheet_title: str = "") -> dict:
@@ -31,7 +53,7 @@ def lineage(unit_code: str, period: tuple[dt.date, dt.date], row: int, source_fi
         "period_start": period[0],
         "period_end": period[1],
         "source_file": source_file or f"{unit_code}.xlsx",
-        "file_sha256": "0" * 64,
+        "file_sha256": SHA256,
         "sheet": sheet_title,
         "source_row": row,
         "loaded_at": dt.datetime(2000, 1, 1),
@@ -39,7 +61,8 @@ def lineage(unit_code: str, period: tuple[dt.date, dt.date], row: int, source_fi
 
 
 def insert_rows(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: list[dict]) -> None:
-    """Insert rows (dicts of raw column → value; missing columns are NULL) into raw.<sheet>."""
+    """Insert rows (dicts of raw column → value; missing columns are NULL) into raw.<sheet>, and
+    record each row's workbook in raw.submissions if it is not there yet."""
     sheet = schema.sheet(sheet_name)
     names = [name for name, _ in sheet.raw_columns]
     frame = pd.DataFrame([{name: row.get(name) for name in names} for row in rows], columns=names)
@@ -47,6 +70,8 @@ def insert_rows(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: li
     casts = ", ".join(f'cast("{name}" as {type_}) as "{name}"' for name, type_ in sheet.raw_columns)
     connection.execute(f"insert into {sheet.raw_table} select {casts} from incoming_rows")
     connection.unregister("incoming_rows")
+    for row in rows:
+        submit(connection, row["unit_code"], (row["period_start"], row["period_end"]), row["source_file"])
 
 
 def fabricate(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: int, period: tuple[dt.date, dt.date]) -> None:
@@ -59,6 +84,8 @@ def fabricate(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: int,
     for name, type_ in sheet.raw_columns:
         selects.append(f"{_generated(sheet, name, type_, codes, start, days)} as \"{name}\"")
     connection.execute(f"insert into {sheet.raw_table} select {', '.join(selects)} from range({rows}) t(i)")
+    for code in codes:
+        submit(connection, code, period, f"{code}.xlsx")
 
 
 def _generated(sheet: schema.Sheet, name: str, type_: str, codes: list[str], start: dt.date, days: int) -> str:
@@ -69,7 +96,7 @@ def _generated(sheet: schema.Sheet, name: str, type_: str, codes: list[str], sta
         "period_start": f"DATE '{start.isoformat()}'",
         "period_end": f"DATE '{start.isoformat()}' + {days}",
         "source_file": f"{code_list}[1 + i % {len(codes)}] || '.xlsx'",
-        "file_sha256": "repeat('0', 64)",
+        "file_sha256": f"'{SHA256}'",
         "sheet": f"'{sheet.title}'",
         "source_row": "4 + i",
         "loaded_at": "now()::TIMESTAMP",
@@ -135,7 +162,4 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
         " joined_on DATE, rows_listed BIGINT)"
     )
     for unit in schema.units():
-        connection.execute(
-            "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file) values (?, ?, ?, ?, ?)",
-            [unit.code, unit.name, period[0], period[1], f"{unit.code}.xlsx"],
-        )
+        submit(connection, unit.code, period, f"{unit.code}.xlsx")

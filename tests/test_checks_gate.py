@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from checks import gate
-from checks.sample_warehouse import create_model_tables, create_raw_tables
+from checks.sample_warehouse import create_model_tables, create_raw_tables, insert_rows, lineage
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
@@ -149,12 +149,10 @@ def test_without_a_previous_period_the_comparison_is_skipped_not_passed(warehous
 
 
 def test_raw_data_problems_reach_the_gate_and_the_report_with_lineage(warehouse, tmp_path):
-    result = run_gate(
-        warehouse, tmp_path,
-        "insert into raw.summer_relief (site, delivered_on, amount, packs, unit_code, period_start, period_end,"
-        " source_file, file_sha256, sheet, source_row) values ('工地', DATE '2018-07-01', -8.50, 4, 'S09',"
-        " DATE '2018-01-01', DATE '2018-12-31', '天桥.xlsx', 'abc', '送清凉', 12)",
-    )
+    with duckdb.connect(str(warehouse)) as connection:
+        row = dict(site="工地", delivered_on=PERIOD[0], amount=-8.5, packs=4)
+        insert_rows(connection, "summer_relief", [{**row, **lineage("S09", PERIOD, 12, "天桥.xlsx", "送清凉")}])
+    result = run_gate(warehouse, tmp_path)
     assert [o.check_id for o in result.blocking] == ["raw.summer_relief.amount.range"]
     assert "单位代码 S09，文件 天桥.xlsx，工作表 送清凉，行号 12" in result.message()
     page = result.report_html.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from checks import date_windows
 from checks.outcome import BLOCKING, ERROR, FAILED, WARNING
 from checks.raw_suites import expectations_for
 from checks.raw_validation import validate_raw
-from checks.sample_warehouse import create_raw_tables, insert_rows, lineage
+from checks.sample_warehouse import create_raw_tables, insert_rows, lineage, submit
 from ingest import schema
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
@@ -58,13 +58,13 @@ def warehouse(tmp_path):
     return path
 
 
-def aid_row(row: int, **changes) -> dict:
+def aid_row(row: int, source_file: str = "月坛.xlsx", **changes) -> dict:
     values = dict(
         recipient_key="k" * 64, recipient_sex="女", recipient_category="在档困难职工", programme="送温暖",
         cash=100, goods_value=50, paid_on=dt.date(2018, 6, 1),
     )
     values.update(changes)
-    return {**values, **lineage("S03", PERIOD, row, source_file="月坛.xlsx", sheet_title="帮扶救助")}
+    return {**values, **lineage("S03", PERIOD, row, source_file=source_file, sheet_title="帮扶救助")}
 
 
 def run_on(path, rows: list[dict]):
@@ -112,3 +112,19 @@ def test_a_raw_table_that_cannot_be_read_is_a_blocking_error(warehouse):
     broken = outcomes["raw.trainings.readable"]
     assert (broken.status, broken.severity) == (ERROR, BLOCKING)
     assert "raw.trainings" in broken.detail
+
+
+def test_rows_of_a_return_the_unit_has_since_corrected_are_not_checked(warehouse):
+    with duckdb.connect(str(warehouse)) as connection:
+        insert_rows(connection, "aid_payments", [aid_row(5, source_file="月坛_初报.xlsx", cash=-20)])
+        submit(connection, "S03", PERIOD, "月坛_更正.xlsx", filled_on=dt.date(2019, 1, 20))  # newer: current
+    outcomes = run_on(warehouse, [aid_row(5, source_file="月坛_更正.xlsx")])
+    assert outcomes["raw.aid_payments.cash.range"].status == "passed"
+
+
+def test_without_dbt_s_current_submissions_the_raw_checks_cannot_run_and_block(warehouse):
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("drop view staging.stg_submissions")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        [outcome] = validate_raw(connection, *PERIOD)
+    assert (outcome.status, outcome.severity) == (ERROR, BLOCKING) and "staging.stg_submissions" in outcome.detail
