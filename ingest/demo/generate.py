@@ -103,7 +103,7 @@ def generate(
         "period_end": period_end.isoformat(),
         "scale": scale,
         "seed": seed,
-        "indicators": figures,
+        "figures": figures,
     }
     (out_dir / TRUTH_FILE).write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return paths
@@ -111,7 +111,7 @@ def generate(
 
 def compute_truth(
     *, scale: float = 1.0, period_start: date = date(2018, 1, 1), period_end: date = date(2018, 12, 31), seed: int = 2018, workers: int = 2
-) -> dict[str, dict[str, str]]:
+) -> dict:
     """The figures the demo data would give, without writing any workbook (for tests)."""
     plans = make_plan(scale, period_start, period_end, seed)
     return _run(plans, None, workers)[1]

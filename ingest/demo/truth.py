@@ -104,9 +104,9 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
     return dict(out)
 
 
-def combine(partials: list[dict]) -> dict[str, dict[str, str]]:
-    """The headline value of every catalog figure: {'value': exact decimal} or, for a rate,
-    {'numerator', 'denominator', 'value' (the ratio to 6 places)}."""
+def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
+    """The headline value of every catalog figure: the exact decimal as a string or, for a rate,
+    {'numerator', 'denominator', 'value' (the ratio to 6 places, None if undefined)}."""
     union = lambda key: set().union(*(p.get(key, set()) for p in partials))  # noqa: E731
     total = lambda key: sum((p.get(key, 0) for p in partials), 0)  # noqa: E731
     members = union("members")
@@ -177,9 +177,9 @@ def combine(partials: list[dict]) -> dict[str, dict[str, str]]:
     return {key: _entry(value) for key, value in figures.items()}
 
 
-def _entry(value) -> dict[str, str]:
+def _entry(value) -> str | dict[str, str | None]:
     if isinstance(value, tuple):
         numerator, denominator = value
         ratio = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"), ROUND_HALF_UP) if denominator else None
         return {"numerator": str(numerator), "denominator": str(denominator), "value": str(ratio) if ratio is not None else None}
-    return {"value": str(value)}
+    return str(value)
