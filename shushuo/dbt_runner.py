@@ -80,6 +80,14 @@ def _node_label(result) -> str:
     return f"{node.resource_type} {node.name}" + (f"（{path}）" if path else "")
 
 
+def _test_finding(result) -> str:
+    """A test that found rows, in words: the test's `meta.message` (Chinese, in its yml) when it
+    has one, else the node; then how many rows it found."""
+    meta = getattr(result.node.config, "meta", None) or {}
+    found = f"{result.failures} 行" if getattr(result, "failures", None) is not None else result.message
+    return f"{meta.get('message') or _node_label(result)}：{found}（{result.node.name}）"
+
+
 def _release_warehouse() -> None:
     """dbt-duckdb keeps its DuckDB instance open in the process after an invocation; while it
     does, the next stage cannot open the file (DuckDB refuses a second configuration, e.g.
@@ -120,7 +128,7 @@ def build(warehouse: Path, period_start: date, period_end: date, *, project_dir:
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
     failures = [
-        f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
+        _test_finding(r) if str(r.node.resource_type) == "test" else f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
         for r in results if str(r.status) in FAILED
     ]
     if outcome.exception is not None or failures or not outcome.success:
@@ -130,7 +138,7 @@ def build(warehouse: Path, period_start: date, period_end: date, *, project_dir:
         tail = f"\n（另有 {skipped} 个节点因上游失败而跳过）" if skipped else ""
         message = "dbt build 失败，指标未生成：\n" + "\n".join(f"- {f}" for f in failures) + tail
         raise DbtBuildFailed(message, failures)
-    warnings = [f"{_node_label(r)}：{(r.message or '').strip()}" for r in results if str(r.status) == "warn"]
+    warnings = [_test_finding(r) for r in results if str(r.status) == "warn"]
     counts = Counter(str(r.node.resource_type) for r in results)
     return BuildResult(seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=target_dir)
 

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from fixtures_warehouse import new_warehouse
+from fixtures_warehouse import new_warehouse, submit
 from shushuo import dbt_runner
 
 PERIOD = (date(2018, 1, 1), date(2018, 12, 31))
@@ -18,14 +18,17 @@ def test_a_failing_build_names_the_node_and_releases_the_warehouse(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     con = new_warehouse(warehouse)
     con.execute("drop table raw.mediation_cases")  # as if ingest had not created it
+    submit(con, "S01", PERIOD, filled_on=date(2019, 1, 10))
+    con.execute("update raw.submissions set unit_code = 'X99'")  # a unit units.yaml does not know
     con.close()
     with pytest.raises(dbt_runner.DbtBuildFailed) as failed:
         dbt_runner.build(warehouse, *PERIOD, target_dir=tmp_path / "target")
     message = str(failed.value)
     assert "stg_mediation_cases" in message and "models/staging/stg_mediation_cases.sql" in message
     assert "跳过" in message  # what depends on it did not run
+    assert "报表的填报单位代码不在 ingest/units.yaml 中：1 行" in message  # a failing test, in words
     with duckdb.connect(str(warehouse), read_only=True) as reader:
-        assert reader.execute("select count(*) from raw.submissions").fetchone() == (0,)
+        assert reader.execute("select count(*) from raw.submissions").fetchone() == (1,)
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_before_dbt_runs(tmp_path):

@@ -124,7 +124,7 @@ def test_enterprise_coverage_and_rates(figures):
 
 def test_a_cited_contract_that_nobody_filed_is_a_warning(built):
     warnings = built[1].warnings
-    assert len(warnings) == 1 and "int_enterprise_contract_references" in warnings[0]
+    assert len(warnings) == 1 and "合同编号" in warnings[0] and "1 行" in warnings[0]
 
 
 def test_aid_amounts_in_yuan_with_cents(figures, con):
