@@ -23,9 +23,12 @@ MATCH_NAMES = ("青春有约", "缘来是你", "职工单身联谊会", "鹊桥�
 
 
 def trainee_unit(k: int) -> str:
-    """The k-th name in the district's list of trainee units (shared by all units)."""
-    a, b = TRAINEE_WORDS[k % len(TRAINEE_WORDS)], TRAINEE_WORDS[(k // len(TRAINEE_WORDS) + 7) % len(TRAINEE_WORDS)]
-    return f"北京{a}{b}{('科技', '商贸', '物业', '文化', '餐饮')[k % 5]}有限公司"
+    """The k-th name in the district's list of trainee units (shared by all units; distinct for
+    k below 8000)."""
+    words = TRAINEE_WORDS
+    n = len(words)
+    extra = words[(k // (n * n)) % n] if k >= n * n else ""
+    return f"北京{words[k % n]}{words[(k // n + 7) % n]}{extra}{('科技', '商贸', '物业', '文化', '餐饮')[k % 5]}有限公司"
 
 
 def build(p: UnitPlan, members: list[Person], name_offset: int) -> dict[str, list[tuple]]:
