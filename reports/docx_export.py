@@ -26,6 +26,8 @@ REPORTS = Path(__file__).resolve().parent
 MARKS = {"TITLE": "\x1c", "BLOCK": "\x1d", "HEAD": "\x1e", "TEXT": "\x1f"}
 FIG_OPEN, FIG_CLOSE = "\x02", "\x03"
 ACCENT = RGBColor(0xB3, 0x26, 0x1E)
+INK = RGBColor(0x1D, 0x1D, 0x1F)
+TABLE_WIDTHS = (Mm(45), Mm(27), Mm(91))
 
 
 def _east_asian(style_or_run, font: str) -> None:
@@ -74,13 +76,15 @@ def _setup(document) -> None:
     for name in ("Title", "Heading 1", "Heading 2"):
         style = document.styles[name]
         style.font.name = "Times New Roman"
+        style.font.color.rgb = ACCENT if name == "Title" else INK
         _east_asian(style, "黑体")
 
 
 def _heading(document, text: str, level: int, colour: RGBColor | None = None):
     heading = document.add_heading(level=level)
     run = heading.add_run(text)
-    run.font.color.rgb = colour or RGBColor(0x1D, 0x1D, 0x1F)
+    run.bold = True
+    run.font.color.rgb = colour or INK
     _east_asian(run, "黑体")
     return heading
 
@@ -89,6 +93,7 @@ def _figure_table(document, book: FigureBook) -> None:
     printed = book.printed()
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
+    table.autofit = False
     for cell, title in zip(table.rows[0].cells, ("指标", "数值", "口径")):
         cell.text = ""
         cell.paragraphs[0].add_run(title).bold = True
@@ -96,8 +101,10 @@ def _figure_table(document, book: FigureBook) -> None:
         cells = table.add_row().cells
         cells[0].text, cells[2].text = figure.label, figure.definition
         cells[1].paragraphs[0].add_run(figure.text).bold = True
+    for column, width in zip(table.columns, TABLE_WIDTHS):
+        column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, (Mm(42), Mm(28), Mm(93))):
+        for cell, width in zip(row.cells, TABLE_WIDTHS):
             cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
@@ -124,6 +131,8 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
             if i:
                 heading.add_run().add_break()
             _runs(heading, line, bold_figures=False)
+        for run in heading.runs:
+            run.bold = True
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(24)
         paragraph.paragraph_format.line_spacing = 1.5

@@ -216,11 +216,13 @@ def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows
     period = f"{chinese_date(start)}至{chinese_date(end)}"
     provenance = Provenance(sources, sheet_rows)
     order = catalog_order()
+    unit_order = {short: i for i, short in enumerate(unit_short_names().values())}
     frame = indicators.assign(
         _order=indicators["indicator_id"].map(lambda i: order.get(i, len(order))),
         _headline=indicators["breakdown_dim"].map(is_missing).astype(bool),
-    ).sort_values(["_order", "indicator_id", "_headline", "breakdown_dim", "breakdown_key"],
-                  ascending=[True, True, False, True, True], kind="stable")
+        _key_order=indicators["breakdown_key"].map(lambda k: unit_order.get(k, len(unit_order))),
+    ).sort_values(["_order", "indicator_id", "_headline", "breakdown_dim", "_key_order", "breakdown_key"],
+                  ascending=[True, True, False, True, True, True], kind="stable")
     unit_rows = frame[frame["breakdown_dim"] == "unit"]
     unit_keys = unit_rows.groupby("indicator_id")["breakdown_key"].apply(list).to_dict()
     return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], [])) for _, row in frame.iterrows()]

@@ -1,0 +1,119 @@
+"""`shushuo figure <查询>` and `shushuo figures [主题]`: a figure, its wording, 口径 and sources in
+seconds, from the last good run (build/current), without opening a file.
+
+Register in shushuo/cli.py with `app.command()(figure)` and `app.command()(figures)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shushuo.paths import BUILD_DIR
+
+BUILD_OPTION = typer.Option(BUILD_DIR, "--build", help="输出文件夹（读取其中 current 指向的最近一次成功运行）")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _catalogue(build_dir: Path, console: Console):
+    """The figure catalogue of build/current, or exit with what to do."""
+    from reports.bulletin import load_indicators
+    from reports.figure_book import BulletinDataError, period_of
+    from reports.provenance import figure_catalogue, load_sources
+
+    run_dir = Path(build_dir) / "current"
+    warehouse = run_dir / "warehouse.duckdb"
+    if not warehouse.is_file():
+        console.print(f"[red]还没有可查询的结果：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report（或 shushuo run）。")
+        raise typer.Exit(1)
+    try:
+        indicators = load_indicators(warehouse)
+        sources, sheet_rows = load_sources(warehouse, period_of(indicators))
+    except BulletinDataError as exc:
+        console.print(f"[red]无法读取指标：[/]{exc}")
+        raise typer.Exit(1) from None
+    return figure_catalogue(indicators, sources, sheet_rows), run_dir.resolve().name
+
+
+def find(entries, query: str):
+    """Headline figures matching a query: an exact id first, else id or label containing it."""
+    heads = [e for e in entries if e.dim is None]
+    text = query.strip().lower()
+    exact = [e for e in heads if e.indicator_id.lower() == text]
+    if exact:
+        return exact
+    return [e for e in heads if text and (text in e.indicator_id.lower() or text in e.label.lower())]
+
+
+def _show(console: Console, head, entries, run_id: str) -> None:
+    console.print(f"[bold]{head.label}[/]（{head.indicator_id}）  主题：{head.topic}")
+    console.print(f"  数字：[bold red]{head.printed or '—'}[/]    准确值：{head.exact}{head.unit if head.exact else ''}"
+                  + (f"（{head.numerator} ÷ {head.denominator}）" if head.numerator else ""))
+    console.print(f"  发布用语：[bold]{head.phrase or head.withheld}[/]")
+    console.print(f"  口径：{head.definition}")
+    console.print(f"  统计期：{head.period}    运行编号：{run_id}")
+    console.print(f"  数据来源：{len(head.units)} 个单位：{'、'.join(head.units) or head.sources}")
+    parts = [e for e in entries if e.indicator_id == head.indicator_id and e.dim is not None]
+    if parts:
+        table = Table(title="分项", title_justify="left", show_edge=False)
+        for column in ("分项", "数字", "准确值", "来源文件"):
+            table.add_column(column, overflow="fold")
+        for part in parts:
+            table.add_row(part.breakdown, part.printed or "不单列", part.exact or (part.withheld or ""),
+                          "、".join(part.files) if part.dim == "unit" else "")
+        console.print(table)
+
+
+def _listing(title: str, heads) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column("编号", no_wrap=True)
+    table.add_column("指标", overflow="fold")
+    table.add_column("数字", no_wrap=True)
+    table.add_column("发布用语", overflow="fold")
+    for e in heads:
+        table.add_row(e.indicator_id, e.label, e.printed or "—", e.phrase or (e.withheld or ""))
+    return table
+
+
+def figure(
+    query: str = typer.Argument(..., help="指标编号（如 cards_issued）或名称中的字（如 办卡率、京卡）"),
+    build_dir: Path = BUILD_OPTION,
+) -> None:
+    """查一个数字：印刷写法、准确值、发布用语、口径与来源单位。"""
+    console = _console()
+    entries, run_id = _catalogue(build_dir, console)
+    matches = find(entries, query)
+    if not matches:
+        topics = "、".join(dict.fromkeys(e.topic for e in entries))
+        console.print(f"没有找到与“{query}”相符的指标。可以换个说法或输入指标编号；"
+                      f"用 shushuo figures 列出全部指标，或 shushuo figures <主题> 按主题列出（主题：{topics}）。")
+        raise typer.Exit(1)
+    if len(matches) > 1:
+        console.print(_listing(f"“{query}”对应 {len(matches)} 个指标：", matches))
+        console.print(f"查看其中一个：shushuo figure {matches[0].indicator_id}")
+        return
+    _show(console, matches[0], entries, run_id)
+
+
+def figures(
+    topic: Optional[str] = typer.Argument(None, help="主题（如 京卡服务，可只写其中几个字）；不给则列出全部"),
+    build_dir: Path = BUILD_OPTION,
+) -> None:
+    """按主题列出指标及其发布用语。"""
+    console = _console()
+    entries, _ = _catalogue(build_dir, console)
+    heads = [e for e in entries if e.dim is None]
+    topics = list(dict.fromkeys(e.topic for e in heads))
+    chosen = [t for t in topics if topic is None or topic.strip() in t]
+    if not chosen:
+        console.print(f"没有名为“{topic}”的主题。现有主题：{'、'.join(topics)}。")
+        raise typer.Exit(1)
+    for name in chosen:
+        console.print(_listing(f"{name}（{sum(e.topic == name for e in heads)} 个）", [e for e in heads if e.topic == name]))

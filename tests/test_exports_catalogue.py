@@ -1,0 +1,139 @@
+"""The figure catalogue exports (figures.xlsx / .csv / .json): every row of the indicators table,
+worded, sourced, exact, and safe to open in Excel or WPS."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from reports.exports import neutralise, write_exports
+from reports.formatting import format_figure
+from reports.provenance import WORDING, unit_short_names
+from reports.synthetic import UNITS, read_catalog, synthetic_indicators
+
+GENERATED = dt.datetime(2024, 1, 15, 9, 30)
+
+
+def fake_sources(period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31))) -> pd.DataFrame:
+    """raw.submissions as ingest writes it: one workbook per unit, and for the first unit an older
+    workbook it later replaced (the newer one is the one counted)."""
+    units = yaml.safe_load(UNITS.read_text(encoding="utf-8"))["units"]
+    rows = [{"unit_code": u["code"], "unit_name": u["name"], "period_start": period[0], "period_end": period[1],
+             "source_file": f"{u['name']}_年报.xlsx", "file_sha256": f"{i:064x}", "filled_by": "填报人",
+             "filled_on": dt.date(period[1].year + 1, 1, 10), "file_modified_at": dt.datetime(period[1].year + 1, 1, 10, 8)}
+            for i, u in enumerate(units)]
+    old = dict(rows[0], source_file=f"{units[0]['name']}_年报_初稿.xlsx", filled_on=dt.date(period[1].year + 1, 1, 2))
+    return pd.DataFrame([old, *rows])
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return synthetic_indicators(11)
+
+
+@pytest.fixture(scope="module")
+def exported(indicators, tmp_path_factory):
+    out = tmp_path_factory.mktemp("exports")
+    return write_exports(indicators, out, run_id="20240115-093000-0001", generated_at=GENERATED, sources=fake_sources())
+
+
+def test_wording_table_covers_the_catalog_and_types_no_number():
+    wording = yaml.safe_load(WORDING.read_text(encoding="utf-8"))
+    assert set(wording) == set(read_catalog()["indicator_id"])
+    for indicator_id, entry in wording.items():
+        assert "{figure}" in entry["say"], indicator_id
+        assert not re.search(r"\d", json.dumps(entry, ensure_ascii=False)), f"{indicator_id}: 发布用语表里不应有数字"
+
+
+def test_csv_has_a_bom_and_one_row_per_figure(exported, indicators):
+    raw = exported["csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel/WPS 需要 BOM 才能按 UTF-8 读中文"
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == len(indicators)
+    assert list(rows[0])[:8] == ["id", "主题", "指标", "分项", "数值", "单位", "印刷数字", "发布用语"]
+    assert {"口径", "统计期", "数据来源", "运行编号", "生成时间"} <= set(rows[0])
+
+
+def test_headline_rows_carry_printed_figure_wording_and_exact_value(exported, indicators):
+    rows = {r["id"]: r for r in csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()) if r["分项"] == "合计"}
+    head = indicators[indicators["breakdown_dim"].isna()].set_index("indicator_id")
+    cards = rows["cards_issued"]
+    printed = format_figure(head.loc["cards_issued"])
+    assert cards["印刷数字"] == printed
+    assert cards["发布用语"].endswith(printed) and cards["发布用语"] != printed
+    assert cards["数值"] == str(int(head.loc["cards_issued", "value"]))
+    rate = rows["card_uptake_rate"]
+    assert rate["单位"] == "%" and rate["发布用语"] == f"办卡率达{format_figure(head.loc['card_uptake_rate'])}"
+    assert rate["分子"] and rate["分母"]
+    assert cards["统计期"] == "2023年1月1日至2023年12月31日"
+    assert cards["生成时间"] == "2024-01-15 09:30:00"
+
+
+def test_sources_name_the_adopted_workbook_not_the_replaced_one(exported):
+    rows = list(csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    first = list(unit_short_names().values())[0]
+    unit_row = next(r for r in rows if r["id"] == "cards_issued" and r["分项"].startswith(first + "（"))
+    assert unit_row["数据来源"].startswith(f"{first}：") and "初稿" not in unit_row["数据来源"]
+    headline = next(r for r in rows if r["id"] == "cards_issued" and r["分项"] == "合计")
+    assert headline["数据来源"].count("：") >= 15 and "初稿" not in headline["数据来源"]
+
+
+def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
+    book = openpyxl.load_workbook(exported["xlsx"])
+    assert book.sheetnames == ["指标", "分单位", "来源文件", "说明"]
+    figures = book["指标"]
+    assert figures.freeze_panes == "A2"
+    assert figures.column_dimensions["I"].width > 30  # 口径 is wide enough to read
+    assert figures.max_row == len(indicators) + 1
+    parts = list(book["分单位"].iter_rows(values_only=True))
+    header, body = parts[0], parts[1:]
+    cards = [dict(zip(header, r)) for r in body if r[0] == "cards_issued"]
+    unit_rows = indicators[(indicators["indicator_id"] == "cards_issued") & (indicators["breakdown_dim"] == "unit")]
+    assert len(cards) == len(unit_rows)
+    assert all(isinstance(r["数值"], int) and r["占合计"].endswith("%") for r in cards)
+    adoption = [r[-1] for r in book["来源文件"].iter_rows(min_row=2, values_only=True)]
+    assert adoption.count("采用") == len(unit_short_names()) and len(adoption) == len(unit_short_names()) + 1
+
+
+def test_sensitive_unit_rows_are_withheld_everywhere(exported):
+    rows = list(csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    warmth = [r for r in rows if r["id"] == "warmth_aid_amount" and r["分项"] != "合计"]
+    small = [r for r in rows if r["id"] == "women_screening_cards" and r["分项"] != "合计" and r["可否发布"] != "是"]
+    for row in warmth + small:
+        assert row["数值"] == "" and row["印刷数字"] == "" and row["可否发布"].startswith("否：")
+    assert small, "synthetic data has units with fewer than five screening cards"
+
+
+def test_json_mirrors_the_csv(exported, indicators):
+    document = json.loads(exported["json"].read_text(encoding="utf-8"))
+    assert document["run_id"] == "20240115-093000-0001"
+    assert len(document["figures"]) == len(indicators)
+    assert {"unit_parts", "source_files"} <= set(document)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86", "-cmd", "@SUM(A1)", "=HYPERLINK(\"http://x\")"])
+def test_formula_like_text_is_neutralised(text):
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["-12", "-0.5", "京卡", "12", ""])
+def test_numbers_and_plain_text_are_left_alone(text):
+    assert neutralise(text) == text
+
+
+def test_injected_label_is_text_in_both_files(indicators, tmp_path):
+    poisoned = indicators.copy()
+    poisoned.loc[poisoned["indicator_id"] == "job_fairs", "label"] = "=HYPERLINK(\"http://evil\",\"点我\")"
+    paths = write_exports(poisoned, tmp_path, run_id="r", generated_at=GENERATED, sources=fake_sources())
+    row = next(r for r in csv.reader(paths["csv"].read_text(encoding="utf-8-sig").splitlines()) if r[0] == "job_fairs")
+    assert row[2].startswith("'=")
+    sheet = openpyxl.load_workbook(paths["xlsx"])["指标"]
+    cell = next(c for c in sheet["C"] if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s", "xlsx 中的文本不能变成公式"
