@@ -50,7 +50,7 @@ def catalog_order() -> dict[str, int]:
 
 
 def plain_number(value: Decimal) -> str:
-    """Exact decimal text without trailing zeros or exponent: 209301.000000 → 209301."""
+    """Exact decimal text without trailing zeros or exponent: 1200.500000 → 1200.5."""
     text = f"{value.normalize():f}"
     return "0" if text in {"-0", ""} else text
 
