@@ -37,9 +37,26 @@ def suite_for(sheet: schema.Sheet, period_start: dt.date, period_end: dt.date) -
     return gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations_for(sheet, period_start, period_end))
 
 
-def columns_checked(sheet: schema.Sheet) -> list[str]:
-    """The raw columns read for the suite: all but the load timestamp (nothing personal is there)."""
-    return [name for name, _type in sheet.raw_columns if name != "loaded_at"]
+def columns_read(sheet: schema.Sheet, expectations: list) -> dict[str, str]:
+    """How each column the expectations need is read, in raw-table order: "value" as it is,
+    "day" as a day number (see day_number), or "presence" as 1/NULL when only its presence is
+    checked: a text column read as text costs most of the read (pandas strings), and what it
+    says is never needed to tell whether it is empty."""
+    kinds: dict[str, set[str]] = {}
+    for expectation in expectations:
+        kinds.setdefault(expectation.column, set()).add(expectation.expectation_type)
+    dates = date_columns(sheet)
+    how = {}
+    for name, _type in sheet.raw_columns:
+        if name in LINEAGE_INDEX:
+            how[name] = "value"
+        elif name not in kinds:
+            continue
+        elif kinds[name] == {"expect_column_values_to_not_be_null"}:
+            how[name] = "presence"
+        else:
+            how[name] = "day" if name in dates else "value"
+    return how
 
 
 def _meta(sheet: schema.Sheet, column: str, rule: str, title: str) -> dict:

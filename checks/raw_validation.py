@@ -18,7 +18,7 @@ import duckdb
 
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, plain
 from checks.rules import TABLES
-from checks.raw_suites import LINEAGE_INDEX, columns_checked, date_columns, from_day_number, suite_for
+from checks.raw_suites import LINEAGE_INDEX, columns_read, date_columns, from_day_number, suite_for
 from ingest import schema
 
 SOURCE = "数据期望（GE）"
@@ -41,12 +41,12 @@ def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, p
     datasource = context.data_sources.add_pandas("raw")
     outcomes: list[CheckOutcome] = []
     for sheet in schema.sheets():
+        suite = context.suites.add(suite_for(sheet, period_start, period_end))
         try:
-            frame = connection.sql(_select(sheet)).df()
+            frame = connection.sql(_select(sheet, suite.expectations)).df()
         except duckdb.Error as error:
             outcomes.append(_unreadable(sheet, error))
             continue
-        suite = context.suites.add(suite_for(sheet, period_start, period_end))
         if frame.empty:  # nothing can break an expectation; skip GE's ~0.1 s of set-up per table
             outcomes.extend(_empty_table(sheet, expectation) for expectation in suite.expectations)
             continue
@@ -136,10 +136,14 @@ def _outcome(sheet: schema.Sheet, result) -> CheckOutcome:
     return outcome
 
 
-def _select(sheet: schema.Sheet) -> str:
-    """The columns the suite checks, DATE columns as day numbers (see raw_suites.day_number)."""
-    dates = date_columns(sheet)
-    columns = [f'("{c}" - DATE \'1970-01-01\') as "{c}"' if c in dates else f'"{c}"' for c in columns_checked(sheet)]
+def _select(sheet: schema.Sheet, expectations: list) -> str:
+    """The columns the expectations need (see raw_suites.columns_read), of current rows only."""
+    read = {
+        "value": '"{c}"',
+        "day": '("{c}" - DATE \'1970-01-01\') as "{c}"',
+        "presence": 'if("{c}" is null, null, 1)::TINYINT as "{c}"',
+    }
+    columns = [read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()]
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} "
         f"where (source_file, file_sha256) in (select source_file, file_sha256 from {TABLES['current_submissions']} where is_current)"
