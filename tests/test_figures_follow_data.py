@@ -30,6 +30,11 @@ def luhn_complete(body: str) -> str:
     return body + str((10 - total % 10) % 10)
 
 
+def in_2018(value) -> bool:
+    """The demo's period is the calendar year 2018; dates arrive as datetimes from openpyxl."""
+    return isinstance(value, (date, datetime)) and value.year == 2018
+
+
 def header_index(sheet, header: str) -> tuple[int, int]:
     """(header row, column) of a header cell, wherever the layout put it."""
     for row in sheet.iter_rows(min_row=1, max_row=10):
@@ -84,7 +89,11 @@ def test_one_more_card_and_one_aid_payment_fewer_move_the_figures(small_demo, sm
     aid = aid_book[AID_SHEET]
     programme, category = dict(column_values(aid, "项目")), dict(column_values(aid, "对象类别"))
     cash, goods = dict(column_values(aid, "现金（元）")), dict(column_values(aid, "物资折款（元）"))
-    row = next(r for r, v in programme.items() if v == "送温暖" and category.get(r) in ("在档困难职工", "困难劳模"))
+    paid_on = dict(column_values(aid, "发放日期"))
+    row = next(
+        r for r, v in programme.items()
+        if v == "送温暖" and category.get(r) in ("在档困难职工", "困难劳模") and in_2018(paid_on.get(r))
+    )
     removed = Decimal(str(cash.get(row) or 0)) + Decimal(str(goods.get(row) or 0))
     aid.delete_rows(row)
     aid_book.save(aid_path)
