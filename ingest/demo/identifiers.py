@@ -6,6 +6,9 @@ distinct identifiers: the demo never needs a global set to stay free of collisio
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
+from math import gcd
+from operator import mul
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -23,7 +26,7 @@ SEQUENCES_PER_DAY = 500
 
 
 def resident_id_check(first17: str) -> str:
-    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
+    return ID_CHECK[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def resident_id(region: str, born: date, sequence: int, female: bool) -> str:
@@ -41,18 +44,18 @@ def slot_person(index: int, earliest_birth: date, span_days: int, sequences: ran
     slots = span_days * len(sequences)
     if not 0 <= index < slots:
         raise ValueError(f"人员编号 {index} 超出可用身份证号空间 {slots}")
-    multiplier = 2_654_435_761
-    while _gcd(multiplier, slots) != 1:
-        multiplier += 2
-    slot = (index * multiplier + 12_345) % slots
+    slot = (index * _multiplier(slots) + 12_345) % slots
     day, sequence = divmod(slot, len(sequences))
     return earliest_birth + timedelta(days=day), sequences[sequence]
 
 
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
+@cache
+def _multiplier(slots: int) -> int:
+    """An odd multiplier coprime with `slots`, so index -> slot is a bijection."""
+    multiplier = 2_654_435_761
+    while gcd(multiplier, slots) != 1:
+        multiplier += 2
+    return multiplier
 
 
 def org_code(number: int) -> str:
@@ -73,16 +76,15 @@ def credit_code(kind: str, region: str, number: int) -> str:
     return first17 + credit_code_check(first17)
 
 
+LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn_check(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:  # positions doubled when the check digit is appended
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+    """The Luhn digit to append: from the right, every other digit (starting with the last one)
+    is doubled, digits of the product summed."""
+    doubled = sum(LUHN_DOUBLED[int(ch)] for ch in digits[::-1][::2])
+    plain = sum(map(int, digits[::-1][1::2]))
+    return str((10 - (doubled + plain) % 10) % 10)
 
 
 def card_number(index: int) -> str:
