@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from checks import date_windows
@@ -27,14 +26,10 @@ SEX_VALUES = ["男", "女"]
 def expectations_for(sheet: schema.Sheet, period_start: dt.date, period_end: dt.date) -> list:
     """The expectations of one raw table for one run's period (plain objects: a suite made of
     them needs a GE context, which raw_validation owns)."""
-    expectations = list(_lineage_expectations(sheet, period_start, period_end))
+    expectations = list(_lineage_expectations(sheet))
     for column in sheet.columns:
         expectations.extend(_column_expectations(sheet, column, period_start, period_end))
     return expectations
-
-
-def suite_for(sheet: schema.Sheet, period_start: dt.date, period_end: dt.date) -> gx.ExpectationSuite:
-    return gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations_for(sheet, period_start, period_end))
 
 
 def columns_read(sheet: schema.Sheet, expectations: list) -> dict[str, str]:
@@ -67,7 +62,7 @@ def _expect(cls, sheet, column, rule, title, severity=BLOCKING, **kwargs):
     return cls(column=column, meta=_meta(sheet, column, rule, title), severity=GX_SEVERITY[severity], **kwargs)
 
 
-def _lineage_expectations(sheet: schema.Sheet, period_start: dt.date, period_end: dt.date):
+def _lineage_expectations(sheet: schema.Sheet):
     for name in LINEAGE_REQUIRED:
         yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, name, "not_null", f"来源信息 {name} 不为空")
     codes = [u.code for u in schema.units()]
