@@ -15,6 +15,7 @@ report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
+	bash scripts/setup_browser.sh
 	$(BIN)/python -m pytest
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="数说工会：工会统计报表处理与发布")
@@ -87,6 +88,9 @@ def template(
     paths = write_templates(out, _date(period_start, "--period-start"), _date(period_end, "--period-end"))
     console.print(f"已生成 {len(paths)} 份报表模板：{out}")
 
+
+app.command()(figure)
+app.command()(figures)
 
 if __name__ == "__main__":
     app()

@@ -6,7 +6,7 @@ build/current. Each stage reads what the previous one wrote into the run folder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -63,6 +63,10 @@ def run(options: RunOptions, say=print) -> RunResult:
     from ingest.pseudonymise import load_key
     from ingest.run import ingest
     from reports.bulletin import load_indicators, render
+    from reports.docx_export import write_docx
+    from reports.exports import write_exports
+    from reports.provenance import load_sources
+    from reports.site import write_site
     from shushuo import dbt_runner
 
     input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()
@@ -97,7 +101,15 @@ def run(options: RunOptions, say=print) -> RunResult:
                 checks_href = None
                 if getattr(result, "report_html", None):
                     checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
-                outputs = render(load_indicators(warehouse), work, notes=warnings, run_id=run_id, checks_href=checks_href)
+                indicators = load_indicators(warehouse)
+                outputs = render(indicators, work, notes=warnings, run_id=run_id, checks_href=checks_href)
+            with manifest.stage("exports"):
+                sources, sheet_rows = load_sources(warehouse, period)
+                now = datetime.now()
+                figures = dict(run_id=run_id, generated_at=now, sources=sources, sheet_rows=sheet_rows)
+                write_exports(indicators, work, **figures)
+                write_docx(indicators, work / "bulletin.docx", run_id=run_id, notes=warnings)
+                write_site(indicators, work, **figures)  # last: it links what the others wrote
             manifest.record_outputs(work)
             manifest.write(work, "published")
             final = publish.finish(build_dir, work)
