@@ -23,6 +23,8 @@ from checks.rule_runner import run_rules
 REPORT_FILE = "checks.html"
 RESULTS_FILE = "checks.json"
 EXAMPLES_IN_MESSAGE = 3
+# Warnings of raw_suites' date windows (flows outside the period, stocks dated after its end).
+DATE_WINDOW_SUFFIXES = (".in_period", ".not_after_period")
 
 
 @dataclass
@@ -44,6 +46,16 @@ class GateResult:
     @property
     def passed(self) -> bool:
         return not self.blocking
+
+    def notes(self) -> list[str]:
+        """The warnings as short lines for the bulletin's notes: dates outside the period (which
+        are simply not counted) folded into one line, every other warning on its own."""
+        dated = [o for o in self.warnings if o.check_id.endswith(DATE_WINDOW_SUFFIXES)]
+        lines = [str(o) for o in self.warnings if o not in dated]
+        if dated:
+            parts = "，".join(f"{_dated_column(o.title)} {o.failing_count} 行" for o in dated)
+            lines.insert(0, f"统计期外的日期不计入本期数字：{parts}")
+        return lines
 
     def message(self) -> str:
         """A Chinese summary for the operator: each blocking check with its table, the number
@@ -72,6 +84,7 @@ class GateResult:
             "checks": len(self.outcomes),
             "blocking": [o.check_id for o in self.blocking],
             "warnings": [o.check_id for o in self.warnings],
+            "notes": self.notes(),
             "seconds": self.seconds,
             "report_html": str(self.report_html) if self.report_html else None,
             "outcomes": [o.to_dict() for o in self.outcomes],
@@ -111,6 +124,11 @@ def run(
     result.report_html.write_text(render_report(result), encoding="utf-8")
     (out_dir / RESULTS_FILE).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return result
+
+
+def _dated_column(title: str) -> str:
+    """"送清凉·日期" from the title raw_suites gives a date-window check."""
+    return title.split("在统计期内")[0].split("不晚于统计期末")[0]
 
 
 def _as_date(value) -> dt.date:

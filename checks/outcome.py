@@ -92,6 +92,8 @@ class CheckOutcome:
 
     def __str__(self) -> str:
         """One Chinese line, as the bulletin's notes list a warning."""
+        if self.status == FAILED:
+            return f"{self.title}：{self.failing_count} {self.count_noun}"
         return f"{self.title}：{self.count_phrase()}"
 
     def to_dict(self) -> dict:

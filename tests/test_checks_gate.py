@@ -163,3 +163,19 @@ def test_raw_data_problems_reach_the_gate_and_the_report_with_lineage(warehouse,
     assert manifest == json.loads(json.dumps(result.to_json()))
     assert manifest["blocking"] == ["raw.summer_relief.amount.range"] and manifest["passed"] is False
     assert set(manifest["seconds"]) == {"raw_expectations", "business_rules", "total"}
+
+
+def test_notes_fold_the_out_of_period_dates_into_one_line(warehouse, tmp_path):
+    with duckdb.connect(str(warehouse)) as connection:
+        late = dict(site="工地", delivered_on=dt.date(2019, 1, 5), amount=10, packs=1)
+        insert_rows(connection, "summer_relief", [{**late, **lineage("S09", PERIOD, n, "天桥.xlsx", "送清凉")} for n in (4, 5)])
+        connection.execute(
+            "insert into marts.cards (unit_code, unit_short_name, is_in_force, holder_is_member, source_file, sheet, source_row)"
+            " values ('S02', '新街口', true, false, '新街口.xlsx', '京卡办理', 9)"
+        )
+    result = run_gate(warehouse, tmp_path)
+    assert result.passed and len(result.warnings) == 2
+    assert result.notes() == [
+        "统计期外的日期不计入本期数字：送清凉·日期 2 行",
+        "非会员持有的有效京卡（单列报告，不计入办卡数）：1 张",
+    ]
