@@ -48,7 +48,7 @@ def _fill(
         todo: Iterable[int] = range(len(values))
     else:
         out = fast
-        todo = [i for i, v in enumerate(fast) if v is None]
+        todo = [i for i, v in enumerate(fast) if v is None] if None in fast else ()
     errors: Errors = {}
     for i in todo:
         raw = values[i]
@@ -81,11 +81,17 @@ def to_text(raw: object) -> str:
 
 
 def text(values: list, required: bool = False) -> tuple[list, Errors]:
-    if all(type(v) is str for v in values):  # fast path: strip, '' → None
+    try:  # fast path, when every cell is text: strip, '' → None
         out = [v.strip(_WHITESPACE) or None for v in values]
-        errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required else {}
-        return out, errors
-    return _fill(values, to_text, required)
+    except AttributeError:  # a number or a date among them
+        return _fill(values, to_text, required)
+    errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required and None in out else {}
+    return out, errors
+
+
+def blanks(values: list) -> list[int]:
+    """Positions of empty cells ('' or only spaces); calamine gives '' for an empty cell."""
+    return [i for i, v in enumerate(values) if type(v) is str and not v.strip(_WHITESPACE)]
 
 
 def _whole_number(raw: object, minimum: int) -> int:
@@ -249,17 +255,27 @@ _VALIDATED: dict[Callable, dict] = {}
 VALIDATED_CACHE_MAX = 1_000_000
 
 
-def identifiers(values: list, validate: Callable[[object], str], required: bool = False) -> tuple[list, Errors]:
-    """resident_id / credit_code / card_number: validated one by one, with a per-process cache
-    (the same person appears in many rows, sheets and files a worker reads)."""
+def identifiers(
+    values: list,
+    validate: Callable[[object], str],
+    required: bool = False,
+    batch: Callable[[list[str]], dict[str, str]] | None = None,
+) -> tuple[list, Errors]:
+    """resident_id / credit_code / card_number, with a per-process cache of valid values (the
+    same person appears in many rows, sheets and files a worker reads). `batch` accepts the
+    well-formed new values at once; the rest are validated one by one (that gives the reason)."""
     seen = _VALIDATED.setdefault(validate, {})
     if len(seen) > VALIDATED_CACHE_MAX:
         seen.clear()
+    if batch is not None:
+        new = [v for v in set(values).difference(seen) if type(v) is str and v]
+        if new:
+            seen.update(batch(new))
 
     def convert(raw: object) -> str:
         if type(raw) is not str:
             return validate(raw)
-        found = seen.get(raw)  # repeats within this column
+        found = seen.get(raw)
         if found is None:
             found = seen[raw] = validate(raw)
         return found

@@ -14,7 +14,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.validators import birth_year, sex
+from ingest.id_batches import birth_years_and_sexes
 
 PSEUDONYM_HEX_CHARS = 32
 KEY_ENV = "SHUSHUO_KEY"
@@ -82,26 +82,48 @@ class Pseudonymiser:
     def __call__(self, value: str) -> str:
         found = self._cache.get(value)
         if found is None:
-            inner = self._inner.copy()
-            inner.update(value.encode("ascii"))
-            outer = self._outer.copy()
-            outer.update(inner.digest())
-            found = self._cache[value] = outer.hexdigest()[:PSEUDONYM_HEX_CHARS]
+            self._learn([value])
+            found = self._cache[value]
         return found
+
+    def _learn(self, values: list[str]) -> None:
+        inner_state, outer_state, cache = self._inner.copy, self._outer.copy, self._cache
+        for value in values:
+            inner = inner_state()
+            inner.update(value.encode("ascii"))
+            outer = outer_state()
+            outer.update(inner.digest())
+            cache[value] = outer.hexdigest()[:PSEUDONYM_HEX_CHARS]
+
+    def column(self, values: list) -> list:
+        """Pseudonyms of a column (None stays None): only values not seen before are computed
+        (set difference in C), then one lookup pass."""
+        new = set(values).difference(self._cache)
+        new.discard(None)
+        if new:
+            self._learn(list(new))
+        return list(map(self._cache.get, values))
 
 
 class PersonPseudonymiser(Pseudonymiser):
-    """Persons: the pseudonym with the birth year and sex the raw table keeps, in one lookup."""
+    """Persons: the pseudonym with the birth year and sex the raw table keeps."""
 
     def __init__(self, key: bytes):
         super().__init__(key, "person")
-        self._derived: dict[str, tuple[str, int, str]] = {}
+        self._years: dict[str, int] = {}
+        self._sexes: dict[str, str] = {}
 
-    def derived(self, id18: str) -> tuple[str, int, str]:
-        found = self._derived.get(id18)
-        if found is None:
-            found = self._derived[id18] = (self(id18), birth_year(id18), sex(id18))
-        return found
+    def _learn(self, values: list[str]) -> None:
+        super()._learn(values)
+        years, sexes = birth_years_and_sexes(values)
+        self._years.update(zip(values, years))
+        self._sexes.update(zip(values, sexes))
+
+    def derived_columns(self, values: list) -> tuple[list, list, list]:
+        """(pseudonyms, birth years, sexes) of a column of normalised IDs (None stays None).
+        Three lookup passes rather than a list of tuples: cheaper, and no tuple per row."""
+        keys = self.column(values)
+        return keys, list(map(self._years.get, values)), list(map(self._sexes.get, values))
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,9 @@ opened is reported, never raised, so one broken file does not stop a run."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome, read_sheet
+from ingest.tables import with_lineage
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -61,7 +64,26 @@ def _cover_sheet(workbook, visible: list[str]) -> str | None:
     return None
 
 
+@contextmanager
+def _without_gc():
+    """The cyclic garbage collector off while a workbook is read: calamine hands over a list per
+    row, and the collector would walk those millions of containers again and again (measured:
+    about a fifth of the CPU). Nothing read here forms reference cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+    with _without_gc():
+        return _read_workbook(path, input_dir, key)
+
+
+def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     source_file = path.relative_to(input_dir).as_posix()
     try:
         sha = sha256_of(path)
@@ -115,6 +137,11 @@ def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, ke
         if name == cover_sheet:
             continue
         sheet = read_sheet(name, _rows(workbook, name), source_file, persons, cards, refuse)
+        if sheet.table is not None:
+            sheet.table = with_lineage(sheet.table, {
+                "unit_code": cover.unit_code, "period_start": cover.period_start, "period_end": cover.period_end,
+                "source_file": source_file, "file_sha256": sha, "sheet": name,
+            })
         outcome.sheets.append(sheet)
         file.sheets.append(sheet.report)
         problems.extend(sheet.problems)

@@ -1,8 +1,9 @@
 """The ingest stage: a folder of return workbooks → raw.* in a DuckDB file, and the report.
 
 Workbooks are read in worker processes (reading and normalising is CPU-bound Python; one process
-per core), and loaded by this process as they arrive, inside one transaction. The connection is
-closed before returning: DuckDB allows one writer, and dbt opens the file next."""
+per core) that send back Arrow tables; this process then loads each raw table with one insert,
+all inside one transaction. The connection is closed before returning: DuckDB allows one writer,
+and dbt opens the file next."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from ingest.load import create_raw_tables, insert_problems, insert_workbook
+from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
 from ingest.pseudonymise import load_key
 from ingest.reader import WorkbookOutcome, find_workbooks, read_workbook
 from ingest.report import IngestReport
+from ingest.schema import sheets
 
 
 def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int):
@@ -42,18 +45,23 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     loaded_at = dt.datetime.now().replace(microsecond=0)
     report = IngestReport(str(input_dir), str(warehouse), loaded_at.isoformat(sep=" "))
-    paths = find_workbooks(input_dir)
+    tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}
+    # Read everything first (workers forked before DuckDB starts its threads), then load.
+    for outcome in _outcomes(find_workbooks(input_dir), input_dir, key, workers):
+        _record(report, outcome)
+        submission = submission_of(outcome, loaded_at)
+        if submission is not None:
+            report.submissions.append(submission)
+            for sheet in outcome.sheets:
+                if sheet.table is not None and sheet.table.num_rows:
+                    tables[sheet.report.sheet_name].append(sheet.table)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("begin transaction")
         create_raw_tables(con)
-        for outcome in _outcomes(paths, input_dir, key, workers):
-            _record(report, outcome)
-            submission = insert_workbook(con, outcome, loaded_at)
-            if submission is not None:
-                report.submissions.append(submission)
-        insert_problems(con, report.problems)
+        insert_tables(con, tables, loaded_at)
+        insert_report(con, report)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from ingest import cells
 from ingest.headers import HeaderMatch, recognise
+from ingest.id_batches import valid_card_numbers, valid_resident_ids
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
 from ingest.schema import Column
@@ -36,7 +37,7 @@ class SheetOutcome:
 def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[int, str]]:
     kind, required = column.type, column.required
     if kind == "person_name":  # never loaded: only whether it is filled in matters
-        return raw, ({i: cells.REQUIRED_REASON for i, v in enumerate(raw) if cells.is_empty(v)} if required else {})
+        return raw, (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
     if kind in ("text", "code"):
         return cells.text(raw, required)
     if kind == "int":
@@ -50,7 +51,8 @@ def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[
     if kind == "enum":
         return cells.enum(raw, column.values, required)
     validators = {"resident_id": resident_id, "card_number": card_number, "credit_code": credit_code}
-    return cells.identifiers(raw, validators[kind], required)
+    batches = {"resident_id": valid_resident_ids, "card_number": valid_card_numbers}
+    return cells.identifiers(raw, validators[kind], required, batches.get(kind))
 
 
 def value_shown(column: Column, raw: object) -> str | None:
@@ -67,16 +69,20 @@ def _is_blank(row: list) -> bool:
     return all(cells.is_empty(v) for v in row)
 
 
-def classify(data: list[list]) -> tuple[list[int], int]:
-    """Indexes of data rows, and how many rows were skipped (blank or 合计/总计/小计)."""
+def classify(data: list[list], columns: list[tuple]) -> tuple[list[int], int]:
+    """Indexes of data rows, and how many rows were skipped (blank, or a 合计/总计/小计 row).
+    `columns`: the same cells column by column."""
     width = len(data[0]) if data else 0
-    kept: list[int] = []
-    for i, row in enumerate(data):
-        if row.count("") == width or not TOTAL_WORDS.isdisjoint(row):
-            continue
-        if width - row.count("") <= 2 and _is_blank(row):
-            continue
-        kept.append(i)
+    few = width - 2  # a row with at most two filled cells may be blank but for spaces
+    kept = [i for i, row in enumerate(data) if row.count("") < few or not _is_blank(row)]
+    # A total row has its label in some column: look column by column (a few C calls), and
+    # row by row only in a column that holds one.
+    totals: set[int] = set()
+    for column in columns:
+        if not TOTAL_WORDS.isdisjoint(column):
+            totals.update(i for i, v in enumerate(column) if v in TOTAL_WORDS)
+    if totals:
+        kept = [i for i in kept if i not in totals]
     return kept, len(data) - len(kept)
 
 
@@ -113,7 +119,9 @@ def read_sheet(
         problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列")
 
     data = rows[match.row_index + 1:]
-    kept, skipped = classify(data)
+    # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
+    columns = list(zip(*data))
+    kept, skipped = classify(data, columns)
     report.rows_read, report.rows_skipped = len(data), skipped
     missing_required = [c for c in match.missing if c.required]
     for column in match.missing:
@@ -128,15 +136,14 @@ def read_sheet(
         report.status = "rejected"
         report.check_identity()
         return SheetOutcome(report, problems)
-    return _normalise(match, data, kept, report, problems, persons, cards, problem)
+    return _normalise(match, data, columns, kept, report, problems, persons, cards, problem)
 
 
-def _normalise(match: HeaderMatch, data, kept, report, problems, persons, cards, problem) -> SheetOutcome:
+def _normalise(match: HeaderMatch, data, columns, kept, report, problems, persons, cards, problem) -> SheetOutcome:
     first_data_row = match.row_index + 2  # Excel row of data[0]
     values: dict[str, list] = {}
     rejected: set[int] = set()
-    # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
-    by_column = list(zip(*(data if len(kept) == len(data) else [data[i] for i in kept])))
+    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
     for cm in match.columns:
         raw = by_column[cm.index] if by_column else []
         out, errors = normalise_column(cm.column, raw, cm.scale)

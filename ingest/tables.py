@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
-from ingest.schema import Column, Sheet
+from ingest.schema import Column, Sheet, lineage_columns
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -17,13 +17,23 @@ ARROW_TYPES = {
     "BOOLEAN": pa.bool_(),
 }
 MONEY_TYPE = pa.decimal128(18, 2)
-_NONE3 = (None, None, None)
 
 
 def money_array(cents: list) -> pa.Array:
     """Whole cents → DECIMAL(18,2) exactly: a decimal's storage is its unscaled integer, so the
     cents, as a scale-0 decimal, are viewed with scale 2 (no float ever touches the amount)."""
     return pa.array(cents, pa.int64()).cast(pa.decimal128(19, 0)).view(MONEY_TYPE)
+
+
+def with_lineage(table: pa.Table, constants: dict[str, object]) -> pa.Table:
+    """The file's lineage (unit, period, file, hash, sheet) as constant columns, so that the
+    loader can insert the rows of many files in one statement. source_row is already there;
+    loaded_at is the run's, added at load."""
+    n = table.num_rows
+    for name, warehouse_type in lineage_columns():
+        if name in constants:
+            table = table.append_column(name, pa.repeat(pa.scalar(constants[name], ARROW_TYPES[warehouse_type]), n))
+    return table
 
 
 def own_columns(sheet: Sheet) -> list[tuple[str, str]]:
@@ -56,15 +66,14 @@ def _raw_arrays(column: Column, values: list, persons: PersonPseudonymiser, card
     if column.type == "person_name":
         return {}
     if column.type == "resident_id":
-        derive = persons.derived
-        keys, years, sexes = zip(*[_NONE3 if v is None else derive(v) for v in values]) if values else ((), (), ())
+        keys, years, sexes = persons.derived_columns(values)
         return {
             f"{name}_key": pa.array(keys, pa.string()),
             f"{name}_birth_year": pa.array(years, pa.int16()),
             f"{name}_sex": pa.array(sexes, pa.string()),
         }
     if column.type == "card_number":
-        return {f"{name}_key": pa.array([None if v is None else cards(v) for v in values], pa.string())}
+        return {f"{name}_key": pa.array(cards.column(values), pa.string())}
     if column.type == "money":
         return {name: money_array(values)}
     (raw_name, warehouse_type), = column.raw_columns
