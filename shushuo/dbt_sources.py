@@ -3,7 +3,7 @@
 The schema is defined once; dbt must not keep its own copy. This module writes
 models/staging/__sources.yml (the raw tables with Chinese table and column descriptions), one
 stg_<sheet>.sql + .yml per sheet (the sheet's columns from the current submissions only, with
-not_null / accepted_values tests derived from `required` and `values`) and seeds/units.csv
+column docs from the schema) and seeds/units.csv
 (unit code → short name, for the by-unit breakdowns). All are committed and a test fails when
 they are out of date: run `python -m shushuo.dbt_sources` after changing the schema or units.
 """
@@ -121,26 +121,12 @@ def sources_yaml() -> str:
 # Lineage kept in staging so a figure can be traced to a file and row; the period columns are
 # dropped because staging keeps only the period being built.
 STAGING_LINEAGE = ("unit_code", "source_file", "sheet", "source_row")
-# Required columns whose emptiness would silently change a count or a filter get not_null tests.
-_NOT_NULL_TYPES = {"resident_id", "card_number", "code", "credit_code", "date", "enum"}
-
-
 def _staging_columns(sheet: schema.Sheet) -> list[dict]:
+    """Column docs only: the value checks of submitted data (required, allowed values, ranges)
+    are the quality gate's (checks/raw_suites.py, derived from the same schema), which reports
+    failing rows with their unit, file, sheet and row; a dbt test here would fail first with less."""
     lineage = {c["name"]: c for c in _lineage_docs()}
-    columns = []
-    for column in sheet.columns:
-        for doc in _column_docs(column):
-            doc = dict(doc)
-            tests = []
-            is_key = doc["name"].endswith("_key") or column.type not in ("resident_id", "card_number")
-            if column.required and column.type in _NOT_NULL_TYPES and is_key:
-                tests.append("not_null")
-            if column.type == "enum":
-                tests.append({"accepted_values": {"arguments": {"values": list(column.values)}}})
-            if tests:
-                doc["data_tests"] = tests
-            columns.append(doc)
-    # Lineage is not null by the join on stg_submissions, whose own tests cover it.
+    columns = [dict(doc) for column in sheet.columns for doc in _column_docs(column)]
     return columns + [lineage[name] for name in STAGING_LINEAGE]
 
 

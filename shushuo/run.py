@@ -84,8 +84,8 @@ def run(options: RunOptions, say=print) -> RunResult:
                 say(f"读取报表：{input_dir}（{key_source}）")
                 report = ingest(input_dir, warehouse, key=key, workers=options.workers)
                 (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
-                manifest.inputs = report.inputs() if hasattr(report, "inputs") else []
-                say(report.summary() if hasattr(report, "summary") else "报表读取完成")
+                manifest.inputs = report.inputs()
+                say(report.summary())
             period = choose_period(warehouse, options)
             manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
             say(f"统计期：{period[0]} 至 {period[1]}")
@@ -93,14 +93,12 @@ def run(options: RunOptions, say=print) -> RunResult:
                 dbt_runner.build(warehouse, *period)
             with manifest.stage("checks"):
                 result = gate.run(warehouse, *period, work / "checks")
-                manifest.checks = result.to_json() if hasattr(result, "to_json") else None
+                manifest.checks = result.to_json()
             if not result.passed:
                 raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
-            warnings = [w if isinstance(w, str) else str(w) for w in result.warnings]
+            warnings = result.notes()
             with manifest.stage("reports"):
-                checks_href = None
-                if getattr(result, "report_html", None):
-                    checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
+                checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
                 indicators = load_indicators(warehouse)
                 outputs = render(indicators, work, notes=warnings, run_id=run_id, checks_href=checks_href)
             with manifest.stage("exports"):

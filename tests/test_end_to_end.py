@@ -4,6 +4,7 @@ each printed in the bulletin exactly as the article prints it, next to its label
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def test_the_article_prose_carries_the_figures(full_run):
 def test_the_run_is_published_with_its_manifest(full_run):
     current = full_run.run_dir.parent.parent / "current"
     assert current.resolve() == full_run.run_dir
-    manifest = (full_run.run_dir / "manifest.json").read_text(encoding="utf-8")
-    assert '"status": "published"' in manifest
-    assert len(re.findall(r'"sha256"', manifest)) >= 17
+    manifest = json.loads((full_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "published"
+    assert len(manifest["inputs"]) == 17 and all(len(i["file_sha256"]) == 64 for i in manifest["inputs"])
+    assert {"bulletin.html", "figures.xlsx", "warehouse.duckdb"} <= {o["path"] for o in manifest["outputs"]}
+    assert [s["stage"] for s in manifest["stages"]][:4] == ["ingest", "dbt build", "checks", "reports"]
+    assert manifest["checks"]["passed"] is True
