@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ingest import cells
-from ingest.headers import HeaderMatch, recognise
+from ingest.headers import HeaderMatch, normalise_header, recognise
 from ingest.id_batches import valid_card_numbers, valid_resident_ids
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
@@ -25,6 +25,7 @@ TOTAL_WORDS = frozenset(
     for tail in ("", ":", "：")
 )
 VALUE_SHOWN_MAX = 60
+QUIET_HEADERS = frozenset({"序号", "编号", "No.", "NO."})  # clerks add a row number column; not worth a warning
 
 
 @dataclass
@@ -65,16 +66,21 @@ def value_shown(column: Column, raw: object) -> str | None:
     return cells.to_text(raw)[:VALUE_SHOWN_MAX]
 
 
-def _is_blank(row: list) -> bool:
+def _is_blank(row: list | tuple) -> bool:
     return all(cells.is_empty(v) for v in row)
 
 
-def classify(data: list[list], columns: list[tuple]) -> tuple[list[int], int]:
-    """Indexes of data rows, and how many rows were skipped (blank, or a 合计/总计/小计 row).
-    `columns`: the same cells column by column."""
-    width = len(data[0]) if data else 0
-    few = width - 2  # a row with at most two filled cells may be blank but for spaces
-    kept = [i for i, row in enumerate(data) if row.count("") < few or not _is_blank(row)]
+def classify(data: list[list], columns: list[tuple], mapped: list[int]) -> tuple[list[int], int]:
+    """Indexes of data rows, and how many rows were skipped: blank in every mapped column (a
+    pre-filled 序号 alone does not make a row), or a 合计/总计/小计 row. `columns`: the same cells
+    column by column; `mapped`: the indexes of the columns the schema knows."""
+    # Fast test first: a row with fewer than len(mapped) - 2 empty cells (calamine gives '')
+    # has filled mapped cells beyond the odd stray space; only the others are looked at cell by cell.
+    sure = len(mapped) - 2
+    kept = [
+        i for i, row in enumerate(data)
+        if row.count("") < sure or not _is_blank([row[j] for j in mapped])
+    ]
     # A total row has its label in some column: look column by column (a few C calls), and
     # row by row only in a column that holds one.
     totals: set[int] = set()
@@ -114,14 +120,15 @@ def read_sheet(
     report.sheet_name = match.sheet.name
     header_row = match.row_index + 1
     for index, header in match.unmapped:
-        problem(header_row, header, None, "warning", f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头")
+        if normalise_header(header) not in QUIET_HEADERS:
+            problem(header_row, header, None, "warning", f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头")
     for index, header in match.duplicates:
         problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列")
 
     data = rows[match.row_index + 1:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
     columns = list(zip(*data))
-    kept, skipped = classify(data, columns)
+    kept, skipped = classify(data, columns, [cm.index for cm in match.columns])
     report.rows_read, report.rows_skipped = len(data), skipped
     missing_required = [c for c in match.missing if c.required]
     for column in match.missing:
@@ -136,29 +143,30 @@ def read_sheet(
         report.status = "rejected"
         report.check_identity()
         return SheetOutcome(report, problems)
-    return _normalise(match, data, columns, kept, report, problems, persons, cards, problem)
+    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
+    source_rows = [match.row_index + 2 + i for i in kept]  # Excel row numbers of the data rows
+    table = _normalise(match, by_column, source_rows, report, problem, persons, cards)
+    problems.sort(key=lambda p: p.source_row or 0)
+    return SheetOutcome(report, problems, table)
 
 
-def _normalise(match: HeaderMatch, data, columns, kept, report, problems, persons, cards, problem) -> SheetOutcome:
-    first_data_row = match.row_index + 2  # Excel row of data[0]
+def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int], report: SheetReport,
+               problem, persons: PersonPseudonymiser, cards: Pseudonymiser) -> pa.Table:
+    """Every mapped column normalised at once; a row with any invalid cell is dropped whole and
+    each of its problems recorded; the accepted rows become the Arrow table."""
     values: dict[str, list] = {}
     rejected: set[int] = set()
-    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
     for cm in match.columns:
-        raw = by_column[cm.index] if by_column else []
+        raw = by_column[cm.index] if by_column else ()
         out, errors = normalise_column(cm.column, raw, cm.scale)
         values[cm.column.name] = out
         for position, reason in errors.items():
             rejected.add(position)
-            problem(first_data_row + kept[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason)
-    problems.sort(key=lambda p: (p.source_row or 0))
+            problem(source_rows[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason)
     if rejected:
-        accepted = [p for p in range(len(kept)) if p not in rejected]
+        accepted = [p for p in range(len(source_rows)) if p not in rejected]
         values = {name: [col[p] for p in accepted] for name, col in values.items()}
-    else:
-        accepted = range(len(kept))
-    source_rows = [first_data_row + kept[p] for p in accepted]
+        source_rows = [source_rows[p] for p in accepted]
     report.rows_loaded, report.rows_rejected = len(source_rows), len(rejected)
     report.check_identity()
-    table = build_table(match.sheet, values, source_rows, persons, cards)
-    return SheetOutcome(report, problems, table)
+    return build_table(match.sheet, values, source_rows, persons, cards)

@@ -158,3 +158,19 @@ def test_bulk_load_of_many_rows_and_rerun_replaces(tmp_path):
     assert report.totals()["rows_loaded"] == 3000
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*), count(distinct person_key) from raw.members").fetchone() == (3000, 900)
+
+
+def test_clerk_variations_in_one_sheet(tmp_path):
+    """序号 column (no warning), a header broken over two lines, a 15-digit ID typed as text,
+    a row of spaces and a spaced-out 合 计 row."""
+    folder = tmp_path / "in"
+    headers = ["序号", "姓名", "身份证\n号码", "项目", "日期"]
+    rows = [[1, "甲", "110105491231002", "体检", "2018/3/5"], [2, "", " ", "", ""], ["合 计", "", "", "", ""]]
+    write_return(folder / "x.xlsx", {"劳模服务": (headers, rows)}, unit="月坛")
+    report = ingest(folder, tmp_path / "w.duckdb", key=KEY, workers=1)
+    (sheet_report,) = report.files[0].sheets
+    assert (sheet_report.rows_read, sheet_report.rows_loaded, sheet_report.rows_skipped) == (3, 1, 2)
+    assert report.problems == []
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select worker_birth_year, worker_sex, served_on from raw.model_worker_services").fetchall() == [
+            (1949, "女", dt.date(2018, 3, 5))]
