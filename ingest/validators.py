@@ -59,9 +59,9 @@ def _birth_date(digits8: str) -> dt.date:
     try:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
-        raise InvalidValue(f"身份证号中的出生日期 {digits8} 不存在：请核对证件后重新填写") from None
+        raise InvalidValue("身份证号中的出生日期（第 7–14 位）不存在：请核对证件后重新填写") from None
     if born.year < 1900 or born > _TODAY:
-        raise InvalidValue(f"身份证号中的出生日期 {digits8} 不合理：请核对证件后重新填写")
+        raise InvalidValue("身份证号中的出生日期（第 7–14 位）不合理（早于 1900 年或晚于今天）：请核对证件后重新填写")
     return born
 
 

@@ -44,7 +44,8 @@ def test_id_typed_as_a_number_is_rejected_with_text_format_advice(number):
 
 def test_impossible_birth_date_and_unknown_province_are_rejected():
     first17 = "11010519490231002"  # 31 Feb
-    assert "出生日期" in reason(resident_id, first17 + "X")
+    text = reason(resident_id, first17 + "X")
+    assert "出生日期" in text and "19490231" not in text  # a reason never repeats personal digits
     assert "地区码" in reason(resident_id, "99" + STANDARD_ID[2:])
 
 
