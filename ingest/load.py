@@ -1,6 +1,7 @@
-"""Writing raw.* into DuckDB: every raw table created from the schema (even if empty), then bulk
-inserts from Arrow tables with the lineage added as constants, all inside one explicit
-transaction (a string of statements is not one transaction in DuckDB). Never row by row."""
+"""Writing raw.* into DuckDB: every raw table created from the schema (even if empty), then one
+bulk insert per raw table from Arrow (rows and lineage of all files; the run's loaded_at as a
+parameter), all inside the caller's explicit transaction (a string of statements is not one
+transaction in DuckDB). Never row by row."""
 
 from __future__ import annotations
 

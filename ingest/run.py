@@ -53,6 +53,8 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
     raw tables are replaced). Returns the report; the connection is closed on return."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
+    if not input_dir.is_dir():
+        raise FileNotFoundError(f"找不到报表所在的文件夹 {input_dir}：请检查路径")
     loaded_at = dt.datetime.now().replace(microsecond=0)
     report = IngestReport(str(input_dir), str(warehouse), loaded_at.isoformat(sep=" "))
     tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}

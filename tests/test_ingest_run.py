@@ -174,3 +174,14 @@ def test_clerk_variations_in_one_sheet(tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select worker_birth_year, worker_sex, served_on from raw.model_worker_services").fetchall() == [
             (1949, "女", dt.date(2018, 3, 5))]
+
+
+def test_empty_folder_still_creates_every_table_and_missing_folder_is_an_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    report = ingest(tmp_path / "in", tmp_path / "w.duckdb", key=KEY)
+    assert report.totals()["files"] == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        tables = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema='raw'").fetchall()}
+    assert {s.name for s in sheets()} | {"submissions", "ingest_sheets", "ingest_problems"} <= tables
+    with pytest.raises(FileNotFoundError):
+        ingest(tmp_path / "missing", tmp_path / "w2.duckdb", key=KEY)
