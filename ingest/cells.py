@@ -267,10 +267,15 @@ def identifiers(
     seen = _VALIDATED.setdefault(validate, {})
     if len(seen) > VALIDATED_CACHE_MAX:
         seen.clear()
-    if batch is not None:
-        new = [v for v in set(values).difference(seen) if type(v) is str and v]
-        if new:
-            seen.update(batch(new))
+    new = [v for v in set(values).difference(seen) if type(v) is str and v]
+    if batch is not None and new:
+        seen.update(batch(new))
+    elif len(new) < len(values):  # few distinct values (one union's credit code on every row)
+        for value in new:
+            try:
+                seen[value] = validate(value)
+            except InvalidValue:
+                pass  # reported below, with its rows
 
     def convert(raw: object) -> str:
         if type(raw) is not str:
