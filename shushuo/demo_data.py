@@ -14,7 +14,9 @@ from shushuo.paths import DEMO_DIR, REPO_ROOT
 
 FINGERPRINT = ".fingerprint"
 # Everything the generated files depend on.
-SOURCES = ("ingest/demo", "ingest/schema.yaml", "ingest/units.yaml", "ingest/layout.py", "ingest/workbook_writer.py")
+SOURCES = (
+    "ingest/demo", "ingest/schema.yaml", "ingest/units.yaml", "ingest/layout.py", "ingest/workbook_writer.py", "shushuo/periods.py",
+)
 
 
 def fingerprint(scale: float) -> str:

@@ -1,4 +1,4 @@
-"""python -m ingest.demo --out data/demo [--scale 1] [--period-start 2018-01-01 --period-end 2018-12-31] [--seed 2018]"""
+"""python -m ingest.demo --out data/demo [--scale 1] [--period-start 2018-01-01 --period-end 2018-12-31] [--seed 2018] [--no-previous]"""
 
 from __future__ import annotations
 
@@ -18,11 +18,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--period-end", type=date.fromisoformat, default=date(2018, 12, 31), help="统计期止")
     parser.add_argument("--seed", type=int, default=2018, help="随机种子")
     parser.add_argument("--workers", type=int, default=2, help="并行进程数")
+    parser.add_argument("--no-previous", dest="previous", action="store_false", help="不生成上一统计期（同比用）的报表")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    paths = generate(args.out, scale=args.scale, period_start=args.period_start, period_end=args.period_end, seed=args.seed, workers=args.workers)
-    size = sum(p.stat().st_size for p in paths)
-    print(f"已生成 {len(paths)} 份演示报表（共 {size / 1e6:.1f} MB）与 {TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒")
+    paths = generate(args.out, scale=args.scale, period_start=args.period_start, period_end=args.period_end, seed=args.seed, workers=args.workers,
+                     previous=args.previous)
+    files = [p for p in args.out.glob("*.xlsx")]
+    size = sum(p.stat().st_size for p in files)
+    earlier = f"（含上一统计期 {len(files) - len(paths)} 份）" if args.previous else ""
+    print(f"已生成 {len(files)} 份演示报表{earlier}（共 {size / 1e6:.1f} MB）与 {TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Generate the demo returns: one workbook per unit of units.yaml, deterministic (same arguments,
-byte-identical files), built in parallel across units, plus demo_truth.json beside them."""
+"""Generate the demo returns: one workbook per unit of units.yaml and period (the article's and,
+by default, the one before it, for 同比), deterministic (same arguments, byte-identical files),
+built in parallel across units, plus demo_truth.json beside them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from ingest import layout
 from ingest.demo import activities, enterprises, federation, members_cards, truth
 from ingest.demo.people import SURNAMES, mix
 from ingest.demo.plan import UnitPlan, make_plan
+from ingest.demo.previous_year import previous_targets
+from ingest.demo.targets import targets
 from ingest.template import period_label
 from ingest.workbook_writer import write_return
+from shushuo.periods import previous_period
 
 TRUTH_FILE = "demo_truth.json"
 CENTRE_NEIGHBOUR = "金融街"  # the building centre's enterprises overlap its street's
@@ -33,12 +37,12 @@ def unit_rows(plan: UnitPlan, neighbour: UnitPlan | None, name_offset: int) -> d
     return sheets
 
 
-def _unit_job(job: tuple) -> tuple[int, str | None, dict]:
+def _unit_job(job: tuple) -> tuple[date, int, str | None, dict]:
     plan, neighbour, name_offset, out_dir = job
     rows = unit_rows(plan, neighbour, name_offset)
     part = truth.partial(rows, plan.period_start, plan.period_end)
     if out_dir is None:
-        return plan.index, None, part
+        return plan.period_end, plan.index, None, part
     path = Path(out_dir) / layout.return_file_name(plan.unit.name, period_label(plan.period_start, plan.period_end))
     h = mix(plan.seed, plan.index)
     write_return(
@@ -47,7 +51,7 @@ def _unit_job(job: tuple) -> tuple[int, str | None, dict]:
         phone=f"010-{66000000 + h % 1000000:08d}",
         filled_on=plan.period_end + timedelta(days=10 + h % 15),
     )
-    return plan.index, str(path), part
+    return plan.period_end, plan.index, str(path), part
 
 
 def _jobs(plans: list[UnitPlan], out_dir: Path | None) -> list[tuple]:
@@ -64,20 +68,44 @@ def _jobs(plans: list[UnitPlan], out_dir: Path | None) -> list[tuple]:
         elif p.kind == "street" and p.neighbour >= 0:
             neighbour = plans[p.neighbour]
         jobs.append((p, neighbour, offset, out_dir))
-    # Biggest first, so two workers finish together.
-    return sorted(jobs, key=lambda j: -(j[0].parts.get("members", 0) + j[0].parts.get("training_person_times", 0) // 10))
+    return jobs
 
 
-def _run(plans: list[UnitPlan], out_dir: Path | None, workers: int) -> tuple[list[Path], dict]:
-    jobs = _jobs(plans, out_dir)
+def _job_size(job: tuple) -> tuple:
+    """Biggest first, so two workers finish together."""
+    p = job[0]
+    return -(p.parts.get("members", 0) + p.parts.get("training_person_times", 0) // 10), p.period_end, p.index
+
+
+def _run(periods: list[list[UnitPlan]], out_dir: Path | None, workers: int) -> list[tuple[list[Path], dict]]:
+    """(workbook paths, figures) per period, in the order given; all units of all periods share
+    one pool of workers."""
+    jobs = sorted((job for plans in periods for job in _jobs(plans, out_dir)), key=_job_size)
     if workers > 1:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_unit_job, jobs, chunksize=1)
     else:
         results = [_unit_job(j) for j in jobs]
-    results.sort(key=lambda r: r[0])
-    paths = [Path(path) for _, path, _ in results if path]
-    return paths, truth.combine([part for _, _, part in results])
+    outcome = []
+    for plans in periods:
+        mine = sorted((r for r in results if r[0] == plans[0].period_end), key=lambda r: r[1])
+        outcome.append(([Path(path) for _, _, path, _ in mine if path], truth.combine([part for *_, part in mine])))
+    return outcome
+
+
+def period_plans(scale: float, period_start: date, period_end: date, seed: int, previous: bool) -> list[list[UnitPlan]]:
+    """The plans of the period asked for and, when `previous`, of the period of the same length
+    before it: the units keep their habits (shape seed), the volumes are the year before's."""
+    periods = [make_plan(scale, period_start, period_end, seed)]
+    if previous:
+        start, end = previous_period(period_start, period_end)
+        goal = previous_targets(targets(scale))
+        periods.append(make_plan(scale, start, end, seed - 1, goal=goal, shape_seed=seed))
+    return periods
+
+
+def _truth_document(plans: list[UnitPlan], figures: dict) -> dict:
+    return {"period_start": plans[0].period_start.isoformat(), "period_end": plans[0].period_end.isoformat(), "figures": figures}
 
 
 def generate(
@@ -88,30 +116,35 @@ def generate(
     period_end: date = date(2018, 12, 31),
     seed: int = 2018,
     workers: int = 2,
+    previous: bool = True,
 ) -> list[Path]:
-    """Write the demo workbooks and demo_truth.json into `out_dir`; return the workbooks' paths
-    in units.yaml order. At scale 1 the data reproduce the article's figures."""
+    """Write the demo workbooks and demo_truth.json into `out_dir`; return the period's
+    workbooks in units.yaml order (the previous period's, written beside them when `previous`,
+    are named by their own period: 单位_2017年度.xlsx). At scale 1 the period's data reproduce
+    the article's figures; demo_truth.json holds the previous period's under "previous"."""
     if period_end < period_start:
         raise ValueError(f"统计期止（{period_end}）早于统计期起（{period_start}）")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    plans = make_plan(scale, period_start, period_end, seed)
-    paths, figures = _run(plans, out_dir, workers)
+    periods = period_plans(scale, period_start, period_end, seed, previous)
+    outcomes = _run(periods, out_dir, workers)
     document = {
         "about": "演示数据按指标口径应得的精确值（由生成器从所生成的行直接计算，与仓库 SQL 无关）",
-        "period_start": period_start.isoformat(),
-        "period_end": period_end.isoformat(),
+        **_truth_document(periods[0], outcomes[0][1]),
         "scale": scale,
         "seed": seed,
-        "figures": figures,
     }
+    if previous:
+        document["previous"] = _truth_document(periods[1], outcomes[1][1])
     (out_dir / TRUTH_FILE).write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return paths
+    return outcomes[0][0]
 
 
 def compute_truth(
-    *, scale: float = 1.0, period_start: date = date(2018, 1, 1), period_end: date = date(2018, 12, 31), seed: int = 2018, workers: int = 2
+    *, scale: float = 1.0, period_start: date = date(2018, 1, 1), period_end: date = date(2018, 12, 31), seed: int = 2018,
+    workers: int = 2, previous: bool = False,
 ) -> dict:
-    """The figures the demo data would give, without writing any workbook (for tests)."""
-    plans = make_plan(scale, period_start, period_end, seed)
-    return _run(plans, None, workers)[1]
+    """The figures the demo data would give, without writing any workbook (for tests): the
+    period's, or with `previous` the period's before it."""
+    periods = period_plans(scale, period_start, period_end, seed, previous)
+    return _run(periods[-1:], None, workers)[0][1]

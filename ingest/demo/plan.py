@@ -72,6 +72,47 @@ def partition(total: int, count: int, rng: random.Random, minimum: int = 1, spre
     return [minimum + p for p in split(total - base, weights)]
 
 
+def split_capped(total: int, weights: list[float], caps: list[int]) -> list[int]:
+    """split(), but no part above its cap (a unit cannot have more card holders than members):
+    parts that would pass their cap are held at it and the rest is split among the others."""
+    if total > sum(caps):
+        raise ValueError(f"cannot split {total} under caps adding up to {sum(caps)}")
+    held: set[int] = set()
+    while True:
+        free = [i for i in range(len(weights)) if i not in held]
+        shares = split(total - sum(caps[i] for i in held), [weights[i] for i in free])
+        over = [i for i, part in zip(free, shares) if part > caps[i]]
+        if not over:
+            parts = list(caps)
+            for i, part in zip(free, shares):
+                parts[i] = part
+            return parts
+        held.update(over)
+
+
+# Each unit's own habits, as multipliers of its share: how keen its members are on the card
+# (a rate near 84%..97%), how many activate it and use it, and how many of its enterprises
+# lack a contract (collective-contract rates near 92%..99.5%). Drawn per unit, not per period.
+UNIT_HABITS = {
+    "card_holders": (0.845, 0.965),
+    "activated_holders": (0.80, 0.94),
+    "service_users": (0.85, 0.95),
+    "service_times": (0.98, 1.04),
+}
+GAP_KEYS = ["enterprises_neither", "enterprises_comprehensive_only", "enterprises_wage_only"]
+# Most units bargain well, a few lag: the share of enterprises without a contract, relative to
+# the district's, runs from about a sixth to about two and a half times it.
+GAP_HABIT = (0.25, 3.9)
+
+
+def unit_shape(seed: int, unit_code: str) -> dict[str, float]:
+    rng = random.Random(f"{seed}:{unit_code}:habits")
+    shape = {key: low + (high - low) * rng.random() for key, (low, high) in UNIT_HABITS.items()}
+    gaps = GAP_HABIT[0] + (GAP_HABIT[1] - GAP_HABIT[0]) * rng.random() ** 2
+    shape |= {key: gaps * rng.uniform(0.8, 1.2) for key in GAP_KEYS}
+    return shape
+
+
 # Target keys and who shares them. Sums follow their counts' split (a unit with no events has
 # no participants), so pairs are listed as (count key, sum keys).
 MEMBER_KINDS = ("street", "centre")
@@ -102,8 +143,12 @@ FEDERATION_ONLY = [
 ]
 
 
-def make_plan(scale: float, period_start: date, period_end: date, seed: int) -> list[UnitPlan]:
-    goal = targets(scale)
+def make_plan(scale: float, period_start: date, period_end: date, seed: int, *,
+              goal: dict[str, int] | None = None, shape_seed: int | None = None) -> list[UnitPlan]:
+    """Each unit's part of every target (`goal`, by default the article's at `scale`). The units'
+    own habits (how keen on cards, how well bargained) come from `shape_seed` (default `seed`),
+    so two periods made with one shape seed show the same units strong and weak."""
+    goal = goal if goal is not None else targets(scale)
     units = list(schema.units())
     plans = [UnitPlan(u, i, seed, period_start, period_end) for i, u in enumerate(units)]
     weight = [SIZE.get(u.short, 1.0) for u in units]
@@ -119,12 +164,16 @@ def make_plan(scale: float, period_start: date, period_end: date, seed: int) -> 
         counts = share(kinds, key, weight)
         for sum_key in sums:
             share(kinds, sum_key, [float(c) for c in counts])
-    previous = [float(p.parts["members"]) for p in plans]
+    shapes = [unit_shape(shape_seed if shape_seed is not None else seed, u.code) for u in units]
+    before = [p.parts["members"] for p in plans]
     for key in MEMBER_CHAIN[1:]:
-        previous = [float(x) for x in share(MEMBER_KINDS, key, previous)]
+        weights = [b * s[key] if p.kind in MEMBER_KINDS else 0.0 for b, s, p in zip(before, shapes, plans)]
+        # Uses are counted per visit: more than users, so they are not capped by them.
+        before = split(goal[key], weights) if key == "service_times" else split_capped(goal[key], weights, before)
+        for p, part in zip(plans, before):
+            p.parts[key] = part
     enterprise_weight = [wt * ENTERPRISE_SIZE.get(u.short, 1.0) for u, wt in zip(units, weight)]
-    for key in ENTERPRISE_KEYS:
-        share(MEMBER_KINDS, key, enterprise_weight)
+    _enterprise_groups(plans, goal, enterprise_weight, shapes)
     for key in CONTRACT_KEYS:
         share(MEMBER_KINDS, key, enterprise_weight)
     for key in FEDERATION_ONLY:
@@ -132,6 +181,21 @@ def make_plan(scale: float, period_start: date, period_end: date, seed: int) -> 
     _stations(plans, goal)
     _number_people(plans)
     return plans
+
+
+def _enterprise_groups(plans: list[UnitPlan], goal: dict[str, int], weight: list[float], shapes: list[dict]) -> None:
+    """Unionised enterprises per unit by its size; then the few without a comprehensive contract
+    or a wage agreement by each unit's habit, so signing rates differ between units; the rest
+    are under both."""
+    room = split(sum(goal[k] for k in ENTERPRISE_KEYS), [w if p.kind in MEMBER_KINDS else 0.0 for p, w in zip(plans, weight)])
+    unionised = list(room)
+    for key in GAP_KEYS:
+        parts = split_capped(goal[key], [n * s[key] for n, s in zip(unionised, shapes)], room)
+        room = [r - part for r, part in zip(room, parts)]
+        for p, part in zip(plans, parts):
+            p.parts[key] = part
+    for p, part in zip(plans, room):
+        p.parts["enterprises_both"] = part
 
 
 def _stations(plans: list[UnitPlan], goal: dict[str, int]) -> None:
