@@ -18,6 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from shushuo.paths import REPO_ROOT
+from shushuo.periods import previous_period
+
+__all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 
 WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
 FAILED = {"error", "fail", "runtime error"}
@@ -57,8 +60,9 @@ def _warehouse_env(warehouse: Path):
             os.environ[WAREHOUSE_ENV] = previous
 
 
-def _arguments(command: list[str], period_start: date, period_end: date, project_dir: Path, target_dir: Path) -> list[str]:
-    period = {"period_start": period_start.isoformat(), "period_end": period_end.isoformat()}
+def _arguments(command: list[str], period_start: date, period_end: date, project_dir: Path, target_dir: Path,
+               more_vars: dict | None = None) -> list[str]:
+    period = {"period_start": period_start.isoformat(), "period_end": period_end.isoformat(), **(more_vars or {})}
     return [
         *command,
         "--project-dir", str(project_dir),
@@ -101,7 +105,7 @@ def _release_warehouse() -> None:
 
 
 def _invoke(command: list[str], warehouse: Path, period_start: date, period_end: date,
-            project_dir: Path, target_dir: Path | None, extra: list[str] = ()):
+            project_dir: Path, target_dir: Path | None, extra: list[str] = (), more_vars: dict | None = None):
     from dbt.cli.main import dbtRunner
 
     if period_start > period_end:
@@ -111,7 +115,7 @@ def _invoke(command: list[str], warehouse: Path, period_start: date, period_end:
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
-                [*_arguments(command, period_start, period_end, project_dir, target_dir), *extra]
+                [*_arguments(command, period_start, period_end, project_dir, target_dir, more_vars), *extra]
             )
         finally:
             _release_warehouse()
@@ -119,12 +123,14 @@ def _invoke(command: list[str], warehouse: Path, period_start: date, period_end:
 
 
 def build(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
-          target_dir: Path | None = None, select: str | None = None) -> BuildResult:
+          target_dir: Path | None = None, select: str | None = None, command: str = "build",
+          more_vars: dict | None = None) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
-    error-severity test failure. Warn-severity tests that find rows come back in warnings."""
+    error-severity test failure. Warn-severity tests that find rows come back in warnings.
+    `command="run"` runs models only; `more_vars` adds vars (e.g. schema_suffix)."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
-    outcome, target_dir = _invoke(["build"], warehouse, period_start, period_end, project_dir, target_dir, extra)
+    outcome, target_dir = _invoke([command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars)
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
     failures = [
@@ -136,7 +142,7 @@ def build(warehouse: Path, period_start: date, period_end: date, *, project_dir:
             failures.append(f"dbt 无法运行：{outcome.exception}")
         skipped = sum(1 for r in results if str(r.status) == "skipped")
         tail = f"\n（另有 {skipped} 个节点因上游失败而跳过）" if skipped else ""
-        message = "dbt build 失败，指标未生成：\n" + "\n".join(f"- {f}" for f in failures) + tail
+        message = f"dbt {command} 失败（{period_start} 至 {period_end}），指标未生成：\n" + "\n".join(f"- {f}" for f in failures) + tail
         raise DbtBuildFailed(message, failures)
     warnings = [_test_finding(r) for r in results if str(r.status) == "warn"]
     counts = Counter(str(r.node.resource_type) for r in results)
@@ -151,3 +157,55 @@ def docs(warehouse: Path, period_start: date, period_end: date, *, project_dir: 
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
     return target_dir
+
+
+PREVIOUS_SUFFIX = "_previous"
+PREVIOUS_INDICATORS = f"marts{PREVIOUS_SUFFIX}.indicators"
+
+
+def has_submissions(warehouse: Path, period_start: date, period_end: date) -> bool:
+    """Whether raw.submissions holds any return declaring exactly this period on its cover."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            found = con.execute(
+                "select count(*) from raw.submissions where period_start = ? and period_end = ?", [period_start, period_end]
+            ).fetchone()[0]
+        except duckdb.CatalogException:
+            return False
+    return found > 0
+
+
+def _drop_previous(warehouse: Path) -> None:
+    """Remove a previous period's schemas left in the warehouse, so no stale 上期 is ever read."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse)) as con:
+        schemas = [r[0] for r in con.execute(
+            "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
+            [f"%{PREVIOUS_SUFFIX}"],
+        ).fetchall()]
+        for schema in schemas:
+            con.execute(f'drop schema "{schema}" cascade')
+
+
+def build_previous(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
+                   target_dir: Path | None = None) -> BuildResult | None:
+    """The indicators of the period before [period_start, period_end] (same length, see
+    previous_period) into marts_previous.indicators, when the input holds returns for it; None
+    (and no *_previous schema) when it does not.
+
+    `dbt run --select +indicators` with vars schema_suffix=_previous: only the models the
+    indicators need, into staging_previous, intermediate_previous and marts_previous, reading
+    the shared seeds; no data tests (the gate checks this period; the previous one's figures
+    are only compared with). Its own target folder keeps dbt's partial parse of each period
+    valid (changed vars would force a full re-parse of the project every time)."""
+    start, end = previous_period(period_start, period_end)
+    if not has_submissions(warehouse, start, end):
+        _drop_previous(warehouse)
+        return None
+    project_dir = Path(project_dir).resolve()
+    target_dir = Path(target_dir) if target_dir else project_dir / "build" / "dbt" / "target"
+    return build(warehouse, start, end, project_dir=project_dir, target_dir=target_dir.parent / f"{target_dir.name}{PREVIOUS_SUFFIX}",
+                 select="+indicators", command="run", more_vars={"schema_suffix": PREVIOUS_SUFFIX})
