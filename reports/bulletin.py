@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from reports.charts import draw_charts
 from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
 from reports.formatting import register_filters
+from reports.period_change import load_previous, with_previous
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 INDICATORS_QUERY = """
@@ -25,8 +26,10 @@ INDICATORS_QUERY = """
 """
 
 
-def load_indicators(warehouse: Path) -> pd.DataFrame:
-    """`marts.indicators` read-only; DECIMAL columns arrive as Decimal (via Arrow), never float."""
+def load_indicators(warehouse: Path, *, previous: bool = True) -> pd.DataFrame:
+    """`marts.indicators` read-only; DECIMAL columns arrive as Decimal (via Arrow), never float.
+    With `previous` and a previous period built beside it (marts_previous.indicators), each row
+    also carries its previous value (reports/period_change.with_previous) for 同比."""
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         raise BulletinDataError(f"找不到数据库文件 {warehouse}：请先运行读取与建模步骤")
@@ -37,7 +40,8 @@ def load_indicators(warehouse: Path) -> pd.DataFrame:
         raise BulletinDataError(f"数据库 {warehouse} 中没有 marts.indicators 表：请先运行 dbt build（{exc}）") from exc
     finally:
         con.close()
-    return table.to_pandas()
+    indicators = table.to_pandas()
+    return with_previous(indicators, load_previous(warehouse)) if previous else indicators
 
 
 def md_cell(text) -> str:
@@ -63,7 +67,7 @@ def _html_figure(text: str) -> Markup:
 def _render(template: str, indicators: pd.DataFrame, context: dict, *, html: bool) -> str:
     book = FigureBook(indicators, mark=_html_figure if html else str)
     env = _environment(autoescape=html)
-    return env.get_template(template).render(book=book, fig=book.fig, same=book.same, **context)
+    return env.get_template(template).render(book=book, fig=book.fig, same=book.same, change=book.change, **context)
 
 
 def render(

@@ -28,6 +28,7 @@ FIG_OPEN, FIG_CLOSE = "\x02", "\x03"
 ACCENT = RGBColor(0xB3, 0x26, 0x1E)
 INK = RGBColor(0x1D, 0x1D, 0x1F)
 TABLE_WIDTHS = (Mm(45), Mm(27), Mm(91))
+COMPARED_WIDTHS = (Mm(40), Mm(25), Mm(27), Mm(71))  # with the 同比 column
 
 
 def _east_asian(style_or_run, font: str) -> None:
@@ -46,7 +47,7 @@ def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], s
         autoescape=False, undefined=jinja2.StrictUndefined,
     )
     text = env.get_template("docx_blocks.j2").render(
-        book=book, fig=book.fig, same=book.same, period_end=chinese_date(end),
+        book=book, fig=book.fig, same=book.same, change=book.change, period_end=chinese_date(end),
         period_text=f"{chinese_date(start)}至{chinese_date(end)}", **MARKS,
     )
     title, _, body = text.partition(MARKS["BLOCK"])
@@ -91,20 +92,24 @@ def _heading(document, text: str, level: int, colour: RGBColor | None = None):
 
 def _figure_table(document, book: FigureBook) -> None:
     printed = book.printed()
-    table = document.add_table(rows=1, cols=3)
+    titles = ("指标", "数值", book.comparison, "口径") if book.has_previous else ("指标", "数值", "口径")
+    widths = COMPARED_WIDTHS if book.has_previous else TABLE_WIDTHS
+    table = document.add_table(rows=1, cols=len(titles))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, title in zip(table.rows[0].cells, ("指标", "数值", "口径")):
+    for cell, title in zip(table.rows[0].cells, titles):
         cell.text = ""
         cell.paragraphs[0].add_run(title).bold = True
     for figure in printed:
         cells = table.add_row().cells
-        cells[0].text, cells[2].text = figure.label, figure.definition
+        cells[0].text, cells[-1].text = figure.label, figure.definition
         cells[1].paragraphs[0].add_run(figure.text).bold = True
-    for column, width in zip(table.columns, TABLE_WIDTHS):
+        if book.has_previous:
+            cells[2].text = figure.change
+    for column, width in zip(table.columns, widths):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, TABLE_WIDTHS):
+        for cell, width in zip(row.cells, widths):
             cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:

@@ -22,12 +22,14 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from reports.figure_book import chinese_date
+from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
 
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMERIC_COLUMNS = frozenset({"数值", "分子", "分母"})
-WIDTHS = {"id": 26, "主题": 10, "指标": 26, "分项": 16, "单位名称": 12, "数值": 14, "单位": 6, "印刷数字": 12,
+NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母"})
+WIDTHS = {"id": 26, "主题": 10, "指标": 26, "分项": 16, "单位名称": 12, "数值": 14, "上期数值": 14, "同比": 18, "环比": 18, "单位": 6, "印刷数字": 12,
           "发布用语": 40, "口径": 60, "分子": 12, "分母": 12, "占合计": 9, "统计期": 24, "数据来源": 60,
           "来源文件": 44, "可否发布": 14, "运行编号": 22, "生成时间": 20}
 
@@ -94,7 +96,8 @@ def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[d
     formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
                "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
     _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats)
-    part_columns = ["id", "指标", "单位名称", "数值", "单位", "印刷数字", "占合计", "分子", "分母", "发布用语", "来源文件", "可否发布"]
+    part_columns = ["id", "指标", "单位名称", "数值", "单位", *compared_columns(figures), "印刷数字", "占合计", "分子", "分母",
+                    "发布用语", "来源文件", "可否发布"]
     _sheet(book, "分单位", parts, part_columns, formats)
     _sheet(book, "来源文件", files, ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用"], formats)
     notes = book.add_worksheet("说明")
@@ -107,6 +110,12 @@ def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[d
     return path
 
 
+def compared_columns(figures: list[dict]) -> list[str]:
+    """上期数值 and 同比 (or 环比) when the figures carry a previous period, else none."""
+    first = figures[0] if figures else {}
+    return [c for c in ("上期数值", "同比", "环比") if c in first]
+
+
 def write_csv(path: Path, figures: list[dict]) -> Path:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -117,7 +126,7 @@ def write_csv(path: Path, figures: list[dict]) -> Path:
     return path
 
 
-def about_rows(run_id: str, generated_at: datetime, figures: list[dict]) -> list[tuple[str, str]]:
+def about_rows(run_id: str, generated_at: datetime, figures: list[dict], previous_period: str | None = None) -> list[tuple[str, str]]:
     period = figures[0]["统计期"] if figures else ""
     return [
         ("统计期", period), ("运行编号", run_id), ("生成时间", _stamp(generated_at)),
@@ -126,6 +135,20 @@ def about_rows(run_id: str, generated_at: datetime, figures: list[dict]) -> list
         ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
         ("数据来源", "该数字所依据的报送单位及其报表文件（每个单位只采用本期最新一份报表）。"),
         ("可否发布", "涉及敏感个人信息的分单位数字不对外公布，只给出原因。"),
+        *previous_rows(figures, previous_period),
+    ]
+
+
+def previous_rows(figures: list[dict], previous_period: str | None) -> list[tuple[str, str]]:
+    """The 说明 lines for 上期数值 and 同比, only when the figures carry them."""
+    columns = compared_columns(figures)
+    if not columns:
+        return []
+    word = columns[-1]
+    return [
+        ("上期数值", f"上一统计期（{previous_period or '与本期等长的前一期'}）同一口径的准确值；上期没有该项时为空。"),
+        (word, f"{word}变化：比率以百分点计（如“提高1.25个百分点”），其余数字以百分比计，保留一位小数（如“增长7.5%”“下降2.9%”）；"
+               "上期为0或没有上期数值时记为“—”。"),
     ]
 
 
@@ -141,7 +164,8 @@ def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, gener
     figures, parts = catalogue_records(indicators, run_id=run_id, generated_at=generated_at,
                                        sources=sources, sheet_rows=sheet_rows)
     files = source_records(sources)
-    about = about_rows(run_id, generated_at, figures)
+    before = previous_period_of(indicators)
+    about = about_rows(run_id, generated_at, figures, f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None)
     paths = {
         "xlsx": write_xlsx(out_dir / "figures.xlsx", figures, parts, files, about),
         "csv": write_csv(out_dir / "figures.csv", figures),

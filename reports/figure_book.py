@@ -4,6 +4,10 @@ A template asks for a figure by id (`fig('cards_issued')`); the book formats it 
 it, so the table 指标一览 lists exactly the figures the prose printed, each beside its label and
 口径, in the order a reader met them. A figure the template needs but the data lacks stops the
 render with the indicator's id: a bulletin never prints a gap.
+
+When the indicators carry the previous period (reports/period_change), each printed figure also
+carries its change (增长7.5%, 提高3.31个百分点) for the table's 同比 column, and `change(id)` gives
+the prose "，同比增长7.5%" — or "" when there is no previous period, so the prose reads the same.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reports.formatting import MissingFigureError, format_figure, is_missing
+from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
 REQUIRED_COLUMNS = (
     "indicator_id", "label", "unit", "printed_unit", "style", "definition",
@@ -33,6 +38,7 @@ class PrintedFigure:
     label: str
     text: str
     definition: str
+    change: str = ""  # 增长7.5% / 提高3.31个百分点 / 持平 / — (no previous row); "" without a previous period
 
 
 def _as_date(value) -> dt.date:
@@ -70,6 +76,8 @@ class FigureBook:
         self._rows = headline_rows(indicators)
         self._mark = mark
         self._printed: dict[str, PrintedFigure] = {}
+        self.has_previous = has_previous(indicators)
+        self.comparison = comparison_word(indicators) if self.has_previous else ""  # 同比 or 环比
 
     def _format(self, indicator_id: str) -> PrintedFigure:
         if indicator_id not in self._rows.index:
@@ -78,7 +86,11 @@ class FigureBook:
                 "请检查 dbt 模型 marts.indicators 是否产出了该指标"
             )
         row = self._rows.loc[indicator_id]
-        return PrintedFigure(indicator_id, str(row["label"]), format_figure(row), str(row["definition"]))
+        change = ""
+        if self.has_previous:
+            found = change_of(row)
+            change = found.text if found else NO_CHANGE
+        return PrintedFigure(indicator_id, str(row["label"]), format_figure(row), str(row["definition"]), change)
 
     def text(self, indicator_id: str) -> str:
         """The printed figure without recording it (for comparisons)."""
@@ -88,6 +100,14 @@ class FigureBook:
         printed = self._printed.get(indicator_id) or self._format(indicator_id)
         self._printed[indicator_id] = printed
         return self._mark(printed.text)
+
+    def change(self, indicator_id: str) -> str:
+        """"，同比增长7.5%" for the prose after the figure, or "" when there is nothing to compare
+        with (no previous period, or no previous value for this figure)."""
+        printed = self._printed.get(indicator_id) or self._format(indicator_id)
+        if printed.change in ("", NO_CHANGE):
+            return ""
+        return "，" + self.comparison + self._mark(printed.change)
 
     def same(self, *indicator_ids: str) -> bool:
         """True when the figures print identically (e.g. both signing rates → 均达到)."""

@@ -24,6 +24,7 @@ import yaml
 from reports.charts import DIM_NAMES, NEVER_BY_UNIT, SENSITIVE_PEOPLE_COUNTS, SMALL_COUNT
 from reports.figure_book import chinese_date, period_of
 from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
+from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous, previous_exact
 from reports.synthetic import read_catalog
 
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
@@ -144,11 +145,18 @@ class FigureEntry:
     withheld: str | None
     units: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    comparison: str = ""  # 同比 / 环比 when the indicators carry a previous period, else ""
+    previous: str = ""  # 上期数值, exact like `exact`
+    change: str = ""  # 增长7.5% / 提高3.31个百分点 / 持平 / —
+
+    def compared(self) -> dict[str, str]:
+        """上期数值 and 同比 (or 环比), only when there is a previous period."""
+        return {"上期数值": self.previous, self.comparison: self.change} if self.comparison else {}
 
     def record(self, run_id: str, generated_at: str) -> dict[str, str]:
         return {
             "id": self.indicator_id, "主题": self.topic, "指标": self.label, "分项": self.breakdown,
-            "数值": self.exact, "单位": self.unit, "印刷数字": self.printed, "发布用语": self.phrase,
+            "数值": self.exact, "单位": self.unit, **self.compared(), "印刷数字": self.printed, "发布用语": self.phrase,
             "口径": self.definition, "分子": self.numerator, "分母": self.denominator, "统计期": self.period,
             "数据来源": self.sources, "可否发布": f"否：{self.withheld}" if self.withheld else "是",
             "运行编号": run_id, "生成时间": generated_at,
@@ -184,7 +192,15 @@ class Provenance:
         return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"]))
 
 
-def _entry(row, provenance: Provenance, period: str, unit_keys: list[str]) -> FigureEntry:
+def _comparison(row, withheld: str | None) -> tuple[str, str]:
+    """(上期数值, 同比) of a row; blank for a withheld row (a previous value would reveal it)."""
+    if withheld:
+        return "", ""
+    change = change_of(row)
+    return previous_exact(row), change.text if change else NO_CHANGE
+
+
+def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], comparison: str = "") -> FigureEntry:
     dim = None if is_missing(row["breakdown_dim"]) else str(row["breakdown_dim"])
     key = None if dim is None else str(row["breakdown_key"])
     exact, unit = exact_value(row)
@@ -199,6 +215,7 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str]) -> Fi
     if withheld:
         exact = ""
     files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
+    previous, change = _comparison(row, withheld) if comparison else ("", "")
     return FigureEntry(
         indicator_id=str(row["indicator_id"]), topic=str(row["topic"]), label=str(row["label"]),
         breakdown=HEADLINE if dim is None else f"{key}（{DIM_NAMES.get(dim, dim)}）", dim=dim, key=key,
@@ -206,7 +223,7 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str]) -> Fi
         numerator="" if is_missing(row["numerator"]) else plain_number(to_decimal(row["numerator"])),
         denominator="" if is_missing(row["denominator"]) else plain_number(to_decimal(row["denominator"])),
         period=period, sources=Provenance.describe(files), withheld=withheld, units=list(files["unit_short"]),
-        files=list(files["source_file"]),
+        files=list(files["source_file"]), comparison=comparison, previous=previous, change=change,
     )
 
 
@@ -225,7 +242,8 @@ def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows
                   ascending=[True, True, False, True, True, True], kind="stable")
     unit_rows = frame[frame["breakdown_dim"] == "unit"]
     unit_keys = unit_rows.groupby("indicator_id")["breakdown_key"].apply(list).to_dict()
-    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], [])) for _, row in frame.iterrows()]
+    comparison = comparison_word(indicators) if has_previous(indicators) else ""
+    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], []), comparison) for _, row in frame.iterrows()]
 
 
 def share_text(part: str, whole: str) -> str:
@@ -249,7 +267,7 @@ def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str]]:
         is_rate = entry.unit == "%"
         rows.append({
             "id": entry.indicator_id, "指标": entry.label, "单位名称": entry.key, "数值": entry.exact,
-            "单位": entry.unit, "印刷数字": entry.printed, "发布用语": entry.phrase,
+            "单位": entry.unit, **entry.compared(), "印刷数字": entry.printed, "发布用语": entry.phrase,
             "占合计": "" if is_rate or head is None or entry.withheld else share_text(entry.exact, head.exact),
             "分子": entry.numerator, "分母": entry.denominator, "来源文件": entry.sources,
             "可否发布": f"否：{entry.withheld}" if entry.withheld else "是",
