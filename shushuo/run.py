@@ -64,6 +64,7 @@ def run(options: RunOptions, say=print) -> RunResult:
     from ingest.run import ingest
     from reports.bulletin import load_indicators, render
     from reports.docx_export import write_docx
+    from reports.period_change import load_previous
     from reports.exports import write_exports
     from reports.provenance import load_sources
     from reports.site import write_site
@@ -91,8 +92,13 @@ def run(options: RunOptions, say=print) -> RunResult:
             say(f"统计期：{period[0]} 至 {period[1]}")
             with manifest.stage("dbt build"):
                 dbt_runner.build(warehouse, *period)
+                # 同比: the period before, when the input holds its returns (reports/period_change).
+                if dbt_runner.build_previous(warehouse, *period) is not None:
+                    before = dbt_runner.previous_period(*period)
+                    manifest.parameters.update(previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat())
+                    say(f"上一统计期（同比）：{before[0]} 至 {before[1]}")
             with manifest.stage("checks"):
-                result = gate.run(warehouse, *period, work / "checks")
+                result = gate.run(warehouse, *period, work / "checks", previous_indicators=load_previous(warehouse))
                 manifest.checks = result.to_json()
             if not result.passed:
                 raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
