@@ -6,7 +6,9 @@ the article's figures, and cached under data/demo/ with a fingerprint of those s
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -31,16 +33,32 @@ def fingerprint(scale: float) -> str:
 
 
 def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False, **period: date) -> Path:
-    """Return a folder holding the demo workbooks, generating them only when needed."""
+    """Return a folder holding the demo workbooks, generating them only when needed.
+
+    The new set is written into a sibling folder and swapped in whole, so a run (or a test in
+    another process) reading the folder meanwhile never sees it half written or emptied."""
     from ingest.demo import generate
 
+    out_dir = Path(out_dir)
     wanted = fingerprint(scale) + repr(sorted(period.items()))
     stamp = out_dir / FINGERPRINT
     if not force and stamp.is_file() and stamp.read_text() == wanted:
         return out_dir
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
-    generate(out_dir, scale=scale, **period)
-    stamp.write_text(wanted)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    try:
+        generate(fresh, scale=scale, **period)
+        (fresh / FINGERPRINT).write_text(wanted)
+        fresh.chmod(0o755)
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        try:
+            if out_dir.exists():
+                out_dir.rename(old)
+            fresh.rename(out_dir)
+        except OSError:  # another process swapped in its set at the same moment: fine if it is this one
+            if not (stamp.is_file() and stamp.read_text() == wanted):
+                raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
     return out_dir
