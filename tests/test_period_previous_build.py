@@ -55,7 +55,7 @@ def test_exports_give_rates_in_points_and_counts_in_percent(small_run):
     assert heads["card_uptake_rate"]["同比"].startswith(("提高", "下降")) and heads["card_uptake_rate"]["同比"].endswith("个百分点")
     members = heads["members"]
     growth = (Decimal(members["数值"]) - Decimal(members["上期数值"])) / Decimal(members["上期数值"]) * 100
-    assert members["同比"] == f"增长{growth.quantize(Decimal("0.1"), ROUND_HALF_UP)}%"
+    assert members["同比"] == f"增长{growth.quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
     assert "<th>同比</th>" in small_run.bulletin.read_text(encoding="utf-8")
 
 
