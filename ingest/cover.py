@@ -45,23 +45,40 @@ def is_cover(sheet_name: str, rows: list[list]) -> bool:
     if normalise_header(sheet_name) == normalise_header(cover_title()):
         return True
     unit_header = normalise_header(cover_fields()[0].header)
-    return any(normalise_header(c) == unit_header for r in rows[:COVER_SCAN_ROWS] for c in r[:3])
+    return any(normalise_header(c).rstrip(":：") == unit_header for r in rows[:COVER_SCAN_ROWS] for c in r[:3])
 
 
 def _field_values(rows: list[list]) -> dict[str, object]:
+    """Field name → value: the next filled cell right of the field's header, or the text after
+    the colon when header and value share a cell ("填报单位：月坛街道工会服务站")."""
     by_header = {normalise_header(f.header): f.name for f in cover_fields()}
     found: dict[str, object] = {}
     for row in rows[:COVER_SCAN_ROWS]:
         for i, cell in enumerate(row):
-            name = by_header.get(normalise_header(cell).rstrip(":："))
+            text = normalise_header(cell)
+            name = by_header.get(text.rstrip(":："))
             if name and name not in found:
                 found[name] = next((v for v in row[i + 1:] if not cells.is_empty(v)), "")
-                break
+                continue
+            head, colon, value = text.partition(":")
+            name = by_header.get(head) if colon and value else None
+            if name and name not in found:
+                found[name] = cell.split(":" if ":" in cell else "：", 1)[1].strip()
     return found
 
 
-def read_cover(rows: list[list]) -> Cover:
-    cover = Cover(fields=_field_values(rows))
+def has_cover_fields(rows: list[list]) -> bool:
+    """Whether the first rows hold the cover's unit field (as a header cell or "填报单位：…")."""
+    return "unit_name" in _field_values(rows)
+
+
+def read_cover(rows: list[list], defaults: dict[str, object] | None = None) -> Cover:
+    """`defaults`: field values to use where the rows have none (a CSV's file name)."""
+    fields = _field_values(rows)
+    for name, value in (defaults or {}).items():
+        if cells.is_empty(fields.get(name, "")):
+            fields[name] = value
+    cover = Cover(fields=fields)
     headers = {f.name: f.header for f in cover_fields()}
     unit_text = cells.to_text(cover.fields.get("unit_name", ""))
     if not unit_text:

@@ -17,7 +17,10 @@ HEADER_SCAN_ROWS = 30
 MIN_MATCHED = 2
 _UNIT_SUFFIX = re.compile(r"^(.+?)\(([^()]*)\)$")
 _DROP = re.compile(r"[\s*※＊]+")
-MONEY_SCALES = {"元": 1, "人民币元": 1, "千元": 1000, "万元": 10000}
+MONEY_SCALES = {"元": 1, "人民币元": 1, "千元": 1000, "万元": 10000, "人民币万元": 10000, "万": 10000}
+# "单位：万元" on a line above the table (or "金额单位：元"): the unit of money columns whose
+# header does not name one.
+_SHEET_UNIT = re.compile(r"单位[:：]((?:人民币)?(?:万元|千元|元))")
 
 
 def normalise_header(raw: object) -> str:
@@ -30,7 +33,20 @@ def normalise_header(raw: object) -> str:
 def split_unit(header: str) -> tuple[str, str | None]:
     """'现金(万元)' → ('现金', '万元'); a header without a bracketed tail has no unit."""
     found = _UNIT_SUFFIX.match(header)
-    return (found.group(1), found.group(2)) if found else (header, None)
+    if not found:
+        return header, None
+    unit = found.group(2)
+    return found.group(1), unit.split("单位:", 1)[1] if unit.startswith("单位:") else unit
+
+
+def sheet_unit(rows_above: list[list]) -> tuple[int, int, str] | None:
+    """(row, column, unit) of a "单位：万元" line above the header (0-based), if any."""
+    for r, row in enumerate(rows_above):
+        for c, cell in enumerate(row):
+            found = _SHEET_UNIT.search(normalise_header(cell))
+            if found:
+                return r, c, found.group(1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,7 @@ class ColumnMatch:
     index: int  # 0-based column in the sheet
     header: str  # as written in the file
     scale: int = 1  # 10000 for a money column headed (万元)
+    unit: str | None = None  # the unit its header names, e.g. 元 in 现金（元）
 
 
 @dataclass
@@ -70,18 +87,24 @@ def _lookup(sheet: Sheet) -> tuple[dict[str, Column], dict[str, Column]]:
 
 def match_header(sheet: Sheet, raw: object) -> tuple[Column | None, int]:
     """(column, money scale) for one header cell, or (None, 1)."""
+    column, scale, _unit = match_header_unit(sheet, raw)
+    return column, scale
+
+
+def match_header_unit(sheet: Sheet, raw: object) -> tuple[Column | None, int, str | None]:
+    """(column, money scale, unit named in the header) for one header cell."""
     norm = normalise_header(raw)
     if not norm:
-        return None, 1
+        return None, 1, None
     full, base = _lookup(sheet)
     column = full.get(norm)
     stem, unit = split_unit(norm)
     if column is None:
         column = base.get(stem)
     if column is None:
-        return None, 1
+        return None, 1, None
     scale = MONEY_SCALES.get(unit, 1) if column.type == "money" and unit else 1
-    return column, scale
+    return column, scale, unit
 
 
 def match_row(sheet: Sheet, row: list, row_index: int) -> HeaderMatch:
@@ -92,14 +115,14 @@ def match_row(sheet: Sheet, row: list, row_index: int) -> HeaderMatch:
     for index, cell in enumerate(row):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        column, scale = match_header(sheet, cell)
+        column, scale, unit = match_header_unit(sheet, cell)
         if column is None:
             unmapped.append((index, cell))
         elif column.name in taken:
             duplicates.append((index, cell))
         else:
             taken.add(column.name)
-            matches.append(ColumnMatch(column, index, cell, scale))
+            matches.append(ColumnMatch(column, index, cell, scale, unit))
     return HeaderMatch(sheet, row_index, matches, unmapped, duplicates)
 
 

@@ -1,6 +1,9 @@
-"""One workbook → its cover, one outcome per sheet and its problems. Runs in a worker process:
-everything it returns is plain data or Arrow tables (cheap to send back). A file that cannot be
-opened is reported, never raised, so one broken file does not stop a run."""
+"""One workbook (.xlsx, .xlsm, .xls; or a one-sheet .csv, see ingest/csv_return.py) → its cover,
+one outcome per sheet and its problems. Runs in a worker process: everything it returns is plain
+data or Arrow tables (cheap to send back). A file that cannot be opened is reported, never
+raised, so one broken file does not stop a run. Macros are never run: calamine reads cell values
+only. Hidden sheets are reported and not read; merged cells and formulas saved without a result
+are passed to the sheet reader (ingest/sheet_reader.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +17,14 @@ from pathlib import Path
 import python_calamine as calamine
 
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
+from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
+from ingest.formulas import formulas_without_value
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome, read_sheet
 from ingest.tables import with_lineage
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
 
 @dataclass
@@ -50,6 +55,10 @@ def sha256_of(path: Path) -> str:
 def _rows(workbook: calamine.CalamineWorkbook, name: str) -> list[list]:
     """All rows from A1 (not from the first used cell), so list index + 1 is the Excel row."""
     return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _merged(workbook: calamine.CalamineWorkbook, name: str) -> list:
+    return workbook.get_sheet_by_name(name).merged_cell_ranges or []
 
 
 def _cover_sheet(workbook, visible: list[str]) -> str | None:
@@ -88,19 +97,33 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     try:
         sha = sha256_of(path)
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        if path.suffix.lower() == ".csv":
+            return _read_csv(path, source_file, sha, modified, key)
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as error:  # any reason a file cannot be opened is reported, not raised
         return _unreadable(source_file, None, error)
     try:
-        return _read_opened(workbook, source_file, sha, modified, key)
+        return _read_opened(workbook, path, source_file, sha, modified, key)
     except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
         return _unreadable(source_file, sha, error)
     finally:
         workbook.close()
 
 
+def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
+    try:
+        rows = read_csv_rows(path.read_bytes())
+    except CsvUnreadable as error:
+        return _unreadable(source_file, sha, error)
+    cover, title = csv_cover(rows, path.stem)
+    problems = [Problem(source_file, None, None, header, None, "rejected", reason) for header, reason in cover.errors]
+    return _read_sheets(cover, [(title or path.stem, rows, [], set())], source_file, sha, modified, key, problems)
+
+
 def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
-    if isinstance(error, calamine.PasswordError):
+    if isinstance(error, CsvUnreadable):
+        reason = error.reason
+    elif isinstance(error, calamine.PasswordError):
         reason = "文件设置了打开密码，无法读取：请取消密码后重新报送"
     else:
         reason = (f"文件无法打开（{type(error).__name__}: {str(error)[:200]}）：请确认是 Excel 工作簿、未损坏，"
@@ -109,11 +132,12 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
     return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
 
 
-def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
-    persons, cards = pseudonymisers(key)
+def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
     problems: list[Problem] = []
     visible = []
     for meta in workbook.sheets_metadata:
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            continue  # chart and dialog sheets hold no cells; macro sheets are never run
         if meta.visible == calamine.SheetVisibleEnum.Visible:
             visible.append(meta.name)
         else:
@@ -126,6 +150,21 @@ def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, ke
         cover = Cover(errors=[(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
     for header, reason in cover.errors:
         problems.append(Problem(source_file, cover_sheet, None, header, None, "rejected", reason))
+    formulas = formulas_without_value(path)
+    sheets = ((name, _rows(workbook, name), _merged(workbook, name), formulas.get(name, set()))
+              for name in visible if name != cover_sheet)
+    outcome = _read_sheets(cover, sheets, source_file, sha, modified, key, problems)
+    for meta in workbook.sheets_metadata:
+        if meta.name not in visible and meta.typ == calamine.SheetTypeEnum.WorkSheet:
+            outcome.file.sheets.append(SheetReport(source_file, meta.name, None, status="hidden"))
+    return outcome
+
+
+def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.datetime, key: bytes,
+                 problems: list[Problem]) -> WorkbookOutcome:
+    """The file's report and each sheet's outcome; `sheets` yields (name, rows, merged ranges,
+    formula cells without a result)."""
+    persons, cards = pseudonymisers(key)
     refuse = None if cover.usable else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送"
     file = FileReport(
         source_file, sha, "loaded" if cover.usable else "cover_invalid", cover.unit_code, cover.unit_name,
@@ -133,10 +172,8 @@ def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, ke
         cover.period_end.isoformat() if cover.period_end else None,
     )
     outcome = WorkbookOutcome(file, cover, problems=problems, modified_at=modified)
-    for name in visible:
-        if name == cover_sheet:
-            continue
-        sheet = read_sheet(name, _rows(workbook, name), source_file, persons, cards, refuse)
+    for name, rows, merged, formulas in sheets:
+        sheet = read_sheet(name, rows, source_file, persons, cards, refuse, merged=merged, formulas=formulas)
         if sheet.table is not None:
             sheet.table = with_lineage(sheet.table, {
                 "unit_code": cover.unit_code, "period_start": cover.period_start, "period_end": cover.period_end,
@@ -145,7 +182,4 @@ def _read_opened(workbook, source_file: str, sha: str, modified: dt.datetime, ke
         outcome.sheets.append(sheet)
         file.sheets.append(sheet.report)
         problems.extend(sheet.problems)
-    for meta in workbook.sheets_metadata:
-        if meta.name not in visible:
-            file.sheets.append(SheetReport(source_file, meta.name, None, status="hidden"))
     return outcome

@@ -8,7 +8,10 @@ import json
 from dataclasses import asdict, dataclass, field
 
 PROBLEM_FIELDS = ("source_file", "sheet", "source_row", "column_header", "value_shown", "severity", "reason")
-SHEET_FIELDS = ("source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped")
+SHEET_FIELDS = (
+    "source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
+    "rows_blank", "rows_title", "rows_total", "rows_note",
+)
 SUBMISSION_FIELDS = (
     "unit_code", "unit_name", "period_start", "period_end", "source_file", "file_sha256",
     "filled_by", "filled_on", "file_modified_at", "loaded_at",
@@ -24,6 +27,12 @@ class Problem:
     value_shown: str | None  # masked if personal
     severity: str  # 'rejected' | 'warning'
     reason: str  # Chinese, says what to do
+    source_column: int | None = None  # Excel column number (1-based), where a cell is at fault
+
+
+class RowsUnaccounted(RuntimeError):
+    """A sheet's rows do not add up: a bug in the reader, never a clerk's mistake. The run stops
+    rather than publish figures from rows that may have been lost or counted twice."""
 
 
 @dataclass
@@ -31,15 +40,25 @@ class SheetReport:
     source_file: str
     sheet: str  # as named in the file
     sheet_name: str | None  # canonical (schema) name, None if not recognised
-    rows_read: int = 0
+    rows_read: int = 0  # every row of the sheet from row 1 to its last used row
     rows_loaded: int = 0
     rows_rejected: int = 0
-    rows_skipped: int = 0
+    rows_skipped: int = 0  # = blank + title + total + note
+    rows_blank: int = 0
+    rows_title: int = 0  # title, hint and header rows, a repeated header
+    rows_total: int = 0  # 合计/总计/小计
+    rows_note: int = 0  # 注：…, 填表人：… under the table
     status: str = "loaded"  # loaded | empty | hidden | unrecognised | rejected
 
     def check_identity(self) -> None:
-        """Nothing is lost: every row read is loaded, rejected or skipped."""
-        assert self.rows_read == self.rows_loaded + self.rows_rejected + self.rows_skipped, self
+        """Nothing is lost or counted twice: every row read is loaded, rejected or skipped, and
+        every skipped row has its kind. Raised, not asserted, so that `python -O` still checks."""
+        kinds = self.rows_blank + self.rows_title + self.rows_total + self.rows_note
+        if self.rows_read != self.rows_loaded + self.rows_rejected + self.rows_skipped or self.rows_skipped != kinds:
+            raise RowsUnaccounted(
+                f"行数对不上（程序错误，本次运行停止）：{self.source_file} 工作表“{self.sheet}”读取 {self.rows_read} 行，"
+                f"入库 {self.rows_loaded}、拒收 {self.rows_rejected}、跳过 {self.rows_skipped}"
+                f"（空行 {self.rows_blank}、标题 {self.rows_title}、合计 {self.rows_total}、注释 {self.rows_note}）")
 
 
 @dataclass
@@ -52,6 +71,7 @@ class FileReport:
     period_start: str | None = None
     period_end: str | None = None
     sheets: list[SheetReport] = field(default_factory=list)
+    used: bool | None = None  # the file that counts for its unit and period (ingest/current.py)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped")
@@ -67,6 +87,10 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     submissions: list[dict] = field(default_factory=list)
+    # Per unit and period: the file that counts and the files it replaced (ingest/current.py).
+    submissions_used: list[dict] = field(default_factory=list)
+    # Per expected unit for the period built (ingest/submission_status.py), once it is known.
+    submission_status: dict = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         out = {"files": len(self.files), "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "rows_skipped": 0}

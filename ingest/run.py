@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.current import choose_current
 from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
 from ingest.pseudonymise import load_key
 from ingest.reader import WorkbookOutcome, find_workbooks, read_workbook
@@ -68,6 +69,7 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
             for sheet in outcome.sheets:
                 if sheet.table is not None and sheet.table.num_rows:
                     tables[sheet.report.sheet_name].append(sheet.table)
+    report.submissions_used = choose_current(report)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     try:

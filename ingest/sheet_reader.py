@@ -1,29 +1,28 @@
 """One return sheet: rows (as python-calamine gives them) → an Arrow table of accepted rows, the
-counts, and the problems. Rows are classified (blank, total, data), then each mapped column is
-normalised at once; a row with any invalid cell is rejected whole and every problem is kept."""
+counts, and the problems. Merged cells are filled down, rows are classified (ingest/row_kinds:
+data, blank, title, total, note), then each mapped column is normalised at once; a row with any
+invalid cell is rejected whole and every problem is kept; total rows are checked against the
+loaded rows (ingest/totals)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
 from ingest import cells
-from ingest.headers import HeaderMatch, normalise_header, recognise
+from ingest.headers import MONEY_SCALES, HeaderMatch, normalise_header, recognise, sheet_unit
 from ingest.id_batches import valid_card_numbers, valid_resident_ids
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
+from ingest.row_kinds import classify, fill_merged_down
 from ingest.schema import Column
 from ingest.tables import build_table
+from ingest.totals import compare_totals
 from ingest.validators import card_number, credit_code, mask_personal, resident_id
 
-TOTAL_WORDS = frozenset(
-    f"{word}{sep}{tail}"
-    for base in ("合计", "总计", "小计")
-    for word in (base, f"{base[0]} {base[1]}", f"{base[0]}\u3000{base[1]}")
-    for sep in ("", " ", "\u3000")
-    for tail in ("", ":", "：")
-)
+FORMULA_REASON = ("这里是公式，但文件中没有保存计算结果（可能由程序生成、未在 Excel 中打开保存过）：请用 Excel 或 WPS "
+                  "打开、重新计算并保存后报送，或把公式改为数值")
 VALUE_SHOWN_MAX = 60
 QUIET_HEADERS = frozenset({"序号", "编号", "No.", "NO."})  # clerks add a row number column; not worth a warning
 
@@ -70,26 +69,14 @@ def _is_blank(row: list | tuple) -> bool:
     return all(cells.is_empty(v) for v in row)
 
 
-def classify(data: list[list], columns: list[tuple], mapped: list[int]) -> tuple[list[int], int]:
-    """Indexes of data rows, and how many rows were skipped: blank in every mapped column (a
-    pre-filled 序号 alone does not make a row), or a 合计/总计/小计 row. `columns`: the same cells
-    column by column; `mapped`: the indexes of the columns the schema knows."""
-    # Fast test first: a row with fewer than len(mapped) - 2 empty cells (calamine gives '')
-    # has filled mapped cells beyond the odd stray space; only the others are looked at cell by cell.
-    sure = len(mapped) - 2
-    kept = [
-        i for i, row in enumerate(data)
-        if row.count("") < sure or not _is_blank([row[j] for j in mapped])
-    ]
-    # A total row has its label in some column: look column by column (a few C calls), and
-    # row by row only in a column that holds one.
-    totals: set[int] = set()
-    for column in columns:
-        if not TOTAL_WORDS.isdisjoint(column):
-            totals.update(i for i, v in enumerate(column) if v in TOTAL_WORDS)
-    if totals:
-        kept = [i for i in kept if i not in totals]
-    return kept, len(data) - len(kept)
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def read_sheet(
@@ -99,37 +86,59 @@ def read_sheet(
     persons: PersonPseudonymiser,
     cards: Pseudonymiser,
     refuse_reason: str | None = None,
+    *,
+    merged: list | None = None,
+    formulas: set[tuple[int, int]] | None = None,
 ) -> SheetOutcome:
-    """`refuse_reason`: set when the workbook's cover is unusable; rows are counted and rejected."""
-    report = SheetReport(source_file, sheet_title, None)
+    """`refuse_reason`: set when the workbook's cover is unusable; rows are counted and rejected.
+    `merged`: the sheet's merged ranges ((row, col), (row, col)), 0-based; `formulas`: cells
+    (row, col), 0-based, holding a formula saved without its result."""
+    report = SheetReport(source_file, sheet_title, None, rows_read=len(rows))
     problems: list[Problem] = []
 
-    def problem(row: int | None, header: str | None, shown: str | None, severity: str, reason: str) -> None:
-        problems.append(Problem(source_file, sheet_title, row, header, shown, severity, reason))
+    def problem(row: int | None, header: str | None, shown: str | None, severity: str, reason: str,
+                column: int | None = None) -> None:
+        problems.append(Problem(source_file, sheet_title, row, header, shown, severity, reason,
+                                None if column is None else column + 1))
 
     if all(_is_blank(r) for r in rows):
-        report.status = "empty"
+        report.status, report.rows_blank, report.rows_skipped = "empty", len(rows), len(rows)
         return SheetOutcome(report, problems)
     match = recognise(sheet_title, rows)
     if match is None:
-        report.status = "unrecognised"
+        report.status, report.rows_read = "unrecognised", 0
         problem(None, None, None, "warning",
                 f"无法识别工作表“{sheet_title}”：表名和表头都对不上报表模板，本表未读取。"
                 "如是报表内容，请按模板恢复表名和表头后重新报送")
         return SheetOutcome(report, problems)
     report.sheet_name = match.sheet.name
     header_row = match.row_index + 1
+    above = rows[:header_row]
+    above_blank = sum(1 for r in above if _is_blank(r))
+    report.rows_blank, report.rows_title = above_blank, len(above) - above_blank
     for index, header in match.unmapped:
         if normalise_header(header) not in QUIET_HEADERS:
-            problem(header_row, header, None, "warning", f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头")
+            problem(header_row, header, None, "warning", f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头",
+                    index)
     for index, header in match.duplicates:
-        problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列")
+        problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列", index)
+    _apply_sheet_unit(match, rows[:match.row_index], problem)
+    mapped = [cm.index for cm in match.columns]
+    for column, first, last in fill_merged_down(rows, merged, header_row, set(mapped)):
+        header = next(cm.header for cm in match.columns if cm.index == column)
+        problem(first + 1, header, None, "warning",
+                f"“{header}”第 {first + 1}–{last + 1} 行是合并单元格，已按这些行每行都是同一值读取："
+                "如不是此意，请取消合并、逐行填写后重新报送", column)
 
-    data = rows[match.row_index + 1:]
+    data = rows[header_row:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
     columns = list(zip(*data))
-    kept, skipped = classify(data, columns, [cm.index for cm in match.columns])
-    report.rows_read, report.rows_skipped = len(data), skipped
+    kinds = classify(data, columns, mapped, {cm.index: cm.header for cm in match.columns})
+    kept = kinds.data
+    report.rows_blank += kinds.blank
+    report.rows_title += kinds.title
+    report.rows_total, report.rows_note = len(kinds.totals), kinds.note
+    report.rows_skipped = report.rows_blank + report.rows_title + report.rows_total + report.rows_note
     missing_required = [c for c in match.missing if c.required]
     for column in match.missing:
         severity = "rejected" if column.required else "warning"
@@ -144,29 +153,69 @@ def read_sheet(
         report.check_identity()
         return SheetOutcome(report, problems)
     by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
-    source_rows = [match.row_index + 2 + i for i in kept]  # Excel row numbers of the data rows
-    table = _normalise(match, by_column, source_rows, report, problem, persons, cards)
-    problems.sort(key=lambda p: p.source_row or 0)
+    source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
+    formula_at = _formula_positions(formulas, kept, header_row)
+    table, values, rejected = _normalise(match, by_column, source_rows, formula_at, report, problem, persons, cards)
+    for index, cm, reason in compare_totals(kinds.totals, data, match.columns, kept, values, rejected):
+        problem(header_row + 1 + index, cm.header, None, "warning", reason, cm.index)
+    problems.sort(key=lambda p: (p.source_row or 0, p.source_column or 0))
     return SheetOutcome(report, problems, table)
 
 
-def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int], report: SheetReport,
-               problem, persons: PersonPseudonymiser, cards: Pseudonymiser) -> pa.Table:
+def _apply_sheet_unit(match: HeaderMatch, above: list[list], problem) -> None:
+    """A "单位：万元" line above the table scales money columns whose header names no unit; a
+    header that names another unit keeps its own, and the clash is pointed out."""
+    found = sheet_unit(above)
+    money = [cm for cm in match.columns if cm.column.type == "money"]
+    if found is None or not money:
+        return
+    row, col, unit = found
+    scale = MONEY_SCALES[unit]
+    for position, cm in enumerate(match.columns):
+        if cm.column.type != "money":
+            continue
+        if cm.unit is None:
+            match.columns[position] = replace(cm, scale=scale, unit=unit)
+        elif MONEY_SCALES.get(cm.unit, 1) != scale:
+            problem(row + 1, cm.header, None, "warning",
+                    f"表上方写明“单位：{unit}”，但表头“{cm.header}”写的是{cm.unit}：已按表头的{cm.unit}读取，"
+                    "如不对请统一单位后重新报送", col)
+
+
+def _formula_positions(formulas: set[tuple[int, int]] | None, kept: list[int], header_row: int) -> dict[int, list[int]]:
+    """Column → positions (in `kept` order) of data cells that are formulas without a result."""
+    if not formulas:
+        return {}
+    at_row = {header_row + i: p for p, i in enumerate(kept)}
+    out: dict[int, list[int]] = {}
+    for r, c in sorted(formulas):
+        if r in at_row:
+            out.setdefault(c, []).append(at_row[r])
+    return out
+
+
+def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int], formula_at: dict[int, list[int]],
+               report: SheetReport, problem, persons: PersonPseudonymiser,
+               cards: Pseudonymiser) -> tuple[pa.Table, dict[str, list], set[int]]:
     """Every mapped column normalised at once; a row with any invalid cell is dropped whole and
-    each of its problems recorded; the accepted rows become the Arrow table."""
+    each of its problems recorded; the accepted rows become the Arrow table. Also returns the
+    normalised values of every kept row and the positions rejected (for the total check)."""
     values: dict[str, list] = {}
     rejected: set[int] = set()
     for cm in match.columns:
         raw = by_column[cm.index] if by_column else ()
         out, errors = normalise_column(cm.column, raw, cm.scale)
+        for position in formula_at.get(cm.index, ()):
+            errors[position] = FORMULA_REASON  # read as empty by calamine: never as 0 or blank
         values[cm.column.name] = out
         for position, reason in errors.items():
             rejected.add(position)
-            problem(source_rows[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason)
+            problem(source_rows[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason, cm.index)
+    kept_values = values
     if rejected:
         accepted = [p for p in range(len(source_rows)) if p not in rejected]
         values = {name: [col[p] for p in accepted] for name, col in values.items()}
         source_rows = [source_rows[p] for p in accepted]
     report.rows_loaded, report.rows_rejected = len(source_rows), len(rejected)
     report.check_identity()
-    return build_table(match.sheet, values, source_rows, persons, cards)
+    return build_table(match.sheet, values, source_rows, persons, cards), kept_values, rejected

@@ -92,9 +92,10 @@ def test_wan_yuan_scaled_and_amounts_exact(returns):
 
 def test_row_identity_and_skipped_total_rows(returns):
     report, con = returns
-    members = con.execute("select rows_read, rows_loaded, rows_rejected, rows_skipped from raw.ingest_sheets "
-                          "where sheet_name = 'members'").fetchone()
-    assert members == (5, 2, 1, 2)
+    members = con.execute("select rows_read, rows_loaded, rows_rejected, rows_skipped, rows_blank, rows_title, "
+                          "rows_total, rows_note from raw.ingest_sheets where sheet_name = 'members'").fetchone()
+    # title, hint and header rows are read too (skipped as title rows), then 5 rows under the header
+    assert members == (8, 2, 1, 5, 1, 3, 1, 0)
     for f in report.files:
         for s in f.sheets:
             assert s.rows_read == s.rows_loaded + s.rows_rejected + s.rows_skipped
@@ -169,7 +170,7 @@ def test_clerk_variations_in_one_sheet(tmp_path):
     write_return(folder / "x.xlsx", {"劳模服务": (headers, rows)}, unit="月坛")
     report = ingest(folder, tmp_path / "w.duckdb", key=KEY, workers=1)
     (sheet_report,) = report.files[0].sheets
-    assert (sheet_report.rows_read, sheet_report.rows_loaded, sheet_report.rows_skipped) == (3, 1, 2)
+    assert (sheet_report.rows_read, sheet_report.rows_loaded, sheet_report.rows_skipped) == (6, 1, 5)
     assert report.problems == []
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select worker_birth_year, worker_sex, served_on from raw.model_worker_services").fetchall() == [
