@@ -18,6 +18,7 @@ import python_calamine as calamine
 
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
+from ingest.file_guard import UnsafeFile, inspect
 from ingest.formulas import formulas_without_value
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
@@ -95,6 +96,7 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
 def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     source_file = path.relative_to(input_dir).as_posix()
     try:
+        found = inspect(path, source_file)  # size, zip-bomb, XML and cell limits; raises UnsafeFile
         sha = sha256_of(path)
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
         if path.suffix.lower() == ".csv":
@@ -103,7 +105,9 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     except Exception as error:  # any reason a file cannot be opened is reported, not raised
         return _unreadable(source_file, None, error)
     try:
-        return _read_opened(workbook, path, source_file, sha, modified, key)
+        outcome = _read_opened(workbook, path, source_file, sha, modified, key)
+        outcome.problems[:0] = found  # the guard's warnings (macros, external links) first
+        return outcome
     except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
         return _unreadable(source_file, sha, error)
     finally:
@@ -121,7 +125,7 @@ def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key
 
 
 def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
-    if isinstance(error, CsvUnreadable):
+    if isinstance(error, (CsvUnreadable, UnsafeFile)):
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):
         reason = "文件设置了打开密码，无法读取：请取消密码后重新报送"

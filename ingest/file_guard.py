@@ -1,0 +1,265 @@
+"""Look inside a workbook before python-calamine opens it. Returns come from outside the
+federation's network (e-mail, USB sticks), so a file is treated as untrusted:
+
+- size limits: the file, the sum of its parts once unpacked, and each part's compression ratio
+  (a zip bomb unpacks a few KB into gigabytes). Declared sizes can lie, so every part is also
+  unpacked here, as a stream, and zipfile stops at the declared size and checks the CRC;
+- cell limits: calamine allocates the whole rectangle from A1 to the farthest cell, so one cell
+  at XFD1048576 asks for 17 billion cells and the Rust allocator aborts the whole process
+  (measured: SIGABRT, no Python exception). The farthest cell reference of each sheet is found
+  with byte searches, and the common case (no column past Z, no row past 99 999) costs no
+  per-cell Python work;
+- XML: any DOCTYPE or ENTITY declaration is refused. calamine (quick-xml) does not expand
+  entities anyway (measured: a billion-laughs part fails at once with "unrecognized entity");
+  Excel never writes a DTD, so refusing them costs nothing;
+- macros are never run (nothing here executes anything); a vbaProject.bin and links to other
+  workbooks (xl/externalLinks/) are reported as warnings. Formulas saved without a value are
+  reported cell by cell by the sheet reader (ingest/formulas.py), not here.
+
+A CSV return is text: only its size is checked.
+
+`inspect` raises UnsafeFile (with a Chinese reason for the clerk) when the file must not be
+opened, else returns the warnings as ingest Problems."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ingest.report import Problem
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+OLE_VBA_STREAM = "_VBA_PROJECT".encode("utf-16-le")
+CHUNK = 1 << 20
+EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS = 1_048_576, 16_384
+RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+
+
+class UnsafeFile(Exception):
+    """The workbook is refused before it is opened; `reason` is Chinese and says what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Generous for a return: the largest demo unit (a whole street's 会员名册) is 3.4 MB,
+    26 MB unpacked, ratio 9, 0.43 million cells."""
+
+    file_bytes: int = 100 << 20
+    unpacked_bytes: int = 1 << 30
+    parts: int = 10_000
+    ratio: float = 100.0  # unpacked / packed, for parts above ratio_floor_bytes
+    ratio_floor_bytes: int = 1 << 20
+    cells: int = 20_000_000  # per sheet, rows × columns from A1 to the farthest cell
+
+
+LIMITS = Limits()
+
+
+def inspect(path: Path, source_file: str | None = None, limits: Limits = LIMITS) -> list[Problem]:
+    """Raise UnsafeFile if the workbook must not be opened; else return its warnings."""
+    path = Path(path)
+    source_file = source_file or path.name
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise UnsafeFile(f"文件有 {size / 2**20:.0f} MB，超过上限 {limits.file_bytes / 2**20:.0f} MB，未读取："
+                         "请删除无关的工作表、图片后重新报送，或分成几个文件报送")
+    if path.suffix.lower() == ".csv":
+        return []
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(ZIP_MAGIC):
+        return _inspect_zip(path, source_file, limits)
+    if magic == OLE_MAGIC:
+        return _inspect_ole(path, source_file)
+    raise UnsafeFile(f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}")
+
+
+def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
+    """An .xls (BIFF: at most 65 536 × 256 cells, so no cell limit is needed) or an encrypted
+    .xlsx, which calamine reports as password-protected."""
+    if OLE_VBA_STREAM in path.read_bytes():
+        return [_macro_warning(source_file)]
+    return []
+
+
+def _inspect_zip(path: Path, source_file: str, limits: Limits) -> list[Problem]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_declared(archive.infolist(), limits)
+            sheets = _sheet_names(archive)
+            problems = _package_warnings(archive.namelist(), source_file)
+            for info in archive.infolist():
+                _scan_part(archive, info, sheets, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError) as error:
+        raise UnsafeFile(f"文件无法打开：文件已损坏或不完整（{type(error).__name__}），可能是拷贝或下载中断。{RESAVE}") from None
+    return problems
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.parts:
+        raise UnsafeFile(f"工作簿内部含 {len(infos)} 个部件，超过上限 {limits.parts}，未读取：{RESAVE}")
+    total = sum(info.file_size for info in infos)
+    if total > limits.unpacked_bytes:
+        raise UnsafeFile(f"工作簿解压后有 {total / 2**20:.0f} MB，超过上限 {limits.unpacked_bytes / 2**20:.0f} MB，"
+                         f"未读取（可能是“压缩炸弹”）：{RESAVE}")
+    for info in infos:
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.ratio * max(info.compress_size, 1):
+            raise UnsafeFile(f"工作簿部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                             f"未读取（可能是“压缩炸弹”）：{RESAVE}")
+
+
+def _package_warnings(names: list[str], source_file: str) -> list[Problem]:
+    problems = []
+    if any(PurePosixPath(name).name.lower() == "vbaproject.bin" for name in names):
+        problems.append(_macro_warning(source_file))
+    links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
+    if links:
+        problems.append(_warning(source_file, None,
+                                 f"工作簿含有 {len(links)} 个指向其他文件的外部链接：链接不会被更新，只读取保存时的数值。"
+                                 "请核对引用的数字，最好把公式“选择性粘贴为数值”后重新报送"))
+    return problems
+
+
+def _macro_warning(source_file: str) -> Problem:
+    return _warning(source_file, None, "工作簿含有宏（VBA）：宏不会被运行，只读取单元格中的数据。"
+                                             "如不需要宏，请另存为 .xlsx 后报送")
+
+
+def _warning(source_file: str, sheet: str | None, reason: str) -> Problem:
+    return Problem(source_file, sheet, None, None, None, "warning", reason)
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name → sheet name as the clerk sees it ('xl/worksheets/sheet2.xml' → '会员名册').
+    Parsed only after the two small parts passed the DTD check; {} if anything is odd."""
+    try:
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if archive.getinfo(part).file_size > CHUNK:
+                return {}
+            _refuse_dtd(archive.read(part), part)
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    names = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet"):
+            rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rel_id, "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            names[str(PurePosixPath(part))] = sheet.get("name", "")
+    return names
+
+
+def _refuse_dtd(data: bytes, part: str) -> None:
+    if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        raise UnsafeFile(f"工作簿部件 {part} 含有 XML 实体声明（DOCTYPE/ENTITY）：Excel 不会这样保存，"
+                         f"可能是恶意构造的文件，未读取：{RESAVE}")
+
+
+def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits) -> None:
+    """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
+    part larger than it claims fails here); XML parts are searched for DTDs, sheets measured."""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    scan = _SheetScan(sheets.get(info.filename, info.filename)) if info.filename.startswith("xl/worksheets/") else None
+    carry = b""
+    with archive.open(info) as stream:
+        while block := stream.read(CHUNK):
+            if not is_xml:
+                continue
+            data, carry = _whole_tags(carry + block)
+            _refuse_dtd(data, info.filename)
+            if scan:
+                scan.feed(data)
+    if carry and is_xml:
+        _refuse_dtd(carry, info.filename)
+    if scan is not None:
+        if scan.bound() > limits.cells:
+            scan.exact(archive, info)
+        scan.check(limits)
+
+
+def _whole_tags(data: bytes) -> tuple[bytes, bytes]:
+    """(the block up to its last '>', the rest) so no tag is split between two blocks; a block
+    without any '>' (one huge text) is passed on but for its last bytes."""
+    cut = data.rfind(b">") + 1 or max(len(data) - 64, 0)
+    return data[:cut], data[cut:]
+
+
+# A cell or row reference attribute however it is quoted or spaced (XML allows r = 'xfd1'). The
+# search starts at the literal "r" (a leading \s makes it 3× slower); _refs then drops matches
+# of longer names ending in r (firstPageNumber="4294967295", header="0.3").
+_REF = rb"""r\s*=\s*["']"""
+_WIDE = re.compile(_REF + rb"([A-Za-z]{2,})\d")  # cells past column Z
+_LONG = re.compile(_REF + rb"[A-Za-z]*(\d{7,}|[7-9]\d{5})\b")  # rows and cells from row 700 000
+_ANY = re.compile(_REF + rb"([A-Za-z]*)(\d+)")
+CHEAP_ROWS, CHEAP_COLUMNS = 699_999, 26  # what the cheap pass lets through unexamined
+
+
+def _refs(pattern: re.Pattern, data: bytes):
+    """The groups of each match that is a whole attribute named r."""
+    for match in pattern.finditer(data):
+        if data[match.start() - 1: match.start()] in (b" ", b"\t", b"\n", b"\r"):
+            yield match.groups() if pattern.groups > 1 else match.group(1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for code in letters.upper():
+        number = number * 26 + code - 64
+    return number
+
+
+class _SheetScan:
+    """The farthest row and column a sheet's cell references reach, and its number of cells.
+    Cheap pass: only references past column Z or from row 700 000 are decoded."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.max_row = 0
+        self.max_column = 0
+        self.cells = 0  # <c> elements, with or without a reference (calamine places those in order)
+
+    def feed(self, data: bytes) -> None:
+        self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
+        self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
+        self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)
+
+    def bound(self) -> int:
+        """rows × columns, reading 'nothing found' as the most the cheap pass lets through."""
+        return max(self.max_row, CHEAP_ROWS) * max(self.max_column, CHEAP_COLUMNS)
+
+    def exact(self, archive, info) -> None:
+        """Second pass, only for sheets the bound does not clear: decode every reference."""
+        rows = columns = 0
+        carry = b""
+        with archive.open(info) as stream:
+            while block := stream.read(CHUNK):
+                data, carry = _whole_tags(carry + block)
+                for letters, digits in _refs(_ANY, data):
+                    rows = max(rows, int(digits))
+                    if letters:
+                        columns = max(columns, _column_number(letters))
+        self.max_row, self.max_column = rows, columns
+
+    def check(self, limits: Limits) -> None:
+        if self.max_row > EXCEL_MAX_ROWS or self.max_column > EXCEL_MAX_COLUMNS:
+            raise UnsafeFile(f"工作表“{self.sheet}”的单元格位置超出 Excel 的范围（{self.max_row} 行、{self.max_column} 列），"
+                             f"文件可能是恶意构造的，未读取：{RESAVE}")
+        if self.cells > limits.cells:
+            raise UnsafeFile(f"工作表“{self.sheet}”有 {self.cells:,} 个单元格，超过上限 {limits.cells:,}，未读取："
+                             "请删除无关的数据，或分成几个文件报送")
+        cells = self.max_row * self.max_column
+        if cells > limits.cells:
+            raise UnsafeFile(f"工作表“{self.sheet}”的数据区域从 A1 延伸到第 {self.max_row} 行、第 {self.max_column} 列"
+                             f"（{cells:,} 个单元格，超过上限 {limits.cells:,}），未读取：请删除表格右侧和下方的空白行列"
+                             "（选中后“删除”，不是“清除内容”）后重新报送")
