@@ -60,6 +60,7 @@ def run(options: RunOptions, say=print) -> RunResult:
     """Run every stage; on any failure the run folder is kept as <run-id>.failed and
     build/current still points at the last good run."""
     from checks import gate
+    from checks.duplicates import write_duplicate_listing
     from ingest.pseudonymise import load_key
     from ingest.run import ingest
     from reports.bulletin import load_indicators, render
@@ -87,6 +88,9 @@ def run(options: RunOptions, say=print) -> RunResult:
                 (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
                 manifest.inputs = report.inputs()
                 say(report.summary())
+                unreadable = {f.source_file for f in report.files if f.status == "unreadable"}
+                for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
+                    say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
             period = choose_period(warehouse, options)
             manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
             say(f"统计期：{period[0]} 至 {period[1]}")
@@ -100,6 +104,9 @@ def run(options: RunOptions, say=print) -> RunResult:
             with manifest.stage("checks"):
                 result = gate.run(warehouse, *period, work / "checks", previous_indicators=load_previous(warehouse))
                 manifest.checks = result.to_json()
+                # Written even when the gate blocks: the units need it to correct their returns.
+                if (listing := write_duplicate_listing(warehouse, work)) is not None:
+                    say(f"同一会员被多个单位填报：清单 {listing.name}（在本次运行的文件夹中），请转各单位核实")
             if not result.passed:
                 raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
             warnings = result.notes()

@@ -1,0 +1,106 @@
+"""重复填报.xlsx: members listed by two or more units, for the units to resolve.
+
+The figures already count such a member once (by pseudonym, intermediate.int_members_deduplicated)
+and the gate warns with a count (rule members_in_two_units); this listing says where each one
+is, so the clerks can agree which union the member belongs to. Each duplicated person gets a
+group number; each occurrence shows unit, file, sheet and Excel row — where a clerk finds the
+row in the return they sent. It never shows an ID number, a name or the pseudonym (a clerk can
+do nothing with a hash, and a stable pseudonym in a file that travels is a linkable identifier).
+
+Only the current return of each unit counts (staging.stg_members), and a member counts as a
+unit's when that unit lists the person at the period's end (intermediate.int_members_by_unit),
+the same basis as the gate's count. Text from the returns (基层工会名称, file names) is written
+as text, never as a formula: a cell starting with = + - @ stays inert in Excel and WPS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+LISTING_FILE = "重复填报.xlsx"
+COLUMNS = ("组号", "单位代码", "单位名称", "报送文件", "工作表", "行号", "基层工会名称", "入会日期")
+WIDTHS = (6, 9, 24, 40, 12, 7, 30, 12)
+
+QUERY = """
+with listed as (
+    select unit_code, person_key from intermediate.int_members_by_unit
+),
+people as (
+    select person_key from listed group by person_key having count(distinct unit_code) > 1
+),
+occurrences as (
+    select members.person_key, members.unit_code, members.source_file, members.sheet, members.source_row,
+           members.grassroots_union, members.joined_on
+    from staging.stg_members as members
+    join listed on members.unit_code = listed.unit_code and members.person_key = listed.person_key
+    where members.person_key in (select person_key from people)
+),
+groups as (
+    select person_key,
+           row_number() over (order by min(unit_code), min(source_file), min(source_row), person_key) as group_no
+    from occurrences group by person_key
+),
+unit_names as (
+    select source_file, any_value(unit_name) as unit_name
+    from staging.stg_submissions where is_current group by source_file
+)
+select groups.group_no, occurrences.unit_code, unit_names.unit_name, occurrences.source_file,
+       occurrences.sheet, occurrences.source_row, occurrences.grassroots_union, occurrences.joined_on
+from occurrences
+join groups on occurrences.person_key = groups.person_key
+left join unit_names on occurrences.source_file = unit_names.source_file
+order by groups.group_no, occurrences.unit_code, occurrences.source_file, occurrences.source_row
+"""
+
+ABOUT = (
+    ("内容", "同一名会员出现在两个及以上单位本期的会员名册中。全区会员人数已按身份证号去重，此人只计一次。"),
+    ("怎么用", "同一组号是同一个人。请按“报送文件、工作表、行号”在本单位报表中找到这一行，与组内其他单位核实"
+              "该会员的所属工会，由不应填报的单位删除该行后重新报送。"),
+    ("个人信息", "本表不含身份证号和姓名；请勿把本表与会员名册合并后外传。"),
+)
+
+
+def duplicate_rows(warehouse: Path) -> list[tuple]:
+    """One row per occurrence of a member listed by two or more units, in COLUMNS order."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(QUERY).fetchall()
+
+
+def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
+    """Write out_dir/重复填报.xlsx and return its path; None (and no file) when no member is
+    listed by two units."""
+    rows = duplicate_rows(warehouse)
+    if not rows:
+        return None
+    path = Path(out_dir) / LISTING_FILE
+    # strings_to_formulas off and write_string below: clerks' text is never a live formula.
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = book.add_worksheet("重复填报")
+    for col, (title, width) in enumerate(zip(COLUMNS, WIDTHS)):
+        sheet.write_string(0, col, title, header)
+        sheet.set_column(col, col, width)
+    for row_no, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                sheet.write_number(row_no, col, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(row_no, col, dt.datetime.combine(value, dt.time()), date)
+            else:
+                sheet.write_string(row_no, col, str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+    notes = book.add_worksheet("说明")
+    notes.set_column(0, 0, 10)
+    notes.set_column(1, 1, 90)
+    for row_no, (name, text) in enumerate(ABOUT):
+        notes.write_string(row_no, 0, name, header)
+        notes.write_string(row_no, 1, text)
+    book.close()
+    return path
