@@ -74,10 +74,10 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
         empties = row.count("")
         if i in total_at:
             kinds.totals.append((i, total_at[i]))
+        elif empties >= width - NOTE_MAX_CELLS and is_note(_first_filled(row)):
+            kinds.note += 1  # "注：…" may sit in any column, 序号 included
         elif empties >= sure and all(cells.is_empty(row[j]) for j in mapped):
             kinds.blank += 1  # blank in every mapped column: a pre-filled 序号 alone is not data
-        elif empties >= width - NOTE_MAX_CELLS and is_note(_first_filled(row)):
-            kinds.note += 1
         elif i in repeated and _repeats_header(row, headers):
             kinds.title += 1
         else:
