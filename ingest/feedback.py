@@ -1,0 +1,174 @@
+"""整改清单: what goes back to a unit whose return had problems or warnings, in its own terms.
+
+One workbook per submission (feedback/<单位>_整改清单.xlsx in the run folder), only where there is
+something to say, and not for a file a newer one replaced: a sheet 整改清单 (what was read,
+loaded, rejected, skipped, and every problem in plain words), then a copy of each of the unit's
+sheets that has a problem at a cell, laid out as they sent it, with every such cell highlighted
+(red: the row was not loaded until it is corrected; yellow: read, but please check) and the
+reason as a cell comment. Personal data is masked (ingest/feedback_cells.py).
+
+The per-run summary of who submitted is ingest/submission_status.py (re-exported here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+
+from ingest.feedback_cells import masked_rows, read_sheet_rows
+from ingest.report import FileReport, IngestReport, Problem
+from ingest.schema import sheet as schema_sheet
+from ingest.sheet_reader import column_letter
+from ingest.submission_status import feedback_names, write_submission_summary
+
+__all__ = ["write_feedback", "write_submission_summary", "REJECTED_FILL", "WARNING_FILL"]
+
+FEEDBACK_DIR = "feedback"
+SUMMARY_SHEET = "整改清单"
+REJECTED_FILL = "#FFC7CE"
+WARNING_FILL = "#FFEB9C"
+SEVERITY_WORDS = {"rejected": "须改正", "warning": "请核对"}
+STATUS_WORDS = {"loaded": "已读取", "empty": "空表", "hidden": "隐藏（未读取）", "unrecognised": "无法识别（未读取）",
+                "rejected": "未入库"}
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list[Path]:
+    """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in report.problems:
+        by_file[problem.source_file].append(problem)
+    names = feedback_names(report)
+    written = []
+    for file in report.files:
+        if file.source_file not in names:
+            continue
+        path = Path(out_dir) / FEEDBACK_DIR / names[file.source_file]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
+        written.append(path)
+    return written
+
+
+def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Path, loaded_at: str) -> None:
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": f"{file.unit_name or file.source_file} 报表整改清单", "author": "数说工会",
+                         "created": dt.datetime.fromisoformat(loaded_at)})
+    styles = _Styles(book)
+    at_cells = [p for p in problems if p.sheet and p.source_row and p.source_column]
+    order = {s.sheet: i for i, s in enumerate(file.sheets)}
+    sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, len(order)), name))
+    copies = {name: _copy_name(name, i) for i, name in enumerate(sheet_names)}
+    _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
+    for name in sheet_names:
+        rows = read_sheet_rows(source, name)
+        if rows is not None:
+            _copy(book.add_worksheet(copies[name]), styles, masked_rows(name, rows), [p for p in at_cells if p.sheet == name])
+    book.close()
+
+
+class _Styles:
+    def __init__(self, book):
+        add = book.add_format
+        self.title = add({"bold": True, "font_size": 14})
+        self.head = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        self.wrap = add({"text_wrap": True, "valign": "top", "border": 1})
+        self.plain = add({"valign": "top", "border": 1})
+        self.rejected = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "border": 1, "text_wrap": True, "valign": "top"})
+        self.warning = add({"bg_color": WARNING_FILL, "font_color": "#9C5700", "border": 1, "text_wrap": True, "valign": "top"})
+        self.date = add({"num_format": "yyyy-mm-dd"})
+        self.red = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006"})
+        self.red_date = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
+        self.yellow = add({"bg_color": WARNING_FILL, "font_color": "#9C5700"})
+        self.yellow_date = add({"bg_color": WARNING_FILL, "font_color": "#9C5700", "num_format": "yyyy-mm-dd"})
+
+
+def _copy_name(name: str, i: int) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, distinct from 整改清单."""
+    clean = _BAD_SHEET_CHARS.sub("_", name)[:28] or "Sheet"
+    return clean if clean != SUMMARY_SHEET else f"{clean}_{i + 1}"
+
+
+def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loaded_at: str, copies: dict[str, str]) -> None:
+    rejected = sum(p.severity == "rejected" for p in problems)
+    warned = len(problems) - rejected
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 6, 10)
+    ws.set_column(7, 7, 80)
+    ws.write_string(0, 0, f"{file.unit_name or '（未能确定填报单位）'} 报表整改清单", styles.title)
+    period = f"{file.period_start} 至 {file.period_end}" if file.period_start else "（未能确定）"
+    used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
+    facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
+             ("结论", f"有 {rejected} 处须改正、{warned} 处请核对。" + ("须改正的行未计入统计，请改正后重新报送整个工作簿。" if rejected else
+                                                                    "数据已全部按所读入库；如提醒之处有误，请改正后重新报送。")),
+             ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
+                      "鼠标停在单元格上可看说明。")]
+    for r, (label, value) in enumerate(facts, start=2):
+        ws.write_string(r, 0, label, styles.head)
+        ws.merge_range(r, 1, r, 7, value, styles.wrap)
+    r = len(facts) + 3
+    heads = ["工作表", "识别为", "读取行数", "入库", "拒收", "跳过", "状态", "跳过的行"]
+    ws.write_row(r, 0, heads, styles.head)
+    for s in file.sheets:
+        r += 1
+        title = schema_sheet(s.sheet_name).title if s.sheet_name else "—"
+        skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}"
+        ws.write_row(r, 0, [s.sheet, title, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped,
+                            STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
+    r += 2
+    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "", "说明（问题与改法）"], styles.head)
+    ordered = sorted(problems, key=lambda p: (p.severity != "rejected", p.sheet or "", p.source_row or 0, p.source_column or 0))
+    for n, p in enumerate(ordered, start=1):
+        r += 1
+        place = f"{column_letter(p.source_column - 1)}{p.source_row}" if p.source_row and p.source_column else (
+            f"第 {p.source_row} 行" if p.source_row else "—")
+        style = styles.rejected if p.severity == "rejected" else styles.warning
+        ws.write_row(r, 0, [n, p.sheet or "（整个文件）", place, (p.column_header or "").replace("\n", ""), p.value_shown or ""], styles.plain)
+        ws.write_string(r, 5, SEVERITY_WORDS[p.severity], style)
+        if p.sheet in copies and p.source_row and p.source_column:
+            ws.write_url(r, 6, f"internal:'{copies[p.sheet]}'!{place}", string="去看")
+        ws.write_string(r, 7, p.reason, styles.wrap)
+    ws.freeze_panes(len(facts) + 4, 0)
+
+
+def _copy(ws, styles: _Styles, rows: list[list], problems: list[Problem]) -> None:
+    """The unit's sheet as sent, problem cells filled and commented (every reason on a cell)."""
+    at: dict[tuple[int, int], list[Problem]] = defaultdict(list)
+    for p in problems:
+        at[(p.source_row - 1, p.source_column - 1)].append(p)
+    width = max((len(r) for r in rows), default=0)
+    ws.set_column(0, max(width - 1, 0), 14)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            found = at.get((r, c))
+            red = found and any(p.severity == "rejected" for p in found)
+            fill, date_fill = (styles.red, styles.red_date) if red else (styles.yellow, styles.yellow_date) if found else (None, styles.date)
+            _write(ws, r, c, value, fill, date_fill)
+    for (r, c), found in at.items():
+        if r >= len(rows) or c >= len(rows[r]):
+            red = any(p.severity == "rejected" for p in found)
+            ws.write_blank(r, c, None, styles.red if red else styles.yellow)
+        text = "\n".join(f"【{SEVERITY_WORDS[p.severity]}】{p.reason}" for p in found)
+        ws.write_comment(r, c, text, {"author": "数说工会", "x_scale": 3, "y_scale": 2.5})
+    ws.freeze_panes(0, 0)
+
+
+def _write(ws, r: int, c: int, value, fill, date_fill) -> None:
+    if isinstance(value, (dt.datetime, dt.date)):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        ws.write_datetime(r, c, moment, date_fill)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, fill)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, fill)
+    elif value == "" or value is None:
+        if fill is not None:
+            ws.write_blank(r, c, None, fill)
+    elif isinstance(value, str):
+        ws.write_string(r, c, value, fill)
+    else:  # a time or duration: as text
+        ws.write_string(r, c, str(value), fill)

@@ -1,0 +1,131 @@
+"""提交情况: for the period a run builds, which of the expected units (ingest/units.yaml) sent a
+return, which did not, which returns are clean, which have problems (rows not loaded until they
+are corrected) and which were read with warnings; the file used for each unit and the files it
+replaced; and files that could not be attributed to any unit. Written as 提交情况.xlsx and as the
+`submission_status` section of ingest_report.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import xlsxwriter
+
+from ingest.report import IngestReport
+from ingest.schema import units
+
+SUMMARY_FILE = "提交情况.xlsx"
+REPORT_FILE = "ingest_report.json"
+STATUS_WORDS = {"missing": "未报送", "problems": "有问题（须改正）", "warnings": "已读取，有提醒", "clean": "无问题"}
+FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def _period_label(start: str | None, end: str | None) -> str:
+    if not start or not end:
+        return "统计期不明"
+    if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
+        return f"{start[:4]}年度"
+    return f"{start}至{end}"
+
+
+def feedback_names(report: IngestReport) -> dict[str, str]:
+    """source_file → its 整改清单 file name, for every file that gets one: a file with problems or
+    warnings that was not replaced by a newer one. <单位>_整改清单.xlsx; the period and then the file
+    name are added when a unit has more than one."""
+    with_problems = {p.source_file for p in report.problems}
+    chosen = [f for f in report.files if f.source_file in with_problems and f.used is not False]
+    label = {f.source_file: f.unit_name or Path(f.source_file).stem for f in chosen}
+    for extra in (lambda f: _period_label(f.period_start, f.period_end), lambda f: Path(f.source_file).stem):
+        counts = Counter(label.values())
+        for f in chosen:
+            if counts[label[f.source_file]] > 1:
+                label[f.source_file] += f"_{extra(f)}"
+    return {name: f"{_UNSAFE.sub('_', text)}_整改清单.xlsx" for name, text in label.items()}
+
+
+def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
+    start, end = (d.isoformat() for d in period)
+    used = {u["unit_code"]: u for u in report.submissions_used if (u["period_start"], u["period_end"]) == (start, end)}
+    files = {f.source_file: f for f in report.files}
+    names = feedback_names(report)
+    severities: dict[str, Counter] = {}
+    for p in report.problems:
+        severities.setdefault(p.source_file, Counter())[p.severity] += 1
+    rows = []
+    for unit in units():
+        entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing"}
+        chosen = used.get(unit.code)
+        if chosen:
+            file = files[chosen["source_file"]]
+            counts = severities.get(file.source_file, Counter())
+            entry.update(
+                status="problems" if counts["rejected"] else "warnings" if counts["warning"] else "clean",
+                source_file=file.source_file, file_sha256=file.file_sha256, filled_on=chosen["filled_on"],
+                replaced=[r["source_file"] for r in chosen["replaced"]], **file.totals(),
+                problems_rejected=counts["rejected"], problems_warning=counts["warning"],
+                feedback=names.get(file.source_file))
+        rows.append(entry)
+    unattributed = [{"source_file": f.source_file, "status": f.status, "feedback": names.get(f.source_file),
+                     "reasons": [p.reason for p in report.problems if p.source_file == f.source_file and p.sheet is None]}
+                    for f in report.files if f.status != "loaded"]
+    counted = {u["source_file"] for u in used.values()} | {x["source_file"] for u in used.values() for x in u["replaced"]}
+    other = sorted(f.source_file for f in report.files if f.status == "loaded" and f.source_file not in counted)
+    by_status = {key: [r["unit_code"] for r in rows if r["status"] == key] for key in STATUS_WORDS}
+    return {"period_start": start, "period_end": end, "units": rows, **by_status,
+            "unattributed_files": unattributed, "other_period_files": other}
+
+
+def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[dt.date, dt.date]) -> Path:
+    """Write out_dir/提交情况.xlsx; also sets report.submission_status and, when the run has
+    already written out_dir/ingest_report.json, rewrites it with that section."""
+    status = submission_status(report, period)
+    report.submission_status = status
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if (out_dir / REPORT_FILE).is_file():
+        (out_dir / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
+    path = out_dir / SUMMARY_FILE
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": "报表提交情况", "author": "数说工会", "created": dt.datetime.fromisoformat(report.loaded_at)})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    title = book.add_format({"bold": True, "font_size": 14})
+    fills = {"missing": "#D9D9D9", "problems": "#FFC7CE", "warnings": "#FFEB9C", "clean": "#C6EFCE"}
+    status_fmt = {k: book.add_format({"bg_color": v, "border": 1}) for k, v in fills.items()}
+    cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    ws = book.add_worksheet("提交情况")
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 40)
+    ws.set_column(4, 10, 10)
+    ws.set_column(11, 12, 36)
+    counts = Counter(r["status"] for r in status["units"])
+    ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
+    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" for k in STATUS_WORDS)
+                    + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
+    heads = ["代码", "单位", "情况", "采用的文件", "填报日期", "读取行数", "入库", "拒收", "跳过", "须改正", "请核对", "被取代的文件", "整改清单"]
+    ws.write_row(3, 0, heads, head)
+    for r, u in enumerate(status["units"], start=4):
+        ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
+        ws.write_string(r, 2, STATUS_WORDS[u["status"]], status_fmt[u["status"]])
+        if u["status"] != "missing":
+            ws.write_row(r, 3, [u["source_file"], u["filled_on"] or "", u["rows_read"], u["rows_loaded"], u["rows_rejected"],
+                                u["rows_skipped"], u["problems_rejected"], u["problems_warning"], "、".join(u["replaced"]),
+                                u["feedback"] or ""], cell)
+    r = len(status["units"]) + 6
+    ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
+    ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "整改清单"], head)
+    for i, f in enumerate(status["unattributed_files"], start=r + 2):
+        ws.write_row(i, 1, [f["source_file"], FILE_STATUS_WORDS.get(f["status"], f["status"]), "；".join(f["reasons"])], cell)
+        ws.write_string(i, 12, f["feedback"] or "", cell)
+    if status["other_period_files"]:
+        r = r + 3 + len(status["unattributed_files"])
+        ws.write_string(r, 0, "其他统计期的文件（本次未用）", title)
+        for i, name in enumerate(status["other_period_files"], start=r + 1):
+            ws.write_string(i, 1, name, cell)
+    book.close()
+    return path

@@ -1,0 +1,119 @@
+"""整改清单 and 提交情况 on the messy corpus: a feedback workbook for each submission that has
+something to say (and none for a clean or replaced one), which opens, highlights exactly the
+rejected cells in red and the warned ones in yellow, and never shows a whole ID or name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from messy_cases import EXCEL_ID, build_corpus
+from test_ingest_workbook_builder import person_id
+
+from ingest.feedback import REJECTED_FILL, WARNING_FILL, write_feedback, write_submission_summary
+from ingest.run import ingest
+from ingest.validators import InvalidValue, resident_id
+
+KEY = b"feedback-test-key" * 2
+PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    root = tmp_path_factory.mktemp("feedback")
+    cases = build_corpus(root / "in")
+    report = ingest(root / "in", root / "w.duckdb", key=KEY, workers=1)
+    (root / "run").mkdir()
+    (root / "run" / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
+    paths = write_feedback(report, root / "in", root / "run")
+    summary = write_submission_summary(report, root / "run", PERIOD)
+    return cases, report, paths, summary, root / "run"
+
+
+def _is_resident_id(value: str) -> bool:
+    try:
+        return resident_id(value) == value
+    except InvalidValue:
+        return False
+
+
+def _fill(cell) -> str | None:
+    color = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+    return f"#{color[-6:]}" if isinstance(color, str) else None
+
+
+def test_one_feedback_per_submission_with_something_to_say(written):
+    _, _, paths, _, run = written
+    assert sorted(p.name for p in paths) == sorted([
+        "月坛街道工会服务站_整改清单.xlsx", "德胜街道工会服务站_整改清单.xlsx", "展览路街道工会服务站_整改清单.xlsx",
+        "天桥街道工会服务站_整改清单.xlsx", "导出数据_整改清单.xlsx"])  # not the clean ones, not 天桥's replaced file
+    assert all(p.parent == run / "feedback" for p in paths)
+
+
+def test_highlighted_cells_are_exactly_the_problem_cells(written):
+    _, report, paths, _, _ = written
+    by_unit = {f.unit_name or f.source_file.rsplit(".", 1)[0]: f for f in report.files if f.used is not False}
+    compared = 0
+    for path in paths:
+        file = by_unit[path.name.replace("_整改清单.xlsx", "")]
+        book = openpyxl.load_workbook(path)
+        assert book.sheetnames[0] == "整改清单"
+        problems = [p for p in report.problems if p.source_file == file.source_file and p.source_row and p.source_column]
+        for sheet in {p.sheet for p in problems}:
+            ws = book[sheet]
+            red = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == REJECTED_FILL}
+            yellow = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == WARNING_FILL}
+            rejected = {(p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "rejected"}
+            warned = {(p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "warning"}
+            assert red == rejected, (path.name, sheet)
+            assert yellow == warned - rejected, (path.name, sheet)
+            commented = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.comment}
+            assert commented == rejected | warned
+            compared += len(red)
+    assert compared >= 5
+
+
+def test_no_whole_id_or_name_in_any_feedback(written):
+    cases, _, paths, summary, _ = written
+    ids = {v for case in cases.values() for exp in case.sheets.values() for row in exp.loaded.values()
+           for v in row if isinstance(v, str) and (_is_resident_id(v) or (v.isdigit() and len(v) == 16))}
+    ids |= {person_id(90), person_id(91), str(int(EXCEL_ID))[:15]}
+    names = {row[0] for case in cases.values() for exp in case.sheets.values() for row in exp.loaded.values()
+             if isinstance(row[0], str) and row[0].startswith("张")}
+    assert len(ids) > 20 and any(len(i) == 16 for i in ids) and names
+    for path in [*paths, summary]:
+        book = openpyxl.load_workbook(path)
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    text = f"{cell.value} {cell.comment.text if cell.comment else ''}"
+                    assert not any(i in text.upper() for i in ids), (path.name, cell.coordinate)
+                    assert not any(n in text for n in names), (path.name, cell.coordinate)
+
+
+def test_summary_lists_the_unit_problems_in_plain_words(written):
+    _, report, paths, _, _ = written
+    book = openpyxl.load_workbook(next(p for p in paths if p.name.startswith("月坛")))
+    ws = book["整改清单"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "月坛_2018年度.xlsx" in texts and any("不存在" in t for t in texts) and any("隐藏" in t for t in texts)
+    assert "须改正" in texts and "请核对" in texts
+
+
+def test_submission_summary_says_who_sent_what(written):
+    _, report, _, summary, run = written
+    status = report.submission_status
+    assert status["missing"] == ["S01", "S10", "S11", "S12", "S13", "S14", "S15", "C01", "F00"]
+    assert status["problems"] == ["S03", "S04", "S05"] and status["warnings"] == ["S09"]
+    assert status["clean"] == ["S02", "S06", "S07", "S08"]
+    s09 = next(u for u in status["units"] if u["unit_code"] == "S09")
+    assert s09["source_file"] == "天桥/更正.xlsx" and s09["replaced"] == ["天桥/初报.xlsx"]
+    assert [f["source_file"] for f in status["unattributed_files"]] == ["导出数据.csv"]
+    on_disk = json.loads((run / "ingest_report.json").read_text(encoding="utf-8"))
+    assert on_disk["submission_status"]["clean"] == status["clean"]
+    ws = openpyxl.load_workbook(summary)["提交情况"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0] in {"S02", "S03", "S09", "F00"}}
+    assert rows["S03"][2] == "有问题（须改正）" and rows["F00"][2] == "未报送" and rows["S02"][2] == "无问题"
+    assert rows["S09"][3] == "天桥/更正.xlsx" and rows["S09"][11] == "天桥/初报.xlsx"
