@@ -49,11 +49,20 @@ class BuildResult:
 
 @contextmanager
 def _warehouse_env(warehouse: Path):
-    previous = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    """SHUSHUO_WAREHOUSE as the file's bare name, from inside its folder.
+
+    dbt re-parses the whole project whenever the profile changes, and the profile holds the
+    DuckDB path: an absolute path (a new run folder every run) cost a full parse (1–2 s) on
+    every invocation. The bare name ("warehouse.duckdb") is the same every run, so partial
+    parsing holds; DuckDB resolves it (and its .wal) in the run folder, as before."""
+    warehouse = Path(warehouse).resolve()
+    previous, here = os.environ.get(WAREHOUSE_ENV), os.getcwd()
+    os.environ[WAREHOUSE_ENV] = warehouse.name
+    os.chdir(warehouse.parent)
     try:
         yield
     finally:
+        os.chdir(here)
         if previous is None:
             os.environ.pop(WAREHOUSE_ENV, None)
         else:
