@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from reports.charts import draw_charts
 from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
 from reports.formatting import register_filters
-from reports.period_change import load_previous, with_previous
+from reports.period_change import comparison_note, load_previous, with_previous
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 INDICATORS_QUERY = """
@@ -95,7 +95,8 @@ def render(
     # A dry render first: a missing figure stops the run here, before any file is written.
     _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": list(notes)}, html=False)
     charts, chart_notes = draw_charts(indicators, out_dir / "charts")
-    all_notes = [*notes, *chart_notes]
+    compared = comparison_note(indicators)
+    all_notes = [*([compared] if compared else []), *notes, *chart_notes]
     markdown = _render("bulletin.md.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=False)
     page = _render("bulletin.html.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=True)
     paths = {"html": out_dir / "bulletin.html", "md": out_dir / "bulletin.md"}

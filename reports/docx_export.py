@@ -21,6 +21,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reports.charts import draw_charts
 from reports.figure_book import FigureBook, chinese_date, period_of
+from reports.period_change import comparison_note
 
 REPORTS = Path(__file__).resolve().parent
 MARKS = {"TITLE": "\x1c", "BLOCK": "\x1d", "HEAD": "\x1e", "TEXT": "\x1f"}
@@ -154,7 +155,8 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
             caption = document.add_paragraph(chart.caption)
             caption.runs[0].font.size = Pt(9)
     _heading(document, "数据说明", 1)
-    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *notes, *chart_notes,
+    compared = comparison_note(indicators)
+    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []), *notes, *chart_notes,
                  *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else [])]:
         document.add_paragraph(note, style="List Bullet")
     path = Path(path)

@@ -165,3 +165,14 @@ def previous_exact(row) -> str:
 def _plain(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return "0" if text in {"-0", ""} else text
+
+
+def comparison_note(indicators: pd.DataFrame) -> str | None:
+    """The 数据说明 line that says what 同比 compares with, or None without a previous period."""
+    before = previous_period_of(indicators)
+    if before is None:
+        return None
+    word = comparison_word(indicators)
+    span = f"{before[0].year}年{before[0].month}月{before[0].day}日至{before[1].year}年{before[1].month}月{before[1].day}日"
+    return (f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，"
+            f"其余数字以百分比计、保留一位小数；上期没有该项或为0时记为“{NO_CHANGE}”。")

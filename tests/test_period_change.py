@@ -96,6 +96,7 @@ def test_the_bulletin_table_has_a_tongbi_column_and_the_prose_says_it(compared, 
     count = change_of(headline(compared, "cards_issued")).text
     assert f'<tr id="fig-card_uptake_rate">' in page and f'<td class="change">{rate}</td>' in page
     assert f"同比{count}，办卡率达" in markdown and f"同比{rate}。" in markdown
+    assert "同比：与上一统计期（2022年1月1日至2022年12月31日）" in markdown
 
 
 def test_the_bulletin_has_no_tongbi_without_a_previous_period(tmp_path):
@@ -126,3 +127,15 @@ def test_exports_carry_previous_value_and_tongbi_only_with_a_previous_period(com
     without = write_exports(plain, tmp_path / "b", run_id="r", generated_at=GENERATED, sources=fake_sources())
     header = without["csv"].read_text(encoding="utf-8-sig").splitlines()[0]
     assert "上期数值" not in header and "同比" not in header
+
+
+def test_the_site_shows_tongbi_beside_each_figure_only_with_a_previous_period(compared, tmp_path):
+    from reports.site import write_site
+
+    figure = headline(compared, "cards_issued")
+    page = write_site(compared, tmp_path / "a", run_id="r", generated_at=GENERATED, sources=fake_sources()).parent
+    text = (page / "figures.html").read_text(encoding="utf-8")
+    assert f'<dt>同比</dt><dd class="change">{change_of(figure).text}' in text
+    plain = write_site(synthetic_indicators(seed=11, period=YEAR), tmp_path / "b", run_id="r", generated_at=GENERATED,
+                       sources=fake_sources()).parent
+    assert "<dt>同比</dt>" not in (plain / "figures.html").read_text(encoding="utf-8")
