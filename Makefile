@@ -25,7 +25,7 @@ demo: $(READY)  ## regenerate the demo workbooks in data/demo/
 	$(BIN)/shushuo demo --force
 
 docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/target/
-	$(BIN)/python -m shushuo.dbt_runner docs
+	$(BIN)/shushuo docs
 
 setup: $(READY)
 

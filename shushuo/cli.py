@@ -89,6 +89,28 @@ def template(
     console.print(f"已生成 {len(paths)} 份报表模板：{out}")
 
 
+@app.command()
+def docs(build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹（使用其中 current 指向的最近一次成功运行）")) -> None:
+    """生成 dbt 文档：每个模型、每个字段和每个指标的口径（在最近一次成功运行的数据上）。"""
+    import json
+    import shutil
+
+    from shushuo import dbt_runner
+
+    run_dir = build_dir / "current"
+    if not (run_dir / "warehouse.duckdb").is_file():
+        console.print(f"[red]还没有成功的运行：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report。")
+        raise typer.Exit(1)
+    parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+    work = build_dir / "dbt" / "docs-warehouse"
+    work.mkdir(parents=True, exist_ok=True)
+    # A copy: dbt opens its warehouse for writing, and a published run is never modified.
+    shutil.copyfile(run_dir / "warehouse.duckdb", work / "warehouse.duckdb")
+    period = (_date(parameters["period_start"], "period_start"), _date(parameters["period_end"], "period_end"))
+    folder = dbt_runner.docs(work / "warehouse.duckdb", *period)
+    console.print(f"dbt 文档（可直接用浏览器打开）：{folder / 'static_index.html'}")
+
+
 app.command()(figure)
 app.command()(figures)
 

@@ -160,9 +160,10 @@ def build(warehouse: Path, period_start: date, period_end: date, *, project_dir:
 
 def docs(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
          target_dir: Path | None = None) -> Path:
-    """`dbt docs generate` against a built warehouse; returns the folder holding index.html,
+    """`dbt docs generate --static` against a built warehouse; returns the folder holding
+    static_index.html (one file that opens from the file system), index.html,
     manifest.json and catalog.json."""
-    outcome, target_dir = _invoke(["docs", "generate"], warehouse, period_start, period_end, project_dir, target_dir)
+    outcome, target_dir = _invoke(["docs", "generate", "--static"], warehouse, period_start, period_end, project_dir, target_dir)
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
     return target_dir
