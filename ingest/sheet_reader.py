@@ -124,11 +124,7 @@ def read_sheet(
         problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列", index)
     _apply_sheet_unit(match, rows[:match.row_index], problem)
     mapped = [cm.index for cm in match.columns]
-    for column, first, last in fill_merged_down(rows, merged, header_row, set(mapped)):
-        header = next(cm.header for cm in match.columns if cm.index == column)
-        problem(first + 1, header, None, "warning",
-                f"“{header}”第 {first + 1}–{last + 1} 行是合并单元格，已按这些行每行都是同一值读取："
-                "如不是此意，请取消合并、逐行填写后重新报送", column)
+    _report_merged(fill_merged_down(rows, merged, header_row, set(mapped)), match, problem)
 
     data = rows[header_row:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
@@ -160,6 +156,19 @@ def read_sheet(
         problem(header_row + 1 + index, cm.header, None, "warning", reason, cm.index)
     problems.sort(key=lambda p: (p.source_row or 0, p.source_column or 0))
     return SheetOutcome(report, problems, table)
+
+
+def _report_merged(filled: list[tuple[int, int, int]], match: HeaderMatch, problem) -> None:
+    """One warning per column (at its first merged range), however many ranges it has."""
+    by_column: dict[int, list[tuple[int, int]]] = {}
+    for column, first, last in filled:
+        by_column.setdefault(column, []).append((first + 1, last + 1))
+    for column, ranges in by_column.items():
+        header = next(cm.header for cm in match.columns if cm.index == column)
+        listed = "、".join(f"第 {a}–{b} 行" for a, b in ranges[:3]) + ("等" if len(ranges) > 3 else "")
+        problem(ranges[0][0], header, None, "warning",
+                f"“{header}”有 {len(ranges)} 处合并单元格（{listed}），已按合并区域内每行都是同一值读取："
+                "如不是此意，请取消合并、逐行填写后重新报送", column)
 
 
 def _apply_sheet_unit(match: HeaderMatch, above: list[list], problem) -> None:

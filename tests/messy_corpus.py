@@ -135,7 +135,8 @@ def render(column: Column, value, style: Style, v: int):
 
 
 def _sum_cell(column: Column, rows: list[tuple], position: int, style: Style, wrong: bool):
-    total = sum((Decimal(str(r[position])) if column.type == "money" else r[position]) or 0 for r in rows)
+    values = [r[position] for r in rows if r[position] is not None]
+    total = sum((Decimal(str(v)) for v in values), Decimal(0)) if column.type == "money" else sum(values)
     if wrong:
         total += 1
     if column.type == "money" and style.wan_yuan:
@@ -221,11 +222,12 @@ def messy_sheet(sheet: Sheet, rows: list[tuple], style: Style, name: str | None 
     if style.notes:
         grid.add(line("注：本表数据截至统计期末。"), line("填表人：王五", "", "审核人：赵六"))
         exp.note += 2
-    for first, last in runs:
-        if last > first:
-            c = offset + merge_at
-            grid.merges.append((first - 1, c, last - 1, c))
-            exp.warnings.append((first, headers[merge_at]))
+    merged = [(first, last) for first, last in runs if last > first]
+    for first, last in merged:
+        c = offset + merge_at
+        grid.merges.append((first - 1, c, last - 1, c))
+    if merged:
+        exp.warnings.append((merged[0][0], headers[merge_at]))  # one warning per merged column
     return grid, exp
 
 
