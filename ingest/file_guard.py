@@ -202,6 +202,7 @@ _REF = rb"""r\s*=\s*["']"""
 _WIDE = re.compile(_REF + rb"([A-Za-z]{2,})\d")  # cells past column Z
 _LONG = re.compile(_REF + rb"[A-Za-z]*(\d{7,}|[7-9]\d{5})\b")  # rows and cells from row 700 000
 _ANY = re.compile(_REF + rb"([A-Za-z]*)(\d+)")
+_SUSPECT = re.compile(_REF + rb"(?:[A-Za-z]{2}|[A-Za-z]?(?:\d{7}|[7-9]\d{5}))")  # either of the two, one pass
 CHEAP_ROWS, CHEAP_COLUMNS = 699_999, 26  # what the cheap pass lets through unexamined
 
 
@@ -231,8 +232,9 @@ class _SheetScan:
 
     def feed(self, data: bytes) -> None:
         self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
-        self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
-        self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)
+        if _SUSPECT.search(data):  # usually not: then nothing is decoded
+            self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
+            self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)
 
     def bound(self) -> int:
         """rows × columns, reading 'nothing found' as the most the cheap pass lets through."""
