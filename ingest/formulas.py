@@ -17,6 +17,8 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+# <f> / <f t="shared" …> (never <formula1> of a data validation, which every template has)
+_FORMULA_TOKENS = (b"<f>", b"<f ", b":f>", b":f ")
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _INLINE = re.compile(rb"<(?:\w+:)?is>")
@@ -49,7 +51,8 @@ def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
     tail = b""
     with archive.open(part) as handle:
         while block := handle.read(CHUNK):
-            if _FORMULA.search(tail + block):
+            edge = tail + block[:8]  # a token cut by the block boundary
+            if any(token in block or token in edge for token in _FORMULA_TOKENS):  # memmem, not a regex
                 return True
             tail = block[-8:]
     return False

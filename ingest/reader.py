@@ -58,8 +58,10 @@ def _rows(workbook: calamine.CalamineWorkbook, name: str) -> list[list]:
     return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-def _merged(workbook: calamine.CalamineWorkbook, name: str) -> list:
-    return workbook.get_sheet_by_name(name).merged_cell_ranges or []
+def _rows_and_merged(workbook: calamine.CalamineWorkbook, name: str) -> tuple[list[list], list]:
+    """Rows from A1 and the merged ranges, from one parse of the sheet (get_sheet_by_name parses)."""
+    sheet = workbook.get_sheet_by_name(name)
+    return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
 
 
 def _cover_sheet(workbook, visible: list[str]) -> str | None:
@@ -155,7 +157,7 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     for header, reason in cover.errors:
         problems.append(Problem(source_file, cover_sheet, None, header, None, "rejected", reason))
     formulas = formulas_without_value(path)
-    sheets = ((name, _rows(workbook, name), _merged(workbook, name), formulas.get(name, set()))
+    sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()))
               for name in visible if name != cover_sheet)
     outcome = _read_sheets(cover, sheets, source_file, sha, modified, key, problems)
     for meta in workbook.sheets_metadata:

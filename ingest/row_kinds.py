@@ -18,7 +18,14 @@ _NOTE = re.compile(
     r"^(?:注\s*\d*|备注|说明|填表说明|填报说明|填表人|填报人|制表人|审核人|复核人|负责人|单位负责人|联系人|"
     r"联系电话|电话|填报日期|制表日期|填表日期|报送日期|日期)\s*[:：]|^注\s*\d*\s*[、.．]|^[(（]?以下空白[)）]?$"
 )
-NOTE_MAX_CELLS = 3  # a note row holds a line or two of text, never a row of values
+NOTE_MAX_CELLS = 3
+LABEL_COLUMNS = 3
+TOTAL_WORDS = frozenset(
+    f"{base[0]}{gap}{base[1]}{tail}"
+    for base in ("合计", "总计", "小计")
+    for gap in ("", " ", "\u3000")
+    for tail in ("", ":", "：", " ")
+)  # a note row holds a line or two of text, never a row of values
 
 
 @dataclass
@@ -58,14 +65,16 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
     kinds = RowKinds()
     width = len(data[0]) if data else 0
     sure = len(mapped) - 2
-    # Rows whose label column may hold 合计: only columns with a "计" anywhere are looked into.
+    # Total rows: the plain labels (合计, 合 计, 合计：) looked up in every column at C speed; the
+    # rarer spellings (本页合计, 合计（元）) in the first columns, where a label sits.
     total_at: dict[int, str] = {}
-    for column in columns:
-        if "计" in "\x00".join(v for v in column if type(v) is str):
-            for i, v in enumerate(column):
-                label = total_label(v)
-                if label and i not in total_at:
-                    total_at[i] = label
+    for k, column in enumerate(columns):
+        if TOTAL_WORDS.isdisjoint(column) and (k >= LABEL_COLUMNS or "计" not in "\x00".join(v for v in column if type(v) is str)):
+            continue
+        for i, v in enumerate(column):
+            label = total_label(v)
+            if label and i not in total_at:
+                total_at[i] = label
     repeated: set[int] = set()
     for index, header in headers.items():
         if index < len(columns) and header in columns[index]:

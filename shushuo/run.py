@@ -61,6 +61,7 @@ def run(options: RunOptions, say=print) -> RunResult:
     build/current still points at the last good run."""
     from checks import gate
     from checks.duplicates import write_duplicate_listing
+    from ingest.feedback import write_feedback, write_submission_summary
     from ingest.pseudonymise import load_key
     from ingest.run import ingest
     from reports.bulletin import load_indicators, render
@@ -94,6 +95,11 @@ def run(options: RunOptions, say=print) -> RunResult:
             period = choose_period(warehouse, options)
             manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
             say(f"统计期：{period[0]} 至 {period[1]}")
+            # 整改清单 for each return with problems, 提交情况 for the period (ingest/feedback.py)
+            feedback = write_feedback(report, input_dir, work)
+            write_submission_summary(report, work, period)
+            if feedback:
+                say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{work / 'feedback'}")
             with manifest.stage("dbt build"):
                 dbt_runner.build(warehouse, *period)
                 # 同比: the period before, when the input holds its returns (reports/period_change).
