@@ -7,7 +7,7 @@ by indicator, breakdown and key), so every report reads one table. Without a pre
 those columns are simply absent and nothing prints a 同比.
 
 How a change is written, the publicity office's habit:
-- a rate (style pct:N) changes in 百分点, never in %: 办卡率 90.77% after 87.46% is 提高3.31个百分点
+- a rate (style pct:N) changes in 百分点, never in %: a rate of 85.40% after 82.15% is 提高3.25个百分点
   (N decimals, at least one), from the exact numerator ÷ denominator of both periods;
 - anything else changes in % with one decimal: 增长7.5% / 下降2.9%; a previous value of 0 gives
   no percentage at all;
