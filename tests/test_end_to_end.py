@@ -52,12 +52,14 @@ def test_the_article_prose_carries_the_figures(full_run):
     assert not missing
 
 
-def test_the_run_is_published_with_its_manifest(full_run):
+def test_the_run_is_published_with_its_manifest(full_run, full_demo):
     current = full_run.run_dir.parent.parent / "current"
     assert current.resolve() == full_run.run_dir
     manifest = json.loads((full_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "published"
-    assert len(manifest["inputs"]) == 17 and all(len(i["file_sha256"]) == 64 for i in manifest["inputs"])
+    workbooks = {p.name for p in full_demo.glob("*.xlsx")}
+    assert {i["source_file"] for i in manifest["inputs"]} == workbooks
+    assert all(len(i["file_sha256"]) == 64 for i in manifest["inputs"])
     assert {"bulletin.html", "figures.xlsx", "warehouse.duckdb"} <= {o["path"] for o in manifest["outputs"]}
     assert [s["stage"] for s in manifest["stages"]][:4] == ["ingest", "dbt build", "checks", "reports"]
     assert manifest["checks"]["passed"] is True

@@ -67,7 +67,8 @@ def test_every_headline_figure_is_what_the_generator_generated(small_run, small_
 def test_one_more_card_and_one_aid_payment_fewer_move_the_figures(small_demo, small_run, tmp_path):
     changed = tmp_path / "inputs"
     shutil.copytree(small_demo, changed)
-    books = {p: openpyxl.load_workbook(p) for p in sorted(changed.glob("*.xlsx"))}
+    # The demo holds the previous year's returns too; the run's period is the latest (2018).
+    books = {p: openpyxl.load_workbook(p) for p in sorted(changed.glob("*2018*.xlsx"))}
 
     holders = set()
     for book in books.values():
@@ -76,7 +77,11 @@ def test_one_more_card_and_one_aid_payment_fewer_move_the_figures(small_demo, sm
             status = dict(column_values(sheet, "状态"))
             holders |= {v for r, v in column_values(sheet, "身份证号") if status.get(r) == "正常"}
     path, book = next((p, b) for p, b in books.items() if CARD_SHEET in b.sheetnames and MEMBER_SHEET in b.sheetnames)
-    member = next(v for _, v in column_values(book[MEMBER_SHEET], "身份证号") if v not in holders)
+    joined = dict(column_values(book[MEMBER_SHEET], "入会日期"))
+    member = next(
+        v for r, v in column_values(book[MEMBER_SHEET], "身份证号")
+        if v not in holders and isinstance(joined.get(r), datetime) and joined[r] <= datetime(2018, 12, 31)
+    )
     cards = book[CARD_SHEET]
     top, _ = header_index(cards, "身份证号")
     headers = [c.value.strip().rstrip("*").strip() if isinstance(c.value, str) else c.value for c in cards[top]]
