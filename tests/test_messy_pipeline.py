@@ -79,3 +79,17 @@ def test_a_second_run_on_the_same_input_changes_nothing(messy_runs):
     for name in ("bulletin.md",):
         assert (first.run_dir / name).read_text(encoding="utf-8").replace(first.run_id, "") == \
             (second.run_dir / name).read_text(encoding="utf-8").replace(second.run_id, "")
+
+
+def test_the_run_sends_corrections_back(messy_runs, small_run):
+    rejected, messy, _ = messy_runs
+    report = json.loads((messy.run_dir / "ingest_report.json").read_text(encoding="utf-8"))
+    status = report["submission_status"]
+    assert status["missing"] == [] and len(status["units"]) == 17
+    with_rows_rejected = {u["unit_code"] for u in status["units"] if u["rows_rejected"]}
+    assert set(status["problems"]) == with_rows_rejected and len(with_rows_rejected) == sum(1 for n in rejected.values() if n)
+    written = {p.name for p in (messy.run_dir / "feedback").iterdir()}
+    assert {u["feedback"] for u in status["units"] if u["status"] in ("problems", "warnings")} == written
+    assert (messy.run_dir / "提交情况.xlsx").is_file()
+    clean = json.loads((small_run.run_dir / "ingest_report.json").read_text(encoding="utf-8"))["submission_status"]
+    assert len(clean["clean"]) == 17 and not (small_run.run_dir / "feedback").exists()
