@@ -117,6 +117,9 @@ def runs(small_run, small_demo, tmp_path_factory):
     log = (tmp / "next.log").open("w")
     following = shushuo_run(input_dir, build, stdout=log, stderr=subprocess.STDOUT)
     wait_for(lambda: f"pid {following.pid}" in (build / ".lock").read_text(encoding="utf-8"), 60, "the lock")
+    # Once its own .partial folder exists, the following run has cleaned up the killed one and
+    # changes no folder names until it finishes (seconds later): a stable listing to compare.
+    wait_for(lambda: not partial.exists() and next((build / "runs").glob("*.partial"), None), 60, "the next run's folder")
     runs_before_second = sorted(p.name for p in (build / "runs").iterdir())
     second = subprocess.run([str(SHUSHUO), "run", "--input", str(input_dir), "--build", str(build)],
                             env={**os.environ, "COLUMNS": "400", "SHUSHUO_KEY": "5a" * 32},
