@@ -79,13 +79,16 @@ def demo(
 @app.command()
 def template(
     out: Path = typer.Option(BUILD_DIR / "templates", help="模板的输出文件夹"),
-    period_start: str = typer.Option("2018-01-01", help="统计期起"),
-    period_end: str = typer.Option("2018-12-31", help="统计期止"),
+    period_start: Optional[str] = typer.Option(None, help="统计期起（默认：今年1月1日）"),
+    period_end: Optional[str] = typer.Option(None, help="统计期止（默认：今年12月31日）"),
 ) -> None:
     """为每个填报单位生成空白报表模板（下拉选项、填报提示、冻结表头）。"""
     from ingest.template import write_templates
 
-    paths = write_templates(out, _date(period_start, "--period-start"), _date(period_end, "--period-end"))
+    this_year = date.today().year
+    start = _date(period_start, "--period-start") or date(this_year, 1, 1)
+    end = _date(period_end, "--period-end") or date(this_year, 12, 31)
+    paths = write_templates(out, start, end)
     console.print(f"已生成 {len(paths)} 份报表模板：{out}")
 
 
