@@ -100,7 +100,7 @@ def run(
     previous_indicators: pd.DataFrame | None = None,
 ) -> GateResult:
     """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
-    into out_dir. `previous_indicators`, the last published run's marts.indicators, enables the
+    into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
     period-on-period comparison."""
     period_start, period_end = _as_date(period_start), _as_date(period_end)
     started = time.perf_counter()
