@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.cache import IngestCache
 from ingest.current import choose_current
 from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
 from ingest.pseudonymise import load_key
@@ -35,23 +36,26 @@ def _warm_up() -> None:
     pa.concat_tables([pa.table({"x": pa.array(["x"])})] * 2)
 
 
-def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int):
+def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read=read_workbook):
     """Outcomes in file order; in parallel when there is more than one file and worker."""
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
-            yield read_workbook(path, input_dir, key)
+            yield read(path, input_dir, key)
         return
     # Largest first, so the long files do not end up last on one core.
     order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {path: pool.submit(read_workbook, path, input_dir, key) for path in order}
+        futures = {path: pool.submit(read, path, input_dir, key) for path in order}
         for path in paths:
             yield futures[path].result()
 
 
-def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) -> IngestReport:
+def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
+           timings: dict | None = None) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
-    raw tables are replaced). Returns the report; the connection is closed on return."""
+    raw tables are replaced). Returns the report; the connection is closed on return.
+    `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
+    `timings`, if given, receives the seconds spent reading and loading."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():
@@ -61,7 +65,11 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
     tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}
     _warm_up()
     # Read everything first (workers forked before DuckDB starts its threads), then load.
-    for outcome in _outcomes(find_workbooks(input_dir), input_dir, key, workers):
+    paths = find_workbooks(input_dir)
+    cached = cache.lookup(paths, input_dir, workers) if cache is not None else {}
+    read = cache.reader() if cache is not None else read_workbook
+    fresh = _outcomes([p for p in paths if p not in cached], input_dir, key, workers, read)
+    for outcome in (cached.get(path) or next(fresh) for path in paths):
         _record(report, outcome)
         submission = submission_of(outcome, loaded_at)
         if submission is not None:
@@ -69,7 +77,9 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
             for sheet in outcome.sheets:
                 if sheet.table is not None and sheet.table.num_rows:
                     tables[sheet.report.sheet_name].append(sheet.table)
+    fresh.close()  # the worker processes end here, before loading
     report.submissions_used = choose_current(report)
+    read_done = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     try:
@@ -84,6 +94,10 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2) ->
     finally:
         con.close()
     report.seconds = round(time.perf_counter() - started, 3)
+    if timings is not None:
+        timings.update(read_seconds=round(read_done - started, 3), load_seconds=round(report.seconds - (read_done - started), 3))
+    if cache is not None:
+        cache.prune()
     return report
 
 

@@ -1,0 +1,256 @@
+"""Per-file cache of ingest results, so that a rerun reads only the workbooks that changed.
+
+The analyst reruns the report many times while returns come in; reading a workbook is most of
+the ingest, and its result (the file's report, the problems, one Arrow table per sheet) depends
+only on the file's bytes, its name in the input folder, the ingest code, the schema, the unit
+list, the pseudonym key and today's date (ID birth dates are checked against it). So the result
+is kept under build/cache/ingest/, keyed by all of these:
+
+    <generation>/<entry>/meta.json + <n>.arrow
+    generation = fingerprint of code, schema, units, library versions, today's date, and of the key
+    entry      = sha256(source_file, file sha256)
+
+Only a fingerprint of the key is stored (an HMAC under the key, not reversible to it). The cached
+tables hold what raw.* holds: pseudonyms, never an ID number or a name; the cover's own fields
+(e.g. the clerk's phone) are not kept. A changed file, schema, code, key or day is a miss, never
+a stale hit. Entries are written whole into a temporary folder and renamed, so a killed run or a
+concurrent one never leaves half an entry; one that cannot be read is a miss and is removed.
+Files that could not be read at all are not cached: the reason may be passing (a locked file)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow as pa
+
+from ingest.cover import Cover
+from ingest.reader import WorkbookOutcome, read_workbook
+from ingest.report import FileReport, Problem, SheetReport
+from ingest.sheet_reader import SheetOutcome
+
+FORMAT = 1  # bump when the layout of an entry changes
+INGEST_DIR = Path(__file__).resolve().parent
+LIBRARIES = ("python-calamine", "pyarrow", "numpy")
+KEEP_GENERATIONS = 2  # the current one and the last other (e.g. the demo key's beside the real key's)
+STALE_SECONDS = 7 * 24 * 3600  # entries unused this long are removed
+TEMP_PREFIX = ".tmp-"
+COVER_KEPT = ("unit_code", "unit_name", "period_start", "period_end", "filled_by", "filled_on")
+NOT_CACHED = {"unreadable"}
+
+
+def _source_files() -> list[Path]:
+    """The ingest code and its data (schema.yaml, units.yaml); the demo generator is not run by
+    ingest and is left out."""
+    return sorted(
+        p for p in INGEST_DIR.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts and "demo" not in p.relative_to(INGEST_DIR).parts
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def code_fingerprint(today: dt.date | None = None) -> str:
+    """What a workbook's result depends on besides the file and the key."""
+    digest = hashlib.sha256(f"format={FORMAT};python={sys.version_info[:2]};today={today or dt.date.today()}".encode())
+    for name in LIBRARIES:
+        digest.update(f";{name}={_version(name)}".encode())
+    for path in _source_files():
+        digest.update(path.relative_to(INGEST_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Tells keys apart without revealing them: an HMAC under the key of a fixed label."""
+    return hmac.new(key, b"shushuo/ingest-cache/key-fingerprint", "sha256").hexdigest()
+
+
+_HASHES: dict[tuple, str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256, remembered in this process while its size, times and inode are the
+    same (any write changes ctime, which no tool can set back), so the run's check for changes
+    and the ingest hash each file once."""
+    stat = os.stat(path)
+    token = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+    if token not in _HASHES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        _HASHES[token] = digest.hexdigest()
+    return _HASHES[token]
+
+
+def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
+    """sha256 of each file, in threads (hashlib releases the GIL on large blocks)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return dict(zip(paths, pool.map(file_sha256, paths)))
+
+
+# --- one entry: WorkbookOutcome <-> meta.json + Arrow IPC files ---------------------------------
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _unplain(value):
+    if isinstance(value, dict) and "datetime" in value:
+        return dt.datetime.fromisoformat(value["datetime"])
+    if isinstance(value, dict) and "date" in value:
+        return dt.date.fromisoformat(value["date"])
+    return value
+
+
+def _problem(fields: dict) -> Problem:
+    return Problem(**fields)
+
+
+def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
+    """Write the outcome into `folder` (which must not exist yet: it is renamed into place)."""
+    tmp = folder.with_name(f"{TEMP_PREFIX}{os.getpid()}-{folder.name}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    reports = outcome.file.sheets
+    sheets = []
+    for number, sheet in enumerate(outcome.sheets):
+        table = None
+        if sheet.table is not None:
+            table = f"{number}.arrow"
+            with pa.OSFile(str(tmp / table), "wb") as sink, pa.ipc.new_file(sink, sheet.table.schema) as writer:
+                writer.write_table(sheet.table)
+        index = next(i for i, r in enumerate(reports) if r is sheet.report)
+        sheets.append({"report": index, "problems": [dataclasses.asdict(p) for p in sheet.problems], "table": table})
+    cover = outcome.cover
+    meta = {
+        "format": FORMAT,
+        "file": dataclasses.asdict(outcome.file),
+        "cover": None if cover is None else {
+            **{name: _plain(getattr(cover, name)) for name in COVER_KEPT}, "errors": [list(e) for e in cover.errors]},
+        "problems": [dataclasses.asdict(p) for p in outcome.problems],
+        "sheets": sheets,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    try:
+        tmp.rename(folder)
+    except OSError:  # written meanwhile by another run: the same content, keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_entry(folder: Path) -> WorkbookOutcome:
+    """The outcome written by write_entry; tables are memory-mapped (read as DuckDB loads them)."""
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"cache format {meta.get('format')}")
+    file_fields = meta["file"]
+    reports = [SheetReport(**s) for s in file_fields.pop("sheets")]
+    file = FileReport(**file_fields, sheets=reports)
+    cover = None
+    if meta["cover"] is not None:
+        kept = {name: _unplain(meta["cover"][name]) for name in COVER_KEPT}
+        cover = Cover(**kept, errors=[tuple(e) for e in meta["cover"]["errors"]])
+    outcome = WorkbookOutcome(file, cover, problems=[_problem(p) for p in meta["problems"]])
+    for sheet in meta["sheets"]:
+        table = None
+        if sheet["table"] is not None:
+            table = pa.ipc.open_file(pa.memory_map(str(folder / sheet["table"]))).read_all()
+        outcome.sheets.append(SheetOutcome(reports[sheet["report"]], [_problem(p) for p in sheet["problems"]], table))
+    return outcome
+
+
+def read_and_store(generation: Path, path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+    """Read a workbook (in a worker process) and keep its result, keyed by the bytes it read."""
+    outcome = read_workbook(path, input_dir, key)
+    if outcome.file.status not in NOT_CACHED and outcome.file.file_sha256:
+        folder = generation / entry_name(outcome.file.source_file, outcome.file.file_sha256)
+        if not folder.exists():
+            write_entry(folder, outcome)
+    return outcome
+
+
+def entry_name(source_file: str, sha256: str) -> str:
+    return hashlib.sha256(f"{source_file}\0{sha256}".encode()).hexdigest()
+
+
+class IngestCache:
+    """The cache of one build folder for one key. `reused` and `read` list the files (as named in
+    the input folder) the last lookup found and did not find."""
+
+    def __init__(self, root: Path, key: bytes):
+        self.root = Path(root)
+        self.generation = self.root / f"{code_fingerprint()[:24]}-{key_fingerprint(key)[:24]}"
+        self.reused: list[str] = []
+        self.read: list[str] = []
+
+    def lookup(self, paths: list[Path], input_dir: Path, workers: int = 2) -> dict[Path, WorkbookOutcome]:
+        """The cached outcome of every path whose bytes (and name) are unchanged."""
+        self.generation.mkdir(parents=True, exist_ok=True)
+        os.utime(self.generation)  # marks it in use, for prune()
+        found: dict[Path, WorkbookOutcome] = {}
+        self.reused, self.read = [], []
+        for path, sha in file_hashes(paths, workers).items():
+            source_file = path.relative_to(input_dir).as_posix()
+            folder = self.generation / entry_name(source_file, sha)
+            outcome = self._load(folder, source_file, sha)
+            if outcome is None:
+                self.read.append(source_file)
+                continue
+            outcome.modified_at = dt.datetime.fromtimestamp(path.stat().st_mtime)  # not cached: a touch changes it
+            found[path] = outcome
+            self.reused.append(source_file)
+        return found
+
+    def _load(self, folder: Path, source_file: str, sha: str) -> WorkbookOutcome | None:
+        if not folder.is_dir():
+            return None
+        try:
+            outcome = read_entry(folder)
+            if outcome.file.source_file != source_file or outcome.file.file_sha256 != sha:
+                raise ValueError("entry does not match its key")
+        except Exception:  # a damaged entry is a miss; it is rewritten by this run
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        os.utime(folder)
+        return outcome
+
+    def reader(self):
+        """read_workbook for the files not found: same arguments, and the result is kept."""
+        return partial(read_and_store, self.generation)
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove other generations but the most recently used, entries unused for a week, and
+        temporary folders of killed runs."""
+        now = time.time() if now is None else now
+        if not self.root.is_dir():
+            return
+        others = sorted((p for p in self.root.iterdir() if p.is_dir() and p != self.generation),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP_GENERATIONS - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
+        if not self.generation.is_dir():
+            return
+        for entry in self.generation.iterdir():
+            age = now - entry.stat().st_mtime
+            if (entry.name.startswith(TEMP_PREFIX) and age > 3600) or age > STALE_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
