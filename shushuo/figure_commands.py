@@ -104,9 +104,11 @@ def figure(
 
 def figures(
     topic: Optional[str] = typer.Argument(None, help="主题（如 京卡服务，可只写其中几个字）；不给则列出全部"),
+    topic_option: Optional[str] = typer.Option(None, "--topic", "-t", help="同上，以选项给出主题：--topic 帮扶"),
     build_dir: Path = BUILD_OPTION,
 ) -> None:
     """按主题列出指标及其发布用语。"""
+    topic = topic_option or topic  # `figures 帮扶` and `figures --topic 帮扶` (as issue 6 writes it) both work
     console = _console()
     entries, _ = _catalogue(build_dir, console)
     heads = [e for e in entries if e.dim is None]

@@ -98,3 +98,10 @@ def test_figures_without_topic_lists_all_and_unknown_topic_helps(build_dir):
 def test_no_run_yet_says_to_run_the_pipeline(tmp_path):
     result = invoke("figure", "cards_issued", "--build", str(tmp_path))
     assert result.exit_code == 1 and "make report" in result.output
+
+
+def test_figures_takes_the_topic_as_an_option_too(build_dir):
+    """`shushuo figures --topic 帮扶` is how the figures desk was promised the command."""
+    result = invoke("figures", "--topic", "维权", "--build", str(build_dir))
+    assert result.exit_code == 0, result.output
+    assert "维权服务（4 个）" in result.output and "cards_issued" not in result.output
