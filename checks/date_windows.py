@@ -31,7 +31,7 @@ LATEST_AFTER_END = {FLOW: dt.timedelta(days=366), HISTORY: dt.timedelta(days=366
 DATE_KINDS: dict[tuple[str, str], str] = {
     ("members", "joined_on"): HISTORY,
     ("cards", "issued_on"): HISTORY,
-    ("cards", "cancelled_on"): HISTORY,
+    ("cards", "cancelled_on"): TERM,  # cancelled after the end: the card was in force then, and counts
     ("cards", "activated_on"): HISTORY,
     ("service_uses", "served_on"): FLOW,
     ("contracts", "signed_on"): HISTORY,

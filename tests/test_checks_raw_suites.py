@@ -50,6 +50,15 @@ def test_flow_dates_outside_the_period_only_warn_while_implausible_dates_block()
     assert "raw.members.joined_on.in_period" not in expectations_of("members")  # a stock's date
 
 
+
+def test_a_card_cancelled_after_the_period_end_is_not_reported_as_left_out():
+    """int_cards_in_force counts a card cancelled after the end (it was in force at the end), so
+    the note "晚于期末的不计入" would tell the clerk the opposite of what the figure did."""
+    cards = expectations_of("cards")
+    assert "raw.cards.cancelled_on.not_after_period" not in cards
+    assert "raw.cards.cancelled_on.plausible_date" in cards
+    assert "raw.cards.issued_on.not_after_period" in cards  # a card issued after the end is left out
+
 @pytest.fixture
 def warehouse(tmp_path):
     path = tmp_path / "warehouse.duckdb"
