@@ -81,26 +81,21 @@ def key_fingerprint(key: bytes) -> str:
     return hmac.new(key, b"shushuo/ingest-cache/key-fingerprint", "sha256").hexdigest()
 
 
-_HASHES: dict[tuple, str] = {}
-
-
 def file_sha256(path: Path) -> str:
-    """The file's sha256, remembered in this process while its size, times and inode are the
-    same (any write changes ctime, which no tool can set back), so the run's check for changes
-    and the ingest hash each file once."""
-    stat = os.stat(path)
-    token = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
-    if token not in _HASHES:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        _HASHES[token] = digest.hexdigest()
-    return _HASHES[token]
+    """Never remembered by size and times: a file rewritten in place within one clock tick keeps
+    its size and all its times (measured), so only the bytes tell."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
-    """sha256 of each file, in threads (hashlib releases the GIL on large blocks)."""
+    """sha256 of each file, in threads (hashlib releases the GIL on large blocks). A run hashes
+    its inputs once, for its fingerprint (shushuo/unchanged.py), and hands them to the cache: the
+    run then works on the files as they were at that moment; a file changed later is a change
+    for the next run."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return dict(zip(paths, pool.map(file_sha256, paths)))
 
@@ -197,8 +192,9 @@ class IngestCache:
     """The cache of one build folder for one key. `reused` and `read` list the files (as named in
     the input folder) the last lookup found and did not find."""
 
-    def __init__(self, root: Path, key: bytes):
+    def __init__(self, root: Path, key: bytes, hashes: dict[Path, str] | None = None):
         self.root = Path(root)
+        self.hashes = dict(hashes or {})  # sha256 by path, when the caller has them already
         self.generation = self.root / f"{code_fingerprint()[:24]}-{key_fingerprint(key)[:24]}"
         self.reused: list[str] = []
         self.read: list[str] = []
@@ -209,7 +205,9 @@ class IngestCache:
         os.utime(self.generation)  # marks it in use, for prune()
         found: dict[Path, WorkbookOutcome] = {}
         self.reused, self.read = [], []
-        for path, sha in file_hashes(paths, workers).items():
+        missing = [p for p in paths if p not in self.hashes]
+        self.hashes.update(file_hashes(missing, workers) if missing else {})
+        for path, sha in ((p, self.hashes[p]) for p in paths):
             source_file = path.relative_to(input_dir).as_posix()
             folder = self.generation / entry_name(source_file, sha)
             outcome = self._load(folder, source_file, sha)

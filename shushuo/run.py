@@ -5,6 +5,7 @@ build/current. Each stage reads what the previous one wrote into the run folder.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ class RunOptions:
     demo_key: bool = False
     wait_seconds: float = 0.0
     workers: int = 2
+    # Stop at once when inputs, code and parameters are those of build/current (shushuo/unchanged.py).
+    reuse_unchanged: bool = False
 
 
 @dataclass
@@ -70,22 +73,40 @@ def run(options: RunOptions, say=print) -> RunResult:
     from reports.exports import write_exports
     from reports.provenance import load_sources
     from reports.site import write_site
-    from shushuo import dbt_runner
+    from ingest.cache import IngestCache, file_hashes
+    from ingest.reader import find_workbooks
+    from shushuo import dbt_runner, unchanged
 
     input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()
     if not input_dir.is_dir():
         raise RunFailed(f"找不到输入目录 {input_dir}。请用 INPUT=<报表所在文件夹> 指定。")
     with run_lock(build_dir, wait_seconds=options.wait_seconds):
+        key, key_source = load_key(demo=options.demo_key)
+        # --- whole-run short cut: nothing changed since build/current (shushuo/unchanged.py) ---
+        checking = time.perf_counter()
+        asked = {"input_dir": str(input_dir), "demo_key": options.demo_key,
+                 "period": [options.period_start, options.period_end]}
+        hashes = file_hashes(find_workbooks(input_dir), options.workers)  # once: for the fingerprint and the cache
+        fingerprint = unchanged.run_fingerprint(input_dir, key, asked, hashes)
+        same = unchanged.published_manifest(build_dir, fingerprint) if options.reuse_unchanged else None
+        if same is not None:
+            say(unchanged.message(same, build_dir))
+            return _reused(same, build_dir, round(time.perf_counter() - checking, 3))
+        # --- end of the short cut ---
         publish.prune(build_dir)
         run_id = publish.new_run_id()
         work = publish.start(build_dir, run_id)
-        manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key})
+        manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key,
+                                                unchanged.FINGERPRINT: fingerprint})
         warehouse = work / WAREHOUSE
         try:
-            with manifest.stage("ingest"):
-                key, key_source = load_key(demo=options.demo_key)
+            with manifest.stage("ingest") as stage:
                 say(f"读取报表：{input_dir}（{key_source}）")
-                report = ingest(input_dir, warehouse, key=key, workers=options.workers)
+                cache = IngestCache(build_dir / "cache" / "ingest", key, hashes)
+                report = ingest(input_dir, warehouse, key=key, workers=options.workers, cache=cache, timings=stage)
+                stage.update(files_reused=len(cache.reused), files_read=len(cache.read))
+                if cache.reused:
+                    say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
                 (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
                 manifest.inputs = report.inputs()
                 say(report.summary())
@@ -136,3 +157,13 @@ def run(options: RunOptions, say=print) -> RunResult:
             raise
     bulletin = final / Path(outputs["html"]).relative_to(work)
     return RunResult(run_id, final, bulletin, period, warnings, manifest)
+
+
+def _reused(published: dict, build_dir: Path, seconds: float) -> RunResult:
+    """The result of the run build/current points at, for a run that found nothing changed."""
+    run_dir = publish.current(build_dir)
+    parameters = published["parameters"]
+    period = (date.fromisoformat(parameters["period_start"]), date.fromisoformat(parameters["period_end"]))
+    manifest = Manifest(**{**published, "stages": [{"stage": "unchanged", "seconds": seconds, "ok": True}]})
+    warnings = list((published.get("checks") or {}).get("notes") or [])
+    return RunResult(published["run_id"], run_dir, run_dir / "bulletin.html", period, warnings, manifest)

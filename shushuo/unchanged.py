@@ -1,0 +1,104 @@
+"""The whole-run short cut: when the workbooks, the code and the parameters are those of the run
+build/current already points at, a new run would only repeat it, so the run stops at once and
+says that build/current is up to date.
+
+This is what an analyst rerunning the report while returns come in expects: nothing new came in,
+so the bulletin is the one already there (same figures, same run id), found in a second instead
+of minutes. The fingerprint covers everything a run's outputs are made from:
+- every workbook the ingest would read: its name, sha256 and modification time (the newest file
+  of a unit counts, and raw.submissions records the time);
+- all code and data of the pipeline (ingest, models, macros, seeds, checks, reports, shushuo,
+  dbt_project.yml, profiles.yml) and the versions of the libraries it runs on;
+- the parameters (input folder, period asked for, demo key or not), a fingerprint of the
+  pseudonym key (never the key), and today's date (checks compare dates with it).
+The published run must also still hold every output its manifest lists, with the same size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from ingest.cache import file_hashes, key_fingerprint
+from ingest.reader import find_workbooks
+from shushuo import publish
+from shushuo.paths import REPO_ROOT
+
+FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
+CODE = ("ingest", "models", "macros", "seeds", "checks", "reports", "shushuo", "dbt_project.yml", "profiles.yml")
+SKIPPED_PARTS = {"__pycache__", "demo"}  # ingest/demo makes data; it is not run by a run
+
+
+def _code_files() -> list[Path]:
+    files = []
+    for name in CODE:
+        path = REPO_ROOT / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += [p for p in path.rglob("*") if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(REPO_ROOT).parts)]
+    return sorted(files)
+
+
+def _library_versions() -> list[str]:
+    """The project's declared dependencies with the versions installed."""
+    names = [r.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip()
+             for r in metadata.requires("shushuo") or [] if "extra ==" not in r]
+    versions = []
+    for name in sorted(names):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return versions
+
+
+def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[Path, str] | None = None) -> str:
+    """One hash of everything the run's outputs depend on (see the module's docstring).
+    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known."""
+    digest = hashlib.sha256()
+
+    def add(label: str, value: object) -> None:
+        digest.update(f"{label}={value}\n".encode())
+
+    add("today", dt.date.today())
+    add("python", sys.version_info[:2])
+    add("libraries", _library_versions())
+    add("parameters", json.dumps(parameters, sort_keys=True, default=str))
+    add("key", key_fingerprint(key))
+    if hashes is None:
+        hashes = file_hashes(find_workbooks(input_dir))
+    for path in sorted(hashes):
+        add("input", (path.relative_to(input_dir).as_posix(), hashes[path], path.stat().st_mtime_ns))
+    for path in _code_files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def published_manifest(build_dir: Path, fingerprint: str) -> dict | None:
+    """build/current's manifest when that run was made from exactly this fingerprint and all its
+    outputs are still there; else None."""
+    current = publish.current(build_dir)
+    if current is None or not (current / "manifest.json").is_file():
+        return None
+    try:
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("status") != "published" or manifest.get("parameters", {}).get(FINGERPRINT) != fingerprint:
+        return None
+    for output in manifest.get("outputs", []):
+        path = current / output["path"]
+        if not path.is_file() or path.stat().st_size != output["bytes"]:
+            return None
+    return manifest
+
+
+def message(manifest: dict, build_dir: Path) -> str:
+    """What the analyst is told when nothing changed."""
+    finished = (manifest.get("finished_at") or "").replace("T", " ")
+    return (f"报表、程序和参数都与上次发布的运行（{manifest['run_id']}，{finished} 完成）相同，未重新计算："
+            f"{build_dir / 'current'} 就是最新结果。如确需重新计算，删除 {build_dir / 'current'} 后再运行。")

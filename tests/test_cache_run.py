@@ -1,0 +1,90 @@
+"""The whole-run short cut (shushuo/unchanged.py): a rerun with nothing changed returns the run
+build/current points at and says so; any change to a workbook (content, name, time), the key,
+the parameters or the code makes a real run; so does a published run missing an output. And the
+run records what the ingest cache reused."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.pseudonymise import DEMO_KEY
+from shushuo import unchanged
+from shushuo.run import RunOptions, run
+
+PARAMETERS = {"input_dir": "in", "demo_key": True, "period": [None, None]}
+
+
+@pytest.fixture
+def published(small_run, tmp_path) -> Path:
+    """A copy of the small demo's build folder (its current run made by the code under test)."""
+    build = tmp_path / "build"
+    shutil.copytree(small_run.run_dir.parent.parent, build, symlinks=True)
+    return build
+
+
+def test_a_rerun_with_nothing_changed_returns_the_published_run(small_demo, small_run, published):
+    said = []
+    runs_before = sorted(p.name for p in (published / "runs").iterdir())
+    result = run(RunOptions(small_demo, published, demo_key=True, reuse_unchanged=True), say=said.append)
+    assert result.run_id == small_run.run_id and result.period == small_run.period
+    assert result.bulletin.is_file() and result.run_dir == (published / "current").resolve()
+    assert result.warnings == small_run.warnings
+    assert any("未重新计算" in str(line) and small_run.run_id in str(line) for line in said)
+    assert sorted(p.name for p in (published / "runs").iterdir()) == runs_before
+
+
+def test_the_published_run_records_its_fingerprint_and_what_the_cache_did(small_run):
+    manifest = json.loads((small_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["parameters"][unchanged.FINGERPRINT]) == 64
+    ingest = next(s for s in manifest["stages"] if s["stage"] == "ingest")
+    assert ingest["files_reused"] + ingest["files_read"] == len(manifest["inputs"])
+    assert ingest["read_seconds"] >= 0 and ingest["load_seconds"] >= 0
+
+
+def test_any_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    shutil.copytree(small_demo, folder)
+    before = unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS)
+    assert unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS) == before
+    assert unchanged.run_fingerprint(folder, b"another key, long enough", PARAMETERS) != before
+    assert unchanged.run_fingerprint(folder, DEMO_KEY, {**PARAMETERS, "period": ["2018-01-01", "2018-06-30"]}) != before
+    workbook = sorted(folder.glob("*.xlsx"))[0]
+    os.utime(workbook, (1_600_000_000, 1_600_000_000))
+    touched = unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS)
+    assert touched != before
+    stamp = workbook.stat().st_mtime_ns
+    data = workbook.read_bytes()
+    workbook.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    os.utime(workbook, ns=(stamp, stamp))  # same time, other bytes
+    assert unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS) not in (before, touched)
+    shutil.copy2(workbook, folder / "补报.xlsx")
+    assert unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS) not in (before, touched)
+
+
+def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    for name in ("models", "dbt_project.yml"):
+        source = unchanged.REPO_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
+    monkeypatch.setattr(unchanged, "REPO_ROOT", repo)
+    monkeypatch.setattr(unchanged, "CODE", ("models", "dbt_project.yml"))
+    before = unchanged.run_fingerprint(small_demo, DEMO_KEY, PARAMETERS)
+    model = next(repo.joinpath("models").rglob("*.sql"))
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+    assert unchanged.run_fingerprint(small_demo, DEMO_KEY, PARAMETERS) != before
+
+
+def test_a_published_run_is_reused_only_whole_and_with_the_same_fingerprint(published):
+    current = (published / "current").resolve()
+    fingerprint = json.loads((current / "manifest.json").read_text(encoding="utf-8"))["parameters"][unchanged.FINGERPRINT]
+    assert unchanged.published_manifest(published, fingerprint) is not None
+    assert unchanged.published_manifest(published, "0" * 64) is None
+    (current / "bulletin.md").write_text("edited by hand", encoding="utf-8")
+    assert unchanged.published_manifest(published, fingerprint) is None
+    (current / "bulletin.md").unlink()
+    assert unchanged.published_manifest(published, fingerprint) is None
