@@ -99,8 +99,9 @@ def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
     """raw.submissions with `adopted`: the newest workbook of each unit is the one counted."""
     frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
     frame["unit_short"] = [unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"])]
-    frame = frame.sort_values(["unit_code", "filled_on", "file_modified_at"], ascending=[True, False, False],
-                              na_position="last", kind="stable")
+    # the order of stg_submissions and ingest.current: 填报日期, file time, then the file name
+    frame = frame.sort_values(["unit_code", "filled_on", "file_modified_at", "source_file"],
+                              ascending=[True, False, False, False], na_position="last", kind="stable")
     frame["adopted"] = ~frame.duplicated("unit_code")
     return frame.reset_index(drop=True)
 

@@ -15,7 +15,7 @@ import yaml
 
 from reports.exports import neutralise, write_exports
 from reports.formatting import format_figure
-from reports.provenance import WORDING, unit_short_names
+from reports.provenance import WORDING, adopted_submissions, unit_short_names
 from reports.synthetic import UNITS, read_catalog, synthetic_indicators
 
 GENERATED = dt.datetime(2024, 1, 15, 9, 30)
@@ -137,3 +137,16 @@ def test_injected_label_is_text_in_both_files(indicators, tmp_path):
     sheet = openpyxl.load_workbook(paths["xlsx"])["指标"]
     cell = next(c for c in sheet["C"] if str(c.value).startswith("=HYPERLINK"))
     assert cell.data_type == "s", "xlsx 中的文本不能变成公式"
+
+
+def test_adopted_file_breaks_a_tie_on_date_and_file_time_by_name_as_staging_does():
+    """stg_submissions (and ingest.current) take the later file name when 填报日期 and file time are
+    equal; the exports must name that same file as 采用, whatever order raw.submissions lists them."""
+    same_day, same_time = dt.date(2023, 2, 1), pd.Timestamp("2023-02-01 09:00")
+    sources = pd.DataFrame({
+        "unit_code": ["U1", "U1"], "unit_name": ["甲", "甲"],
+        "source_file": ["甲_v1.xlsx", "甲_v2.xlsx"], "file_sha256": ["a", "b"],
+        "filled_on": [same_day, same_day], "file_modified_at": [same_time, same_time],
+    })
+    frame = adopted_submissions(sources)
+    assert frame.loc[frame["adopted"], "source_file"].tolist() == ["甲_v2.xlsx"]
