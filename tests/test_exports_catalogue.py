@@ -150,3 +150,10 @@ def test_adopted_file_breaks_a_tie_on_date_and_file_time_by_name_as_staging_does
     })
     frame = adopted_submissions(sources)
     assert frame.loc[frame["adopted"], "source_file"].tolist() == ["甲_v2.xlsx"]
+
+
+def test_notes_say_unit_shares_may_add_up_to_more_than_the_total(exported):
+    """Members and enterprises listed by two units count under both units but once in the total
+    (int_figures_card_service, int_figures_bargaining): an editor summing 占合计 must be told."""
+    notes = dict(openpyxl.load_workbook(exported["xlsx"])["说明"].iter_rows(values_only=True))
+    assert "占合计" in notes and "超过100%" in notes["占合计"]
