@@ -66,7 +66,8 @@ def _show(console: Console, head, entries, run_id: str) -> None:
         for column in ("分项", "数字", "准确值", "来源文件"):
             table.add_column(column, overflow="fold")
         for part in parts:
-            table.add_row(part.breakdown, part.printed or "不单列", part.exact or (part.withheld or ""),
+            exact = f"{part.exact}{part.unit}" if part.exact else (part.withheld or "")  # 90.781736%, as the headline
+            table.add_row(part.breakdown, part.printed or "不单列", exact,
                           "、".join(part.files) if part.dim == "unit" else "")
         console.print(table)
 

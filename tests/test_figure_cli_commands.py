@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from reports.formatting import format_figure
+from reports.provenance import exact_value
 from reports.synthetic import synthetic_indicators
 from shushuo.figure_commands import figure, figures
 from test_exports_catalogue import fake_sources
@@ -105,3 +106,13 @@ def test_figures_takes_the_topic_as_an_option_too(build_dir):
     result = invoke("figures", "--topic", "维权", "--build", str(build_dir))
     assert result.exit_code == 0, result.output
     assert "维权服务（4 个）" in result.output and "cards_issued" not in result.output
+
+
+def test_breakdown_exact_values_carry_their_unit_like_the_headline(build_dir, indicators):
+    """The 准确值 of a unit's rate read 90.781736 beside a headline 90.769958%: a bare number
+    next to a percentage is easy to misread; each part now says % (or 张, 人 …) too."""
+    result = invoke("figure", "card_uptake_rate", "--build", str(build_dir))
+    assert result.exit_code == 0, result.output
+    part = indicators[(indicators["indicator_id"] == "card_uptake_rate") & (indicators["breakdown_dim"] == "unit")].iloc[0]
+    exact, unit = exact_value(part)
+    assert unit == "%" and f"{exact}%" in result.output.replace("\n", ""), result.output
