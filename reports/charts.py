@@ -61,10 +61,10 @@ class Chart:
 
 
 CHARTS = (
-    ChartSpec("card_uptake_by_unit", "各街道办卡率", "card_uptake_rate", "unit", scale="ratio"),
+    ChartSpec("card_uptake_by_unit", "各单位办卡率", "card_uptake_rate", "unit", scale="ratio"),
     ChartSpec("aid_by_programme", "帮扶救助款物（按项目，万元）", "aid_amount", "programme", scale="wan"),
-    ChartSpec("contract_rate_by_unit", "各街道集体合同签订率", "collective_contract_rate", "unit", scale="ratio"),
-    ChartSpec("members_cards_by_unit", "各街道会员人数与有效京卡数", "members", "unit", compare_with="cards_issued"),
+    ChartSpec("contract_rate_by_unit", "各单位集体合同签订率", "collective_contract_rate", "unit", scale="ratio"),
+    ChartSpec("members_cards_by_unit", "各单位会员人数与有效京卡数", "members", "unit", compare_with="cards_issued"),
 )
 
 

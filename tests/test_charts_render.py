@@ -107,3 +107,13 @@ def test_a_unit_whose_rate_has_no_denominator_is_left_out_with_a_note(indicators
     charts, notes = draw_charts(indicators, tmp_path, specs=CHARTS[:1])
     assert [c.name for c in charts] == ["card_uptake_by_unit"]
     assert any(key in n and "分母为 0" in n for n in notes)
+
+
+def test_by_unit_charts_do_not_call_every_unit_a_street():
+    """The by-unit rows include 金融街商务楼宇职工服务中心 (a centre, not a street): a title
+    "各街道…" would mislabel its bar."""
+    from ingest import schema
+    assert any(u.kind != "street" for u in schema.units())
+    for spec in CHARTS:
+        if spec.breakdown_dim == "unit":
+            assert "街道" not in spec.title and spec.title.startswith("各单位"), spec.title
