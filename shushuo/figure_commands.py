@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from shushuo.paths import BUILD_DIR
 
@@ -72,15 +73,16 @@ def _show(console: Console, head, entries, run_id: str) -> None:
         console.print(table)
 
 
-def _listing(title: str, heads) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False)
-    table.add_column("编号", no_wrap=True)
-    table.add_column("指标", overflow="fold")
-    table.add_column("数字", no_wrap=True)
-    table.add_column("发布用语", overflow="fold")
+def _listing(title: str, heads) -> Text:
+    """One figure a line, its wording unbroken: the console soft-wraps, so a phrase copied from
+    the terminal never has a line break inside a number (a table column would fold it)."""
+    lines = Text(title + "\n", style="bold")
     for e in heads:
-        table.add_row(e.indicator_id, e.label, e.printed or "—", e.phrase or (e.withheld or ""))
-    return table
+        lines.append(f"  {e.indicator_id}", style="dim")
+        lines.append(f"  {e.label}  ")
+        lines.append(e.printed or "—", style="bold")
+        lines.append(f"  {e.phrase or (e.withheld or '')}\n")
+    return lines
 
 
 def figure(
