@@ -3,78 +3,133 @@ peak memory, beside a plain python-calamine read of the same files as the refere
 
     .venv/bin/python bench/bench.py                 # scales 1 3 10
     .venv/bin/python bench/bench.py --scales 1      # one scale
+    .venv/bin/python bench/bench.py --json out.json # the figures, for a later look
 
-Data sets are made by the demo generator and cached under data/cache/bench-x<scale>/ (not in
-git). Each pipeline run is a fresh process, so timings include start-up as `make report` sees it.
-Peak memory is the largest sum of the resident memory of the run's process tree, sampled."""
+Data sets are made by the demo generator (more members, cards, activities… per unit as the
+scale grows) and cached under data/cache/bench-x<scale>/ (not in git); build folders go to
+data/cache/bench-build-x<scale>/, wiped before each scale. Per scale, in this order:
+1. the reference: every sheet of every workbook read by python-calamine alone, with as many
+   processes as the pipeline's workers (and once in one process, for the per-core figure);
+2. a cold run: `shushuo run` in a fresh process on an empty build folder (no cache);
+3. a rerun through `shushuo run` (nothing changed: every workbook from the ingest cache);
+4. the same rerun with the whole-run short cut (RunOptions.reuse_unchanged);
+5. one unit resubmitting: the folder again plus one more copy of a unit's return (a new file,
+   so it counts for that unit); only that file should be read.
+Timings of the stages come from the run's manifest.json; "other" is the wall time not in any
+stage (interpreter start-up and imports, 整改清单/提交情况, publishing). Peak memory is the
+largest sum, over the run's process tree, of each process's proportional set size (PSS: a page
+shared by the forked workers counts once), sampled every 50 ms. Check the load (`uptime`) first:
+the machine has 2 cores, and anything else running slows every figure here."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ingest.reader import find_workbooks  # noqa: E402
 from shushuo.demo_data import ensure_demo  # noqa: E402
 
+SHUSHUO = ROOT / ".venv" / "bin" / "shushuo"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+KEY = "bench-key-not-secret-0123456789"
+WORKERS = 2
+SHORT_CUT = (
+    "import sys; from pathlib import Path; from shushuo.run import RunOptions, run; "
+    "run(RunOptions(Path(sys.argv[1]), Path(sys.argv[2]), reuse_unchanged=True, workers=int(sys.argv[3])))"
+)
 
-def plain_read(folder: Path) -> tuple[int, float]:
-    """Rows read by python-calamine alone (every sheet of every workbook), and seconds taken."""
+
+# --- the reference -----------------------------------------------------------------------------
+
+def plain_rows(path: Path) -> int:
+    """Rows of every sheet of one workbook, as python-calamine alone gives them."""
     from python_calamine import CalamineWorkbook
 
-    start, rows = time.perf_counter(), 0
-    for path in sorted(folder.glob("*.xls*")):
-        book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            rows += len(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        return sum(len(book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names)
+    finally:
+        book.close()
+
+
+def plain_read(paths: list[Path], workers: int) -> tuple[int, float]:
+    """Rows read and seconds taken by python-calamine alone, in `workers` processes (largest
+    files first, as the pipeline does)."""
+    order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
+    start = time.perf_counter()
+    if workers <= 1:
+        rows = sum(map(plain_rows, order))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            rows = sum(pool.map(plain_rows, order))
     return rows, time.perf_counter() - start
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+# --- memory ------------------------------------------------------------------------------------
+
+def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as stat:
                     ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-    total, todo = 0, [pid]
+            children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (falls back to RSS where smaps_rollup is missing)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def tree_memory(pid: int) -> int:
+    """PSS of a process and all its descendants, from /proc."""
+    children, total, todo = _children(), 0, [pid]
     while todo:
         current = todo.pop()
-        try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            pass
+        total += _pss(current)
         todo.extend(children.get(current, []))
     return total
 
 
-def timed_run(folder: Path, build: Path) -> tuple[float, int, dict]:
-    """Run the pipeline in a fresh process; wall seconds, peak tree memory, stage timings."""
-    command = [str(ROOT / ".venv" / "bin" / "shushuo"), "run", "--input", str(folder), "--build", str(build)]
-    env = {**os.environ, "SHUSHUO_KEY": "bench-key-not-secret"}
+def timed(command: list[str]) -> tuple[float, int, str]:
+    """Run a command; wall seconds, peak memory of its process tree, its output."""
+    env = {**os.environ, "SHUSHUO_KEY": KEY, "COLUMNS": "200"}
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    peak = 0
-    sampling = True
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    peak, sampling = 0, True
 
     def sample():
         nonlocal peak
         while sampling:
-            peak = max(peak, tree_rss(process.pid))
-            time.sleep(0.1)
+            peak = max(peak, tree_memory(process.pid))
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -83,34 +138,136 @@ def timed_run(folder: Path, build: Path) -> tuple[float, int, dict]:
     sampling = False
     sampler.join()
     if process.returncode != 0:
-        raise SystemExit(f"pipeline failed on {folder}:\n{output}")
+        raise SystemExit(f"failed: {' '.join(command)}\n{output}")
+    return wall, peak, output
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
+    if short_cut:
+        command = [str(PYTHON), "-c", SHORT_CUT, str(folder), str(build), str(WORKERS)]
+    else:
+        command = [str(SHUSHUO), "run", "--input", str(folder), "--build", str(build), "--workers", str(WORKERS)]
+    wall, peak, output = timed(command)
     manifest = json.loads((build / "current" / "manifest.json").read_text(encoding="utf-8"))
-    return wall, peak, {s["stage"]: s["seconds"] for s in manifest["stages"]}
+    stages = {s["stage"]: s for s in manifest["stages"]}
+    return {"wall": wall, "peak": peak, "stages": stages, "run_id": manifest["run_id"], "output": output,
+            "reused": "未重新计算" in output}
+
+
+def stage_seconds(run: dict) -> dict[str, float]:
+    """read (hashing the inputs + reading the workbooks), load, dbt, checks, render (bulletin,
+    charts, exports, DOCX, site), other."""
+    stages = run["stages"]
+    ingest = stages.get("ingest", {})
+    out = {
+        "read": stages.get("fingerprint", {}).get("seconds", 0) + ingest.get("read_seconds", ingest.get("seconds", 0)),
+        "load": ingest.get("load_seconds", 0),
+        "dbt": stages.get("dbt build", {}).get("seconds", 0),
+        "checks": stages.get("checks", {}).get("seconds", 0),
+        "render": stages.get("reports", {}).get("seconds", 0) + stages.get("exports", {}).get("seconds", 0),
+    }
+    out["other"] = run["wall"] - sum(out.values())
+    return out
+
+
+def figures_match_truth(folder: Path, build: Path) -> tuple[int, int]:
+    """(headline figures equal to what the generator generated, figures compared): the data at
+    this scale is valid and the pipeline counts it right."""
+    import duckdb
+
+    truth = json.loads((folder / "demo_truth.json").read_text(encoding="utf-8"))["figures"]
+    with duckdb.connect(str(build / "current" / "warehouse.duckdb"), read_only=True) as con:
+        computed = dict(con.execute("select indicator_id, value from marts.indicators where breakdown_dim is null").fetchall())
+    equal = 0
+    for figure_id, expected in truth.items():
+        if isinstance(expected, dict):
+            value = Decimal(str(expected["numerator"])) / Decimal(str(expected["denominator"]))
+            equal += abs(computed.get(figure_id, Decimal(-1)) - value) < Decimal("1e-6")
+        else:
+            equal += computed.get(figure_id) == Decimal(str(expected))
+    return equal, len(truth)
+
+
+def resubmission(folder: Path, into: Path) -> Path:
+    """The folder as symbolic links, plus a second, newer copy of one unit's current return."""
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    for path in folder.iterdir():
+        (into / path.name).symlink_to(path)
+    current = sorted(p for p in folder.glob("*.xlsx") if "2018" in p.name)[0]
+    shutil.copyfile(current, into / current.name.replace(".xlsx", "（更正）.xlsx"))
+    return into
+
+
+def bench_scale(scale: float) -> dict:
+    folder = ensure_demo(ROOT / "data" / "cache" / f"bench-x{scale:g}", scale=scale)
+    paths = find_workbooks(folder)
+    build = ROOT / "data" / "cache" / f"bench-build-x{scale:g}"
+    shutil.rmtree(build, ignore_errors=True)
+    rows, parallel = plain_read(paths, WORKERS)
+    _, serial = plain_read(paths, 1)
+    cold = pipeline(folder, build)
+    equal, compared = figures_match_truth(folder, build)
+    rerun = pipeline(folder, build)
+    short = pipeline(folder, build, short_cut=True)
+    if not short["reused"]:  # the code changed meanwhile (others work in this tree): once more
+        short = pipeline(folder, build, short_cut=True)
+    resubmitted = pipeline(resubmission(folder, build / "resubmitted-input"), build)
+    result = {
+        "scale": scale, "files": len(paths), "megabytes": sum(p.stat().st_size for p in paths) / 2**20, "rows": rows,
+        "plain_seconds": parallel, "plain_serial_seconds": serial, "figures_equal": equal, "figures_compared": compared,
+        "cold": cold, "rerun": rerun, "short_cut": short, "resubmitted": resubmitted,
+    }
+    shutil.rmtree(build, ignore_errors=True)
+    return result
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+def table(results: list[dict]) -> str:
+    head = ["scale", "files", "MB", "rows", "calamine s (2 proc)", "calamine rows/s", "read s", "load s", "dbt s",
+            "checks s", "render s", "other s", "run s", "read+load vs calamine", "peak MiB", "figures = truth"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        s = stage_seconds(r["cold"])
+        ratio = r["plain_seconds"] / (s["read"] + s["load"])
+        lines.append("| " + " | ".join([
+            f"×{r['scale']:g}", str(r["files"]), f"{r['megabytes']:.0f}", f"{r['rows']:,}", f"{r['plain_seconds']:.1f}",
+            f"{r['rows'] / r['plain_seconds']:,.0f}", *(f"{s[k]:.1f}" for k in ("read", "load", "dbt", "checks", "render", "other")),
+            f"{r['cold']['wall']:.1f}", f"{ratio:.0%}", f"{r['cold']['peak'] / 2**20:,.0f}",
+            f"{r['figures_equal']}/{r['figures_compared']}",
+        ]) + " |")
+    lines += ["", "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read "
+              "| calamine 1 proc s |", "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        rerun, resub = r["rerun"], r["resubmitted"]
+        lines.append("| " + " | ".join([
+            f"×{r['scale']:g}", f"{rerun['wall']:.1f}", str(rerun["stages"]["ingest"].get("files_read", "?")),
+            f"{rerun['peak'] / 2**20:,.0f}", f"{r['short_cut']['wall']:.1f}" + ("" if r["short_cut"]["reused"] else " (ran!)"),
+            f"{resub['wall']:.1f}", str(resub["stages"]["ingest"].get("files_read", "?")), f"{r['plain_serial_seconds']:.1f}",
+        ]) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 3, 10])
+    parser.add_argument("--json", type=Path, help="write every figure measured to this file")
     args = parser.parse_args()
-    rows = []
+    load_before = os.getloadavg()
+    results = []
     for scale in args.scales:
-        folder = ensure_demo(ROOT / "data" / "cache" / f"bench-x{scale:g}", scale=scale)
-        read_rows, read_seconds = plain_read(folder)
-        with tempfile.TemporaryDirectory() as build:
-            cold = timed_run(folder, Path(build))
-            warm = timed_run(folder, Path(build))
-        rows.append((scale, read_rows, read_seconds, cold, warm))
-        print(f"×{scale:g} done: {cold[0]:.1f}s", file=sys.stderr)
-    stages = sorted({s for r in rows for s in r[3][2]}, key=lambda s: list(rows[0][3][2]).index(s) if s in rows[0][3][2] else 99)
-    head = ["scale", "rows", "calamine s", "calamine rows/s", *[f"{s} s" for s in stages], "ingest/calamine", "run s", "peak MiB", "rerun s"]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
-    for scale, read_rows, read_seconds, (wall, peak, timing), (rerun, _, _) in rows:
-        ratio = read_seconds / timing["ingest"] if timing.get("ingest") else float("nan")
-        cells = [f"×{scale:g}", f"{read_rows}", f"{read_seconds:.1f}", f"{read_rows / read_seconds:,.0f}"]
-        cells += [f"{timing.get(s, float('nan')):.1f}" for s in stages]
-        cells += [f"{ratio:.0%}", f"{wall:.1f}", f"{peak / 2**20:,.0f}", f"{rerun:.1f}"]
-        print("| " + " | ".join(cells) + " |")
+        results.append(bench_scale(scale))
+        print(f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores)")
+    print(table(results))
+    if args.json:
+        for r in results:
+            for key in ("cold", "rerun", "short_cut", "resubmitted"):
+                r[key].pop("output")
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -88,16 +88,18 @@ def run(options: RunOptions, say=print) -> RunResult:
                  "period": [options.period_start, options.period_end]}
         hashes = file_hashes(find_workbooks(input_dir), options.workers)  # once: for the fingerprint and the cache
         fingerprint = unchanged.run_fingerprint(input_dir, key, asked, hashes)
+        checked = round(time.perf_counter() - checking, 3)
         same = unchanged.published_manifest(build_dir, fingerprint) if options.reuse_unchanged else None
         if same is not None:
             say(unchanged.message(same, build_dir))
-            return _reused(same, build_dir, round(time.perf_counter() - checking, 3))
+            return _reused(same, build_dir, checked)
         # --- end of the short cut ---
         publish.prune(build_dir)
         run_id = publish.new_run_id()
         work = publish.start(build_dir, run_id)
         manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key,
                                                 unchanged.FINGERPRINT: fingerprint})
+        manifest.stages.append({"stage": "fingerprint", "seconds": checked, "ok": True})
         warehouse = work / WAREHOUSE
         try:
             with manifest.stage("ingest") as stage:
