@@ -7,8 +7,12 @@
 - raw_suites.py     GE expectations derived from ingest/schema.py (not null, allowed values,
                     ranges, date windows); date_windows.py says which window each date column has.
 - raw_validation.py runs them over the raw rows of each unit's current return (pandas + ephemeral GE).
-- rules.py          the business rules over the models (one declarative entry each; TABLES names
-                    every model a rule reads); rule_runner.py runs them.
+- rules.py          the business rules (one declarative entry each), assembled into RULES:
+                    figures and submissions here, each unit's own lists in rules_by_unit.py
+                    (empty stock sheets per schema.yaml's expected_nonempty, card holders vs
+                    members, cases, contracts), contradictory or doubled rows in rules_rows.py;
+                    rule_base.py holds Rule and TABLES (every model a rule reads, named once);
+                    rule_runner.py runs them.
 - gate.py           the verdict, the Chinese message and checks.html / checks.json (report_html.py).
 - sample_warehouse.py  stand-in warehouses for the tests and timings.
 """

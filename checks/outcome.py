@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import math
 from dataclasses import asdict, dataclass, field
 
 BLOCKING = "blocking"
@@ -46,6 +45,21 @@ FIELD_LABELS = {
     "units": "涉及单位",
     "members": "会员人数",
     "unit_name": "单位名称",
+    "card_holders": "有效京卡持卡人数",
+    "member_holders": "其中会员",
+    "non_member_holders": "其中非会员",
+    "case_no": "案件编号",
+    "accepted_on": "受理日期",
+    "closed_on": "结案日期",
+    "outcome": "调解结果",
+    "status": "状态",
+    "cancelled_on": "注销日期",
+    "given_on": "发放日期",
+    "recipient_sex": "身份证所示性别",
+    "contract_no": "合同编号",
+    "form": "形式",
+    "enterprises_declared": "合同所填覆盖企业数",
+    "enterprises_citing": "引用该编号的企业数",
 }
 
 
@@ -108,9 +122,12 @@ def plain(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalar
-    if isinstance(value, float):
-        if math.isnan(value):
+    try:
+        if value != value:  # NaN, pd.NA, NaT (which is also a datetime, so ask before the dates)
             return None
+    except TypeError:
+        return None
+    if isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -118,11 +135,6 @@ def plain(value):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    try:
-        if value != value:  # pd.NA, NaT
-            return None
-    except TypeError:
-        return None
     return value
 
 

@@ -79,7 +79,9 @@ def _register_frames(connection, previous_indicators: pd.DataFrame | None) -> No
     with open(CATALOG_FILE, encoding="utf-8", newline="") as handle:
         catalog = pd.DataFrame(list(csv.DictReader(handle)))
     connection.register("catalog", catalog)
-    units = pd.DataFrame([{"unit_code": u.code, "unit_name": u.name} for u in schema.units()])
+    units = pd.DataFrame(
+        [{"unit_code": u.code, "unit_name": u.name, "unit_short": u.short, "kind": u.kind} for u in schema.units()]
+    )
     connection.register("expected_units", units)
     if previous_indicators is not None:
         connection.register("previous_indicators", previous_indicators)

@@ -1,88 +1,33 @@
 """The business rules of the gate: each a small declarative entry (id, Chinese title, severity,
-the tables it reads, a query returning the failing rows with their unit or lineage).
+the tables it reads, a query returning the failing rows with their unit or lineage). This module
+holds the rules on the figures and the submissions; rules_by_unit.py and rules_rows.py those on
+each unit's own lists and on single rows; RULES below is all of them, in report order.
 
-Every table a rule reads is named in TABLES below and nowhere else, so a renamed model is
-re-pointed in one line. Besides the warehouse, queries may read three frames the runner
-registers: `catalog` (seeds/indicator_catalog.csv), `expected_units` (ingest/units.yaml) and,
-when the caller has them, `previous_indicators` (the last published run's indicators).
-Queries may use the parameters $period_start and $period_end (DATE)."""
+Every table a rule reads is named in TABLES (checks/rule_base.py) and nowhere else, so a renamed
+model is re-pointed in one line. Besides the warehouse, queries may read three frames the runner
+registers: `catalog` (seeds/indicator_catalog.csv), `expected_units` (ingest/units.yaml: code,
+name, short name, kind) and, when the caller has them, `previous_indicators` (the previous
+period's indicators, marts_previous.indicators, built in the same run from that period's
+returns). Queries may use the parameters $period_start and $period_end (DATE)."""
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
 from checks.outcome import BLOCKING, WARNING
+from checks.rule_base import CATALOG_FILE, SCOPE, TABLES, Rule, not_more_than
+from checks.rules_by_unit import SHEETS_FILLED, UNIT_RULES
+from checks.rules_rows import ROW_RULES
 
-CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_catalog.csv"
-
-TABLES = {
-    "indicators": "marts.indicators",
-    "submissions": "raw.submissions",  # contract table: every workbook read, with its period
-    # which workbook of each unit counts this period (is_current); the GE suites check only its rows
-    "current_submissions": "staging.stg_submissions",
-    "cards": "marts.cards",  # every current card row with is_in_force / holder_is_member and lineage
-    "members_by_unit": "intermediate.int_members_by_unit",  # (unit, person) listed at the period's end
-}
+__all__ = ["CATALOG_FILE", "RULES", "TABLES", "Rule"]
 
 # A figure that moved by more than this share of its previous value is worth a second look;
 # rates move in percentage points, so they get an absolute limit instead.
 MAX_CHANGE_SHARE = 0.5
 MAX_RATE_CHANGE = 0.10
 
+INTERNAL = "（内部一致性）"
+INTERNAL_ADVICE = "此项由模型的口径保证，报表数据不会使它不通过；不通过说明 dbt 模型有误，请检查模型而不是报表。"
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
-    severity: str
-    tables: tuple[str, ...]  # keys of TABLES
-    sql: str  # {indicators}, {members} … are replaced by TABLES; returns the failing rows
-    advice: str  # what to do, in Chinese, for whoever reads the report
-    count_column: str | None = None  # failing rows are groups: sum this column to count them
-    count_noun: str = "条"  # what a failing row is, for "3 条不符合"
-    needs_previous: bool = False
-
-    def query(self) -> str:
-        return self.sql.format(**TABLES)
-
-
-@cache
-def _labels() -> dict[str, str]:
-    with open(CATALOG_FILE, encoding="utf-8", newline="") as handle:
-        return {row["indicator_id"]: row["label"] for row in csv.DictReader(handle)}
-
-
-# Which figure a row of marts.indicators is: the headline, a unit's, or another breakdown's.
-_SCOPE = """case when {table}.breakdown_dim is null then '全区合计'
-            when {table}.breakdown_dim = 'unit' then {table}.breakdown_key
-            else {table}.breakdown_dim || '：' || {table}.breakdown_key end"""
-
-
-def _not_more_than(lesser: str, greater: str) -> str:
-    """Rows (headline and each breakdown) where indicator `lesser` exceeds `greater`."""
-    return f"""
-        with lesser as (
-            select breakdown_dim, breakdown_key, value from {{indicators}} where indicator_id = '{lesser}'
-        ),
-        greater as (
-            select breakdown_dim, breakdown_key, value from {{indicators}} where indicator_id = '{greater}'
-        )
-        select {_SCOPE.format(table="lesser")} as scope,
-               lesser.value as "{_labels()[lesser]}",
-               greater.value as "{_labels()[greater]}"
-        from lesser
-        join greater
-            on lesser.breakdown_dim is not distinct from greater.breakdown_dim
-            and lesser.breakdown_key is not distinct from greater.breakdown_key
-        where lesser.value > greater.value
-        order by scope
-    """
-
-
-RULES: tuple[Rule, ...] = (
+FIGURE_RULES: tuple[Rule, ...] = (
     Rule(
         id="expected_units_present",
         title="每个应报单位都报送了本期报表",
@@ -127,36 +72,12 @@ RULES: tuple[Rule, ...] = (
         count_noun="个指标",
     ),
     Rule(
-        id="cards_not_more_than_members",
-        title="各单位期末有效京卡数不超过期末会员人数",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=_not_more_than("cards_issued", "members"),
-        advice="京卡只计期末在册会员的卡。请核对该单位的京卡办理与会员名册是否漏报会员或多报卡。",
-    ),
-    Rule(
-        id="covered_not_more_than_unionised",
-        title="合同覆盖企业数不超过已建会企业数",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=_not_more_than("enterprises_covered", "enterprises_unionised"),
-        advice="被覆盖的企业都应在建会企业表中。请核对集体合同编号与建会企业表的填写。",
-    ),
-    Rule(
-        id="mediated_not_more_than_closed",
-        title="调解成功案件数不超过结案数",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=_not_more_than("disputes_mediated", "disputes_closed"),
-        advice="调解成功的案件必须已结案。请核对劳动争议调解表的结案日期与调解结果。",
-    ),
-    Rule(
         id="rates_within_unit_interval",
         title="每个比率在 0 至 1 之间（分子不超过分母）",
         severity=BLOCKING,
         tables=("indicators",),
         sql=f"""
-            select indicator_id, label, {_SCOPE.format(table="indicators")} as scope, value, numerator, denominator
+            select indicator_id, label, {SCOPE.format(table="indicators")} as scope, value, numerator, denominator
             from {{indicators}} as indicators
             where style like 'pct:%'
               and (value < 0 or value > 1 or numerator < 0 or numerator > denominator)
@@ -170,7 +91,7 @@ RULES: tuple[Rule, ...] = (
         severity=BLOCKING,
         tables=("indicators",),
         sql=f"""
-            select indicator_id, label, {_SCOPE.format(table="indicators")} as scope, value
+            select indicator_id, label, {SCOPE.format(table="indicators")} as scope, value
             from {{indicators}} as indicators
             where value < 0 or numerator < 0 or denominator < 0
             order by indicator_id, scope
@@ -236,3 +157,34 @@ RULES: tuple[Rule, ...] = (
         count_noun="个指标",
     ),
 )
+
+# Checks that the models keep their own definitions (each is true by construction, so data cannot
+# break it): cheap, kept to catch a model change, labelled 内部一致性 in the report.
+INTERNAL_RULES: tuple[Rule, ...] = (
+    Rule(
+        id="internal.cards_not_more_than_members",
+        title=f"{INTERNAL}办卡数不超过期末会员人数（全区与各单位）",
+        severity=BLOCKING,
+        tables=("indicators",),
+        sql=not_more_than("cards_issued", "members"),
+        advice=INTERNAL_ADVICE,
+    ),
+    Rule(
+        id="internal.covered_not_more_than_unionised",
+        title=f"{INTERNAL}合同覆盖企业数不超过已建会企业数",
+        severity=BLOCKING,
+        tables=("indicators",),
+        sql=not_more_than("enterprises_covered", "enterprises_unionised"),
+        advice=INTERNAL_ADVICE,
+    ),
+    Rule(
+        id="internal.mediated_not_more_than_closed",
+        title=f"{INTERNAL}调解成功案件数不超过结案数",
+        severity=BLOCKING,
+        tables=("indicators",),
+        sql=not_more_than("disputes_mediated", "disputes_closed"),
+        advice=INTERNAL_ADVICE,
+    ),
+)
+
+RULES: tuple[Rule, ...] = FIGURE_RULES[:1] + SHEETS_FILLED + FIGURE_RULES[1:] + UNIT_RULES + ROW_RULES + INTERNAL_RULES

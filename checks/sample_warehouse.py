@@ -125,9 +125,10 @@ def _generated(sheet: schema.Sheet, name: str, type_: str, codes: list[str], sta
 
 def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.date, dt.date]) -> None:
     """The model tables the business rules read, in a state that passes every rule: a headline
-    row per catalog indicator (made-up values, rates as 1/2), marts.cards and
-    intermediate.int_members_by_unit empty (columns as the dbt models make them), and a
-    submission from every unit of units.yaml."""
+    row per catalog indicator (made-up values, rates as 1/2), a submission from every unit of
+    units.yaml, one row in staging.stg_<sheet> from each unit that must fill a sheet flagged
+    expected_nonempty (the other staging tables empty), and the other models empty (columns as
+    the dbt models make them)."""
     from checks.rules import CATALOG_FILE  # the catalog the gate itself reads
 
     connection.execute("create schema if not exists marts")
@@ -161,5 +162,38 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
         "create or replace table intermediate.int_members_by_unit (unit_code VARCHAR, person_key VARCHAR,"
         " joined_on DATE, rows_listed BIGINT)"
     )
+    connection.execute(
+        "create or replace table marts.mediation_cases (unit_code VARCHAR, unit_short_name VARCHAR, case_no VARCHAR,"
+        " accepted_on DATE, closed_on DATE, cause VARCHAR, workers BIGINT, amount DECIMAL(18,2), outcome VARCHAR,"
+        " is_closed_in_period BOOLEAN, is_mediated_in_period BOOLEAN, source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
+    )
+    connection.execute(
+        "create or replace table intermediate.int_contracts_in_force (contract_no VARCHAR, is_collective_contract BOOLEAN,"
+        " is_wage_agreement BOOLEAN, form VARCHAR, enterprises_declared BIGINT, filing_units BIGINT)"
+    )
+    connection.execute(
+        "create or replace table intermediate.int_enterprise_contract_references (unit_code VARCHAR, credit_code VARCHAR,"
+        " cited_in VARCHAR, cited_no VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
+    )
     for unit in schema.units():
-        submit(connection, unit.code, period, f"{unit.code}.xlsx")
+        submit(connection, unit.code, period, fixture_file(unit))
+    _create_staging_sheets(connection)
+
+
+def fixture_file(unit: schema.Unit) -> str:
+    """The workbook create_model_tables submits for a unit: its short name, as clerks name files."""
+    return f"{unit.short}.xlsx"
+
+
+def _create_staging_sheets(connection: duckdb.DuckDBPyConnection) -> None:
+    """staging.stg_<sheet> as tables with the raw columns; a sheet flagged expected_nonempty gets
+    one lineage-only row from every unit of a kind that must fill it."""
+    from checks.rule_base import expected_nonempty
+
+    flagged = expected_nonempty()
+    for sheet in schema.sheets():
+        connection.execute(f"create or replace table staging.stg_{sheet.name} as select * from {sheet.raw_table} limit 0")
+        rows = [(u.code, fixture_file(u)) for u in schema.units() if u.kind in sheet.submitted_by]
+        if sheet.name in flagged and rows:
+            values = ", ".join(f"('{code}', '{file}', '{sheet.title}', 4)" for code, file in rows)
+            connection.execute(f"insert into staging.stg_{sheet.name} (unit_code, source_file, sheet, source_row) values {values}")

@@ -49,12 +49,26 @@ def test_the_untouched_fixture_passes_without_warnings(warehouse, tmp_path):
 BLOCKING_CASES = {
     "expected_units_present": ["delete from raw.submissions where unit_code = 'S07'"],
     "catalog_headlines_once": ["delete from marts.indicators where indicator_id = 'job_fairs'"],
-    "cards_not_more_than_members": [by_unit("members", "月坛", 3), by_unit("cards_issued", "月坛", 4)],
-    "covered_not_more_than_unionised": [
+    "internal.cards_not_more_than_members": [by_unit("members", "月坛", 3), by_unit("cards_issued", "月坛", 4)],
+    "internal.covered_not_more_than_unionised": [
         "update marts.indicators set value = value + 1 where indicator_id = 'enterprises_covered'"
     ],
-    "mediated_not_more_than_closed": [
+    "internal.mediated_not_more_than_closed": [
         "update marts.indicators set value = value + 1 where indicator_id = 'disputes_mediated'"
+    ],
+    "sheet_filled.members": ["delete from staging.stg_members where unit_code = 'S05'"],
+    "sheet_filled.cards": ["delete from staging.stg_cards where unit_code = 'C01'"],
+    "sheet_filled.mutual_insurance": ["delete from staging.stg_mutual_insurance"],
+    "unit_card_holders_within_members": [
+        "insert into intermediate.int_members_by_unit values ('S03', 'p1', DATE '2010-05-01', 1)",
+        "insert into marts.cards (unit_code, unit_short_name, holder_key, is_in_force, holder_is_member, source_file,"
+        " sheet, source_row) values ('S03', '月坛', 'p1', true, true, 'S03.xlsx', '京卡办理', 4),"
+        " ('S03', '月坛', 'p2', true, true, 'S03.xlsx', '京卡办理', 5)",
+    ],
+    "cases_closed_after_accepted": [
+        "insert into marts.mediation_cases (unit_code, unit_short_name, case_no, accepted_on, closed_on, outcome,"
+        " is_closed_in_period, is_mediated_in_period, source_file, sheet, source_row) values ('S04', '展览路', 'A-1',"
+        " DATE '2018-06-01', DATE '2018-03-01', '调解成功', true, true, 'S04.xlsx', '劳动争议调解', 7)"
     ],
     "rates_within_unit_interval": [
         "update marts.indicators set value = 1.5, numerator = 3, denominator = 2 where indicator_id = 'card_uptake_rate'"
@@ -103,7 +117,11 @@ def test_cards_of_non_members_are_a_warning_listed_by_unit_file_and_row(warehous
         "insert into marts.cards (unit_code, unit_short_name, card_key, holder_key, is_in_force, holder_is_member,"
         " source_file, sheet, source_row) values ('S02', '新街口', 'c{n}', 'h{n}', {in_force}, false, '新街口.xlsx', '京卡办理', {n})"
     )
-    result = run_gate(warehouse, tmp_path, card.format(n=9, in_force="true"), card.format(n=10, in_force="false"))
+    members = "insert into intermediate.int_members_by_unit values ('S02', 'm{n}', DATE '2010-05-01', 1)"
+    result = run_gate(
+        warehouse, tmp_path, card.format(n=9, in_force="true"), card.format(n=10, in_force="false"),
+        members.format(n=1), members.format(n=2),  # more members than card holders: only the card is warned about
+    )
     assert result.passed
     [warning] = result.warnings
     assert warning.check_id == "rule.cards_of_non_members" and warning.failing_count == 1

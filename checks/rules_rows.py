@@ -1,0 +1,80 @@
+"""Warnings about single rows the models drop or count in a way the clerk may not expect: the
+figures are right by their definitions, but the row contradicts itself (a closing date without
+a result, a card 正常 with a cancellation date) or another return (the same case number from
+two units), and without a word here it would vanish from, or be doubled in, the figures."""
+
+from __future__ import annotations
+
+from checks.outcome import WARNING
+from checks.rule_base import Rule
+
+ROW_RULES: tuple[Rule, ...] = (
+    Rule(
+        id="case_closing_and_result_agree",
+        title="调解案件的结案日期与调解结果同时填写（只填一项的不计入结案数）",
+        severity=WARNING,
+        tables=("mediation_cases",),
+        sql="""
+            select unit_code, unit_short_name as unit, source_file, sheet, source_row, case_no, closed_on, outcome,
+                   case when outcome is null then '有结案日期、无调解结果'
+                        else '有调解结果、无结案日期' end as problem
+            from {mediation_cases}
+            where (closed_on between $period_start and $period_end and outcome is null)
+               or (outcome is not null and closed_on is null)
+            order by unit_code, source_file, source_row
+        """,
+        advice="这些案件既不计入结案数，也不计入调解成功数。已结案的请补填调解结果或结案日期；未结案的两项都留空。",
+        count_noun="件",
+    ),
+    Rule(
+        id="card_status_and_cancel_date_agree",
+        title="京卡的状态与注销日期一致（矛盾的按已注销处理，不计入办卡数）",
+        severity=WARNING,
+        tables=("cards",),
+        sql="""
+            select unit_code, unit_short_name as unit, source_file, sheet, source_row, status, cancelled_on,
+                   case when status = '注销' then '状态为注销、无注销日期'
+                        else '状态为正常、注销日期不晚于期末' end as problem
+            from {cards}
+            where (status = '正常' and cancelled_on <= $period_end)
+               or (status = '注销' and cancelled_on is null)
+            order by unit_code, source_file, source_row
+        """,
+        advice="这些卡按已注销处理，不计入办卡数。仍在使用的卡请把状态改为正常并清空注销日期；已注销的请补填注销日期。",
+        count_noun="张",
+    ),
+    Rule(
+        id="case_numbers_unique_across_units",
+        title="同一案件编号只由一个单位填报（两个单位都填的会被重复计数）",
+        severity=WARNING,
+        tables=("mediation_cases",),
+        sql="""
+            with repeated as (
+                select case_no from {mediation_cases} group by case_no having count(distinct unit_code) > 1
+            )
+            select unit_code, unit_short_name as unit, source_file, sheet, source_row, case_no, closed_on, outcome
+            from {mediation_cases}
+            where case_no in (select case_no from repeated)
+            order by case_no, unit_code, source_file, source_row
+        """,
+        advice="同一编号的案件在各单位分别计数。若是同一案件，请由不负责调解的单位删除该行；若是不同案件，请更正编号。",
+        count_noun="行",
+    ),
+    Rule(
+        id="screening_recipients_are_women",
+        title="两癌筛查体检卡的领取人身份证为女性",
+        severity=WARNING,
+        tables=("stg_women_care",),
+        sql="""
+            select care.unit_code, expected_units.unit_short as unit, care.source_file, care.sheet, care.source_row,
+                   care.given_on, care.recipient_sex
+            from {stg_women_care} as care
+            left join expected_units on care.unit_code = expected_units.unit_code
+            where care.programme = '两癌筛查' and care.recipient_sex is distinct from '女'
+              and care.given_on between $period_start and $period_end
+            order by care.unit_code, care.source_file, care.source_row
+        """,
+        advice="这些领取人已计入两癌筛查人数。请核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
+        count_noun="行",
+    ),
+)
