@@ -24,7 +24,11 @@ def _sheet_filled(sheet: schema.Sheet, severity: str) -> Rule:
     )
     return Rule(
         id=f"sheet_filled.{sheet.name}",
-        title=f"每个应报单位本期报表的「{sheet.title}」工作表有数据",
+        title=(
+            f"每个应报单位本期报表的「{sheet.title}」工作表有数据"
+            if severity == BLOCKING
+            else f"本期报表的「{sheet.title}」工作表为空的单位（全区合计可能偏低）"
+        ),
         severity=severity,
         tables=("current_submissions", f"stg_{sheet.name}"),
         sql=f"""
@@ -113,7 +117,7 @@ UNIT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="contract_cited_within_its_coverage",
-        title="引用同一集体合同编号的建会企业数不超过该合同填报的覆盖企业数",
+        title="引用同一集体合同编号的建会企业多于该合同填报的覆盖企业数",
         severity=WARNING,
         tables=("contracts_in_force", "contract_references"),
         sql="""

@@ -11,7 +11,7 @@ from checks.rule_base import Rule
 ROW_RULES: tuple[Rule, ...] = (
     Rule(
         id="case_closing_and_result_agree",
-        title="调解案件的结案日期与调解结果同时填写（只填一项的不计入结案数）",
+        title="结案日期与调解结果只填了一项的调解案件（不计入结案数）",
         severity=WARNING,
         tables=("mediation_cases",),
         sql="""
@@ -28,7 +28,7 @@ ROW_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="card_status_and_cancel_date_agree",
-        title="京卡的状态与注销日期一致（矛盾的按已注销处理，不计入办卡数）",
+        title="状态与注销日期矛盾的京卡（按已注销处理，不计入办卡数）",
         severity=WARNING,
         tables=("cards",),
         sql="""
@@ -45,7 +45,7 @@ ROW_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="case_numbers_unique_across_units",
-        title="同一案件编号只由一个单位填报（两个单位都填的会被重复计数）",
+        title="两个及以上单位填报的同一案件编号（各单位分别计数）",
         severity=WARNING,
         tables=("mediation_cases",),
         sql="""
@@ -62,7 +62,7 @@ ROW_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="screening_recipients_are_women",
-        title="两癌筛查体检卡的领取人身份证为女性",
+        title="身份证显示为男性的两癌筛查体检卡领取人（已计入）",
         severity=WARNING,
         tables=("stg_women_care",),
         sql="""
