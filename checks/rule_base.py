@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 
 from ingest import schema
 
@@ -52,12 +51,9 @@ def labels() -> dict[str, str]:
         return {row["indicator_id"]: row["label"] for row in csv.DictReader(handle)}
 
 
-@cache
 def expected_nonempty() -> dict[str, str]:
-    """sheet name → severity, for the sheets schema.yaml flags `expected_nonempty` (read here
-    because ingest/schema.Sheet does not carry the flag)."""
-    document = yaml.safe_load(schema.SCHEMA_FILE.read_text(encoding="utf-8"))
-    return {name: spec["expected_nonempty"] for name, spec in document["sheets"].items() if spec.get("expected_nonempty")}
+    """sheet name → severity, for the sheets the schema flags `expected_nonempty`."""
+    return {s.name: s.expected_nonempty for s in schema.sheets() if s.expected_nonempty}
 
 
 # Which figure a row of marts.indicators is: the headline, a unit's, or another breakdown's.

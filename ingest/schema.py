@@ -73,6 +73,7 @@ class Sheet:
     submitted_by: tuple[str, ...]
     description: str
     columns: tuple[Column, ...]
+    expected_nonempty: str | None = None  # 'blocking' | 'warning' | None: see schema.yaml
 
     @property
     def raw_table(self) -> str:
@@ -127,6 +128,7 @@ def sheets() -> tuple[Sheet, ...]:
             submitted_by=tuple(spec["submitted_by"]),
             description=spec["description"],
             columns=tuple(_column(c) for c in spec["columns"]),
+            expected_nonempty=spec.get("expected_nonempty"),
         )
         for name, spec in _document()["sheets"].items()
     )
