@@ -157,12 +157,12 @@ def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
 
 
 def stage_seconds(run: dict) -> dict[str, float]:
-    """read (hashing the inputs + reading the workbooks), load, dbt, checks, render (bulletin,
+    """read (hashing the inputs, before the ingest stage, + reading the workbooks), load, dbt, checks, render (bulletin,
     charts, exports, DOCX, site), other."""
     stages = run["stages"]
     ingest = stages.get("ingest", {})
     out = {
-        "read": stages.get("fingerprint", {}).get("seconds", 0) + ingest.get("read_seconds", ingest.get("seconds", 0)),
+        "read": ingest.get("fingerprint_seconds", 0) + ingest.get("read_seconds", ingest.get("seconds", 0)),
         "load": ingest.get("load_seconds", 0),
         "dbt": stages.get("dbt build", {}).get("seconds", 0),
         "checks": stages.get("checks", {}).get("seconds", 0),

@@ -99,14 +99,13 @@ def run(options: RunOptions, say=print) -> RunResult:
         work = publish.start(build_dir, run_id)
         manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key,
                                                 unchanged.FINGERPRINT: fingerprint})
-        manifest.stages.append({"stage": "fingerprint", "seconds": checked, "ok": True})
         warehouse = work / WAREHOUSE
         try:
             with manifest.stage("ingest") as stage:
                 say(f"读取报表：{input_dir}（{key_source}）")
                 cache = IngestCache(build_dir / "cache" / "ingest", key, hashes)
                 report = ingest(input_dir, warehouse, key=key, workers=options.workers, cache=cache, timings=stage)
-                stage.update(files_reused=len(cache.reused), files_read=len(cache.read))
+                stage.update(files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=checked)
                 if cache.reused:
                     say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
                 (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
