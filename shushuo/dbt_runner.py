@@ -173,18 +173,27 @@ PREVIOUS_SUFFIX = "_previous"
 PREVIOUS_INDICATORS = f"marts{PREVIOUS_SUFFIX}.indicators"
 
 
-def has_submissions(warehouse: Path, period_start: date, period_end: date) -> bool:
-    """Whether raw.submissions holds any return declaring exactly this period on its cover."""
+def units_submitted(warehouse: Path, period_start: date, period_end: date) -> set[str]:
+    """The units with a return declaring exactly this period on its cover."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
-            found = con.execute(
-                "select count(*) from raw.submissions where period_start = ? and period_end = ?", [period_start, period_end]
-            ).fetchone()[0]
+            rows = con.execute(
+                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ?",
+                [period_start, period_end],
+            ).fetchall()
         except duckdb.CatalogException:
-            return False
-    return found > 0
+            return set()
+    return {r[0] for r in rows}
+
+
+def has_submissions(warehouse: Path, period_start: date, period_end: date) -> bool:
+    """Whether every expected unit (units.yaml) sent a return for this period: 同比 against a
+    period that only some units reported would compare a whole district with a part of it."""
+    from ingest.schema import units
+
+    return {u.code for u in units()} <= units_submitted(warehouse, period_start, period_end)
 
 
 def _drop_previous(warehouse: Path) -> None:
@@ -204,7 +213,7 @@ def build_previous(warehouse: Path, period_start: date, period_end: date, *, pro
                    target_dir: Path | None = None) -> BuildResult | None:
     """The indicators of the period before [period_start, period_end] (same length, see
     previous_period) into marts_previous.indicators, when the input holds returns for it; None
-    (and no *_previous schema) when it does not.
+    (and no *_previous schema) when it does not, or not from every expected unit.
 
     `dbt run --select +indicators` with vars schema_suffix=_previous: only the models the
     indicators need, into staging_previous, intermediate_previous and marts_previous, reading

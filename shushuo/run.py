@@ -46,17 +46,28 @@ class RunResult:
     manifest: Manifest | None = None
 
 
-def choose_period(warehouse: Path, options: RunOptions) -> tuple[date, date]:
-    """The period asked for, or else the latest period the submissions declare on their covers."""
+def choose_period(warehouse: Path, options: RunOptions, say=print) -> tuple[date, date]:
+    """The period asked for, or else the latest period that more than half of the expected units
+    declare on their covers: a unit that is late still leaves the run on the new period (the gate
+    then names it), and one clerk's typing error on a cover does not move the run to another year."""
+    from ingest.schema import units
+
     if options.period_start and options.period_end:
         return options.period_start, options.period_end
     with duckdb.connect(str(warehouse), read_only=True) as con:
         periods = con.execute(
-            "select distinct period_start, period_end from raw.submissions order by period_end desc, period_start"
+            """select period_start, period_end, count(distinct unit_code) as units,
+                      string_agg(distinct unit_name, '、') as names
+               from raw.submissions group by period_start, period_end
+               order by period_end desc, units desc, period_start"""
         ).fetchall()
     if not periods:
         raise RunFailed(f"输入目录 {options.input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。")
-    return periods[0]
+    chosen = next((p for p in periods if p[2] * 2 > len(units())), periods[0])
+    for start, end, _, names in periods[: periods.index(chosen)]:
+        say(f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
+            f"如要统计该期，请用 PERIOD_START/PERIOD_END 指定。")
+    return chosen[0], chosen[1]
 
 
 def run(options: RunOptions, say=print) -> RunResult:
@@ -114,7 +125,7 @@ def run(options: RunOptions, say=print) -> RunResult:
                 unreadable = {f.source_file for f in report.files if f.status == "unreadable"}
                 for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
                     say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
-            period = choose_period(warehouse, options)
+            period = choose_period(warehouse, options, say)
             manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
             say(f"统计期：{period[0]} 至 {period[1]}")
             # 整改清单 for each return with problems, 提交情况 for the period (ingest/feedback.py)
@@ -123,12 +134,14 @@ def run(options: RunOptions, say=print) -> RunResult:
             if feedback:
                 say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{work / 'feedback'}")
             with manifest.stage("dbt build"):
-                dbt_runner.build(warehouse, *period)
-                # 同比: the period before, when the input holds its returns (reports/period_change).
+                built = dbt_runner.build(warehouse, *period)
+                # 同比: the period before, when every unit sent its returns (reports/period_change).
+                before = dbt_runner.previous_period(*period)
                 if dbt_runner.build_previous(warehouse, *period) is not None:
-                    before = dbt_runner.previous_period(*period)
                     manifest.parameters.update(previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat())
                     say(f"上一统计期（同比）：{before[0]} 至 {before[1]}")
+                elif sent := dbt_runner.units_submitted(warehouse, *before):
+                    say(f"提示：上一统计期（{before[0]} 至 {before[1]}）只有 {len(sent)} 个单位报送，不计算同比。")
             with manifest.stage("checks"):
                 result = gate.run(warehouse, *period, work / "checks", previous_indicators=load_previous(warehouse))
                 manifest.checks = result.to_json()
@@ -137,7 +150,9 @@ def run(options: RunOptions, say=print) -> RunResult:
                     say(f"同一会员被多个单位填报：清单 {listing.name}（在本次运行的文件夹中），请转各单位核实")
             if not result.passed:
                 raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
-            warnings = result.notes()
+            # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
+            warnings = result.notes() + [f"模型检查：{w}" for w in built.warnings]
+            manifest.checks["dbt_warnings"] = built.warnings
             with manifest.stage("reports"):
                 checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
                 indicators = load_indicators(warehouse)
