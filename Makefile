@@ -6,13 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 # INPUT=<folder of workbooks> runs on your own returns; empty means the demo data.
+# FORCE=1 recomputes even when nothing changed since the last published run.
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
 .PHONY: report test template demo docs clean setup
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
-	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS)
+	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
 	bash scripts/setup_browser.sh

@@ -34,6 +34,7 @@ def run(
     period_end: Optional[str] = typer.Option(None, help="统计期止（年-月-日）"),
     wait: float = typer.Option(0.0, help="另一次运行未结束时最多等待的秒数"),
     workers: int = typer.Option(2, help="并行读取报表的进程数"),
+    force: bool = typer.Option(False, "--force", help="即使报表、程序和参数都与上次发布时相同，也重新计算"),
 ) -> None:
     """读取报表、建模、检查并生成“数说工会”公报。"""
     from shushuo.demo_data import ensure_demo
@@ -48,7 +49,8 @@ def run(
     if demo:
         console.print("未指定 INPUT，使用演示数据（首次运行会先生成演示报表）。")
         input_dir = ensure_demo(DEMO_DIR)
-    options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers)
+    options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers,
+                         reuse_unchanged=not force)
     try:
         result = run_pipeline(options, say=console.print)
     except (RunFailed, RunInProgress) as failure:

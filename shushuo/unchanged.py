@@ -101,4 +101,4 @@ def message(manifest: dict, build_dir: Path) -> str:
     """What the analyst is told when nothing changed."""
     finished = (manifest.get("finished_at") or "").replace("T", " ")
     return (f"报表、程序和参数都与上次发布的运行（{manifest['run_id']}，{finished} 完成）相同，未重新计算："
-            f"{build_dir / 'current'} 就是最新结果。如确需重新计算，删除 {build_dir / 'current'} 后再运行。")
+            f"{build_dir / 'current'} 就是最新结果。如确需重新计算，加 --force（make report FORCE=1）。")
