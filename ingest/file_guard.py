@@ -14,12 +14,14 @@ federation's network (e-mail, USB sticks), so a file is treated as untrusted:
   Excel never writes a DTD, so refusing them costs nothing;
 - macros are never run (nothing here executes anything); a vbaProject.bin and links to other
   workbooks (xl/externalLinks/) are reported as warnings. Formulas saved without a value are
-  reported cell by cell by the sheet reader (ingest/formulas.py), not here.
+  reported cell by cell by the sheet reader; they are found (ingest/formulas.py) in this same
+  streamed pass, so each sheet's XML is unpacked once for both.
 
 A CSV return is text: only its size is checked.
 
 `inspect` raises UnsafeFile (with a Chinese reason for the clerk) when the file must not be
-opened, else returns the warnings as ingest Problems."""
+opened, else returns the warnings as ingest Problems; `inspect_workbook` also returns the
+formula cells without a saved result."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ingest import formulas
 from ingest.report import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,8 +66,23 @@ class Limits:
 LIMITS = Limits()
 
 
+@dataclass
+class Inspection:
+    """The guard's warnings, and sheet name → cells (row, column), 0-based, holding a formula
+    with no saved result (formulas.formulas_without_value's answer); `formulas` is None when this
+    pass could not map sheets to parts safely and the reader must ask formulas.py itself."""
+
+    problems: list[Problem]
+    formulas: dict[str, set[tuple[int, int]]] | None
+
+
 def inspect(path: Path, source_file: str | None = None, limits: Limits = LIMITS) -> list[Problem]:
     """Raise UnsafeFile if the workbook must not be opened; else return its warnings."""
+    return inspect_workbook(path, source_file, limits).problems
+
+
+def inspect_workbook(path: Path, source_file: str | None = None, limits: Limits = LIMITS) -> Inspection:
+    """`inspect`, and the formulas without a value found in the same pass over the sheets."""
     path = Path(path)
     source_file = source_file or path.name
     size = path.stat().st_size
@@ -72,13 +90,13 @@ def inspect(path: Path, source_file: str | None = None, limits: Limits = LIMITS)
         raise UnsafeFile(f"文件有 {size / 2**20:.0f} MB，超过上限 {limits.file_bytes / 2**20:.0f} MB，未读取："
                          "请删除无关的工作表、图片后重新报送，或分成几个文件报送")
     if path.suffix.lower() == ".csv":
-        return []
+        return Inspection([], {})
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(ZIP_MAGIC):
         return _inspect_zip(path, source_file, limits)
     if magic == OLE_MAGIC:
-        return _inspect_ole(path, source_file)
+        return Inspection(_inspect_ole(path, source_file), {})
     raise UnsafeFile(f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}")
 
 
@@ -90,17 +108,35 @@ def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
     return []
 
 
-def _inspect_zip(path: Path, source_file: str, limits: Limits) -> list[Problem]:
+def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
     try:
         with zipfile.ZipFile(path) as archive:
             _check_declared(archive.infolist(), limits)
             sheets = _sheet_names(archive)
             problems = _package_warnings(archive.namelist(), source_file)
+            formula_parts = _formula_parts(archive) if formulas.is_open_xml(path) else {}
+            found: dict[str, set[tuple[int, int]]] = {}
             for info in archive.infolist():
-                _scan_part(archive, info, sheets, limits)
+                _scan_part(archive, info, sheets, limits, formula_parts, found)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError) as error:
         raise UnsafeFile(f"文件无法打开：文件已损坏或不完整（{type(error).__name__}），可能是拷贝或下载中断。{RESAVE}") from None
-    return problems
+    if formula_parts is None:
+        return Inspection(problems, None)
+    by_sheet = {name: found[part] for name, part in formula_parts.items() if found.get(part)}
+    return Inspection(problems, by_sheet)
+
+
+def _formula_parts(archive: zipfile.ZipFile) -> dict[str, str] | None:
+    """formulas.sheet_parts (sheet name → part), read here only when the two small parts it
+    parses are small and hold no DTD (the scan below refuses those anyway); else None. A layout
+    it cannot read (no workbook.xml, bad XML) means no check, as in formulas_without_value."""
+    try:
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if archive.getinfo(part).file_size > CHUNK or b"<!" in archive.read(part):
+                return None
+        return formulas.sheet_parts(archive)
+    except (KeyError, ElementTree.ParseError):
+        return {}
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -161,19 +197,24 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _refuse_dtd(data: bytes, part: str) -> None:
-    if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+    if b"!" in data and b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):  # memchr first
         raise UnsafeFile(f"工作簿部件 {part} 含有 XML 实体声明（DOCTYPE/ENTITY）：Excel 不会这样保存，"
                          f"可能是恶意构造的文件，未读取：{RESAVE}")
 
 
-def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits) -> None:
+def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
+               formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]]) -> None:
     """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
-    part larger than it claims fails here); XML parts are searched for DTDs, sheets measured."""
+    part larger than it claims fails here); XML parts are searched for DTDs, sheets measured, and
+    the sheets' parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
     scan = _SheetScan(sheets.get(info.filename, info.filename)) if info.filename.startswith("xl/worksheets/") else None
+    cells = formulas.FormulaScan() if formula_parts and info.filename in formula_parts.values() else None
     carry = b""
     with archive.open(info) as stream:
         while block := stream.read(CHUNK):
+            if cells is not None:
+                cells.feed(block)
             if not is_xml:
                 continue
             data, carry = _whole_tags(carry + block)
@@ -182,6 +223,8 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 scan.feed(data)
     if carry and is_xml:
         _refuse_dtd(carry, info.filename)
+    if cells is not None:
+        found[info.filename] = cells.finish()
     if scan is not None:
         if scan.bound() > limits.cells:
             scan.exact(archive, info)
@@ -206,11 +249,26 @@ _SUSPECT = re.compile(_REF + rb"(?:[A-Za-z]{2}|[A-Za-z]?(?:\d{7}|[7-9]\d{5}))") 
 CHEAP_ROWS, CHEAP_COLUMNS = 699_999, 26  # what the cheap pass lets through unexamined
 
 
+_SPACE = (b" ", b"\t", b"\n", b"\r")
+
+
 def _refs(pattern: re.Pattern, data: bytes):
     """The groups of each match that is a whole attribute named r."""
     for match in pattern.finditer(data):
-        if data[match.start() - 1: match.start()] in (b" ", b"\t", b"\n", b"\r"):
+        if data[match.start() - 1: match.start()] in _SPACE:
             yield match.groups() if pattern.groups > 1 else match.group(1)
+
+
+def _suspect(data: bytes) -> bool:
+    """Whether a whole attribute named r matches _SUSPECT (the others, xmlns:r="http… and
+    operator="greaterThan" at the top of every sheet, would send the block to the decoding for
+    nothing: _refs drops them all)."""
+    match = _SUSPECT.search(data)
+    while match:
+        if data[match.start() - 1: match.start()] in _SPACE:
+            return True
+        match = _SUSPECT.search(data, match.start() + 1)
+    return False
 
 
 def _column_number(letters: bytes) -> int:
@@ -232,7 +290,7 @@ class _SheetScan:
 
     def feed(self, data: bytes) -> None:
         self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
-        if _SUSPECT.search(data):  # usually not: then nothing is decoded
+        if _suspect(data):  # usually not: then nothing is decoded
             self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
             self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)
 

@@ -3,7 +3,9 @@ tools) and never opened in Excel holds `<f>SUM(…)</f>` with no cached value; p
 gives an empty cell, which would pass for a blank (or, summed, for 0). Such cells are found here,
 in the sheet XML of .xlsx/.xlsm files, so the reader can reject them with the right reason.
 
-Only sheets with a formula are parsed (a byte search first); .xls files always store a result."""
+Only sheets with a formula are parsed (a byte search first); .xls files always store a result.
+The file guard (ingest/file_guard.py) already unpacks every sheet part once, as a stream: it
+feeds the blocks to a FormulaScan, so a sheet is not unpacked and searched a second time here."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _INLINE = re.compile(rb"<(?:\w+:)?is>")
 CHUNK = 1 << 22
+_ROW_END = b"</row>"  # no cell element spans it, so the XML can be parsed in pieces cut there
 
 
 def _column_index(letters: bytes) -> int:
@@ -32,7 +35,7 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML part, from the workbook and its relationships."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -46,16 +49,58 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
-    """A streamed byte search for a formula element, so a big register costs one decompression."""
-    tail = b""
-    with archive.open(part) as handle:
-        while block := handle.read(CHUNK):
-            edge = tail + block[:8]  # a token cut by the block boundary
-            if any(token in block or token in edge for token in _FORMULA_TOKENS):  # memmem, not a regex
-                return True
-            tail = block[-8:]
-    return False
+def is_open_xml(path: Path) -> bool:
+    """Only .xlsx/.xlsm are searched: .xls files always store a result."""
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+class FormulaScan:
+    """One sheet part's cells holding a formula without a saved result, fed as the part is
+    unpacked. The sheet counts as having formulas when a token is anywhere in the stream (as
+    before, a memmem per block, not a regex); cells are parsed per segment ending at a </row>,
+    which no cell element spans, and only segments holding "<f"/":f" (which any formula element
+    needs) are parsed at all. Segments seen before the first token wait in `_held`."""
+
+    def __init__(self):
+        self.cells: set[tuple[int, int]] = set()
+        self._has_formula = False
+        self._tail = b""
+        self._pending: list[bytes] = []  # the bytes after the last </row>, in blocks (no quadratic joins)
+        self._edge = b""  # the last bytes fed, for a </row> cut by the block boundary
+        self._held: list[bytes] = []
+
+    def feed(self, block: bytes) -> None:
+        if not self._has_formula:
+            edge = self._tail + block[:8]  # a token cut by the block boundary
+            self._has_formula = any(token in edge for token in _FORMULA_TOKENS) or (
+                b"f" in block and any(token in block for token in _FORMULA_TOKENS))  # memchr first: most blocks of rows hold no "f"
+            self._tail = (self._tail + block[-8:])[-8:]
+        cut = block.rfind(_ROW_END) + len(_ROW_END)
+        if cut < len(_ROW_END):  # none inside the block: perhaps one across its start
+            across = (self._edge + block[:len(_ROW_END) - 1]).rfind(_ROW_END)
+            cut = across + len(_ROW_END) - len(self._edge) if across >= 0 else 0
+        self._edge = (self._edge + block[-len(_ROW_END) + 1:])[-len(_ROW_END) + 1:]
+        if cut < 1:
+            self._pending.append(block)
+            return
+        self._segment(b"".join([*self._pending, block[:cut]]))
+        self._pending = [block[cut:]]
+
+    def finish(self) -> set[tuple[int, int]]:
+        """The cells found (empty when the sheet holds no formula token)."""
+        self._segment(b"".join(self._pending))
+        self._pending = []
+        if not self._has_formula:
+            self._held.clear()
+        return self.cells
+
+    def _segment(self, data: bytes) -> None:
+        if b"f" in data and (b"<f" in data or b":f" in data):
+            self._held.append(data)
+        if self._has_formula:
+            for held in self._held:
+                self.cells |= _cells_without_value(held)
+            self._held.clear()
 
 
 def _cells_without_value(xml: bytes) -> set[tuple[int, int]]:
@@ -70,18 +115,28 @@ def _cells_without_value(xml: bytes) -> set[tuple[int, int]]:
     return found
 
 
+def scan_part(archive: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """One sheet part unpacked as a stream and scanned (what the file guard does in its own pass)."""
+    scan = FormulaScan()
+    with archive.open(part) as handle:
+        while block := handle.read(CHUNK):
+            scan.feed(block)
+    return scan.finish()
+
+
 def formulas_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
     """Sheet name → cells (row, column), 0-based, holding a formula with no saved result.
-    Empty for a file that is not an Office Open XML workbook."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    Empty for a file that is not an Office Open XML workbook. The reader gets this from the file
+    guard's pass (file_guard.inspect_workbook); this stand-alone pass is for the rest."""
+    if not is_open_xml(path):
         return {}
     out: dict[str, set[tuple[int, int]]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             members = set(archive.namelist())
-            for name, part in _sheet_parts(archive).items():
-                if part in members and _has_formula(archive, part):
-                    cells = _cells_without_value(archive.read(part))
+            for name, part in sheet_parts(archive).items():
+                if part in members:
+                    cells = scan_part(archive, part)
                     if cells:
                         out[name] = cells
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):

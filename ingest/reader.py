@@ -18,7 +18,7 @@ import python_calamine as calamine
 
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
-from ingest.file_guard import UnsafeFile, inspect
+from ingest.file_guard import UnsafeFile, inspect_workbook
 from ingest.formulas import formulas_without_value
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
@@ -98,7 +98,7 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
 def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     source_file = path.relative_to(input_dir).as_posix()
     try:
-        found = inspect(path, source_file)  # size, zip-bomb, XML and cell limits; raises UnsafeFile
+        inspection = inspect_workbook(path, source_file)  # size, zip-bomb, XML, cell limits, formulas; raises UnsafeFile
         sha = sha256_of(path)
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
         if path.suffix.lower() == ".csv":
@@ -107,8 +107,8 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     except Exception as error:  # any reason a file cannot be opened is reported, not raised
         return _unreadable(source_file, None, error)
     try:
-        outcome = _read_opened(workbook, path, source_file, sha, modified, key)
-        outcome.problems[:0] = found  # the guard's warnings (macros, external links) first
+        outcome = _read_opened(workbook, path, source_file, sha, modified, key, inspection.formulas)
+        outcome.problems[:0] = inspection.problems  # the guard's warnings (macros, external links) first
         return outcome
     except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
         return _unreadable(source_file, sha, error)
@@ -138,7 +138,8 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
     return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
 
 
-def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes) -> WorkbookOutcome:
+def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes,
+                 formulas: dict[str, set[tuple[int, int]]] | None) -> WorkbookOutcome:
     problems: list[Problem] = []
     visible = []
     for meta in workbook.sheets_metadata:
@@ -156,7 +157,8 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
         cover = Cover(errors=[(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
     for header, reason in cover.errors:
         problems.append(Problem(source_file, cover_sheet, None, header, None, "rejected", reason))
-    formulas = formulas_without_value(path)
+    if formulas is None:  # the guard's pass could not map sheets to parts: search them here
+        formulas = formulas_without_value(path)
     sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()))
               for name in visible if name != cover_sheet)
     outcome = _read_sheets(cover, sheets, source_file, sha, modified, key, problems)
