@@ -1,0 +1,50 @@
+"""The file guard's single pass finds formulas saved without a value exactly where the separate
+scan of the sheet XML does, whatever the size of the blocks it is fed."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from ingest.file_guard import inspect_workbook
+from ingest.formulas import FormulaScan, formulas_without_value, scan_part, sheet_parts
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    """openpyxl saves formulas without a cached value, as a clerk's tool sometimes does."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "培训"
+    sheet.append(["班次名称", "参训人次"])
+    for n in range(1, 400):
+        sheet.append([f"第{n}期", n if n % 7 else f"=B{n}+1"])
+    other = book.create_sheet("就业服务")
+    other.append(["名称", "安置就业人次"])
+    other.append(["招聘会", 12])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_guard_pass_and_the_separate_scan_agree(workbook):
+    inspection = inspect_workbook(workbook)
+    separate = formulas_without_value(workbook)
+    assert inspection.formulas == separate
+    assert any(cells for cells in separate.values()), "the fixture must hold formulas without values"
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 4096, 10**7])
+def test_the_streamed_scan_does_not_depend_on_block_size(workbook, block):
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as archive:
+        found = {}
+        for name, part in sheet_parts(archive).items():
+            data = archive.read(part)
+            scan = FormulaScan()
+            for start in range(0, len(data), block):
+                scan.feed(data[start:start + block])
+            found[name] = scan.finish()
+            assert found[name] == scan_part(archive, part)
+    assert len(found["培训"]) == 57 and not found["就业服务"]
