@@ -4,7 +4,7 @@ federation's network (e-mail, USB sticks), so a file is treated as untrusted:
 - size limits: the file, the sum of its parts once unpacked, and each part's compression ratio
   (a zip bomb unpacks a few KB into gigabytes). Declared sizes can lie, so every part is also
   unpacked here, as a stream, and zipfile stops at the declared size and checks the CRC;
-- cell limits: calamine allocates the whole rectangle from A1 to the farthest cell, so one cell
+- cell limits (ingest/cell_extent.py): calamine allocates the whole rectangle from A1 to the farthest cell, so one cell
   at XFD1048576 asks for 17 billion cells and the Rust allocator aborts the whole process
   (measured: SIGABRT, no Python exception). The farthest cell reference of each sheet is found
   with byte searches, and the common case (no column past Z, no row past 99 999) costs no
@@ -25,20 +25,18 @@ formula cells without a saved result."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ingest import formulas
+from ingest.cell_extent import CHUNK, SheetScan, whole_tags
 from ingest.report import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 OLE_VBA_STREAM = "_VBA_PROJECT".encode("utf-16-le")
-CHUNK = 1 << 20
-EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS = 1_048_576, 16_384
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
 
 
@@ -208,7 +206,7 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
     part larger than it claims fails here); XML parts are searched for DTDs, sheets measured, and
     the sheets' parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    scan = _SheetScan(sheets.get(info.filename, info.filename)) if info.filename.startswith("xl/worksheets/") else None
+    scan = SheetScan(sheets.get(info.filename, info.filename)) if info.filename.startswith("xl/worksheets/") else None
     cells = formulas.FormulaScan() if formula_parts and info.filename in formula_parts.values() else None
     carry = b""
     with archive.open(info) as stream:
@@ -217,7 +215,7 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 cells.feed(block)
             if not is_xml:
                 continue
-            data, carry = _whole_tags(carry + block)
+            data, carry = whole_tags(carry + block)
             _refuse_dtd(data, info.filename)
             if scan:
                 scan.feed(data)
@@ -228,98 +226,5 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
     if scan is not None:
         if scan.bound() > limits.cells:
             scan.exact(archive, info)
-        scan.check(limits)
-
-
-def _whole_tags(data: bytes) -> tuple[bytes, bytes]:
-    """(the block up to its last '>', the rest) so no tag is split between two blocks; a block
-    without any '>' (one huge text) is passed on but for its last bytes."""
-    cut = data.rfind(b">") + 1 or max(len(data) - 64, 0)
-    return data[:cut], data[cut:]
-
-
-# A cell or row reference attribute however it is quoted or spaced (XML allows r = 'xfd1'). The
-# search starts at the literal "r" (a leading \s makes it 3× slower); _refs then drops matches
-# of longer names ending in r (firstPageNumber="4294967295", header="0.3").
-_REF = rb"""r\s*=\s*["']"""
-_WIDE = re.compile(_REF + rb"([A-Za-z]{2,})\d")  # cells past column Z
-_LONG = re.compile(_REF + rb"[A-Za-z]*(\d{7,}|[7-9]\d{5})\b")  # rows and cells from row 700 000
-_ANY = re.compile(_REF + rb"([A-Za-z]*)(\d+)")
-_SUSPECT = re.compile(_REF + rb"(?:[A-Za-z]{2}|[A-Za-z]?(?:\d{7}|[7-9]\d{5}))")  # either of the two, one pass
-CHEAP_ROWS, CHEAP_COLUMNS = 699_999, 26  # what the cheap pass lets through unexamined
-
-
-_SPACE = (b" ", b"\t", b"\n", b"\r")
-
-
-def _refs(pattern: re.Pattern, data: bytes):
-    """The groups of each match that is a whole attribute named r."""
-    for match in pattern.finditer(data):
-        if data[match.start() - 1: match.start()] in _SPACE:
-            yield match.groups() if pattern.groups > 1 else match.group(1)
-
-
-def _suspect(data: bytes) -> bool:
-    """Whether a whole attribute named r matches _SUSPECT (the others, xmlns:r="http… and
-    operator="greaterThan" at the top of every sheet, would send the block to the decoding for
-    nothing: _refs drops them all)."""
-    match = _SUSPECT.search(data)
-    while match:
-        if data[match.start() - 1: match.start()] in _SPACE:
-            return True
-        match = _SUSPECT.search(data, match.start() + 1)
-    return False
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for code in letters.upper():
-        number = number * 26 + code - 64
-    return number
-
-
-class _SheetScan:
-    """The farthest row and column a sheet's cell references reach, and its number of cells.
-    Cheap pass: only references past column Z or from row 700 000 are decoded."""
-
-    def __init__(self, sheet: str):
-        self.sheet = sheet
-        self.max_row = 0
-        self.max_column = 0
-        self.cells = 0  # <c> elements, with or without a reference (calamine places those in order)
-
-    def feed(self, data: bytes) -> None:
-        self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
-        if _suspect(data):  # usually not: then nothing is decoded
-            self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
-            self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)
-
-    def bound(self) -> int:
-        """rows × columns, reading 'nothing found' as the most the cheap pass lets through."""
-        return max(self.max_row, CHEAP_ROWS) * max(self.max_column, CHEAP_COLUMNS)
-
-    def exact(self, archive, info) -> None:
-        """Second pass, only for sheets the bound does not clear: decode every reference."""
-        rows = columns = 0
-        carry = b""
-        with archive.open(info) as stream:
-            while block := stream.read(CHUNK):
-                data, carry = _whole_tags(carry + block)
-                for letters, digits in _refs(_ANY, data):
-                    rows = max(rows, int(digits))
-                    if letters:
-                        columns = max(columns, _column_number(letters))
-        self.max_row, self.max_column = rows, columns
-
-    def check(self, limits: Limits) -> None:
-        if self.max_row > EXCEL_MAX_ROWS or self.max_column > EXCEL_MAX_COLUMNS:
-            raise UnsafeFile(f"工作表“{self.sheet}”的单元格位置超出 Excel 的范围（{self.max_row} 行、{self.max_column} 列），"
-                             f"文件可能是恶意构造的，未读取：{RESAVE}")
-        if self.cells > limits.cells:
-            raise UnsafeFile(f"工作表“{self.sheet}”有 {self.cells:,} 个单元格，超过上限 {limits.cells:,}，未读取："
-                             "请删除无关的数据，或分成几个文件报送")
-        cells = self.max_row * self.max_column
-        if cells > limits.cells:
-            raise UnsafeFile(f"工作表“{self.sheet}”的数据区域从 A1 延伸到第 {self.max_row} 行、第 {self.max_column} 列"
-                             f"（{cells:,} 个单元格，超过上限 {limits.cells:,}），未读取：请删除表格右侧和下方的空白行列"
-                             "（选中后“删除”，不是“清除内容”）后重新报送")
+        if (reason := scan.refusal(limits.cells, RESAVE)) is not None:
+            raise UnsafeFile(reason)
