@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from ingest.validators import InvalidValue
+from ingest.validators import InvalidValue, resident_ids_in
 
 Errors = dict[int, str]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -80,12 +80,21 @@ def to_text(raw: object) -> str:
     return str(raw)
 
 
+PERSONAL_IN_TEXT_REASON = "此处填写了身份证号：身份证号只能填在“身份证号”列，请从这一格删除后重新报送"
+_LONG_DIGITS = re.compile(r"[0-9]{17}")
+
+
 def text(values: list, required: bool = False) -> tuple[list, Errors]:
     try:  # fast path, when every cell is text: strip, '' → None
         out = [v.strip(_WHITESPACE) or None for v in values]
+        errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required and None in out else {}
     except AttributeError:  # a number or a date among them
-        return _fill(values, to_text, required)
-    errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required and None in out else {}
+        out, errors = _fill(values, to_text, required)
+    # Free text is loaded as it is, so an ID number typed into it would leave ingest unhashed.
+    for i, value in enumerate(out):
+        if value is not None and _LONG_DIGITS.search(value) and resident_ids_in(value):
+            out[i] = None
+            errors[i] = PERSONAL_IN_TEXT_REASON
     return out, errors
 
 

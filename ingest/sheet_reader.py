@@ -19,7 +19,7 @@ from ingest.row_kinds import classify, fill_merged_down
 from ingest.schema import Column
 from ingest.tables import build_table
 from ingest.totals import compare_totals
-from ingest.validators import card_number, credit_code, mask_personal, resident_id
+from ingest.validators import card_number, credit_code, mask_personal, mask_resident_ids_in, resident_id
 
 FORMULA_REASON = ("这里是公式，但文件中没有保存计算结果（可能由程序生成、未在 Excel 中打开保存过）：请用 Excel 或 WPS "
                   "打开、重新计算并保存后报送，或把公式改为数值")
@@ -62,7 +62,7 @@ def value_shown(column: Column, raw: object) -> str | None:
         return "（姓名不显示）"
     if column.is_personal:
         return mask_personal(raw)
-    return cells.to_text(raw)[:VALUE_SHOWN_MAX]
+    return mask_resident_ids_in(cells.to_text(raw))[:VALUE_SHOWN_MAX]
 
 
 def _is_blank(row: list | tuple) -> bool:

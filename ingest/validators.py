@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -102,6 +103,26 @@ def sex(id18: str) -> str:
 def mask_resident_id(id18: str) -> str:
     """Region code and last four kept, birth date hidden: '110101********123X'."""
     return id18[:6] + "*" * 8 + id18[-4:]
+
+
+_ID_SHAPE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+
+
+def resident_ids_in(text: str) -> list[str]:
+    """The valid resident ID numbers written anywhere inside a text (a clerk's note, a cause of a
+    case): such text must not be loaded, since only the 身份证号 column is pseudonymised."""
+    found = []
+    for match in _ID_SHAPE.finditer(text):
+        try:
+            found.append(resident_id(match.group()))
+        except InvalidValue:
+            continue
+    return found
+
+
+def mask_resident_ids_in(text: str) -> str:
+    """The text with every valid ID number in it masked (110101********123X)."""
+    return _ID_SHAPE.sub(lambda m: mask_resident_id(m.group().upper()) if resident_ids_in(m.group()) else m.group(), text)
 
 
 def mask_personal(raw: object) -> str:
