@@ -160,31 +160,15 @@ FIGURE_RULES: tuple[Rule, ...] = (
 
 # Checks that the models keep their own definitions (each is true by construction, so data cannot
 # break it): cheap, kept to catch a model change, labelled 内部一致性 in the report.
+def _internal(name: str, title: str, lesser: str, greater: str) -> Rule:
+    return Rule(id=f"internal.{name}", title=f"{INTERNAL}{title}", severity=BLOCKING, tables=("indicators",),
+                sql=not_more_than(lesser, greater), advice=INTERNAL_ADVICE)
+
+
 INTERNAL_RULES: tuple[Rule, ...] = (
-    Rule(
-        id="internal.cards_not_more_than_members",
-        title=f"{INTERNAL}办卡数不超过期末会员人数（全区与各单位）",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=not_more_than("cards_issued", "members"),
-        advice=INTERNAL_ADVICE,
-    ),
-    Rule(
-        id="internal.covered_not_more_than_unionised",
-        title=f"{INTERNAL}合同覆盖企业数不超过已建会企业数",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=not_more_than("enterprises_covered", "enterprises_unionised"),
-        advice=INTERNAL_ADVICE,
-    ),
-    Rule(
-        id="internal.mediated_not_more_than_closed",
-        title=f"{INTERNAL}调解成功案件数不超过结案数",
-        severity=BLOCKING,
-        tables=("indicators",),
-        sql=not_more_than("disputes_mediated", "disputes_closed"),
-        advice=INTERNAL_ADVICE,
-    ),
+    _internal("cards_not_more_than_members", "办卡数不超过期末会员人数（全区与各单位）", "cards_issued", "members"),
+    _internal("covered_not_more_than_unionised", "合同覆盖企业数不超过已建会企业数", "enterprises_covered", "enterprises_unionised"),
+    _internal("mediated_not_more_than_closed", "调解成功案件数不超过结案数", "disputes_mediated", "disputes_closed"),
 )
 
 RULES: tuple[Rule, ...] = FIGURE_RULES[:1] + SHEETS_FILLED + FIGURE_RULES[1:] + UNIT_RULES + ROW_RULES + INTERNAL_RULES
