@@ -174,14 +174,19 @@ def read_entry(folder: Path) -> WorkbookOutcome:
     return outcome
 
 
-def read_and_store(generation: Path, path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
-    """Read a workbook (in a worker process) and keep its result, keyed by the bytes it read."""
+def read_and_store(generation: Path, path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome | Path:
+    """Read a workbook (in a worker process) and keep its result, keyed by the bytes it read.
+    Returns where the result is kept rather than the result: sending the tables back through the
+    process pipe would copy them twice and pile them all up in the main process (5 GiB at city
+    scale, measured); the main process maps the kept files instead (IngestCache.received). An
+    outcome that is not kept (an unreadable file) is returned as it is."""
     outcome = read_workbook(path, input_dir, key)
-    if outcome.file.status not in NOT_CACHED and outcome.file.file_sha256:
-        folder = generation / entry_name(outcome.file.source_file, outcome.file.file_sha256)
-        if not folder.exists():
-            write_entry(folder, outcome)
-    return outcome
+    if outcome.file.status in NOT_CACHED or not outcome.file.file_sha256:
+        return outcome
+    folder = generation / entry_name(outcome.file.source_file, outcome.file.file_sha256)
+    if not folder.exists():
+        write_entry(folder, outcome)
+    return folder
 
 
 def entry_name(source_file: str, sha256: str) -> str:
@@ -233,8 +238,23 @@ class IngestCache:
         return outcome
 
     def reader(self):
-        """read_workbook for the files not found: same arguments, and the result is kept."""
+        """read_workbook for the files not found: same arguments; the result is kept, and what
+        it returns goes through `received`."""
         return partial(read_and_store, self.generation)
+
+    def received(self, result: WorkbookOutcome | Path, path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+        """The outcome a `reader` call returned: read back from the cache (tables memory-mapped)
+        when it was kept there. An entry that cannot be read back (removed meanwhile) is read
+        again from the workbook, here."""
+        if isinstance(result, WorkbookOutcome):
+            return result
+        try:
+            outcome = read_entry(result)
+        except Exception:
+            shutil.rmtree(result, ignore_errors=True)
+            return read_workbook(path, input_dir, key)
+        outcome.modified_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        return outcome
 
     def prune(self, now: float | None = None) -> None:
         """Remove other generations but the most recently used, entries unused for a week, and

@@ -68,11 +68,14 @@ def insert_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, table: pa.Table, 
 
 def insert_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[pa.Table]], loaded_at: dt.datetime) -> None:
     """Every sheet kind's tables concatenated and inserted in one statement (a statement costs
-    milliseconds however small, and a district sends hundreds of sheets)."""
+    milliseconds however small, and a district sends hundreds of sheets). Each kind's tables are
+    taken out of `tables` as they are inserted, so that memory-mapped ones are let go at once."""
     by_name = {s.name: s for s in sheets()}
-    for name, parts in tables.items():
+    for name in list(tables):
+        parts = tables.pop(name)
         if parts:
             insert_sheet(con, by_name[name], pa.concat_tables(parts), loaded_at)
+        del parts
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import os
 import secrets
-from functools import lru_cache
 from pathlib import Path
 
 from ingest.id_batches import birth_years_and_sexes
@@ -126,9 +125,9 @@ class PersonPseudonymiser(Pseudonymiser):
         return keys, list(map(self._years.get, values)), list(map(self._sexes.get, values))
 
 
-@lru_cache(maxsize=4)
 def pseudonymisers(key: bytes) -> tuple[PersonPseudonymiser, Pseudonymiser]:
-    """(persons, cards) for a key, shared by every workbook a worker process reads."""
+    """(persons, cards) for a key: one pair per workbook, whose caches serve the workbook's
+    sheets (the same person is in the member list, the cards and the services) and then go."""
     return PersonPseudonymiser(key), Pseudonymiser(key, "card")
 
 

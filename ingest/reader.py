@@ -16,6 +16,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from ingest import cells
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
 from ingest.file_guard import UnsafeFile, inspect_workbook
@@ -91,6 +92,7 @@ def _without_gc():
 
 
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+    cells.forget_validated()  # per-workbook caches only: see forget_validated
     with _without_gc():
         return _read_workbook(path, input_dir, key)
 
@@ -172,7 +174,7 @@ def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.
                  problems: list[Problem]) -> WorkbookOutcome:
     """The file's report and each sheet's outcome; `sheets` yields (name, rows, merged ranges,
     formula cells without a result)."""
-    persons, cards = pseudonymisers(key)
+    persons, cards = pseudonymisers(key)  # new ones per workbook: their caches would grow without end
     refuse = None if cover.usable else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送"
     file = FileReport(
         source_file, sha, "loaded" if cover.usable else "cover_invalid", cover.unit_code, cover.unit_name,

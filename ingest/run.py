@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -68,8 +69,11 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
     paths = find_workbooks(input_dir)
     cached = cache.lookup(paths, input_dir, workers) if cache is not None else {}
     read = cache.reader() if cache is not None else read_workbook
-    fresh = _outcomes([p for p in paths if p not in cached], input_dir, key, workers, read)
-    for outcome in (cached.get(path) or next(fresh) for path in paths):
+    to_read = [p for p in paths if p not in cached]
+    fresh = _outcomes(to_read, input_dir, key, workers, read)
+    received = (lambda result, path: result) if cache is None else partial(cache.received, input_dir=input_dir, key=key)
+    for path in paths:
+        outcome = cached.get(path) or received(next(fresh), path)
         _record(report, outcome)
         submission = submission_of(outcome, loaded_at)
         if submission is not None:
@@ -78,6 +82,7 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
                 if sheet.table is not None and sheet.table.num_rows:
                     tables[sheet.report.sheet_name].append(sheet.table)
     fresh.close()  # the worker processes end here, before loading
+    cached.clear()  # the tables are in `tables` now, and leave memory kind by kind as they load
     report.submissions_used = choose_current(report)
     read_done = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)

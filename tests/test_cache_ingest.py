@@ -198,3 +198,34 @@ def test_prune_keeps_the_last_other_generation_and_drops_stale_entries(tmp_path)
     cache.prune()
     assert sorted(p.name for p in root.iterdir()) == sorted([cache.generation.name, old.name])
     assert [p.name for p in cache.generation.iterdir()] == ["fresh"]
+
+
+def test_a_worker_hands_back_where_it_kept_the_tables_not_the_tables(small_demo, tmp_path):
+    """The tables are not sent through the process pipe (at city scale they piled up to 5 GiB in
+    the main process): the worker returns the entry's folder and the main process maps it."""
+    cache = IngestCache(tmp_path / "cache", DEMO_KEY)
+    path = sorted(small_demo.glob("*.xlsx"))[0]
+    result = cache.reader()(path, small_demo, DEMO_KEY)
+    assert isinstance(result, Path) and (result / "meta.json").is_file()
+    outcome = cache.received(result, path, small_demo, DEMO_KEY)
+    assert outcome.file.status == "loaded" and outcome.modified_at is not None
+    assert sum(s.table.num_rows for s in outcome.sheets if s.table is not None) > 0
+
+
+def test_an_entry_gone_before_it_is_received_is_read_again(small_demo, tmp_path):
+    cache = IngestCache(tmp_path / "cache", DEMO_KEY)
+    path = sorted(small_demo.glob("*.xlsx"))[0]
+    result = cache.reader()(path, small_demo, DEMO_KEY)
+    (result / "meta.json").unlink()
+    outcome = cache.received(result, path, small_demo, DEMO_KEY)
+    assert outcome.file.status == "loaded" and any(s.table is not None for s in outcome.sheets)
+
+
+def test_an_unreadable_workbook_comes_back_as_it_is(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "坏文件.xlsx").write_bytes(b"not a workbook")
+    cache = IngestCache(tmp_path / "cache", DEMO_KEY)
+    result = cache.reader()(folder / "坏文件.xlsx", folder, DEMO_KEY)
+    assert not isinstance(result, Path) and result.file.status == "unreadable"
+    assert cache.received(result, folder / "坏文件.xlsx", folder, DEMO_KEY) is result
