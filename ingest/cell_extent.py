@@ -27,6 +27,7 @@ _LONG = re.compile(_REF + rb"[A-Za-z]*(\d{7,}|[7-9]\d{5})\b")  # rows and cells 
 _ANY = re.compile(_REF + rb"([A-Za-z]*)(\d+)")
 _SUSPECT = re.compile(_REF + rb"(?:[A-Za-z]{2}|[A-Za-z]?(?:\d{7}|[7-9]\d{5}))")  # either of the two, one pass
 CHEAP_ROWS, CHEAP_COLUMNS = 699_999, 26  # what the cheap pass lets through unexamined
+MIN_CELL_BYTES = len(b"<c/>")
 
 
 _SPACE = (b" ", b"\t", b"\n", b"\r")
@@ -62,14 +63,18 @@ class SheetScan:
     """The farthest row and column a sheet's cell references reach, and its number of cells.
     Cheap pass: only references past column Z or from row 700 000 are decoded."""
 
-    def __init__(self, sheet: str):
+    def __init__(self, sheet: str, count_cells: bool = True):
+        """`count_cells` False when the part is too small to hold more cells than the limit
+        (a cell element takes at least MIN_CELL_BYTES): the count is then a pass for nothing."""
         self.sheet = sheet
         self.max_row = 0
         self.max_column = 0
         self.cells = 0  # <c> elements, with or without a reference (calamine places those in order)
+        self._count = count_cells
 
     def feed(self, data: bytes) -> None:
-        self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
+        if self._count:
+            self.cells += data.count(b"<c")  # also counts the few <col>: an overestimate by a handful
         if _suspect(data):  # usually not: then nothing is decoded
             self.max_column = max(self.max_column, *map(_column_number, _refs(_WIDE, data)), 0)
             self.max_row = max(self.max_row, *map(int, _refs(_LONG, data)), 0)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ingest import formulas
-from ingest.cell_extent import CHUNK, SheetScan, whole_tags
+from ingest.cell_extent import CHUNK, MIN_CELL_BYTES, SheetScan, whole_tags
 from ingest.report import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -206,7 +206,9 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
     part larger than it claims fails here); XML parts are searched for DTDs, sheets measured, and
     the sheets' parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    scan = SheetScan(sheets.get(info.filename, info.filename)) if info.filename.startswith("xl/worksheets/") else None
+    # the stream stops at the declared size, so a part declared small cannot hold too many cells
+    scan = SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES
+                     ) if info.filename.startswith("xl/worksheets/") else None
     cells = formulas.FormulaScan() if formula_parts and info.filename in formula_parts.values() else None
     carry = b""
     with archive.open(info) as stream:

@@ -83,7 +83,9 @@ class FormulaScan:
         if cut < 1:
             self._pending.append(block)
             return
-        self._segment(b"".join([*self._pending, block[:cut]]))
+        if b"f" in block or any(b"f" in pending for pending in self._pending):
+            self._segment(b"".join([*self._pending, block[:cut]]))
+        # else: no formula element in the segment, not worth joining (most blocks of rows)
         self._pending = [block[cut:]]
 
     def finish(self) -> set[tuple[int, int]]:
