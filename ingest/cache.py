@@ -3,12 +3,15 @@
 The analyst reruns the report many times while returns come in; reading a workbook is most of
 the ingest, and its result (the file's report, the problems, one Arrow table per sheet) depends
 only on the file's bytes, its name in the input folder, the ingest code, the schema, the unit
-list, the pseudonym key and today's date (ID birth dates are checked against it). So the result
-is kept under build/cache/ingest/, keyed by all of these:
+list and the pseudonym key. So the result is kept under build/cache/ingest/, keyed by all of these:
 
     <generation>/<entry>/meta.json + <n>.arrow
-    generation = fingerprint of code, schema, units, library versions, today's date, and of the key
+    generation = fingerprint of code, schema, units, library versions, and of the key
     entry      = sha256(source_file, file sha256)
+
+The date matters only where an ID number was rejected for a birth date after today: from that
+day on it would be accepted. The entry says when (FileReport.changes_on) and is a miss from then
+on; the others stay good across days, so the first run of a morning reads nothing again.
 
 Only a fingerprint of the key is stored (an HMAC under the key, not reversible to it). The cached
 tables hold what raw.* holds: pseudonyms, never an ID number or a name; the cover's own fields
@@ -40,7 +43,7 @@ from ingest.reader import WorkbookOutcome, read_workbook
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome
 
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 INGEST_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("python-calamine", "pyarrow", "numpy")
 KEEP_GENERATIONS = 2  # the current one and the last other (e.g. the demo key's beside the real key's)
@@ -66,9 +69,9 @@ def _version(name: str) -> str:
         return "-"
 
 
-def code_fingerprint(today: dt.date | None = None) -> str:
-    """What a workbook's result depends on besides the file and the key."""
-    digest = hashlib.sha256(f"format={FORMAT};python={sys.version_info[:2]};today={today or dt.date.today()}".encode())
+def code_fingerprint() -> str:
+    """What a workbook's result depends on besides the file, the key and (rarely) the date."""
+    digest = hashlib.sha256(f"format={FORMAT};python={sys.version_info[:2]}".encode())
     for name in LIBRARIES:
         digest.update(f";{name}={_version(name)}".encode())
     for path in _source_files():
@@ -233,6 +236,9 @@ class IngestCache:
                 raise ValueError("entry does not match its key")
         except Exception:  # a damaged entry is a miss; it is rewritten by this run
             shutil.rmtree(folder, ignore_errors=True)
+            return None
+        if outcome.file.changes_on and dt.date.today().isoformat() >= outcome.file.changes_on:
+            shutil.rmtree(folder, ignore_errors=True)  # read again: an ID's birth date is no longer ahead
             return None
         os.utime(folder)
         return outcome

@@ -25,6 +25,7 @@ from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome, read_sheet
 from ingest.tables import with_lineage
+from ingest.validators import earliest_future_birth, forget_future_births
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
@@ -93,8 +94,12 @@ def _without_gc():
 
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     cells.forget_validated()  # per-workbook caches only: see forget_validated
+    forget_future_births()
     with _without_gc():
-        return _read_workbook(path, input_dir, key)
+        outcome = _read_workbook(path, input_dir, key)
+    if (day := earliest_future_birth()) is not None:
+        outcome.file.changes_on = day.isoformat()
+    return outcome
 
 
 def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:

@@ -72,6 +72,9 @@ class FileReport:
     period_end: str | None = None
     sheets: list[SheetReport] = field(default_factory=list)
     used: bool | None = None  # the file that counts for its unit and period (ingest/current.py)
+    # ISO date from which reading the file would give another result (an ID rejected for a birth
+    # date after today is then accepted); None: the result does not depend on the date
+    changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:
         keys = ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped")
@@ -107,6 +110,10 @@ class IngestReport:
     def inputs(self) -> list[dict]:
         """The files read, with their hashes (for the run manifest)."""
         return [{"source_file": f.source_file, "file_sha256": f.file_sha256, "status": f.status} for f in self.files]
+
+    def changes_on(self) -> str | None:
+        """The first day (ISO) on which reading these files again would give another result."""
+        return min((f.changes_on for f in self.files if f.changes_on), default=None)
 
     def summary(self) -> str:
         t = self.totals()

@@ -25,6 +25,26 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥ
                             "0123456789XxABCDEFGHJKLMNPQRTUWY")
 
 _TODAY = dt.date.today()  # once per process: at worst a day stale, and calls are many
+_earliest_future_birth: dt.date | None = None
+
+
+def forget_future_births() -> None:
+    """Start noting birth dates rejected as after today afresh (at the start of each workbook)."""
+    global _earliest_future_birth
+    _earliest_future_birth = None
+
+
+def earliest_future_birth() -> dt.date | None:
+    """The earliest birth date rejected as after today since forget_future_births: from that day
+    on the same ID would be accepted, so a workbook's result holds until then and no longer
+    (ingest/cache.py keeps it that long). None: nothing read depends on the date."""
+    return _earliest_future_birth
+
+
+def _note_future_birth(born: dt.date) -> None:
+    global _earliest_future_birth
+    if _earliest_future_birth is None or born < _earliest_future_birth:
+        _earliest_future_birth = born
 TEXT_FORMAT_ADVICE = "请把该列单元格格式设为“文本”后重新录入完整号码（不要在数字上直接修改）"
 
 
@@ -61,6 +81,8 @@ def _birth_date(digits8: str) -> dt.date:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         raise InvalidValue("身份证号中的出生日期（第 7–14 位）不存在：请核对证件后重新填写") from None
+    if born > _TODAY:
+        _note_future_birth(born)
     if born.year < 1900 or born > _TODAY:
         raise InvalidValue("身份证号中的出生日期（第 7–14 位）不合理（早于 1900 年或晚于今天）：请核对证件后重新填写")
     return born

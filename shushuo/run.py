@@ -121,6 +121,7 @@ def run(options: RunOptions, say=print) -> RunResult:
                     say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
                 (work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
                 manifest.inputs = report.inputs()
+                manifest.parameters[unchanged.CHANGES_ON] = report.changes_on()
                 say(report.summary())
                 unreadable = {f.source_file for f in report.files if f.status == "unreadable"}
                 for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):

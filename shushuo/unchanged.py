@@ -9,9 +9,12 @@ of minutes. The fingerprint covers everything a run's outputs are made from:
   of a unit counts, and raw.submissions records the time);
 - all code and data of the pipeline (ingest, models, macros, seeds, checks, reports, shushuo,
   dbt_project.yml, profiles.yml) and the versions of the libraries it runs on;
-- the parameters (input folder, period asked for, demo key or not), a fingerprint of the
-  pseudonym key (never the key), and today's date (checks compare dates with it).
-The published run must also still hold every output its manifest lists, with the same size."""
+- the parameters (input folder, period asked for, demo key or not) and a fingerprint of the
+  pseudonym key (never the key).
+The published run must also still hold every output its manifest lists, with the same size, and
+must not have reached the day its inputs would read differently (an ID rejected for a birth date
+after today is accepted from that day: ingest.report.IngestReport.changes_on). Nothing else
+depends on the date, so a run the next morning with nothing new is still the short cut."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from shushuo import publish
 from shushuo.paths import REPO_ROOT
 
 FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
+CHANGES_ON = "inputs_change_on"  # and the day from which the inputs would read differently
 CODE = ("ingest", "models", "macros", "seeds", "checks", "reports", "shushuo", "dbt_project.yml", "profiles.yml")
 SKIPPED_PARTS = {"__pycache__", "demo"}  # ingest/demo makes data; it is not run by a run
 
@@ -64,7 +68,6 @@ def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[
     def add(label: str, value: object) -> None:
         digest.update(f"{label}={value}\n".encode())
 
-    add("today", dt.date.today())
     add("python", sys.version_info[:2])
     add("libraries", _library_versions())
     add("parameters", json.dumps(parameters, sort_keys=True, default=str))
@@ -88,7 +91,10 @@ def published_manifest(build_dir: Path, fingerprint: str) -> dict | None:
         manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("status") != "published" or manifest.get("parameters", {}).get(FINGERPRINT) != fingerprint:
+    parameters = manifest.get("parameters", {})
+    if manifest.get("status") != "published" or parameters.get(FINGERPRINT) != fingerprint:
+        return None
+    if (changes_on := parameters.get(CHANGES_ON)) and dt.date.today().isoformat() >= changes_on:
         return None
     for output in manifest.get("outputs", []):
         path = current / output["path"]

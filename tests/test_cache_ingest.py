@@ -5,6 +5,8 @@ entry is read again; the cache holds no key and no ID number."""
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import json
 import os
 import shutil
@@ -122,26 +124,64 @@ def test_another_key_is_another_cache(runs, tmp_path):
     assert key_fingerprint(OTHER_KEY) != key_fingerprint(DEMO_KEY)
 
 
-def test_code_schema_and_day_are_in_the_fingerprint(tmp_path, monkeypatch):
-    import datetime as dt
-
+def test_code_and_schema_are_in_the_fingerprint_and_the_day_is_not(tmp_path, monkeypatch):
     copy = tmp_path / "ingest"
     shutil.copytree(ingest_cache.INGEST_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "demo"))
     monkeypatch.setattr(ingest_cache, "INGEST_DIR", copy)
-    day = dt.date(2019, 3, 1)
-    before = code_fingerprint(day)
-    assert code_fingerprint(day) == before
-    assert code_fingerprint(day + dt.timedelta(days=1)) != before
+    before = code_fingerprint()
+    assert code_fingerprint() == before
     for name in ("schema.yaml", "units.yaml", "sheet_reader.py"):
         path = copy / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
-        assert code_fingerprint(day) != before, name
+        assert code_fingerprint() != before, name
         path.write_bytes(original)
-    assert code_fingerprint(day) == before
+    assert code_fingerprint() == before
     (copy / "demo").mkdir()
     (copy / "demo" / "plan.py").write_text("# the demo generator is not ingest code\n")
-    assert code_fingerprint(day) == before
+    assert code_fingerprint() == before
+    assert "today" not in inspect.getsource(code_fingerprint)
+
+
+def _with_changes_on(cache: IngestCache, folder: Path, day: str | None) -> None:
+    """Rewrite every entry's changes_on, as if its workbook held an ID born on `day`."""
+    for meta in cache.generation.glob("*/meta.json"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data["file"]["changes_on"] = day
+        meta.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_an_entry_is_read_again_from_the_day_a_rejected_birth_date_comes(runs, tmp_path):
+    root = tmp_path / "cache"
+    shutil.copytree(runs["root"], root)
+    cache = IngestCache(root, DEMO_KEY)
+    paths = sorted(runs["folder"].glob("*.xlsx"))
+    _with_changes_on(cache, runs["folder"], (dt.date.today() + dt.timedelta(days=1)).isoformat())
+    assert len(cache.lookup(paths, runs["folder"])) == len(paths)  # not yet: still good
+    _with_changes_on(cache, runs["folder"], dt.date.today().isoformat())
+    assert cache.lookup(paths, runs["folder"]) == {} and len(cache.read) == len(paths)
+
+
+def test_a_birth_date_after_today_is_when_the_workbook_reads_differently(tmp_path):
+    from messy_cases import members
+    from messy_corpus import Style, write_messy_return
+    from test_ingest_workbook_builder import person_id
+
+    from ingest.reader import read_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    soon, later = (dt.date.today() + dt.timedelta(days=d) for d in (3, 40))
+    rows = members(1, 4)
+    rows[1] = (rows[1][0], person_id(7, later.strftime("%Y%m%d")), *rows[1][2:])
+    rows[2] = (rows[2][0], person_id(8, soon.strftime("%Y%m%d")), *rows[2][2:])
+    write_messy_return(folder / "月坛_2018年度.xlsx", "月坛街道工会服务站", [("members", rows, Style(), None)])
+    write_messy_return(folder / "德胜_2018年度.xlsx", "德胜街道工会服务站", [("members", members(20, 4), Style(), None)])
+    future = read_workbook(folder / "月坛_2018年度.xlsx", folder, DEMO_KEY)
+    plain = read_workbook(folder / "德胜_2018年度.xlsx", folder, DEMO_KEY)
+    assert sum(p.severity == "rejected" for p in future.problems) == 2
+    assert future.file.changes_on == soon.isoformat()
+    assert plain.file.changes_on is None  # and a workbook read after it does not inherit the date
 
 
 def test_a_damaged_entry_is_read_again(runs, tmp_path):

@@ -5,10 +5,11 @@ run records what the ingest cache reused."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,17 @@ def test_a_published_run_is_reused_only_whole_and_with_the_same_fingerprint(publ
     assert unchanged.published_manifest(published, fingerprint) is None
     (current / "bulletin.md").unlink()
     assert unchanged.published_manifest(published, fingerprint) is None
+
+
+def test_a_published_run_is_not_reused_from_the_day_its_inputs_read_differently(small_run, published):
+    """The date is not in the fingerprint (the next morning's rerun is the short cut); only a run
+    whose returns held an ID rejected for a birth date after today is redone from that day."""
+    assert "today" not in inspect.getsource(unchanged.run_fingerprint)
+    path = (published / "current" / "manifest.json").resolve()
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert unchanged.CHANGES_ON in manifest["parameters"]  # None for the demo: no such ID
+    fingerprint = manifest["parameters"][unchanged.FINGERPRINT]
+    for day, reused in ((date.today() + timedelta(days=1), True), (date.today(), False)):
+        manifest["parameters"][unchanged.CHANGES_ON] = day.isoformat()
+        path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        assert (unchanged.published_manifest(published, fingerprint) is not None) is reused, day
