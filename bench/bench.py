@@ -11,8 +11,8 @@ data/cache/bench-build-x<scale>/, wiped before each scale. Per scale, in this or
 1. the reference: every sheet of every workbook read by python-calamine alone, with as many
    processes as the pipeline's workers (and once in one process, for the per-core figure);
 2. a cold run: `shushuo run` in a fresh process on an empty build folder (no cache);
-3. a rerun through `shushuo run` (nothing changed: every workbook from the ingest cache);
-4. the same rerun with the whole-run short cut (RunOptions.reuse_unchanged);
+3. a rerun through `shushuo run --force` (nothing changed: every workbook from the ingest cache);
+4. the same rerun without --force: the whole-run short cut (shushuo/unchanged.py);
 5. one unit resubmitting: the folder again plus one more copy of a unit's return (a new file,
    so it counts for that unit); only that file should be read.
 Timings of the stages come from the run's manifest.json; "other" is the wall time not in any
@@ -42,13 +42,8 @@ from ingest.reader import find_workbooks  # noqa: E402
 from shushuo.demo_data import ensure_demo  # noqa: E402
 
 SHUSHUO = ROOT / ".venv" / "bin" / "shushuo"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 KEY = "bench-key-not-secret-0123456789"
 WORKERS = 2
-SHORT_CUT = (
-    "import sys; from pathlib import Path; from shushuo.run import RunOptions, run; "
-    "run(RunOptions(Path(sys.argv[1]), Path(sys.argv[2]), reuse_unchanged=True, workers=int(sys.argv[3])))"
-)
 
 
 # --- the reference -----------------------------------------------------------------------------
@@ -145,10 +140,11 @@ def timed(command: list[str]) -> tuple[float, int, str]:
 # --- the pipeline ------------------------------------------------------------------------------
 
 def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
-    if short_cut:
-        command = [str(PYTHON), "-c", SHORT_CUT, str(folder), str(build), str(WORKERS)]
-    else:
-        command = [str(SHUSHUO), "run", "--input", str(folder), "--build", str(build), "--workers", str(WORKERS)]
+    """One `shushuo run`; without `short_cut` it is forced (--force), so that a rerun with nothing
+    changed measures the whole pipeline on cached workbooks rather than the short cut."""
+    command = [str(SHUSHUO), "run", "--input", str(folder), "--build", str(build), "--workers", str(WORKERS)]
+    if not short_cut:
+        command.append("--force")
     wall, peak, output = timed(command)
     manifest = json.loads((build / "current" / "manifest.json").read_text(encoding="utf-8"))
     stages = {s["stage"]: s for s in manifest["stages"]}
