@@ -37,7 +37,7 @@ def is_empty(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip(_WHITESPACE))
 
 
-def _fill(
+def convert_cells(
     values: list, convert: Callable[[object], object], required: bool, fast: list | None = None
 ) -> tuple[list, Errors]:
     """The slow path shared by every type: convert each non-empty cell, collect reasons.
@@ -89,7 +89,7 @@ def text(values: list, required: bool = False) -> tuple[list, Errors]:
         out = [v.strip(_WHITESPACE) or None for v in values]
         errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required and None in out else {}
     except AttributeError:  # a number or a date among them
-        out, errors = _fill(values, to_text, required)
+        out, errors = convert_cells(values, to_text, required)
     # Free text is loaded as it is, so an ID number typed into it would leave ingest unhashed.
     for i, value in enumerate(out):
         if value is not None and _LONG_DIGITS.search(value) and resident_ids_in(value):
@@ -133,7 +133,7 @@ def _whole_number(raw: object, minimum: int) -> int:
 def integer(values: list, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
     low = 0 if minimum is None else minimum
     fast = [int(v) if type(v) is float and low <= v < MAX_INT and v.is_integer() else None for v in values]
-    return _fill(values, lambda raw: _whole_number(raw, low), required, fast)
+    return convert_cells(values, lambda raw: _whole_number(raw, low), required, fast)
 
 
 def _cents(raw: object, scale: int) -> int:
@@ -192,7 +192,7 @@ def money(values: list, required: bool = False, scale: int = 1) -> tuple[list, E
     """Whole cents (int): exact, and turned into DECIMAL(18,2) only at load."""
     factor = scale * 100
     fast = [_float_cents(v, factor) if type(v) is float else None for v in values]
-    return _fill(values, lambda raw: _cents(raw, scale), required, fast)
+    return convert_cells(values, lambda raw: _cents(raw, scale), required, fast)
 
 
 def to_date(raw: object) -> dt.date:
@@ -227,7 +227,7 @@ def parse_date_text(raw: str) -> dt.date:
 
 def date(values: list, required: bool = False) -> tuple[list, Errors]:
     fast = [v if type(v) is dt.date else None for v in values]  # date-formatted cells
-    return _fill(values, to_date, required, fast)
+    return convert_cells(values, to_date, required, fast)
 
 
 def _bool(raw: object) -> bool:
@@ -243,7 +243,7 @@ def _bool(raw: object) -> bool:
 
 def boolean(values: list, required: bool = False) -> tuple[list, Errors]:
     fast = [_PLAIN_BOOLS.get(v) if type(v) is str else None for v in values]
-    return _fill(values, _bool, required, fast)
+    return convert_cells(values, _bool, required, fast)
 
 
 def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tuple[list, Errors]:
@@ -257,49 +257,4 @@ def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tupl
         return word
 
     exact = {value: value for value in allowed}
-    return _fill(values, convert, required, list(map(exact.get, values)))
-
-
-_VALIDATED: dict[Callable, dict] = {}
-VALIDATED_CACHE_MAX = 1_000_000
-
-
-def forget_validated() -> None:
-    """Empty the cache of valid identifiers: called at the start of each workbook, so that a
-    worker process's memory is bounded by its largest workbook, not by all it has read (kept
-    across workbooks, it grew to 1.6 GiB per worker at city scale, measured)."""
-    _VALIDATED.clear()
-
-
-def identifiers(
-    values: list,
-    validate: Callable[[object], str],
-    required: bool = False,
-    batch: Callable[[list[str]], dict[str, str]] | None = None,
-) -> tuple[list, Errors]:
-    """resident_id / credit_code / card_number, with a per-process cache of valid values (the
-    same person appears in many rows, sheets and files a worker reads). `batch` accepts the
-    well-formed new values at once; the rest are validated one by one (that gives the reason)."""
-    seen = _VALIDATED.setdefault(validate, {})
-    if len(seen) > VALIDATED_CACHE_MAX:
-        seen.clear()
-    new = [v for v in set(values).difference(seen) if type(v) is str and v]
-    if batch is not None and new:
-        seen.update(batch(new))
-    elif len(new) < len(values):  # few distinct values (one union's credit code on every row)
-        for value in new:
-            try:
-                seen[value] = validate(value)
-            except InvalidValue:
-                pass  # reported below, with its rows
-
-    def convert(raw: object) -> str:
-        if type(raw) is not str:
-            return validate(raw)
-        found = seen.get(raw)
-        if found is None:
-            found = seen[raw] = validate(raw)
-        return found
-
-    # only text is cached, so a float never finds a text's entry
-    return _fill(values, convert, required, list(map(seen.get, values)))
+    return convert_cells(values, convert, required, list(map(exact.get, values)))

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from ingest import cells
 from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
 from ingest.file_guard import UnsafeFile, inspect_workbook
 from ingest.formulas import formulas_without_value
+from ingest.identifier_cells import forget_validated
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome, read_sheet
@@ -93,7 +93,7 @@ def _without_gc():
 
 
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
-    cells.forget_validated()  # per-workbook caches only: see forget_validated
+    forget_validated()  # per-workbook caches only: see forget_validated
     forget_future_births()
     with _without_gc():
         outcome = _read_workbook(path, input_dir, key)

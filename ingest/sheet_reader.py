@@ -13,6 +13,7 @@ import pyarrow as pa
 from ingest import cells
 from ingest.headers import MONEY_SCALES, HeaderMatch, normalise_header, recognise, sheet_unit
 from ingest.id_batches import valid_card_numbers, valid_resident_ids
+from ingest.identifier_cells import identifiers
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
 from ingest.row_kinds import classify, fill_merged_down
@@ -52,7 +53,7 @@ def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[
         return cells.enum(raw, column.values, required)
     validators = {"resident_id": resident_id, "card_number": card_number, "credit_code": credit_code}
     batches = {"resident_id": valid_resident_ids, "card_number": valid_card_numbers}
-    return cells.identifiers(raw, validators[kind], required, batches.get(kind))
+    return identifiers(raw, validators[kind], required, batches.get(kind))
 
 
 def value_shown(column: Column, raw: object) -> str | None:

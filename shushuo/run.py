@@ -134,13 +134,14 @@ def run(options: RunOptions, say=print) -> RunResult:
             write_submission_summary(report, work, period)
             if feedback:
                 say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{work / 'feedback'}")
-            with manifest.stage("dbt build"):
+            with manifest.stage("dbt build") as stage:
                 built = dbt_runner.build(warehouse, *period)
                 # 同比: the period before, when every unit sent its returns (reports/period_change).
                 before = dbt_runner.previous_period(*period)
-                if dbt_runner.build_previous(warehouse, *period) is not None:
+                if _previous_indicators(warehouse, period, build_dir, key, manifest.parameters, stage):
                     manifest.parameters.update(previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat())
-                    say(f"上一统计期（同比）：{before[0]} 至 {before[1]}")
+                    reused = "（报表和程序与上次发布时相同，沿用其上期指标）" if stage.get("previous_reused") else ""
+                    say(f"上一统计期（同比）：{before[0]} 至 {before[1]}{reused}")
                 elif sent := dbt_runner.units_submitted(warehouse, *before):
                     say(f"提示：上一统计期（{before[0]} 至 {before[1]}）只有 {len(sent)} 个单位报送，不计算同比。")
             with manifest.stage("checks"):
@@ -174,6 +175,26 @@ def run(options: RunOptions, say=print) -> RunResult:
             raise
     bulletin = final / Path(outputs["html"]).relative_to(work)
     return RunResult(run_id, final, bulletin, period, warnings, manifest)
+
+
+def _previous_indicators(warehouse: Path, period: tuple[date, date], build_dir: Path, key: bytes, parameters: dict,
+                         stage: dict) -> bool:
+    """marts_previous.indicators for the period before `period`: copied from build/current when
+    made of the same returns and code (shushuo/previous_reuse.py), else built by dbt. False when
+    not every unit reported that period (no 同比)."""
+    from shushuo import dbt_runner, previous_reuse
+
+    before = dbt_runner.previous_period(*period)
+    if not dbt_runner.has_submissions(warehouse, *before):
+        return dbt_runner.build_previous(warehouse, *period) is not None  # drops leftovers; None
+    wanted = previous_reuse.fingerprint(warehouse, *before, key)
+    parameters[previous_reuse.FINGERPRINT] = wanted
+    published = publish.current(build_dir)
+    stage["previous_reused"] = published is not None and previous_reuse.copy_from(
+        published / WAREHOUSE, previous_reuse.recorded(published), warehouse, wanted)
+    if not stage["previous_reused"]:
+        dbt_runner.build_previous(warehouse, *period)
+    return True
 
 
 def _reused(published: dict, build_dir: Path, seconds: float) -> RunResult:

@@ -1,0 +1,104 @@
+"""The previous period's indicators (同比) taken from build/current when nothing they are made of
+has changed, instead of a second dbt run on every rerun.
+
+While this period's returns come in, the analyst reruns many times; the previous period's
+figures cannot move unless its returns or the code that turns returns into figures do. They are
+made of: the returns declaring that period (name, sha256, 填报日期 and file time: these decide
+which file counts), the ingest code with the schema and unit list, the dbt project (models,
+macros, seeds, dbt_project.yml, profiles.yml), the versions of dbt, dbt-duckdb and DuckDB, and
+the pseudonym key. When build/current was made with the same fingerprint of these, its
+marts_previous.indicators is copied (the only previous-period table read downstream:
+reports/period_change.py); otherwise dbt builds it as before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from ingest.cache import code_fingerprint, key_fingerprint
+from shushuo.dbt_runner import PREVIOUS_INDICATORS
+from shushuo.paths import REPO_ROOT
+
+FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
+DBT_CODE = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml")
+LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
+
+
+def _dbt_files(root: Path = REPO_ROOT) -> list[Path]:
+    files = []
+    for name in DBT_CODE:
+        path = root / name
+        files += [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return sorted(files)
+
+
+def fingerprint(warehouse: Path, period_start: date, period_end: date, key: bytes) -> str:
+    """One hash of everything marts_previous.indicators for this period is made of (see above);
+    the returns are read from the warehouse's raw.submissions."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        returns = con.execute(
+            "select unit_code, source_file, file_sha256, filled_on, file_modified_at from raw.submissions "
+            "where period_start = ? and period_end = ? order by all",
+            [period_start, period_end],
+        ).fetchall()
+    digest = hashlib.sha256()
+    for label, value in (("period", (period_start, period_end)), ("returns", returns), ("ingest", code_fingerprint()),
+                         ("key", key_fingerprint(key))):
+        digest.update(f"{label}={value}\n".encode())
+    for name in LIBRARIES:
+        digest.update(f"{name}={_version(name)}\n".encode())
+    for path in _dbt_files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def recorded(run_dir: Path | None) -> str | None:
+    """The fingerprint a published run recorded for its previous-period indicators, if any."""
+    if run_dir is None or not (run_dir / "manifest.json").is_file():
+        return None
+    try:
+        return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"].get(FINGERPRINT)
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None
+
+
+def copy_from(published_warehouse: Path, published_fingerprint: str | None, warehouse: Path, wanted: str) -> bool:
+    """Copy marts_previous.indicators from the published run's warehouse into `warehouse` when
+    that run recorded the same fingerprint; False (nothing copied) when it did not, or the table
+    cannot be read there (then dbt builds it)."""
+    if published_fingerprint != wanted or not published_warehouse.is_file():
+        return False
+    schema = PREVIOUS_INDICATORS.split(".")[0]
+    with duckdb.connect(str(warehouse)) as con:
+        try:
+            con.execute(f"attach '{_quoted(published_warehouse)}' as published (read_only)")
+        except duckdb.Error:
+            return False  # open elsewhere for writing, or damaged
+        try:
+            con.execute("begin transaction")
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f"create table {PREVIOUS_INDICATORS} as select * from published.{PREVIOUS_INDICATORS}")
+            con.execute("commit")
+        except duckdb.Error:
+            con.execute("rollback")
+            return False
+        finally:
+            con.execute("detach published")
+    return True
+
+
+def _quoted(path: Path) -> str:
+    return str(path.resolve()).replace("'", "''")
+
