@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -37,9 +38,11 @@ def _warm_up() -> None:
     pa.concat_tables([pa.table({"x": pa.array(["x"])})] * 2)
 
 
-def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read=read_workbook):
-    """Outcomes in file order; in parallel when there is more than one file and worker."""
+def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read=read_workbook, forked=lambda: None):
+    """Outcomes in file order; in parallel when there is more than one file and worker.
+    `forked` is called once the worker processes exist (or when none are used)."""
     if workers <= 1 or len(paths) <= 1:
+        forked()
         for path in paths:
             yield read(path, input_dir, key)
         return
@@ -47,16 +50,19 @@ def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read
     order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {path: pool.submit(read, path, input_dir, key) for path in order}
+        forked()  # a fork-context pool starts all its processes at the first submit
         for path in paths:
             yield futures[path].result()
 
 
 def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
-           timings: dict | None = None) -> IngestReport:
+           timings: dict | None = None, while_reading: Callable[[], None] | None = None) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
     raw tables are replaced). Returns the report; the connection is closed on return.
     `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
-    `timings`, if given, receives the seconds spent reading and loading."""
+    `timings`, if given, receives the seconds spent reading and loading. `while_reading`, if
+    given, is called once, as soon as this process may start threads (the worker processes are
+    forked first: a fork while another thread holds a lock can deadlock the child)."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():
@@ -70,7 +76,8 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
     cached = cache.lookup(paths, input_dir, workers) if cache is not None else {}
     read = cache.reader() if cache is not None else read_workbook
     to_read = [p for p in paths if p not in cached]
-    fresh = _outcomes(to_read, input_dir, key, workers, read)
+    forked = _once(while_reading)
+    fresh = _outcomes(to_read, input_dir, key, workers, read, forked)
     received = (lambda result, path: result) if cache is None else partial(cache.received, input_dir=input_dir, key=key)
     for path in paths:
         outcome = cached.get(path) or received(next(fresh), path)
@@ -82,6 +89,7 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
                 if sheet.table is not None and sheet.table.num_rows:
                     tables[sheet.report.sheet_name].append(sheet.table)
     fresh.close()  # the worker processes end here, before loading
+    forked()  # when nothing was read
     cached.clear()  # the tables are in `tables` now, and leave memory kind by kind as they load
     report.submissions_used = choose_current(report)
     read_done = time.perf_counter()
@@ -104,6 +112,17 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
     if cache is not None:
         cache.prune()
     return report
+
+
+def _once(call: Callable[[], None] | None) -> Callable[[], None]:
+    done = call is None
+
+    def once() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            call()
+    return once
 
 
 def _record(report: IngestReport, outcome: WorkbookOutcome) -> None:

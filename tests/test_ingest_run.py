@@ -3,6 +3,7 @@ and no ID number anywhere in the warehouse."""
 
 import datetime as dt
 import json
+import multiprocessing
 
 import duckdb
 import pytest
@@ -186,3 +187,19 @@ def test_empty_folder_still_creates_every_table_and_missing_folder_is_an_error(t
     assert {s.name for s in sheets()} | {"submissions", "ingest_sheets", "ingest_problems"} <= tables
     with pytest.raises(FileNotFoundError):
         ingest(tmp_path / "missing", tmp_path / "w2.duckdb", key=KEY)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_run_is_told_once_when_it_may_start_threads(small_demo, tmp_path, workers):
+    """while_reading: called once, after the worker processes are forked (the run imports its
+    later stages in a thread there); also when every workbook comes from the cache."""
+    from ingest.cache import IngestCache
+    from ingest.pseudonymise import DEMO_KEY
+
+    calls = []
+    cache = IngestCache(tmp_path / "cache", DEMO_KEY)
+    for name in ("cold", "cached"):
+        ingest(small_demo, tmp_path / f"{name}.duckdb", key=DEMO_KEY, workers=workers, cache=cache,
+               while_reading=lambda: calls.append((name, len(multiprocessing.active_children()))))
+    forked = workers if workers > 1 else 0
+    assert calls == [("cold", forked), ("cached", 0)] and cache.read == []
