@@ -69,7 +69,7 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
     # rarer spellings (本页合计, 合计（元）) in the first columns, where a label sits.
     total_at: dict[int, str] = {}
     for k, column in enumerate(columns):
-        if TOTAL_WORDS.isdisjoint(column) and (k >= LABEL_COLUMNS or "计" not in "\x00".join(v for v in column if type(v) is str)):
+        if TOTAL_WORDS.isdisjoint(column) and (k >= LABEL_COLUMNS or "计" not in _joined_text(column)):
             continue
         for i, v in enumerate(column):
             label = total_label(v)
@@ -92,6 +92,15 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
         else:
             kinds.data.append(i)
     return kinds
+
+
+def _joined_text(column: tuple) -> str:
+    """The column's text cells in one string: a join in C when every cell is text (a label
+    column usually is: calamine gives '' for an empty cell), else the text cells picked out."""
+    try:
+        return "\x00".join(column)
+    except TypeError:
+        return "\x00".join(v for v in column if type(v) is str)
 
 
 def _repeats_header(row: list, headers: dict[int, str]) -> bool:

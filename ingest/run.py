@@ -56,13 +56,15 @@ def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read
 
 
 def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
-           timings: dict | None = None, while_reading: Callable[[], None] | None = None) -> IngestReport:
+           timings: dict | None = None, while_reading: Callable[[], None] | None = None,
+           progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
     raw tables are replaced). Returns the report; the connection is closed on return.
     `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
     `timings`, if given, receives the seconds spent reading and loading. `while_reading`, if
     given, is called once, as soon as this process may start threads (the worker processes are
-    forked first: a fork while another thread holds a lock can deadlock the child)."""
+    forked first: a fork while another thread holds a lock can deadlock the child). `progress`, if
+    given, is called after each workbook with (files done, files in all, the file's name)."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():
@@ -79,9 +81,11 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
     forked = _once(while_reading)
     fresh = _outcomes(to_read, input_dir, key, workers, read, forked)
     received = (lambda result, path: result) if cache is None else partial(cache.received, input_dir=input_dir, key=key)
-    for path in paths:
+    for done, path in enumerate(paths, 1):
         outcome = cached.get(path) or received(next(fresh), path)
         _record(report, outcome)
+        if progress is not None:
+            progress(done, len(paths), outcome.file.source_file)
         submission = submission_of(outcome, loaded_at)
         if submission is not None:
             report.submissions.append(submission)

@@ -52,7 +52,8 @@ def run(
     options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers,
                          reuse_unchanged=not force)
     try:
-        result = run_pipeline(options, say=console.print)
+        with console.status("开始运行…") as live:  # a spinner on a terminal; nothing in a log
+            result = run_pipeline(options, say=console.print, status=live.update)
     except (RunFailed, RunInProgress) as failure:
         console.print(f"[bold red]运行未完成：[/]{failure}")
         console.print(f"上一次成功的结果未受影响：{build_dir / 'current'}")

@@ -73,9 +73,12 @@ def choose_period(warehouse: Path, options: RunOptions, say=print) -> tuple[date
     return chosen[0], chosen[1]
 
 
-def run(options: RunOptions, say=print) -> RunResult:
+def run(options: RunOptions, say=print, status=None) -> RunResult:
     """Run every stage; on any failure the run folder is kept as <run-id>.failed and
-    build/current still points at the last good run."""
+    build/current still points at the last good run. `say` prints a message for the analyst;
+    `status`, if given, shows what the run is doing now (a line that is replaced, not kept: the
+    CLI's live status), e.g. 读取报表 12/34."""
+    doing = status or (lambda text: None)
     from checks.duplicates import write_duplicate_listing
     from ingest.feedback import write_feedback, write_submission_summary
     from ingest.pseudonymise import load_key
@@ -111,8 +114,11 @@ def run(options: RunOptions, say=print) -> RunResult:
             with manifest.stage("ingest") as stage:
                 say(f"读取报表：{input_dir}（{key_source}）")
                 cache = IngestCache(build_dir / "cache" / "ingest", key, hashes)
+                doing("读取报表…")
                 report = ingest(input_dir, warehouse, key=key, workers=options.workers, cache=cache, timings=stage,
-                                while_reading=_import_later_stages)
+                                while_reading=_import_later_stages,
+                                progress=lambda done, total, name: doing(
+                                    f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")))
                 stage.update(files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=checked)
                 if cache.reused:
                     say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
@@ -140,16 +146,19 @@ def run(options: RunOptions, say=print) -> RunResult:
             write_submission_summary(report, work, period)
             if feedback:
                 say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{work / 'feedback'}")
+            doing("建模：dbt build…")
             with manifest.stage("dbt build") as stage:
                 built = dbt_runner.build(warehouse, *period)
                 # 同比: the period before, when every unit sent its returns (reports/period_change).
                 before = dbt_runner.previous_period(*period)
+                doing("上一统计期指标（同比）…")
                 if _previous_indicators(warehouse, period, build_dir, key, manifest.parameters, stage):
                     manifest.parameters.update(previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat())
                     reused = "（报表和程序与上次发布时相同，沿用其上期指标）" if stage.get("previous_reused") else ""
                     say(f"上一统计期（同比）：{before[0]} 至 {before[1]}{reused}")
                 elif sent := dbt_runner.units_submitted(warehouse, *before):
                     say(f"提示：上一统计期（{before[0]} 至 {before[1]}）只有 {len(sent)} 个单位报送，不计算同比。")
+            doing("质量检查…")
             with manifest.stage("checks"):
                 result = gate.run(warehouse, *period, work / "checks", previous_indicators=load_previous(warehouse))
                 manifest.checks = result.to_json()
@@ -161,10 +170,12 @@ def run(options: RunOptions, say=print) -> RunResult:
             # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
             warnings = result.notes() + [f"模型检查：{w}" for w in built.warnings]
             manifest.checks["dbt_warnings"] = built.warnings
+            doing("生成公报和图表…")
             with manifest.stage("reports"):
                 checks_href = str(Path(result.report_html).resolve().relative_to(work.resolve()))
                 indicators = load_indicators(warehouse)
                 outputs = render(indicators, work, notes=warnings, run_id=run_id, checks_href=checks_href)
+            doing("导出数字、DOCX 和网页…")
             with manifest.stage("exports"):
                 sources, sheet_rows = load_sources(warehouse, period)
                 now = datetime.now()

@@ -44,7 +44,7 @@ def test_a_real_run_names_where_its_key_comes_from(small_demo, tmp_path, monkeyp
 def test_the_cli_uses_the_demo_key_only_for_the_demo_data(small_demo, tmp_path, monkeypatch):
     chosen = []
 
-    def fake_run(options, say):
+    def fake_run(options, say, status=None):
         chosen.append(options.demo_key)
         raise shushuo.run.RunFailed("stop")
 

@@ -1,0 +1,22 @@
+"""What a run shows while it works (the CLI's live status line): each stage as it starts, and the
+workbooks read so far, so that a city-scale run of minutes is never a silent terminal."""
+
+from __future__ import annotations
+
+import re
+
+from shushuo.run import RunOptions, run
+
+
+def test_the_status_follows_the_stages_and_counts_the_workbooks(small_demo, tmp_path):
+    shown: list[str] = []
+    run(RunOptions(small_demo, tmp_path / "build", demo_key=True), say=lambda *_: None, status=shown.append)
+    files = len(list(small_demo.glob("*.xlsx")))
+    reading = [s for s in shown if s.startswith("读取报表 ")]
+    assert [int(re.match(r"读取报表 (\d+)/", s).group(1)) for s in reading] == list(range(1, files + 1))
+    assert all(s.startswith(f"读取报表 {i}/{files}：") for i, s in enumerate(reading, 1))
+    assert all(s.endswith(".xlsx") for s in reading[:-1]) and reading[-1].endswith("；写入数据库…")
+    stages = [s for s in shown if not s.startswith("读取报表 ")]
+    assert stages == ["读取报表…", "建模：dbt build…", "上一统计期指标（同比）…", "质量检查…", "生成公报和图表…",
+                      "导出数字、DOCX 和网页…"]
+    assert shown.index("读取报表…") < shown.index(reading[0]) and shown.index(reading[-1]) < shown.index("建模：dbt build…")
