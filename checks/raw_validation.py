@@ -19,13 +19,13 @@ import great_expectations as gx
 
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, plain
 from checks.rules import TABLES
-from checks.raw_suites import LINEAGE_INDEX, columns_read, date_columns, expectations_for, from_day_number
+from checks.raw_suites import LINEAGE_INDEX, ROW_INDEX, columns_read, date_columns, expectations_for, from_day_number
 from ingest import schema
 
 SOURCE = "数据期望（GE）"
 RESULT_FORMAT = {
     "result_format": "SUMMARY",
-    "unexpected_index_column_names": LINEAGE_INDEX,
+    "unexpected_index_column_names": [ROW_INDEX],
     "partial_unexpected_count": MAX_EXAMPLES,
 }
 
@@ -54,7 +54,7 @@ def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, p
         suite = context.suites.add(gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations))
         batch_definition = datasource.add_dataframe_asset(sheet.name).add_batch_definition_whole_dataframe("whole")
         result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite, result_format=RESULT_FORMAT)
-        outcomes.extend(_outcome(sheet, r) for r in result.results)
+        outcomes.extend(_outcome(sheet, r, connection) for r in result.results)
     return outcomes
 
 
@@ -112,7 +112,7 @@ def _severity(expectation) -> str:
     return WARNING if str(getattr(expectation.severity, "value", expectation.severity)) == "warning" else BLOCKING
 
 
-def _outcome(sheet: schema.Sheet, result) -> CheckOutcome:
+def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection) -> CheckOutcome:
     config = result.expectation_config
     meta = config.meta or {}
     severity = _severity(config)
@@ -133,7 +133,9 @@ def _outcome(sheet: schema.Sheet, result) -> CheckOutcome:
         outcome.failing_count = int(result.result.get("unexpected_count") or 0)
         column = config.kwargs["column"]
         is_date = column in date_columns(sheet)
-        outcome.examples = [_example(row, column, is_date) for row in result.result.get("partial_unexpected_index_list") or []]
+        failing = result.result.get("partial_unexpected_index_list") or []
+        lineage = _lineage(connection, sheet, [row[ROW_INDEX] for row in failing])
+        outcome.examples = [_example(lineage.get(row[ROW_INDEX], {}), row, column, is_date) for row in failing]
         outcome.detail = f"列 {config.kwargs['column']} 有 {outcome.failing_count} 行不符合要求"
     return outcome
 
@@ -142,19 +144,33 @@ def _select(sheet: schema.Sheet, expectations: list) -> str:
     """The columns the expectations need (see raw_suites.columns_read), of current rows only."""
     read = {
         "value": '"{c}"',
-        "day": '("{c}" - DATE \'1970-01-01\') as "{c}"',
+        "day": '("{c}" - DATE \'1970-01-01\')::DOUBLE as "{c}"',
+        "number": '"{c}"::DOUBLE as "{c}"',
         "presence": 'if("{c}" is null, null, 1)::TINYINT as "{c}"',
     }
-    columns = [read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()]
+    columns = [f'rowid as "{ROW_INDEX}"'] + [read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()]
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} "
         f"where (source_file, file_sha256) in (select source_file, file_sha256 from {TABLES['current_submissions']} where is_current)"
     )
 
 
-def _example(row: dict, column: str, is_date: bool) -> dict:
+def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: list[int]) -> dict[int, dict]:
+    """rowid → the lineage a clerk finds the row by, for the few failing rows shown."""
+    if not rows:
+        return {}
+    listed = ", ".join(f'"{name}"' for name in LINEAGE_INDEX)
+    found = connection.execute(
+        f"select rowid, {listed} from {sheet.raw_table} where rowid in (select unnest(?::BIGINT[]))", [[int(r) for r in rows]]
+    ).fetchall()
+    return {row[0]: dict(zip(LINEAGE_INDEX, row[1:])) for row in found}
+
+
+def _example(lineage: dict, row: dict, column: str, is_date: bool) -> dict:
     """Lineage first, then the offending value under its column name (a date as a date)."""
-    example = {key: row.get(key) for key in LINEAGE_INDEX}
+    example = {key: lineage.get(key) for key in LINEAGE_INDEX}
     value = row.get(column)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # numbers are read as DOUBLE (raw_suites.columns_read): 20, not 20.0
     example[column] = from_day_number(value) if is_date and plain(value) is not None else value
     return example
