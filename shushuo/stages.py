@@ -1,0 +1,219 @@
+"""The stages of one run, in order, each a function of the run's context: read the returns,
+build the models (with 上期), check, render the bulletin, export the figures. Each stage reads
+what the one before left in the context and in the run folder, and times itself in the manifest.
+shushuo/run.py owns the rest: the lock, the short cut, the run folder and publishing."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from shushuo import publish
+from shushuo.manifest import Manifest
+
+WAREHOUSE = "warehouse.duckdb"
+# Imported in a thread while the workers read (import_later_stages), not at the top of a run.
+LATER_STAGES = ("dbt.cli.main", "checks.gate", "reports.bulletin", "reports.docx_export", "reports.exports",
+                "reports.period_change", "reports.provenance", "reports.site")
+
+
+class RunFailed(RuntimeError):
+    """A stage failed or the gate blocked publication; the message is for the analyst."""
+
+
+@dataclass
+class RunContext:
+    """What the stages share: the run's folders, key and manifest, how to talk to the analyst
+    (`say` a message; `doing` replaces the live status line), and what each stage found."""
+
+    input_dir: Path
+    build_dir: Path
+    work: Path
+    run_id: str
+    key: bytes
+    manifest: Manifest
+    say: Callable[[str], None]
+    doing: Callable[[str], None]
+    workers: int = 2
+    period_asked: tuple[date | None, date | None] = (None, None)
+    # found by the stages
+    report: object = None  # ingest.report.IngestReport
+    period: tuple[date, date] | None = None
+    model_warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    indicators: object = None  # pandas.DataFrame of marts.indicators
+    outputs: dict = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> Path:
+        return self.work / WAREHOUSE
+
+
+def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fingerprint_seconds: float) -> None:
+    """Ingest every workbook (unchanged ones from the cache), then choose the period and write
+    each unit's 整改清单 and the period's 提交情况."""
+    from ingest.cache import IngestCache
+    from ingest.feedback import write_feedback, write_submission_summary
+    from ingest.run import ingest
+    from shushuo import unchanged
+
+    say, manifest = ctx.say, ctx.manifest
+    with manifest.stage("ingest") as stage:
+        say(f"读取报表：{ctx.input_dir}（{key_source}）")
+        cache = IngestCache(ctx.build_dir / "cache" / "ingest", ctx.key, hashes)
+        ctx.doing("读取报表…")
+        report = ingest(ctx.input_dir, ctx.warehouse, key=ctx.key, workers=ctx.workers, cache=cache, timings=stage,
+                        while_reading=import_later_stages,
+                        progress=lambda done, total, name: ctx.doing(
+                            f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")))
+        stage.update(files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=fingerprint_seconds)
+        if cache.reused:
+            say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
+        (ctx.work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
+        manifest.inputs = report.inputs()
+        manifest.parameters[unchanged.CHANGES_ON] = report.changes_on()
+        say(report.summary())
+        unreadable = {f.source_file for f in report.files if f.status == "unreadable"}
+        for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
+            say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
+    ctx.report = report
+    ctx.period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
+    manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
+    say(f"统计期：{period[0]} 至 {period[1]}")
+    feedback = write_feedback(report, ctx.input_dir, ctx.work)  # 整改清单 for each return with problems
+    write_submission_summary(report, ctx.work, period)
+    if feedback:
+        say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{ctx.work / 'feedback'}")
+
+
+def build_models(ctx: RunContext) -> None:
+    """dbt build for the period, and the previous period's indicators for 同比 when every unit
+    reported it (copied from build/current when nothing they are made of changed)."""
+    from shushuo import dbt_runner
+
+    ctx.doing("建模：dbt build…")
+    with ctx.manifest.stage("dbt build") as stage:
+        built = dbt_runner.build(ctx.warehouse, *ctx.period)
+        ctx.model_warnings = built.warnings
+        before = dbt_runner.previous_period(*ctx.period)
+        ctx.doing("上一统计期指标（同比）…")
+        if _previous_indicators(ctx, stage):
+            ctx.manifest.parameters.update(previous_period_start=before[0].isoformat(),
+                                           previous_period_end=before[1].isoformat())
+            reused = "（报表和程序与上次发布时相同，沿用其上期指标）" if stage.get("previous_reused") else ""
+            ctx.say(f"上一统计期（同比）：{before[0]} 至 {before[1]}{reused}")
+        elif sent := dbt_runner.units_submitted(ctx.warehouse, *before):
+            ctx.say(f"提示：上一统计期（{before[0]} 至 {before[1]}）只有 {len(sent)} 个单位报送，不计算同比。")
+
+
+def check_quality(ctx: RunContext) -> None:
+    """The quality gate; raises RunFailed (nothing is published) on a blocking failure. The
+    duplicate listing is written either way: the units need it to correct their returns."""
+    from checks import gate
+    from checks.duplicates import write_duplicate_listing
+    from reports.period_change import load_previous
+
+    ctx.doing("质量检查…")
+    with ctx.manifest.stage("checks"):
+        result = gate.run(ctx.warehouse, *ctx.period, ctx.work / "checks", previous_indicators=load_previous(ctx.warehouse))
+        ctx.manifest.checks = result.to_json()
+        if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:
+            ctx.say(f"同一会员被多个单位填报：清单 {listing.name}（在本次运行的文件夹中），请转各单位核实")
+    if not result.passed:
+        raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
+    # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
+    ctx.warnings = result.notes() + [f"模型检查：{w}" for w in ctx.model_warnings]
+    ctx.manifest.checks["dbt_warnings"] = ctx.model_warnings
+    ctx.outputs["checks_html"] = result.report_html
+
+
+def render_bulletin(ctx: RunContext) -> None:
+    """The bulletin (HTML, Markdown) and its charts."""
+    from reports.bulletin import load_indicators, render
+
+    ctx.doing("生成公报和图表…")
+    with ctx.manifest.stage("reports"):
+        checks_href = str(Path(ctx.outputs["checks_html"]).resolve().relative_to(ctx.work.resolve()))
+        ctx.indicators = load_indicators(ctx.warehouse)
+        ctx.outputs.update(render(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id, checks_href=checks_href))
+
+
+def export_figures(ctx: RunContext) -> None:
+    """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site."""
+    from reports.docx_export import write_docx
+    from reports.exports import write_exports
+    from reports.provenance import load_sources
+    from reports.site import write_site
+
+    ctx.doing("导出数字、DOCX 和网页…")
+    with ctx.manifest.stage("exports"):
+        sources, sheet_rows = load_sources(ctx.warehouse, ctx.period)
+        figures = dict(run_id=ctx.run_id, generated_at=datetime.now(), sources=sources, sheet_rows=sheet_rows)
+        write_exports(ctx.indicators, ctx.work, **figures)
+        write_docx(ctx.indicators, ctx.work / "bulletin.docx", run_id=ctx.run_id, notes=ctx.warnings)
+        write_site(ctx.indicators, ctx.work, **figures)  # last: it links what the others wrote
+
+
+STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures)
+
+
+def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None,
+                  say=print) -> tuple[date, date]:
+    """The period asked for, or else the latest period that more than half of the expected units
+    declare on their covers: a unit that is late still leaves the run on the new period (the gate
+    then names it), and one clerk's typing error on a cover does not move the run to another year."""
+    from ingest.schema import units
+
+    if period_start and period_end:
+        return period_start, period_end
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        periods = con.execute(
+            """select period_start, period_end, count(distinct unit_code) as units,
+                      string_agg(distinct unit_name, '、') as names
+               from raw.submissions group by period_start, period_end
+               order by period_end desc, units desc, period_start"""
+        ).fetchall()
+    if not periods:
+        raise RunFailed(f"输入目录 {input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。")
+    chosen = next((p for p in periods if p[2] * 2 > len(units())), periods[0])
+    for start, end, _, names in periods[: periods.index(chosen)]:
+        say(f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
+            f"如要统计该期，请用 PERIOD_START/PERIOD_END 指定。")
+    return chosen[0], chosen[1]
+
+
+def import_later_stages() -> None:
+    """Import dbt, Great Expectations and the reports (≈ 1.4, 2.6 and 0.8 s of the run's wall time,
+    measured) in a thread while the workers read, where the main process would only wait."""
+    def imports() -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
+        for module in LATER_STAGES:
+            importlib.import_module(module)
+
+    threading.Thread(target=imports, name="import-later-stages", daemon=True).start()
+
+
+def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
+    """marts_previous.indicators for the period before: copied from build/current when made of
+    the same returns and code (shushuo/previous_reuse.py), else built by dbt. False when not
+    every unit reported that period (no 同比)."""
+    from shushuo import dbt_runner, previous_reuse
+
+    before = dbt_runner.previous_period(*ctx.period)
+    if not dbt_runner.has_submissions(ctx.warehouse, *before):
+        return dbt_runner.build_previous(ctx.warehouse, *ctx.period) is not None  # drops leftovers; None
+    wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key)
+    ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
+    published = publish.current(ctx.build_dir)
+    stage["previous_reused"] = published is not None and previous_reuse.copy_from(
+        published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted)
+    if not stage["previous_reused"]:
+        dbt_runner.build_previous(ctx.warehouse, *ctx.period)
+    return True
