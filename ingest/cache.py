@@ -227,12 +227,15 @@ class IngestCache:
             self.reused.append(source_file)
         return found
 
-    def _load(self, folder: Path, source_file: str, sha: str) -> WorkbookOutcome | None:
+    def _load(self, folder: Path, source_file: str, sha: str | None) -> WorkbookOutcome | None:
+        """The entry's outcome if it is whole, is the file's (and of these bytes, when `sha` is
+        given: a worker's own entry was keyed by the bytes it read) and has not expired; else
+        None, and a damaged or expired entry is removed."""
         if not folder.is_dir():
             return None
         try:
             outcome = read_entry(folder)
-            if outcome.file.source_file != source_file or outcome.file.file_sha256 != sha:
+            if outcome.file.source_file != source_file or (sha is not None and outcome.file.file_sha256 != sha):
                 raise ValueError("entry does not match its key")
         except Exception:  # a damaged entry is a miss; it is rewritten by this run
             shutil.rmtree(folder, ignore_errors=True)
@@ -254,10 +257,8 @@ class IngestCache:
         again from the workbook, here."""
         if isinstance(result, WorkbookOutcome):
             return result
-        try:
-            outcome = read_entry(result)
-        except Exception:
-            shutil.rmtree(result, ignore_errors=True)
+        outcome = self._load(result, path.relative_to(input_dir).as_posix(), None)
+        if outcome is None:
             return read_workbook(path, input_dir, key)
         outcome.modified_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
         return outcome

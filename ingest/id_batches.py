@@ -6,11 +6,10 @@ also gives the clerk the reason: these functions only ever accept, never explain
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from ingest.validators import ID_CHECK_CHARS, ID_WEIGHTS, PROVINCE_CODES
+from ingest.validators import today as validation_day
 
 _WEIGHTS = np.array(ID_WEIGHTS, dtype=np.int64)
 _CHECK_CODES = np.frombuffer(ID_CHECK_CHARS.encode("ascii"), dtype=np.uint8)
@@ -47,7 +46,7 @@ def valid_resident_ids(candidates: list[str]) -> dict[str, str]:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_ok = (month >= 1) & (month <= 12)
     days = _DAYS_IN_MONTH[np.where(month_ok, month, 0)] + ((month == 2) & leap)
-    today = dt.date.today()
+    today = validation_day()
     ok &= month_ok & (day >= 1) & (day <= days) & (year >= 1900)
     ok &= year * 10000 + month * 100 + day <= today.year * 10000 + today.month * 100 + today.day
     return {texts[i]: upper[i] for i in np.flatnonzero(ok)}

@@ -25,6 +25,11 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥ
                             "0123456789XxABCDEFGHJKLMNPQRTUWY")
 
 _TODAY = dt.date.today()  # once per process: at worst a day stale, and calls are many
+
+
+def today() -> dt.date:
+    """The day birth dates are checked against: the same for every check in the process."""
+    return _TODAY
 _earliest_future_birth: dt.date | None = None
 
 

@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
 
 from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
@@ -51,9 +53,16 @@ def run(
         input_dir = ensure_demo(DEMO_DIR)
     options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers,
                          reuse_unchanged=not force)
+    # The status line on a terminal (nothing in a log). Refreshed only when it changes: an
+    # auto-refreshing display runs a thread, and the reading workers are forked processes.
+    line = Spinner("dots", text="开始运行…")
     try:
-        with console.status("开始运行…") as live:  # a spinner on a terminal; nothing in a log
-            result = run_pipeline(options, say=console.print, status=live.update)
+        with Live(line, console=console, auto_refresh=False, transient=True) as live:
+            def status(text: str) -> None:
+                line.update(text=text)
+                live.refresh()
+
+            result = run_pipeline(options, say=console.print, status=status)
     except (RunFailed, RunInProgress) as failure:
         console.print(f"[bold red]运行未完成：[/]{failure}")
         console.print(f"上一次成功的结果未受影响：{build_dir / 'current'}")

@@ -4,9 +4,10 @@ has changed, instead of a second dbt run on every rerun.
 While this period's returns come in, the analyst reruns many times; the previous period's
 figures cannot move unless its returns or the code that turns returns into figures do. They are
 made of: the returns declaring that period (name, sha256, 填报日期 and file time: these decide
-which file counts), the ingest code with the schema and unit list, the dbt project (models,
-macros, seeds, dbt_project.yml, profiles.yml), the versions of dbt, dbt-duckdb and DuckDB, and
-the pseudonym key. When build/current was made with the same fingerprint of these, its
+which file counts) and the rows loaded and rejected from each of their sheets, the ingest code
+with the schema and unit list, the dbt project (models, macros, seeds, dbt_project.yml,
+profiles.yml, and how shushuo/dbt_runner.py calls dbt), the versions of dbt, dbt-duckdb and
+DuckDB, and the pseudonym key. When build/current was made with the same fingerprint of these, its
 marts_previous.indicators is copied (the only previous-period table read downstream:
 reports/period_change.py); otherwise dbt builds it as before."""
 
@@ -25,7 +26,7 @@ from shushuo.dbt_runner import PREVIOUS_INDICATORS
 from shushuo.paths import REPO_ROOT
 
 FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
-DBT_CODE = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml")
+DBT_CODE = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml", "shushuo/dbt_runner.py")
 LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
@@ -46,9 +47,16 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
             "where period_start = ? and period_end = ? order by all",
             [period_start, period_end],
         ).fetchall()
+        # what was loaded from them: the same bytes read on another day can load more rows (an ID
+        # rejected for a birth date after today is accepted from that day on, ingest/cache.py)
+        loaded = con.execute(
+            "select source_file, sheet, rows_loaded, rows_rejected from raw.ingest_sheets where source_file in "
+            "(select source_file from raw.submissions where period_start = ? and period_end = ?) order by all",
+            [period_start, period_end],
+        ).fetchall()
     digest = hashlib.sha256()
-    for label, value in (("period", (period_start, period_end)), ("returns", returns), ("ingest", code_fingerprint()),
-                         ("key", key_fingerprint(key))):
+    for label, value in (("period", (period_start, period_end)), ("returns", returns), ("loaded", loaded),
+                         ("ingest", code_fingerprint()), ("key", key_fingerprint(key))):
         digest.update(f"{label}={value}\n".encode())
     for name in LIBRARIES:
         digest.update(f"{name}={_version(name)}\n".encode())

@@ -19,7 +19,7 @@ from shushuo import publish
 from shushuo.manifest import Manifest
 
 WAREHOUSE = "warehouse.duckdb"
-# Imported in a thread while the workers read (import_later_stages), not at the top of a run.
+# Imported in a thread while the workers read (LaterImports), not at the top of a run.
 LATER_STAGES = ("dbt.cli.main", "checks.gate", "reports.bulletin", "reports.docx_export", "reports.exports",
                 "reports.period_change", "reports.provenance", "reports.site")
 
@@ -69,10 +69,14 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
         say(f"读取报表：{ctx.input_dir}（{key_source}）")
         cache = IngestCache(ctx.build_dir / "cache" / "ingest", ctx.key, hashes)
         ctx.doing("读取报表…")
-        report = ingest(ctx.input_dir, ctx.warehouse, key=ctx.key, workers=ctx.workers, cache=cache, timings=stage,
-                        while_reading=import_later_stages,
-                        progress=lambda done, total, name: ctx.doing(
-                            f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")))
+        later = LaterImports()
+        try:
+            report = ingest(ctx.input_dir, ctx.warehouse, key=ctx.key, workers=ctx.workers, cache=cache, timings=stage,
+                            while_reading=later.start,
+                            progress=lambda done, total, name: ctx.doing(
+                                f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")))
+        finally:
+            later.wait()  # from here on only this thread imports
         stage.update(files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=fingerprint_seconds)
         if cache.reused:
             say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
@@ -189,15 +193,33 @@ def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = 
     return chosen[0], chosen[1]
 
 
-def import_later_stages() -> None:
-    """Import dbt, Great Expectations and the reports (≈ 1.4, 2.6 and 0.8 s of the run's wall time,
-    measured) in a thread while the workers read, where the main process would only wait."""
-    def imports() -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
-        for module in LATER_STAGES:
-            importlib.import_module(module)
+class LaterImports:
+    """dbt, Great Expectations and the reports imported (≈ 1.4, 2.6 and 0.8 s of the run's wall
+    time, measured) in a thread while the workers read, where the main process would only wait.
+    Started by ingest once the worker processes are forked (a fork while another thread runs can
+    leave a lock held in the child); waited for when ingest returns, so the main thread never
+    imports at the same time. A module that fails here is left to fail where the stage imports
+    it, with its own traceback."""
 
-    threading.Thread(target=imports, name="import-later-stages", daemon=True).start()
+    def __init__(self):
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
+        self._thread = threading.Thread(target=self._imports, name="import-later-stages", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    @staticmethod
+    def _imports() -> None:
+        for module in LATER_STAGES:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - raised again, with its traceback, by the stage's own import
+                return
 
 
 def _previous_indicators(ctx: RunContext, stage: dict) -> bool:

@@ -20,3 +20,26 @@ def test_the_status_follows_the_stages_and_counts_the_workbooks(small_demo, tmp_
     assert stages == ["读取报表…", "建模：dbt build…", "上一统计期指标（同比）…", "质量检查…", "生成公报和图表…",
                       "导出数字、DOCX 和网页…"]
     assert shown.index("读取报表…") < shown.index(reading[0]) and shown.index(reading[-1]) < shown.index("建模：dbt build…")
+
+
+def test_the_cli_status_line_runs_no_thread_while_the_workers_are_forked(small_demo, tmp_path, monkeypatch):
+    """An auto-refreshing rich display runs a thread; forking the reading workers while it holds
+    a lock could hang a worker. The CLI's status line is refreshed only when it changes."""
+    import threading
+
+    from typer.testing import CliRunner
+
+    import shushuo.run
+    from shushuo.cli import app
+
+    threads = []
+
+    def fake_run(options, say, status=None):
+        status("读取报表…")
+        threads.append(sorted(t.name for t in threading.enumerate()))
+        raise shushuo.run.RunFailed("stop")
+
+    monkeypatch.setattr(shushuo.run, "run", fake_run)
+    before = sorted(t.name for t in threading.enumerate())  # other tests' runs may have left some (tqdm's monitor)
+    result = CliRunner().invoke(app, ["run", "--input", str(small_demo), "--build", str(tmp_path)])
+    assert result.exit_code == 1 and threads == [before]
