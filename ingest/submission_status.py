@@ -7,7 +7,6 @@ replaced; and files that could not be attributed to any unit. Written as 提交�
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter
 from pathlib import Path

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
-import pytest
 
 from reports.bulletin import load_indicators
 from tests.conftest import run_pipeline

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -94,7 +94,7 @@ def test_the_bulletin_table_has_a_tongbi_column_and_the_prose_says_it(compared, 
     assert "| 指标 | 数值 | 同比 | 口径 |" in markdown and "<th>同比</th>" in page
     rate = change_of(headline(compared, "card_uptake_rate")).text
     count = change_of(headline(compared, "cards_issued")).text
-    assert f'<tr id="fig-card_uptake_rate">' in page and f'<td class="change">{rate}</td>' in page
+    assert '<tr id="fig-card_uptake_rate">' in page and f'<td class="change">{rate}</td>' in page
     assert f"同比{count}，办卡率达" in markdown and f"同比{rate}。" in markdown
     assert "同比：与上一统计期（2022年1月1日至2022年12月31日）" in markdown
 
