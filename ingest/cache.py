@@ -62,7 +62,8 @@ def _source_files() -> list[Path]:
     )
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """The installed version of a distribution, '-' when it is not installed."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -73,7 +74,7 @@ def code_fingerprint() -> str:
     """What a workbook's result depends on besides the file, the key and (rarely) the date."""
     digest = hashlib.sha256(f"format={FORMAT};python={sys.version_info[:2]}".encode())
     for name in LIBRARIES:
-        digest.update(f";{name}={_version(name)}".encode())
+        digest.update(f";{name}={library_version(name)}".encode())
     for path in _source_files():
         digest.update(path.relative_to(INGEST_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 import duckdb
 
-from ingest.cache import code_fingerprint, key_fingerprint
+from ingest.cache import code_fingerprint, key_fingerprint, library_version
 from shushuo.dbt_runner import PREVIOUS_INDICATORS
 from shushuo.paths import REPO_ROOT
 
@@ -59,17 +58,10 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
                          ("ingest", code_fingerprint()), ("key", key_fingerprint(key))):
         digest.update(f"{label}={value}\n".encode())
     for name in LIBRARIES:
-        digest.update(f"{name}={_version(name)}\n".encode())
+        digest.update(f"{name}={library_version(name)}\n".encode())
     for path in _dbt_files():
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
 
 
 def recorded(run_dir: Path | None) -> str | None:
