@@ -5,6 +5,7 @@ caller gives or with fabricated ones. Not used by a real run."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -178,6 +179,14 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     for unit in schema.units():
         submit(connection, unit.code, period, fixture_file(unit))
     _create_staging_sheets(connection)
+
+
+def empty_warehouse(path: Path, period: tuple[dt.date, dt.date]) -> Path:
+    """A DuckDB file at `path` with every raw table and the model tables the gate reads, empty."""
+    with duckdb.connect(str(path)) as connection:
+        create_raw_tables(connection)
+        create_model_tables(connection, period)
+    return path
 
 
 def fixture_file(unit: schema.Unit) -> str:

@@ -12,18 +12,14 @@ import pandas as pd
 import pytest
 
 from checks import gate
-from checks.sample_warehouse import create_model_tables, create_raw_tables, insert_rows, lineage
+from checks.sample_warehouse import empty_warehouse, insert_rows, lineage
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
 
 @pytest.fixture
 def warehouse(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        create_raw_tables(connection)
-        create_model_tables(connection, PERIOD)
-    return path
+    return empty_warehouse(tmp_path / "warehouse.duckdb", PERIOD)
 
 
 def run_gate(path, tmp_path, *statements, previous=None):

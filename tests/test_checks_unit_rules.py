@@ -14,7 +14,7 @@ from checks import gate
 from checks.outcome import BLOCKING, WARNING
 from checks.rule_base import expected_nonempty
 from checks.rules import RULES
-from checks.sample_warehouse import create_model_tables, create_raw_tables
+from checks.sample_warehouse import empty_warehouse
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
@@ -37,11 +37,7 @@ SCREENING = (
 
 @pytest.fixture
 def warehouse(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        create_raw_tables(connection)
-        create_model_tables(connection, PERIOD)
-    return path
+    return empty_warehouse(tmp_path / "warehouse.duckdb", PERIOD)
 
 
 def run_gate(path, tmp_path, *statements):
