@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report test template demo docs clean setup
+.PHONY: report test template demo docs bench clean setup
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
@@ -27,6 +27,10 @@ demo: $(READY)  ## regenerate the demo workbooks in data/demo/
 
 docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/target/
 	$(BIN)/shushuo docs
+
+bench: $(READY)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet machine): see bench/README.md
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python bench/bench.py $(if $(SCALES),--scales $(SCALES),)
 
 setup: $(READY)
 

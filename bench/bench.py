@@ -1,5 +1,5 @@
 """The benchmark: the whole pipeline at ×1, ×3 and ×10 the district's data, stage by stage, with
-peak memory, beside a plain python-calamine read of the same files as the reference.
+peak memory, beside the plain readers (python-calamine and fastexcel) reading the same files.
 
     .venv/bin/python bench/bench.py                 # scales 1 3 10
     .venv/bin/python bench/bench.py --scales 1      # one scale
@@ -8,8 +8,10 @@ peak memory, beside a plain python-calamine read of the same files as the refere
 Data sets are made by the demo generator (more members, cards, activities… per unit as the
 scale grows) and cached under data/cache/bench-x<scale>/ (not in git); build folders go to
 data/cache/bench-build-x<scale>/, wiped before each scale. Per scale, in this order:
-1. the reference: every sheet of every workbook read by python-calamine alone, with as many
-   processes as the pipeline's workers (and once in one process, for the per-core figure);
+1. the references: every sheet of every workbook read by python-calamine alone (Python lists, as
+   ingest reads) and by fastexcel alone (Arrow columns), each with as many processes as the
+   pipeline's workers and once in one process; and ingest's file guard alone, a floor under
+   any reading ingest does (fastexcel is a bench-only dependency: `make bench` installs it);
 2. a cold run: `shushuo run` in a fresh process on an empty build folder (no cache);
 3. a rerun through `shushuo run --force` (nothing changed: every workbook from the ingest cache);
 4. the same rerun without --force: the whole-run short cut (shushuo/unchanged.py);
@@ -46,10 +48,11 @@ KEY = "bench-key-not-secret-0123456789"
 WORKERS = 2
 
 
-# --- the reference -----------------------------------------------------------------------------
+# --- the references ----------------------------------------------------------------------------
 
-def plain_rows(path: Path) -> int:
-    """Rows of every sheet of one workbook, as python-calamine alone gives them."""
+def calamine_rows(path: Path) -> int:
+    """Rows of every sheet of one workbook, as python-calamine alone gives them (Python lists,
+    from A1, as ingest reads them)."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
@@ -59,16 +62,40 @@ def plain_rows(path: Path) -> int:
         book.close()
 
 
-def plain_read(paths: list[Path], workers: int) -> tuple[int, float]:
-    """Rows read and seconds taken by python-calamine alone, in `workers` processes (largest
-    files first, as the pipeline does)."""
+def fastexcel_rows(path: Path) -> int:
+    """Rows of every sheet of one workbook, as fastexcel alone gives them (Arrow columns, types
+    guessed per column, no header row). Same parser (calamine, Rust) without Python objects."""
+    import logging
+
+    import fastexcel
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "could not determine dtype" per mixed column
+    reader = fastexcel.read_excel(path)
+    return sum(reader.load_sheet(name, header_row=None).to_arrow().num_rows for name in reader.sheet_names)
+
+
+def guard_only(path: Path) -> int:
+    """Not a reader: the file guard alone (every part unpacked, sheets measured, formulas found),
+    which ingest runs before its reader; a floor under any reading ingest does."""
+    from ingest.file_guard import inspect_workbook
+
+    inspect_workbook(path)
+    return 0
+
+
+READERS = {"calamine": calamine_rows, "fastexcel": fastexcel_rows, "guard": guard_only}
+
+
+def plain_read(paths: list[Path], workers: int, reader: str = "calamine") -> tuple[int, float]:
+    """Rows read and seconds taken by one plain reader alone (READERS), in `workers` processes
+    (largest files first, as the pipeline does)."""
     order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
     start = time.perf_counter()
     if workers <= 1:
-        rows = sum(map(plain_rows, order))
+        rows = sum(map(READERS[reader], order))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            rows = sum(pool.map(plain_rows, order))
+            rows = sum(pool.map(READERS[reader], order))
     return rows, time.perf_counter() - start
 
 
@@ -204,6 +231,11 @@ def bench_scale(scale: float) -> dict:
     shutil.rmtree(build, ignore_errors=True)
     rows, parallel = plain_read(paths, WORKERS)
     _, serial = plain_read(paths, 1)
+    fast_rows, fast = plain_read(paths, WORKERS, "fastexcel")
+    _, fast_serial = plain_read(paths, 1, "fastexcel")
+    if fast_rows != rows:
+        raise SystemExit(f"the two plain readers disagree on the rows at ×{scale:g}: {rows} and {fast_rows}")
+    _, guard = plain_read(paths, WORKERS, "guard")
     cold = pipeline(folder, build)
     equal, compared = figures_match_truth(folder, build)
     rerun = pipeline(folder, build)
@@ -213,7 +245,8 @@ def bench_scale(scale: float) -> dict:
     resubmitted = pipeline(resubmission(folder, build / "resubmitted-input"), build)
     result = {
         "scale": scale, "files": len(paths), "megabytes": sum(p.stat().st_size for p in paths) / 2**20, "rows": rows,
-        "plain_seconds": parallel, "plain_serial_seconds": serial, "figures_equal": equal, "figures_compared": compared,
+        "plain_seconds": parallel, "plain_serial_seconds": serial, "fastexcel_seconds": fast,
+        "fastexcel_serial_seconds": fast_serial, "guard_seconds": guard, "figures_equal": equal, "figures_compared": compared,
         "cold": cold, "rerun": rerun, "short_cut": short, "resubmitted": resubmitted,
     }
     shutil.rmtree(build, ignore_errors=True)
@@ -235,14 +268,33 @@ def table(results: list[dict]) -> str:
             f"{r['cold']['wall']:.1f}", f"{ratio:.0%}", f"{r['cold']['peak'] / 2**20:,.0f}",
             f"{r['figures_equal']}/{r['figures_compared']}",
         ]) + " |")
-    lines += ["", "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read "
-              "| calamine 1 proc s |", "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read |",
+              "|---|---|---|---|---|---|---|"]
     for r in results:
         rerun, resub = r["rerun"], r["resubmitted"]
         lines.append("| " + " | ".join([
             f"×{r['scale']:g}", f"{rerun['wall']:.1f}", str(rerun["stages"]["ingest"].get("files_read", "?")),
             f"{rerun['peak'] / 2**20:,.0f}", f"{r['short_cut']['wall']:.1f}" + ("" if r["short_cut"]["reused"] else " (ran!)"),
-            f"{resub['wall']:.1f}", str(resub["stages"]["ingest"].get("files_read", "?")), f"{r['plain_serial_seconds']:.1f}",
+            f"{resub['wall']:.1f}", str(resub["stages"]["ingest"].get("files_read", "?")),
+        ]) + " |")
+    lines += ["", ratio_table(results)]
+    return "\n".join(lines)
+
+
+def ratio_table(results: list[dict]) -> str:
+    """read+load against each plain reader (seconds, and the pipeline's throughput as a share of
+    the reader's), and the ceiling the file guard sets: reader / (reader + guard alone)."""
+    head = ["scale", "read+load s", "calamine 2 proc", "fastexcel 2 proc", "calamine 1 proc", "fastexcel 1 proc",
+            "file guard alone, 2 proc s", "ceiling vs fastexcel 2 proc (reader + guard only)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        s = stage_seconds(r["cold"])
+        ours = s["read"] + s["load"]
+        references = [r[k] for k in ("plain_seconds", "fastexcel_seconds", "plain_serial_seconds", "fastexcel_serial_seconds")]
+        ceiling = r["fastexcel_seconds"] / (r["fastexcel_seconds"] + r["guard_seconds"])
+        lines.append("| " + " | ".join([
+            f"×{r['scale']:g}", f"{ours:.1f}", *(f"{seconds:.1f} s: {seconds / ours:.0%}" for seconds in references),
+            f"{r['guard_seconds']:.1f}", f"{ceiling:.0%}",
         ]) + " |")
     return "\n".join(lines)
 
