@@ -91,10 +91,12 @@ def text(values: list, required: bool = False) -> tuple[list, Errors]:
     except AttributeError:  # a number or a date among them
         out, errors = convert_cells(values, to_text, required)
     # Free text is loaded as it is, so an ID number typed into it would leave ingest unhashed.
-    for i, value in enumerate(out):
-        if value is not None and _LONG_DIGITS.search(value) and resident_ids_in(value):
-            out[i] = None
-            errors[i] = PERSONAL_IN_TEXT_REASON
+    # One search over the whole column first (a regex call per cell cost 7% of reading).
+    if _LONG_DIGITS.search("\n".join(filter(None, out))):
+        for i, value in enumerate(out):
+            if value is not None and _LONG_DIGITS.search(value) and resident_ids_in(value):
+                out[i] = None
+                errors[i] = PERSONAL_IN_TEXT_REASON
     return out, errors
 
 
