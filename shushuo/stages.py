@@ -180,7 +180,7 @@ def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         periods = con.execute(
             """select period_start, period_end, count(distinct unit_code) as units,
-                      string_agg(distinct unit_name, '、') as names
+                      string_agg(distinct unit_name, '、' order by unit_name) as names
                from raw.submissions group by period_start, period_end
                order by period_end desc, units desc, period_start"""
         ).fetchall()
