@@ -23,8 +23,14 @@ from checks.rule_runner import run_rules
 REPORT_FILE = "checks.html"
 RESULTS_FILE = "checks.json"
 EXAMPLES_IN_MESSAGE = 3
-# Warnings of raw_suites' date windows (flows outside the period, stocks dated after its end).
-DATE_WINDOW_SUFFIXES = (".in_period", ".not_after_period")
+# Warnings of raw_suites' date windows, each folded into one line of the notes: a stock (members,
+# cards, contracts, services online) dated after the period's end is not in the period-end count;
+# a flow (a payment, a service, a case) dated outside the period is not in the period's figures.
+DATE_WINDOW_NOTES = {
+    ".not_after_period": "晚于统计期末、不计入期末数的记录",
+    ".in_period": "不在统计期内、不计入本期数字的记录",
+}
+REJECTED_ROWS_CHECK = "rule.rejected_rows_in_current_returns"
 
 
 @dataclass
@@ -48,14 +54,21 @@ class GateResult:
         return not self.blocking
 
     def notes(self) -> list[str]:
-        """The warnings as short lines for the bulletin's notes: dates outside the period (which
-        are simply not counted) folded into one line, every other warning on its own."""
-        dated = [o for o in self.warnings if o.check_id.endswith(DATE_WINDOW_SUFFIXES)]
-        lines = [str(o) for o in self.warnings if o not in dated]
-        if dated:
-            parts = "，".join(f"{_dated_column(o.title)} {o.failing_count} 行" for o in dated)
-            lines.insert(0, f"统计期外的日期不计入本期数字：{parts}")
-        return lines
+        """The warnings as short lines for the bulletin's notes: the rows left out because a
+        clerk must correct them first, by unit; dates outside the period (which are simply not
+        counted), one line for stocks and one for flows; every other warning on its own."""
+        lines, folded = [], set()
+        for outcome in self.warnings:
+            if outcome.check_id == REJECTED_ROWS_CHECK:
+                lines.append(_rejected_rows_note(outcome))
+                folded.add(outcome.check_id)
+        for suffix, heading in DATE_WINDOW_NOTES.items():
+            dated = [o for o in self.warnings if o.check_id.endswith(suffix)]
+            if dated:
+                parts = "，".join(f"{_dated_column(o.title)} {o.failing_count} 行" for o in dated)
+                lines.append(f"{heading}：{parts}")
+                folded.update(o.check_id for o in dated)
+        return lines + [str(o) for o in self.warnings if o.check_id not in folded]
 
     def message(self) -> str:
         """A Chinese summary for the operator: each blocking check with its table, the number
@@ -124,6 +137,16 @@ def run(
     result.report_html.write_text(render_report(result), encoding="utf-8")
     (out_dir / RESULTS_FILE).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return result
+
+
+def _rejected_rows_note(outcome: CheckOutcome) -> str:
+    """"有误、未计入本期数字的行…：椿树 5 行（帮扶救助 3 行、培训 2 行）；…" from the rule's
+    examples (one per unit, the first few units) and its count of rows and units."""
+    units = "；".join(f"{e['unit']} {e['rows']} 行（{e['sheets']}）" for e in outcome.examples)
+    in_all = outcome.examples[0].get("units_count", len(outcome.examples)) if outcome.examples else 0
+    more = f"等 {in_all} 个单位" if in_all > len(outcome.examples) else ""
+    return (f"有误、未计入本期数字的行（已列入各单位的整改清单，改正后重新报送即可计入）：{units}{more}，"
+            f"共 {outcome.failing_count} 行")
 
 
 def _dated_column(title: str) -> str:

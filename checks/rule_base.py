@@ -17,6 +17,7 @@ CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_cat
 TABLES = {
     "indicators": "marts.indicators",
     "submissions": "raw.submissions",  # contract table: every workbook read, with its period
+    "ingest_sheets": "raw.ingest_sheets",  # per file and sheet: rows read, loaded, rejected, skipped
     # which workbook of each unit counts this period (is_current); the GE suites check only its rows
     "current_submissions": "staging.stg_submissions",
     "cards": "marts.cards",  # every current card row with is_in_force / holder_is_member and lineage

@@ -10,6 +10,29 @@ from checks.rule_base import Rule
 
 ROW_RULES: tuple[Rule, ...] = (
     Rule(
+        id="rejected_rows_in_current_returns",
+        title="本期报表中有误、未计入数字的行（须各单位改正后重新报送）",
+        severity=WARNING,
+        tables=("current_submissions", "ingest_sheets"),
+        sql="""
+            select current.unit_code, coalesce(units.unit_short, current.unit_name) as unit, current.source_file,
+                   string_agg(sheets.sheet || ' ' || sheets.rows_rejected || ' 行', '、' order by sheets.sheet) as sheets,
+                   sum(sheets.rows_rejected) as rows, count(*) over () as units_count
+            from {current_submissions} as current
+            join {ingest_sheets} as sheets on sheets.source_file = current.source_file
+            left join expected_units as units on units.unit_code = current.unit_code
+            where current.is_current
+              and current.period_start = $period_start and current.period_end = $period_end
+              and sheets.rows_rejected > 0
+            group by current.unit_code, units.unit_short, current.unit_name, current.source_file
+            order by current.unit_code
+        """,
+        advice="这些行有填写错误（每一处错误、所在单元格和改法见该单位的整改清单），没有计入任何数字，"
+               "相关合计因此偏低。请退回整改清单，单位改正后重新报送整个工作簿，再运行一次即可计入。",
+        count_column="rows",
+        count_noun="行",
+    ),
+    Rule(
         id="case_closing_and_result_agree",
         title="结案日期与调解结果只填了一项的调解案件（不计入结案数）",
         severity=WARNING,

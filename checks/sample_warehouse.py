@@ -11,10 +11,11 @@ import duckdb
 import pandas as pd
 
 from ingest import schema
+from ingest.load import INGEST_SHEETS_COLUMNS
 
 
 def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Every raw table of the schema, empty, plus raw.submissions and a stand-in for dbt's
+    """Every raw table of the schema, empty, plus raw.submissions, raw.ingest_sheets and a stand-in for dbt's
     staging.stg_submissions (the newest workbook of each unit and period is current)."""
     connection.execute("create schema if not exists raw")
     for sheet in schema.sheets():
@@ -25,6 +26,8 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
         " period_end DATE, source_file VARCHAR, file_sha256 VARCHAR, filled_by VARCHAR, filled_on DATE,"
         " file_modified_at TIMESTAMP, loaded_at TIMESTAMP)"
     )
+    sheet_columns = ", ".join(f"{name} {type_}" for name, type_ in INGEST_SHEETS_COLUMNS)
+    connection.execute(f"create or replace table raw.ingest_sheets ({sheet_columns})")
     connection.execute("create schema if not exists staging")
     connection.execute(
         "create or replace view staging.stg_submissions as select *, row_number() over ("
@@ -35,7 +38,7 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
 
 def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_file: str, filled_on: dt.date | None = None) -> None:
     """Record a workbook in raw.submissions unless it is there (same file name)."""
-    known = connection.execute("select count(*) from raw.submissions where source_file = ?", [source_file]).fetchone()[0]
+    (known,), = connection.execute("select count(*) from raw.submissions where source_file = ?", [source_file]).fetchall()
     if not known:
         unit_name = next((u.name for u in schema.units() if u.code == unit_code), unit_code)
         connection.execute(

@@ -28,10 +28,11 @@ from reports.provenance import adopted_submissions, figure_catalogue, unit_contr
 
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母"})
+REJECTED_ROWS = "有误未计入的行"  # 来源文件: rows of the workbook in no figure until the clerk corrects them
+NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母", REJECTED_ROWS})
 WIDTHS = {"id": 26, "主题": 10, "指标": 26, "分项": 16, "单位名称": 12, "数值": 14, "上期数值": 14, "同比": 18, "环比": 18, "单位": 6, "印刷数字": 12,
           "发布用语": 40, "口径": 60, "分子": 12, "分母": 12, "占合计": 9, "统计期": 24, "数据来源": 60,
-          "来源文件": 44, "可否发布": 14, "运行编号": 22, "生成时间": 20}
+          "来源文件": 44, REJECTED_ROWS: 14, "可否发布": 14, "运行编号": 22, "生成时间": 20}
 
 
 def neutralise(cell: str) -> str:
@@ -53,12 +54,18 @@ def catalogue_records(indicators: pd.DataFrame, *, run_id: str, generated_at: da
     return [e.record(run_id, _stamp(generated_at)) for e in entries], unit_contributions(entries)
 
 
-def source_records(sources: pd.DataFrame) -> list[dict]:
+def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> list[dict]:
+    """One record per workbook of the period: whether it is used, and how many of its rows were
+    left out of every figure because the clerk must correct them (see the unit's 整改清单)."""
     frame = adopted_submissions(sources)
+    rejected: dict[str, int] = {}
+    if sheet_rows is not None and "rows_rejected" in sheet_rows:
+        rejected = {f: int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
     return [
         {"单位代码": code, "单位名称": short, "报送文件": name, "SHA-256": sha or "",
          "填报日期": "" if pd.isna(filled) else str(pd.Timestamp(filled).date()),
-         "是否采用": "采用" if adopted else "未采用（已被该单位较新的报表替代）"}
+         "是否采用": "采用" if adopted else "未采用（已被该单位较新的报表替代）",
+         REJECTED_ROWS: rejected.get(name, 0)}
         for code, short, name, sha, filled, adopted in zip(
             frame["unit_code"], frame["unit_short"], frame["source_file"], frame["file_sha256"],
             frame["filled_on"], frame["adopted"])
@@ -99,7 +106,7 @@ def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[d
     part_columns = ["id", "指标", "单位名称", "数值", "单位", *compared_columns(figures), "印刷数字", "占合计", "分子", "分母",
                     "发布用语", "来源文件", "可否发布"]
     _sheet(book, "分单位", parts, part_columns, formats)
-    _sheet(book, "来源文件", files, ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用"], formats)
+    _sheet(book, "来源文件", files, ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用", REJECTED_ROWS], formats)
     notes = book.add_worksheet("说明")
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 90, formats["wrap"])
@@ -165,7 +172,7 @@ def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, gener
     out_dir.mkdir(parents=True, exist_ok=True)
     figures, parts = catalogue_records(indicators, run_id=run_id, generated_at=generated_at,
                                        sources=sources, sheet_rows=sheet_rows)
-    files = source_records(sources)
+    files = source_records(sources, sheet_rows)
     before = previous_period_of(indicators)
     about = about_rows(run_id, generated_at, figures, f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None)
     paths = {

@@ -31,7 +31,7 @@ WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
 UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
 HEADLINE = "合计"
 SUBMISSION_COLUMNS = ["unit_code", "unit_name", "source_file", "file_sha256", "filled_on", "file_modified_at"]
-SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded"]
+SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded", "rows_rejected"]
 
 
 @cache
@@ -107,7 +107,7 @@ def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(raw.submissions of the period, rows loaded per file and canonical sheet) from a warehouse.
+    """(raw.submissions of the period, rows loaded and rejected per file and sheet) from a warehouse.
 
     Either frame is empty when the warehouse has no such table (e.g. a test warehouse)."""
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -119,7 +119,7 @@ def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None)
                 return pd.DataFrame(columns=columns)
         where = "where period_start = ? and period_end = ?" if period else ""
         submissions = read(f"select * from raw.submissions {where}", SUBMISSION_COLUMNS, *(period or ()))
-        sheet_rows = read("select source_file, sheet_name, rows_loaded from raw.ingest_sheets", SHEET_ROW_COLUMNS)
+        sheet_rows = read(f"select {', '.join(SHEET_ROW_COLUMNS)} from raw.ingest_sheets", SHEET_ROW_COLUMNS)
     finally:
         con.close()
     return submissions, sheet_rows

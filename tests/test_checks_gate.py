@@ -190,6 +190,40 @@ def test_notes_fold_the_out_of_period_dates_into_one_line(warehouse, tmp_path):
     result = run_gate(warehouse, tmp_path)
     assert result.passed and len(result.warnings) == 2
     assert result.notes() == [
-        "统计期外的日期不计入本期数字：送清凉·日期 2 行",
+        "不在统计期内、不计入本期数字的记录：送清凉·日期 2 行",
         "非会员持有的有效京卡（单列报告，不计入办卡数）：1 张",
     ]
+
+
+def test_notes_tell_stocks_dated_after_the_period_from_flows_outside_it(warehouse, tmp_path):
+    """A member who joined before the period is counted: only stocks dated after its end are
+    left out, and the note must not say "统计期外" of them."""
+    with duckdb.connect(str(warehouse)) as connection:
+        late = dict(site="工地", delivered_on=dt.date(2019, 1, 5), amount=10, packs=1)
+        insert_rows(connection, "summer_relief", [{**late, **lineage("S09", PERIOD, 4, "天桥.xlsx", "送清凉")}])
+        joined_late = dict(person_key="p-late", person_birth_year=1980, person_sex="女", joined_on=dt.date(2019, 2, 1))
+        insert_rows(connection, "members", [{**joined_late, **lineage("S09", PERIOD, 7, "天桥.xlsx", "会员名册")}])
+    notes = run_gate(warehouse, tmp_path).notes()
+    assert notes[0].startswith("晚于统计期末、不计入期末数的记录：会员名册·") and notes[0].endswith(" 1 行")
+    assert notes[1] == "不在统计期内、不计入本期数字的记录：送清凉·日期 1 行"
+
+
+def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, tmp_path):
+    """Rows ingest rejected (the clerk must correct them) are in no figure: the bulletin's notes
+    say so per unit and sheet, and only for the current returns of the period."""
+    with duckdb.connect(str(warehouse)) as connection:
+        files = dict(connection.execute(
+            "select unit_code, source_file from staging.stg_submissions where is_current").fetchall())
+        for unit, sheet, rejected in (("S09", "帮扶救助", 3), ("S09", "培训", 2), ("S02", "会员名册", 1)):
+            connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
+                               " rows_skipped) values (?, ?, 10, ?, ?, 0)", [files[unit], sheet, 10 - rejected, rejected])
+        connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
+                           " rows_skipped) values ('旧文件.xlsx', '培训', 5, 0, 5, 0)")  # no current return
+    result = run_gate(warehouse, tmp_path)
+    assert result.passed
+    rejected = next(o for o in result.warnings if o.check_id == gate.REJECTED_ROWS_CHECK)
+    assert rejected.failing_count == 6
+    assert result.notes()[0] == (
+        "有误、未计入本期数字的行（已列入各单位的整改清单，改正后重新报送即可计入）："
+        "新街口 1 行（会员名册 1 行）；天桥 5 行（培训 2 行、帮扶救助 3 行），共 6 行"
+    )

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from reports.exports import neutralise, write_exports
+from reports.exports import neutralise, source_records, write_exports
 from reports.formatting import format_figure
 from reports.provenance import WORDING, adopted_submissions, unit_short_names
 from reports.synthetic import UNITS, read_catalog, synthetic_indicators
@@ -98,8 +98,21 @@ def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
     unit_rows = indicators[(indicators["indicator_id"] == "cards_issued") & (indicators["breakdown_dim"] == "unit")]
     assert len(cards) == len(unit_rows)
     assert all(isinstance(r["数值"], int) and r["占合计"].endswith("%") for r in cards)
-    adoption = [r[-1] for r in book["来源文件"].iter_rows(min_row=2, values_only=True)]
+    files = [dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r))
+             for r in book["来源文件"].iter_rows(min_row=2, values_only=True)]
+    adoption = [f["是否采用"] for f in files]
     assert adoption.count("采用") == len(unit_short_names()) and len(adoption) == len(unit_short_names()) + 1
+    assert all(isinstance(f["有误未计入的行"], int) for f in files)  # a number the analyst can sort and sum
+
+
+def test_source_files_count_the_rows_left_out_for_correction():
+    sources = pd.DataFrame({"unit_code": ["S01", "S02"], "unit_name": ["甲", "乙"], "source_file": ["甲.xlsx", "乙.xlsx"],
+                            "file_sha256": ["a", "b"], "filled_on": [None, None], "file_modified_at": [None, None],
+                            "period_start": [None, None], "period_end": [None, None]})
+    sheet_rows = pd.DataFrame({"source_file": ["甲.xlsx", "甲.xlsx", "乙.xlsx"], "sheet_name": ["members", "aid", "members"],
+                               "rows_loaded": [10, 4, 7], "rows_rejected": [2, 3, 0]})
+    records = {r["报送文件"]: r for r in source_records(sources, sheet_rows)}
+    assert records["甲.xlsx"]["有误未计入的行"] == 5 and records["乙.xlsx"]["有误未计入的行"] == 0
 
 
 def test_sensitive_unit_rows_are_withheld_everywhere(exported):
