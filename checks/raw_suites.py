@@ -13,7 +13,7 @@ import datetime as dt
 import great_expectations.expectations as gxe
 
 from checks import date_windows
-from checks.outcome import BLOCKING, WARNING
+from checks.outcome import BLOCKING, WARNING, field_label
 from ingest import schema
 
 GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning"}
@@ -70,13 +70,14 @@ def _expect(cls, sheet, column, rule, title, severity=BLOCKING, **kwargs):
 
 def _lineage_expectations(sheet: schema.Sheet):
     for name in LINEAGE_REQUIRED:
-        yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, name, "not_null", f"来源信息 {name} 不为空")
+        yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, name, "not_null", f"来源信息「{field_label(name)}」不为空")
     codes = [u.code for u in schema.units()]
-    yield _expect(gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "known_unit", "填报单位在 units.yaml 中", value_set=codes)
+    yield _expect(gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "known_unit", "填报单位在本区单位名单中", value_set=codes)
     expected = [u.code for u in schema.units() if u.kind in sheet.submitted_by]
+    kinds = "、".join(schema.kind_label(kind) for kind in sheet.submitted_by)
     yield _expect(
         gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "expected_submitter",
-        f"填报单位属于应报本表的单位类别（{'、'.join(sheet.submitted_by)}）", WARNING, value_set=expected,
+        f"填报单位属于应报本表的单位（{kinds}）", WARNING, value_set=expected,
     )
 
 

@@ -17,7 +17,7 @@ import os
 import duckdb
 import great_expectations as gx
 
-from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, plain
+from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, field_label, plain
 from checks.rules import TABLES
 from checks.raw_suites import LINEAGE_INDEX, ROW_INDEX, columns_read, date_columns, expectations_for, from_day_number
 from ingest import schema
@@ -135,8 +135,9 @@ def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection)
         is_date = column in date_columns(sheet)
         failing = result.result.get("partial_unexpected_index_list") or []
         lineage = _lineage(connection, sheet, [row[ROW_INDEX] for row in failing])
-        outcome.examples = [_example(lineage.get(row[ROW_INDEX], {}), row, column, is_date) for row in failing]
-        outcome.detail = f"列 {config.kwargs['column']} 有 {outcome.failing_count} 行不符合要求"
+        label = field_label(column) if column in dict(schema.lineage_columns()) else sheet.raw_column_label(column)
+        outcome.examples = [_example(lineage.get(row[ROW_INDEX], {}), row, column, label, is_date) for row in failing]
+        outcome.detail = f"“{label}”有 {outcome.failing_count} 行不符合要求"
     return outcome
 
 
@@ -166,11 +167,11 @@ def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: l
     return {row[0]: dict(zip(LINEAGE_INDEX, row[1:])) for row in found}
 
 
-def _example(lineage: dict, row: dict, column: str, is_date: bool) -> dict:
-    """Lineage first, then the offending value under its column name (a date as a date)."""
+def _example(lineage: dict, row: dict, column: str, label: str, is_date: bool) -> dict:
+    """Lineage first, then the offending value under the column's Chinese name (a date as a date)."""
     example = {key: lineage.get(key) for key in LINEAGE_INDEX}
     value = row.get(column)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # numbers are read as DOUBLE (raw_suites.columns_read): 20, not 20.0
-    example[column] = from_day_number(value) if is_date and plain(value) is not None else value
+    example[label] = from_day_number(value) if is_date and plain(value) is not None else value
     return example

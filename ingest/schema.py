@@ -63,6 +63,18 @@ class Column:
     def is_personal(self) -> bool:
         return self.type in PERSONAL_TYPES
 
+    def raw_column_label(self, raw_name: str) -> str | None:
+        """The header a clerk knows one of this column's raw columns by (身份证号所示出生年份 for
+        person_birth_year), or None if the raw column is not this column's."""
+        for name, _ in self.raw_columns:
+            if name == raw_name:
+                return self.header + DERIVED_LABELS.get(name[len(self.name):], "")
+        return None
+
+
+# What the derived raw columns of an identifier column are called, after its header.
+DERIVED_LABELS = {"_key": "（脱敏键）", "_birth_year": "所示出生年份", "_sex": "所示性别"}
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -78,6 +90,14 @@ class Sheet:
     @property
     def raw_table(self) -> str:
         return f"raw.{self.name}"
+
+    def raw_column_label(self, raw_name: str) -> str:
+        """The Chinese name of one of this sheet's own raw columns, for messages; the raw name
+        for a lineage column (checks.outcome.field_label names those)."""
+        for column in self.columns:
+            if (label := column.raw_column_label(raw_name)) is not None:
+                return label
+        return raw_name
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -167,6 +187,11 @@ def units() -> tuple[Unit, ...]:
         Unit(code=u["code"], name=u["name"], short=u["short"], kind=u["kind"], aliases=tuple(u.get("aliases", ())))
         for u in _units_document()["units"]
     )
+
+
+def kind_label(kind: str) -> str:
+    """街道工会服务站 for 'street': a kind of unit as a message names it (units.yaml kinds)."""
+    return _units_document().get("kinds", {}).get(kind, kind)
 
 
 def district() -> str:

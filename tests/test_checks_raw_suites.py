@@ -88,11 +88,11 @@ def test_a_bad_enum_value_and_a_negative_amount_block_with_their_lineage(warehou
 
     enum = outcomes["raw.aid_payments.programme.allowed_values"]
     assert (enum.status, enum.severity, enum.failing_count) == (FAILED, BLOCKING, 1)
-    assert enum.examples == [{"unit_code": "S03", "source_file": "月坛.xlsx", "sheet": "帮扶救助", "source_row": 5, "programme": "送凉爽"}]
+    assert enum.examples == [{"unit_code": "S03", "source_file": "月坛.xlsx", "sheet": "帮扶救助", "source_row": 5, "项目": "送凉爽"}]
 
     money = outcomes["raw.aid_payments.cash.range"]
     assert (money.status, money.severity, money.failing_count) == (FAILED, BLOCKING, 1)
-    assert money.examples[0]["source_row"] == 6 and money.examples[0]["cash"] == -20
+    assert money.examples[0]["source_row"] == 6 and money.examples[0]["现金（元）"] == -20
 
     assert outcomes["raw.aid_payments.goods_value.range"].status == "passed"
 
@@ -101,7 +101,7 @@ def test_a_payment_dated_after_the_period_is_a_warning_showing_the_date(warehous
     outcomes = run_on(warehouse, [aid_row(4, paid_on=dt.date(2019, 2, 3))])
     late = outcomes["raw.aid_payments.paid_on.in_period"]
     assert (late.status, late.severity) == (FAILED, WARNING)
-    assert late.examples[0]["paid_on"] == dt.date(2019, 2, 3)
+    assert late.examples[0]["发放日期"] == dt.date(2019, 2, 3)
     assert outcomes["raw.aid_payments.paid_on.plausible_date"].status == "passed"
 
 
@@ -137,3 +137,23 @@ def test_without_dbt_s_current_submissions_the_raw_checks_cannot_run_and_block(w
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         [outcome] = validate_raw(connection, *PERIOD)
     assert (outcome.status, outcome.severity) == (ERROR, BLOCKING) and "staging.stg_submissions" in outcome.detail
+
+
+def test_every_check_title_reads_in_chinese_without_code_names():
+    """The analyst reads the titles in checks.html: no raw column name (paid_on), file name
+    (units.yaml) or unit kind (street) may show through."""
+    import re
+
+    code_name = re.compile(r"[A-Za-z_]{3,}")
+    for sheet in schema.sheets():
+        for expectation in expectations_for(sheet, dt.date(2018, 1, 1), dt.date(2018, 12, 31)):
+            title = expectation.meta["title"]
+            assert not code_name.search(title.replace("SHA-256", "")), title
+
+
+def test_raw_columns_are_named_by_their_headers():
+    aid = schema.sheet("aid_payments")
+    assert aid.raw_column_label("paid_on") == aid.column("paid_on").header
+    assert aid.raw_column_label("recipient_birth_year") == "身份证号所示出生年份"
+    assert aid.raw_column_label("source_row") == "source_row"  # lineage: checks.outcome.field_label names it
+    assert schema.kind_label("street") == "街道工会服务站"
