@@ -27,6 +27,7 @@ from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
 
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+SHARE, SHARE_TEXT = "占合计", re.compile(r"\d+(\.\d+)?%")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REJECTED_ROWS = "有误未计入的行"  # 来源文件: rows of the workbook in no figure until the clerk corrects them
 NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母", REJECTED_ROWS})
@@ -72,6 +73,12 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
     ]
 
 
+def _json_record(record: dict) -> dict:
+    """Numbers as JSON numbers where the value is exact as one (else the exact text), and null
+    for an empty number, so that a script reading figures.json need not parse strings."""
+    return {k: (_cell_value(k, str(v)) if str(v) else None) if k in NUMERIC_COLUMNS else v for k, v in record.items()}
+
+
 def _cell_value(column: str, text: str):
     """Exact numbers stay numbers when a float holds them exactly; otherwise exact text."""
     if column in NUMERIC_COLUMNS and text:
@@ -89,7 +96,11 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: di
     for row, record in enumerate(records, start=1):
         for col, title in enumerate(columns):
             value = _cell_value(title, str(record.get(title, "")))
-            if isinstance(value, str):
+            if value == "":
+                continue  # a blank cell, which Excel counts and filters as blank ('' would not be)
+            if title == SHARE and SHARE_TEXT.fullmatch(value):
+                sheet.write_number(row, col, float(value[:-1]) / 100, formats["percent"])  # sortable, shown as 7.52%
+            elif isinstance(value, str):
                 sheet.write_string(row, col, value)
             else:
                 sheet.write_number(row, col, value)
@@ -101,7 +112,8 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: di
 def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[dict], about: list[tuple[str, str]]) -> Path:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
-               "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
+               "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+               "percent": book.add_format({"num_format": "0.00%"})}
     _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats)
     part_columns = ["id", "指标", "单位名称", "数值", "单位", *compared_columns(figures), "印刷数字", "占合计", "分子", "分母",
                     "发布用语", "来源文件", "可否发布"]
@@ -180,7 +192,7 @@ def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, gener
         "csv": write_csv(out_dir / "figures.csv", figures),
         "json": out_dir / "figures.json",
     }
-    document = {"run_id": run_id, "generated_at": _stamp(generated_at), "figures": figures,
-                "unit_parts": parts, "source_files": files}
+    document = {"run_id": run_id, "generated_at": _stamp(generated_at), "figures": [_json_record(f) for f in figures],
+                "unit_parts": [_json_record(p) for p in parts], "source_files": files}
     paths["json"].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths

@@ -97,7 +97,11 @@ def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
     cards = [dict(zip(header, r)) for r in body if r[0] == "cards_issued"]
     unit_rows = indicators[(indicators["indicator_id"] == "cards_issued") & (indicators["breakdown_dim"] == "unit")]
     assert len(cards) == len(unit_rows)
-    assert all(isinstance(r["数值"], int) and r["占合计"].endswith("%") for r in cards)
+    assert all(isinstance(r["数值"], int) and 0 < r["占合计"] < 1 for r in cards)  # a number, shown as a percentage
+    shares = [row[header.index("占合计")] for row in book["分单位"].iter_rows(min_row=2)]
+    assert all(c.number_format == "0.00%" for c in shares if c.value is not None)
+    assert all(cell.value is None or cell.value != "" for row in book["分单位"].iter_rows() for cell in row)  # blank, not ''
+
     files = [dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r))
              for r in book["来源文件"].iter_rows(min_row=2, values_only=True)]
     adoption = [f["是否采用"] for f in files]
@@ -129,6 +133,9 @@ def test_json_mirrors_the_csv(exported, indicators):
     assert document["run_id"] == "20240115-093000-0001"
     assert len(document["figures"]) == len(indicators)
     assert {"unit_parts", "source_files"} <= set(document)
+    values = [f["数值"] for f in document["figures"]]
+    assert all(v is None or isinstance(v, (int, float)) for v in values)  # numbers, not strings
+    assert None in values and any(isinstance(v, float) for v in values)  # a withheld figure is null; rates are numbers
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+86", "-cmd", "@SUM(A1)", "=HYPERLINK(\"http://x\")"])
