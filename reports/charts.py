@@ -5,6 +5,11 @@ so Chinese labels render on a machine without system CJK fonts. PNGs carry no da
 version, so the same data gives the same bytes. Bar labels use the bulletin's formatter: a chart
 never shows a figure printed differently from the text.
 
+A caption says what the bars count, not what the headline counts: by-unit bars count each unit's
+own roster (a member listed by two units is in both bars), so they add up to more than the
+district's deduplicated total, and the caption says so. Each PNG carries its statistics period
+(a chart pulled out of the bulletin alone still says when it is of).
+
 Personal information (PIPL art. 28): two-cancer screening and hardship aid are sensitive. Per-unit
 counts of people below SMALL_COUNT are not drawn for SENSITIVE_PEOPLE_COUNTS; amounts of aid by
 unit are never drawn (the table carries no recipient count to judge them by).
@@ -24,6 +29,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from reports.figure_book import chinese_date, period_of
 from reports.formatting import format_figure, is_missing, to_decimal
 
 SMALL_COUNT = 5
@@ -42,6 +48,8 @@ class ChartSpec:
     breakdown_dim: str
     scale: str = "value"  # value | ratio | wan
     compare_with: str | None = None  # a second indicator drawn beside the first
+    stock: bool = False  # taken at the period's end (members, cards, contracts) rather than inside it
+    basis: str = ""  # what one bar counts, in place of the catalog's 口径 (which is the headline's)
 
 
 @dataclass(frozen=True)
@@ -60,11 +68,19 @@ class Chart:
         return base64.b64encode(self.path.read_bytes()).decode("ascii")
 
 
+TWICE = "同一会员被两个单位填报时在两个单位各计一次"
+PARTS_EXCEED = "各单位之和大于全区合计（全区合计按身份证去重，同一会员只计一次）。"
 CHARTS = (
-    ChartSpec("card_uptake_by_unit", "各单位办卡率", "card_uptake_rate", "unit", scale="ratio"),
+    ChartSpec("card_uptake_by_unit", "各单位办卡率", "card_uptake_rate", "unit", scale="ratio", stock=True,
+              basis="按各单位自己的名册计：办卡率＝该单位名册上期末持有效京卡的会员数÷该单位名册上的期末会员数"
+                    f"（卡由哪个单位办理不限），由原始计数计算一次；{TWICE}。"),
     ChartSpec("aid_by_programme", "帮扶救助款物（按项目，万元）", "aid_amount", "programme", scale="wan"),
-    ChartSpec("contract_rate_by_unit", "各单位集体合同签订率", "collective_contract_rate", "unit", scale="ratio"),
-    ChartSpec("members_cards_by_unit", "各单位会员人数与有效京卡数", "members", "unit", compare_with="cards_issued"),
+    ChartSpec("contract_rate_by_unit", "各单位集体合同签订率", "collective_contract_rate", "unit", scale="ratio", stock=True,
+              basis="按各单位填报的建会企业计：签订率＝其中被期限内综合集体合同覆盖的企业数÷该单位填报的已建会企业数"
+                    "（合同由哪个单位报送不限）；一家企业被两个单位填报时在两个单位各计一次。"),
+    ChartSpec("members_cards_by_unit", "各单位会员人数与有效京卡数", "members", "unit", compare_with="cards_issued",
+              stock=True, basis="按各单位自己的名册计：会员数为该单位名册上入会日期不晚于期末的会员，有效京卡数为其中"
+                                f"期末持有效京卡的会员（一人多卡计一张，卡由哪个单位办理不限）；{TWICE}。"),
 )
 
 
@@ -105,6 +121,51 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
     return rows, 0
 
 
+def period_label(indicators: pd.DataFrame, stock: bool) -> str:
+    """When the chart is of: a stock is dated at the period's end, a flow by the whole period."""
+    start, end = period_of(indicators)
+    return f"截至{chinese_date(end)}" if stock else f"{chinese_date(start)}至{chinese_date(end)}"
+
+
+def period_footer(indicators: pd.DataFrame, stock: bool) -> str:
+    """The line drawn at the foot of the PNG, so a chart used alone still says when it is of."""
+    start, end = period_of(indicators)
+    span = f"统计期：{chinese_date(start)}至{chinese_date(end)}"
+    return f"{span}；图中为期末（{chinese_date(end)}）数" if stock else span
+
+
+def parts_exceed_total(indicators: pd.DataFrame, indicator_id: str, dim: str) -> bool:
+    """True when the breakdown of a count adds up to more than its headline (people counted under
+    two units): a caption must then not suggest the bars were deduplicated."""
+    rows = indicators[indicators["indicator_id"] == indicator_id]
+    parts = breakdown(indicators, indicator_id, dim)
+    head = rows[rows["breakdown_dim"].map(is_missing).astype(bool)]
+    if parts.empty or head.empty or is_missing(head["value"].iloc[0]):
+        return False
+    return sum(to_decimal(v) for v in parts["value"]) > to_decimal(head["value"].iloc[0])
+
+
+def bars_exceed_total(spec: ChartSpec, indicators: pd.DataFrame) -> bool:
+    ids = [spec.indicator_id, *([spec.compare_with] if spec.compare_with else [])]
+    return spec.scale != "ratio" and any(parts_exceed_total(indicators, i, spec.breakdown_dim) for i in ids)
+
+
+def caption_of(spec: ChartSpec, indicators: pd.DataFrame, definitions: list[str]) -> str:
+    """The words under a chart: title and period, then what one bar counts (the spec's basis for
+    by-unit bars, else the catalog's 口径), then whether the bars add up to more than the total."""
+    basis = spec.basis or f"口径：{'；'.join(d.rstrip('。') for d in definitions)}。"
+    exceed = PARTS_EXCEED if bars_exceed_total(spec, indicators) else ""
+    return f"{spec.title}（{period_label(indicators, spec.stock)}）。{basis}{exceed}"
+
+
+def footer_lines(spec: ChartSpec, indicators: pd.DataFrame) -> list[str]:
+    """Drawn under the bars: the period, and, when the bars add up to more than the total, why."""
+    lines = [period_footer(indicators, spec.stock)]
+    if bars_exceed_total(spec, indicators):
+        lines.append("各单位按自己的名册计，同一会员在两个单位各计一次，故各单位之和大于全区合计")
+    return lines
+
+
 def _length(row, scale: str) -> float:
     """Bar length for drawing only; every printed number comes from the formatter."""
     if scale == "ratio" and not is_missing(row["denominator"]) and to_decimal(row["denominator"]) != 0:
@@ -113,12 +174,14 @@ def _length(row, scale: str) -> float:
     return float(value * 100 if scale == "ratio" else value / Decimal(10000) if scale == "wan" else value)
 
 
-def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path: Path, font: str) -> None:
+def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path: Path, font: str,
+          footer: list[str]) -> None:
     rows = rows.assign(_len=[_length(r, spec.scale) for _, r in rows.iterrows()])
     rows = rows.sort_values(["_len", "breakdown_key"], ascending=[True, False])  # largest on top
     keys = list(rows["breakdown_key"])
     with rc_context({"font.family": [font], "axes.unicode_minus": False}):
-        fig = Figure(figsize=(6.8, 0.9 + 0.34 * len(keys) * (1.3 if second is not None else 1)), dpi=150)
+        fig_height = 1.0 + 0.2 * len(footer) + 0.34 * len(keys) * (1.3 if second is not None else 1)
+        fig = Figure(figsize=(6.8, fig_height), dpi=150)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         positions = list(range(len(keys)))
@@ -141,7 +204,9 @@ def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path
         ax.xaxis.set_visible(False)
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-        fig.tight_layout()
+        fig.text(0.01, 0.1 / fig_height, "\n".join(footer), fontsize=8, color=SECOND_COLOUR, ha="left", va="bottom",
+                 linespacing=1.4)
+        fig.tight_layout(rect=(0, (0.15 + 0.17 * len(footer)) / fig_height, 1, 1))  # room for the footer
         fig.savefig(path, format="png", metadata=PNG_METADATA)
 
 
@@ -166,10 +231,9 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
             continue
         second = breakdown(indicators, spec.compare_with, spec.breakdown_dim) if spec.compare_with else None
         path = charts_dir / f"{spec.name}.png"
-        _draw(spec, rows, second, path, font)
+        _draw(spec, rows, second, path, font, footer_lines(spec, indicators))
         definitions = [rows["definition"].iloc[0]]
         if second is not None and not second.empty:
             definitions.append(second["definition"].iloc[0])
-        caption = f"{spec.title}。口径：{'；'.join(d.rstrip('。') for d in definitions)}。"
-        charts.append(Chart(spec.name, spec.title, path, caption))
+        charts.append(Chart(spec.name, spec.title, path, caption_of(spec, indicators, definitions)))
     return charts, notes

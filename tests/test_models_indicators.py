@@ -132,8 +132,16 @@ def test_aid_amounts_in_yuan_with_cents(figures, con):
     assert by(figures, "warmth_aid_amount", "unit", "西长安街") == D("1700.75")
     assert headline(figures, "aid_amount") == D("4101.85")
     assert by(figures, "aid_amount", "programme", "金秋助学") == D("2000.10")
-    assert by(figures, "aid_amount", "programme", "送温暖") == D("2101.75")
+    # The 300.00 paid under 送温暖 to 其他职工 is aid, but not 送温暖 as the bulletin prints it.
+    assert by(figures, "aid_amount", "programme", "送温暖（其他职工）") == D("300.00")
     assert con.execute("select typeof(amount) from marts.aid_payments limit 1").fetchone() == ("DECIMAL(18,2)",)
+
+
+def test_the_breakdown_row_named_songwennuan_is_the_headline_songwennuan(figures):
+    """A reader sees “送温暖” in the by-programme breakdown and in the bulletin's text: one amount."""
+    assert by(figures, "aid_amount", "programme", "送温暖") == headline(figures, "warmth_aid_amount")
+    parts = [v[0] for (i, dim, _), v in figures.items() if i == "aid_amount" and dim == "programme"]
+    assert sum(parts) == headline(figures, "aid_amount")
 
 
 def test_disputes_count_cases_closed_inside_the_period(figures):

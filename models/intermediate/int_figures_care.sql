@@ -51,9 +51,10 @@ warmth_by_unit as (
 ),
 
 aid_by_programme as (
-    select programme, sum(amount) as aid_amount
+    -- reported_programme: 送温暖 here is the headline's 送温暖; 送温暖（其他职工） is kept apart.
+    select reported_programme as programme, sum(amount) as aid_amount
     from aid_payments
-    group by programme
+    group by reported_programme
 ),
 
 insurance_totals as (

@@ -1,6 +1,9 @@
 -- Aid paid inside the period, one row per payment: amount = 现金 + 物资折款, in yuan with cents.
--- is_warmth_aid marks what 送温暖发放款物金额 counts: the 送温暖 programme paid to 在档困难职工
--- or 困难劳模.
+-- The recipient basis is decided here, once: 帮扶 goes to 在档困难职工 and 困难劳模 (the domain's
+-- 送温暖款物 counts only them). is_warmth_aid marks what 送温暖发放款物金额 counts; reported_programme
+-- is the key of the by-programme breakdown of 帮扶救助发放款物金额, where a payment to anyone else
+-- (其他职工) gets its own key, e.g. 送温暖（其他职工）, so that the row named 送温暖 is always the
+-- headline's 送温暖 and no published 送温暖 amount differs from the bulletin's.
 with
 
 payments as (
@@ -22,8 +25,13 @@ final as (
         payments.cash,
         payments.goods_value,
         cast(payments.cash + payments.goods_value as decimal(18, 2)) as amount,
-        payments.programme = '送温暖'
-            and payments.recipient_category in ('在档困难职工', '困难劳模') as is_warmth_aid,
+        coalesce(payments.recipient_category in ('在档困难职工', '困难劳模'), false) as is_registered_recipient,
+        coalesce(payments.recipient_category in ('在档困难职工', '困难劳模'), false)
+            and payments.programme = '送温暖' as is_warmth_aid,
+        case
+            when payments.recipient_category in ('在档困难职工', '困难劳模') then payments.programme
+            else payments.programme || '（' || coalesce(payments.recipient_category, '对象类别未填') || '）'
+        end as reported_programme,
         payments.paid_on,
         payments.source_file,
         payments.sheet,
