@@ -11,7 +11,8 @@ How a change is written, the publicity office's habit:
   (N decimals, at least one), from the exact numerator ÷ denominator of both periods;
 - anything else changes in % with one decimal: 增长7.5% / 下降2.9%; a previous value of 0 gives
   no percentage at all;
-- a change that rounds to zero is 持平.
+- no change at all is 持平; a change too small to show at that precision is 基本持平 (a rate of
+  88.42% after 88.45% prints as 88.4% after 88.5%: 持平 would contradict the printed figures).
 Rounding happens once, here, half up, from exact values (as reports/formatting does).
 """
 
@@ -40,11 +41,12 @@ class Change:
 
     kind: str
     amount: Decimal
+    unchanged: bool = False  # the exact values are equal (not only the rounded change 0)
 
     @property
     def text(self) -> str:
         if self.amount == 0:
-            return "持平"
+            return "持平" if self.unchanged else "基本持平"
         if self.kind == "points":
             return f"{'提高' if self.amount > 0 else '下降'}{abs(self.amount):f}个百分点"
         return f"{'增长' if self.amount > 0 else '下降'}{abs(self.amount):f}%"
@@ -140,7 +142,7 @@ def change_of(row) -> Change | None:
         if now is None or before is None:
             return None
         decimals = max(1, int(str(row["style"]).partition(":")[2] or 0))
-        return Change("points", _round((now - before) * 100, decimals))
+        return Change("points", _round((now - before) * 100, decimals), now == before)
     if is_missing(row["value"]) or is_missing(row["previous_value"]):
         return None
     now, before = to_decimal(row["value"]), to_decimal(row["previous_value"])
@@ -148,7 +150,7 @@ def change_of(row) -> Change | None:
         return None
     with localcontext() as ctx:
         ctx.prec = 60
-        return Change("percent", _round((now - before) / before * 100, 1))
+        return Change("percent", _round((now - before) / before * 100, 1), now == before)
 
 
 def previous_exact(row) -> str:

@@ -71,6 +71,13 @@ def test_a_count_changes_in_percent_with_one_decimal(compared):
     assert change_of(row("exact", Decimal(1000), Decimal(1100))).text == "下降9.1%"
     assert change_of(row("wan:2", Decimal("10750"), Decimal(10000))).text == "增长7.5%"
     assert change_of(row("exact", Decimal(1000), Decimal(1000))).text == "持平"
+    assert change_of(row("exact", Decimal(10001), Decimal(10000))).text == "基本持平"  # +0.01%: not 持平
+
+
+def test_a_rate_change_too_small_to_print_is_basically_level_not_level():
+    """88.42% after 88.45% prints as 88.4% after 88.5%: 持平 would contradict the printed figures."""
+    assert change_of(row("pct:1", None, None, 8842, 10000, 8845, 10000)).text == "基本持平"
+    assert change_of(row("pct:1", None, None, 8845, 10000, 8845, 10000)).text == "持平"
     assert change_of(row("exact", Decimal(5), Decimal(0))) is None  # no percentage of nothing
 
 
