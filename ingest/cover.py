@@ -1,19 +1,36 @@
 """The cover sheet (填报说明): who submitted and for which period. Fields are found by their
-header in any column of the first rows (value in the next non-empty cell to the right), so a
-moved or reformatted cover still reads. Without a known unit and a valid period a workbook's
-rows cannot be attributed, so the cover's problems reject the whole workbook."""
+header in any column of the first rows, so a moved cover still reads; a field's value is the
+cell right beside its header (or the text after the colon when header and value share a cell,
+"填报单位：月坛街道工会服务站"), never a cell further along the row: the template has a list of
+sheets to the right of the fields, and an empty value must be reported as empty, not replaced by
+a neighbouring heading. Without a known unit and a valid period a workbook's rows cannot be
+attributed, so the cover's problems reject the whole workbook; each says which cell to fix."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest import cells
 from ingest.headers import normalise_header
+from ingest.report import Problem
 from ingest.schema import cover_fields, cover_title, units
+from ingest.sheet_reader import column_letter
 from ingest.validators import InvalidValue
 
 COVER_SCAN_ROWS = 40
+DATE_ADVICE = "请按“2018-01-01”的样式填写"
+
+
+class CoverError(NamedTuple):
+    """One problem of the cover; row and column (1-based, Excel) of the cell to fix, None when
+    the field is not on the cover at all (or came from a CSV's file name)."""
+
+    header: str | None
+    reason: str
+    row: int | None = None
+    column: int | None = None
 
 
 @dataclass
@@ -25,7 +42,7 @@ class Cover:
     filled_by: str | None = None
     filled_on: dt.date | None = None
     fields: dict[str, object] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (header, reason)
+    errors: list[CoverError] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
@@ -48,60 +65,90 @@ def is_cover(sheet_name: str, rows: list[list]) -> bool:
     return any(normalise_header(c).rstrip(":：") == unit_header for r in rows[:COVER_SCAN_ROWS] for c in r[:3])
 
 
-def _field_values(rows: list[list]) -> dict[str, object]:
-    """Field name → value: the next filled cell right of the field's header, or the text after
-    the colon when header and value share a cell ("填报单位：月坛街道工会服务站")."""
+def _field_cells(rows: list[list]) -> dict[str, tuple[object, tuple[int, int]]]:
+    """Field name → (value, (row, column) of the value's cell, 1-based): the cell right beside
+    the field's header, or the header's own cell when it reads "填报单位：月坛街道工会服务站"."""
     by_header = {normalise_header(f.header): f.name for f in cover_fields()}
-    found: dict[str, object] = {}
-    for row in rows[:COVER_SCAN_ROWS]:
+    found: dict[str, tuple[object, tuple[int, int]]] = {}
+    for r, row in enumerate(rows[:COVER_SCAN_ROWS], start=1):
         for i, cell in enumerate(row):
             text = normalise_header(cell)
             name = by_header.get(text.rstrip(":："))
             if name and name not in found:
-                found[name] = next((v for v in row[i + 1:] if not cells.is_empty(v)), "")
+                found[name] = (row[i + 1] if i + 1 < len(row) else "", (r, i + 2))
                 continue
             head, colon, value = text.partition(":")
             name = by_header.get(head) if colon and value else None
             if name and name not in found:
-                found[name] = cell.split(":" if ":" in cell else "：", 1)[1].strip()
+                found[name] = (cell.split(":" if ":" in cell else "：", 1)[1].strip(), (r, i + 1))
     return found
 
 
 def has_cover_fields(rows: list[list]) -> bool:
     """Whether the first rows hold the cover's unit field (as a header cell or "填报单位：…")."""
-    return "unit_name" in _field_values(rows)
+    return "unit_name" in _field_cells(rows)
 
 
-def read_cover(rows: list[list], defaults: dict[str, object] | None = None) -> Cover:
-    """`defaults`: field values to use where the rows have none (a CSV's file name)."""
-    fields = _field_values(rows)
+def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, where: str = "封面") -> Cover:
+    """`defaults`: field values to use where the rows have none (a CSV's file name); `where`:
+    what the clerk calls the place the fields are in (封面; a CSV's 文件开头)."""
+    found = _field_cells(rows)
+    fields = {name: value for name, (value, _) in found.items()}
+    places = {name: place for name, (_, place) in found.items()}
     for name, value in (defaults or {}).items():
         if cells.is_empty(fields.get(name, "")):
-            fields[name] = value
+            fields[name], places[name] = value, None
     cover = Cover(fields=fields)
     headers = {f.name: f.header for f in cover_fields()}
-    unit_text = cells.to_text(cover.fields.get("unit_name", ""))
-    if not unit_text:
-        cover.errors.append((headers["unit_name"], "封面未填写填报单位：请填写本单位全称"))
+
+    def error(name: str, problem: str) -> None:
+        place = places.get(name)
+        at = f"{where} {column_letter(place[1] - 1)}{place[0]}" if place else where
+        cover.errors.append(CoverError(headers[name], f"{at}「{headers[name]}」{problem}", *(place or (None, None))))
+
+    def absent(name: str, what: str) -> None:
+        cover.errors.append(CoverError(headers[name], f"{where}找不到「{headers[name]}」：请按模板在{where}写“{headers[name]}”，"
+                                                      f"并在它右边一格{what}"))
+
+    example = units()[0].name
+    unit_text = cells.to_text(fields.get("unit_name", ""))
+    if "unit_name" not in fields:
+        absent("unit_name", f"填写本单位全称（如“{example}”）")
+    elif not unit_text:
+        error("unit_name", f"为空：请填写本单位全称（如“{example}”）")
+    elif (known := unit_names().get(normalise_header(unit_text))) is None:
+        error("unit_name", f"填的“{unit_text}”不在单位名单中：请填写规范的单位全称（如“{example}”）")
     else:
-        known = unit_names().get(normalise_header(unit_text))
-        if known is None:
-            cover.errors.append((headers["unit_name"],
-                                 f"填报单位“{unit_text}”不在单位名单中：请填写规范的单位全称（如“{units()[0].name}”）"))
-        else:
-            cover.unit_code, cover.unit_name = known
+        cover.unit_code, cover.unit_name = known
     for name in ("period_start", "period_end", "filled_on"):
-        raw = cover.fields.get(name, "")
+        raw = fields.get(name, "")
         if cells.is_empty(raw):
-            if name != "filled_on":
-                cover.errors.append((headers[name], f"封面未填写{headers[name]}：请按“2018-01-01”的样式填写"))
+            if name == "filled_on":
+                continue
+            if name in fields:
+                error(name, f"为空：{DATE_ADVICE}")
+            else:
+                absent(name, "按“2018-01-01”的样式填写日期")
             continue
         try:
             setattr(cover, name, cells.to_date(raw))
         except InvalidValue as problem:
-            cover.errors.append((headers[name], f"封面{headers[name]}：{problem.reason}"))
+            error(name, f"：{problem.reason}")
     if cover.period_start and cover.period_end and cover.period_start > cover.period_end:
-        cover.errors.append((headers["period_end"], "封面统计期止早于统计期起：请核对统计期"))
-    filled_by = cover.fields.get("filled_by")
+        error("period_end", "早于统计期起：请核对统计期")
+    filled_by = fields.get("filled_by")
     cover.filled_by = cells.to_text(filled_by) or None if filled_by is not None else None
     return cover
+
+
+def cover_problems(cover: Cover, source_file: str, sheet: str | None) -> list[Problem]:
+    """The cover's errors as ingest problems, at the cell to fix where there is one."""
+    return [Problem(source_file, sheet, row, header, None, "rejected", reason, column)
+            for header, reason, row, column in cover.errors]
+
+
+def about_whole_file(problem: Problem, sheets_read: set[str]) -> bool:
+    """Whether a problem is with the file itself or its cover rather than with one of the sheets
+    read: the cover is not among a file's sheet reports, and a file-level problem has no sheet.
+    Such problems come first wherever a clerk reads them: they explain everything after them."""
+    return problem.sheet is None or problem.sheet not in sheets_read

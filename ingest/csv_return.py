@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 
-from ingest.cover import Cover, has_cover_fields, read_cover, unit_names
+from ingest.cover import Cover, CoverError, has_cover_fields, read_cover, unit_names
 from ingest.headers import kind_by_title, normalise_header
 from ingest.schema import cover_fields
 
@@ -32,7 +32,9 @@ _PERIODS = (
     (re.compile(r"(\d{4})年?([上下])半年$"), "half"),
     (re.compile(r"(\d{4})年?度?$"), "year"),
 )
-NAME_ADVICE = "请把文件命名为“单位全称_2018年度_表名.csv”，或在文件第一行写“填报单位,单位全称”"
+UNIT_ADVICE = "请把文件命名为“单位全称_2018年度_表名.csv”，或在文件第一行写“填报单位,单位全称”"
+PERIOD_ADVICE = ("请在文件名中写明统计期（如“单位全称_2018年度_表名.csv”，也可写 2018年上半年、2018年第一季度、2018年3月），"
+                 "或在文件开头写“统计期起,2018-01-01”和“统计期止,2018-12-31”两行")
 
 
 class CsvUnreadable(ValueError):
@@ -114,14 +116,19 @@ def name_fields(stem: str) -> tuple[dict[str, object], str | None]:
 
 
 def csv_cover(rows: list[list[str]], stem: str) -> tuple[Cover, str | None]:
-    """The CSV's cover (lines at the top, then the file name) and the sheet title in its name."""
+    """The CSV's cover (lines at the top, then the file name) and the sheet title in its name.
+    A field written nowhere gets advice on where to write it: one problem for the unit, one for
+    the period (统计期起 and 统计期止 come from the same place, so they are told once)."""
     defaults, title = name_fields(stem)
-    cover = read_cover(rows if has_cover_fields(rows) else [], defaults)
+    cover = read_cover(rows if has_cover_fields(rows) else [], defaults, where="文件开头")
     headers = {f.name: f.header for f in cover_fields()}
-    missing = {headers["unit_name"]: "填报单位", headers["period_start"]: "统计期", headers["period_end"]: "统计期"}
-    cover.errors = [
-        (header, f"CSV 文件的文件名和开头几行都没有写明{missing[header]}：{NAME_ADVICE}")
-        if header in missing and reason.startswith("封面未填写") else (header, reason)
-        for header, reason in cover.errors
-    ]
+    nowhere = {name for name in ("unit_name", "period_start", "period_end") if name not in cover.fields}
+    errors = [e for e in cover.errors if not (e.row is None and e.header in {headers[n] for n in nowhere})]
+    if "unit_name" in nowhere:
+        errors.append(CoverError(headers["unit_name"], f"CSV 文件的文件名和开头几行都没有写明填报单位：{UNIT_ADVICE}"))
+    period = [name for name in ("period_start", "period_end") if name in nowhere]
+    if period:
+        what = "统计期" if len(period) == 2 else headers[period[0]]
+        errors.append(CoverError(headers[period[0]], f"CSV 文件的文件名和开头几行都没有写明{what}：{PERIOD_ADVICE}"))
+    cover.errors = errors
     return cover, title

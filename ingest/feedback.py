@@ -18,6 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ingest.cover import about_whole_file
 from ingest.feedback_cells import masked_rows, read_sheet_rows
 from ingest.report import FileReport, IngestReport, Problem
 from ingest.schema import sheet as schema_sheet
@@ -60,7 +61,8 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     styles = _Styles(book)
     at_cells = [p for p in problems if p.sheet and p.source_row and p.source_column]
     order = {s.sheet: i for i, s in enumerate(file.sheets)}
-    sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, len(order)), name))
+    # the cover (not among the sheets read) first, then the sheets as in the workbook
+    sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
     copies = {name: _copy_name(name, i) for i, name in enumerate(sheet_names)}
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
     for name in sheet_names:
@@ -92,9 +94,34 @@ def _copy_name(name: str, i: int) -> str:
     return clean if clean != SUMMARY_SHEET else f"{clean}_{i + 1}"
 
 
+def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:
+    """Problems as the clerk should read them: what must be corrected before what to check; and
+    within each, the file's and its cover's problems first (a wrong cover is why every sheet was
+    refused), then sheet by sheet in the workbook's order, row by row."""
+    sheets = {s.sheet: i for i, s in enumerate(file.sheets)}
+    read = set(sheets)
+    return sorted(problems, key=lambda p: (p.severity != "rejected", not about_whole_file(p, read),
+                                           sheets.get(p.sheet, -1), p.source_row or 0, p.source_column or 0))
+
+
+def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
+    rejected = sum(p.severity == "rejected" for p in ordered)
+    counts = f"有 {rejected} 处须改正、{len(ordered) - rejected} 处请核对。"
+    if file.status == "cover_invalid":
+        sheets = {s.sheet for s in file.sheets}
+        first = sum(1 for p in ordered if p.severity == "rejected" and about_whole_file(p, sheets))
+        which = "第 1 条" if first == 1 else f"第 1–{first} 条"
+        refused = [s for s in file.sheets if s.status == "rejected"]
+        consequence = (f"，因此本文件 {len(refused)} 个工作表的 {sum(s.rows_rejected for s in refused)} 行均未入库"
+                       "（下表其后各条逐表列出）" if refused else "")
+        return counts + f"封面有误（见下表{which}）{consequence}：请改正封面后重新报送整个工作簿。"
+    if rejected:
+        return counts + "须改正的行未计入统计，请改正后重新报送整个工作簿。"
+    return counts + "数据已全部按所读入库；如提醒之处有误，请改正后重新报送。"
+
+
 def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loaded_at: str, copies: dict[str, str]) -> None:
-    rejected = sum(p.severity == "rejected" for p in problems)
-    warned = len(problems) - rejected
+    ordered = reading_order(file, problems)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 6, 10)
@@ -103,8 +130,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     period = f"{file.period_start} 至 {file.period_end}" if file.period_start else "（未能确定）"
     used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
     facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
-             ("结论", f"有 {rejected} 处须改正、{warned} 处请核对。" + ("须改正的行未计入统计，请改正后重新报送整个工作簿。" if rejected else
-                                                                    "数据已全部按所读入库；如提醒之处有误，请改正后重新报送。")),
+             ("结论", _conclusion(file, ordered)),
              ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
                       "鼠标停在单元格上可看说明。")]
     for r, (label, value) in enumerate(facts, start=2):
@@ -121,7 +147,6 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
                             STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
     r += 2
     ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "", "说明（问题与改法）"], styles.head)
-    ordered = sorted(problems, key=lambda p: (p.severity != "rejected", p.sheet or "", p.source_row or 0, p.source_column or 0))
     for n, p in enumerate(ordered, start=1):
         r += 1
         place = f"{column_letter(p.source_column - 1)}{p.source_row}" if p.source_row and p.source_column else (

@@ -15,7 +15,9 @@ federation's network (e-mail, USB sticks), so a file is treated as untrusted:
 - macros are never run (nothing here executes anything); a vbaProject.bin and links to other
   workbooks (xl/externalLinks/) are reported as warnings. Formulas saved without a value are
   reported cell by cell by the sheet reader; they are found (ingest/formulas.py) in this same
-  streamed pass, so each sheet's XML is unpacked once for both.
+  streamed pass, so each sheet's XML is unpacked once for both;
+- the extension must say what the content is (ZIP_MAGIC: .xlsx/.xlsm, OLE_MAGIC: .xls): calamine
+  picks its reader by the extension, so a renamed workbook is refused with the extension to use.
 
 A CSV return is text: only its size is checked.
 
@@ -37,7 +39,13 @@ from ingest.report import Problem
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 OLE_VBA_STREAM = "_VBA_PROJECT".encode("utf-16-le")
+# Stream names in an OLE directory (UTF-16, NUL-terminated): a BIFF workbook (.xls; "Book" before
+# Excel 97), and the encrypted package of a password-protected .xlsx.
+OLE_WORKBOOK_STREAMS = tuple(f"{name}\0".encode("utf-16-le") for name in ("Workbook", "Book"))
+OLE_ENCRYPTED_STREAM = "EncryptedPackage\0".encode("utf-16-le")
+OPEN_XML_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+NOT_A_WORKBOOK = f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}"
 
 
 class UnsafeFile(Exception):
@@ -95,15 +103,35 @@ def inspect_workbook(path: Path, source_file: str | None = None, limits: Limits 
         return _inspect_zip(path, source_file, limits)
     if magic == OLE_MAGIC:
         return Inspection(_inspect_ole(path, source_file), {})
-    raise UnsafeFile(f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}")
+    raise UnsafeFile(NOT_A_WORKBOOK)
 
 
 def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
     """An .xls (BIFF: at most 65 536 × 256 cells, so no cell limit is needed) or an encrypted
-    .xlsx, which calamine reports as password-protected."""
-    if OLE_VBA_STREAM in path.read_bytes():
+    .xlsx, which calamine reports as password-protected. Named .xlsx/.xlsm without being
+    encrypted, it is an .xls renamed (or no workbook at all)."""
+    data = path.read_bytes()
+    if path.suffix.lower() in OPEN_XML_SUFFIXES and OLE_ENCRYPTED_STREAM not in data:
+        if any(stream in data for stream in OLE_WORKBOOK_STREAMS):
+            raise UnsafeFile(wrong_suffix(".xls", path.suffix))
+        raise UnsafeFile(NOT_A_WORKBOOK)
+    if OLE_VBA_STREAM in data:
         return [_macro_warning(source_file)]
     return []
+
+
+def wrong_suffix(actual: str, suffix: str) -> str:
+    """calamine picks its reader by the extension, so a workbook whose extension says the other
+    format cannot be opened until it is renamed back."""
+    return f"文件扩展名与内容不符：这是 {actual} 文件，扩展名却是 {suffix.lower()}，请改回 {actual} 后重新报送"
+
+
+def _open_xml_suffix(names: list[str]) -> str | None:
+    """The extension a zip package should have: .xlsm with a macro project, .xlsx; None when it
+    is not an Excel workbook (a Word or WPS document, an .xlsb, any other zip)."""
+    if "xl/workbook.xml" not in names:
+        return None
+    return ".xlsm" if any(PurePosixPath(n).name.lower() == "vbaproject.bin" for n in names) else ".xlsx"
 
 
 def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
@@ -111,13 +139,17 @@ def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
         with zipfile.ZipFile(path) as archive:
             _check_declared(archive.infolist(), limits)
             sheets = _sheet_names(archive)
-            problems = _package_warnings(archive.namelist(), source_file)
+            names = archive.namelist()
+            problems = _package_warnings(names, source_file)
             formula_parts = _formula_parts(archive) if formulas.is_open_xml(path) else {}
             found: dict[str, set[tuple[int, int]]] = {}
             for info in archive.infolist():
                 _scan_part(archive, info, sheets, limits, formula_parts, found)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError) as error:
-        raise UnsafeFile(f"文件无法打开：文件已损坏或不完整（{type(error).__name__}），可能是拷贝或下载中断。{RESAVE}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError):
+        raise UnsafeFile(f"文件无法打开：文件已损坏或不完整，可能是拷贝或下载中断。{RESAVE}") from None
+    if path.suffix.lower() not in OPEN_XML_SUFFIXES:  # a package named .xls
+        actual = _open_xml_suffix(names)
+        raise UnsafeFile(wrong_suffix(actual, path.suffix) if actual else NOT_A_WORKBOOK)
     if formula_parts is None:
         return Inspection(problems, None)
     by_sheet = {name: found[part] for name, part in formula_parts.items() if found.get(part)}

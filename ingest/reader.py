@@ -16,7 +16,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from ingest.cover import COVER_SCAN_ROWS, Cover, is_cover, read_cover
+from ingest.cover import COVER_SCAN_ROWS, Cover, CoverError, cover_problems, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
 from ingest.file_guard import UnsafeFile, inspect_workbook
 from ingest.formulas import formulas_without_value
@@ -129,7 +129,7 @@ def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key
     except CsvUnreadable as error:
         return _unreadable(source_file, sha, error)
     cover, title = csv_cover(rows, path.stem)
-    problems = [Problem(source_file, None, None, header, None, "rejected", reason) for header, reason in cover.errors]
+    problems = cover_problems(cover, source_file, None)
     return _read_sheets(cover, [(title or path.stem, rows, [], set())], source_file, sha, modified, key, problems)
 
 
@@ -138,9 +138,8 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):
         reason = "文件设置了打开密码，无法读取：请取消密码后重新报送"
-    else:
-        reason = (f"文件无法打开（{type(error).__name__}: {str(error)[:200]}）：请确认是 Excel 工作簿、未损坏，"
-                  "用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+    else:  # the library's own words (English, about file internals) would not help a clerk
+        reason = "文件无法打开：文件已损坏，或不是 Excel 工作簿。请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送"
     problem = Problem(source_file, None, None, None, None, "rejected", reason)
     return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
 
@@ -161,9 +160,8 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     if cover_sheet is not None:
         cover = read_cover(_rows(workbook, cover_sheet))
     if cover is None:
-        cover = Cover(errors=[(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
-    for header, reason in cover.errors:
-        problems.append(Problem(source_file, cover_sheet, None, header, None, "rejected", reason))
+        cover = Cover(errors=[CoverError(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
+    problems.extend(cover_problems(cover, source_file, cover_sheet))
     if formulas is None:  # the guard's pass could not map sheets to parts: search them here
         formulas = formulas_without_value(path)
     sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()))

@@ -1,0 +1,88 @@
+"""What a clerk is told about a file that cannot be opened: in Chinese only (the library's own
+English words about file internals help nobody), and, when the extension says the other Excel
+format than the content (an .xlsx renamed .xls, an .xls renamed .xlsx), which extension to use."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlwt
+from test_ingest_workbook_builder import headers_of, write_return
+
+from ingest.file_guard import OLE_MAGIC, UnsafeFile, inspect
+from ingest.reader import read_workbook
+
+KEY = b"unreadable-messages-key" * 2
+WORDS_A_CLERK_KNOWS = re.compile(r"Excel|WPS|CSV|\.xlsx|\.xlsm|\.xls")
+
+
+def reason_for(path: Path) -> str:
+    outcome = read_workbook(path, path.parent, KEY)
+    (problem,) = outcome.problems
+    assert outcome.file.status == "unreadable" and problem.severity == "rejected"
+    return problem.reason
+
+
+def assert_plain_chinese(reason: str) -> None:
+    assert not re.search(r"[A-Za-z]", WORDS_A_CLERK_KNOWS.sub("", reason)), reason
+
+
+@pytest.fixture
+def an_xlsx(tmp_path) -> Path:
+    return write_return(tmp_path / "src" / "a.xlsx", {"培训": (headers_of("trainings"), [])})
+
+
+def test_an_xlsx_renamed_xls_is_told_to_rename_it_back(tmp_path, an_xlsx):
+    path = shutil.copy(an_xlsx, tmp_path / "月报.xls")
+    assert reason_for(Path(path)) == "文件扩展名与内容不符：这是 .xlsx 文件，扩展名却是 .xls，请改回 .xlsx 后重新报送"
+
+
+def test_an_xls_renamed_xlsx_is_told_to_rename_it_back(tmp_path):
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("填报说明").write(2, 0, "填报单位")
+    book.save(str(tmp_path / "月报.xlsx"))
+    assert reason_for(tmp_path / "月报.xlsx") == "文件扩展名与内容不符：这是 .xls 文件，扩展名却是 .xlsx，请改回 .xls 后重新报送"
+
+
+def test_a_macro_workbook_renamed_xls_is_told_xlsm(tmp_path, an_xlsx):
+    path = tmp_path / "月报.XLS"
+    with zipfile.ZipFile(an_xlsx) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info))
+        new.writestr("xl/vbaProject.bin", b"\0" * 64)
+    assert "这是 .xlsm 文件，扩展名却是 .xls，请改回 .xlsm" in reason_for(path)
+
+
+def test_a_password_protected_xlsx_is_not_called_renamed(tmp_path):
+    """An encrypted .xlsx is an OLE file too: it is left to the reader, which asks for the password to go."""
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 512 + "EncryptedPackage\0".encode("utf-16-le") + b"\0" * 512)
+    assert inspect(path) == []
+
+
+def test_another_ole_document_named_xlsx_is_not_a_workbook(tmp_path):
+    path = tmp_path / "文档.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 512 + "WordDocument\0".encode("utf-16-le") + b"\0" * 512)
+    with pytest.raises(UnsafeFile, match="不是 Excel 工作簿"):
+        inspect(path)
+
+
+def test_a_zip_that_is_no_workbook_is_explained_in_chinese(tmp_path):
+    path = tmp_path / "文档.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    reason = reason_for(path)
+    assert reason.startswith("文件无法打开：") and "另存为 .xlsx" in reason
+    assert_plain_chinese(reason)
+
+
+def test_a_truncated_workbook_is_explained_in_chinese(tmp_path, an_xlsx):
+    path = tmp_path / "半截.xlsx"
+    path.write_bytes(an_xlsx.read_bytes()[: an_xlsx.stat().st_size // 2])
+    reason = reason_for(path)
+    assert "损坏或不完整" in reason
+    assert_plain_chinese(reason)
