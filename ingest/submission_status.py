@@ -1,8 +1,10 @@
 """提交情况: for the period a run builds, which of the expected units (ingest/units.yaml) sent a
 return, which did not, which returns are clean, which have problems (rows not loaded until they
 are corrected) and which were read with warnings; the file used for each unit and the files it
-replaced; and files that could not be attributed to any unit. Written as 提交情况.xlsx and as the
-`submission_status` section of ingest_report.json."""
+replaced; files that could not be attributed to any unit; the previous period's files (the 上期
+of every 同比, shushuo/periods.py says which period that is) and files of any other period, which
+this run does not use. Written as 提交情况.xlsx and as the `submission_status` section of
+ingest_report.json."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ingest.cover import about_whole_file
 from ingest.report import IngestReport
 from ingest.schema import units
+from shushuo.periods import previous_period
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"
@@ -69,13 +73,36 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                 feedback=names.get(file.source_file))
         rows.append(entry)
     unattributed = [{"source_file": f.source_file, "status": f.status, "feedback": names.get(f.source_file),
-                     "reasons": [p.reason for p in report.problems if p.source_file == f.source_file and p.sheet is None]}
-                    for f in report.files if f.status != "loaded"]
+                     "reasons": _whole_file_reasons(report, f)} for f in report.files if f.status != "loaded"]
     counted = {u["source_file"] for u in used.values()} | {x["source_file"] for u in used.values() for x in u["replaced"]}
+    previous = _previous_period_files(report, period)
+    counted |= {f["source_file"] for f in previous["files"]}
     other = sorted(f.source_file for f in report.files if f.status == "loaded" and f.source_file not in counted)
     by_status = {key: [r["unit_code"] for r in rows if r["status"] == key] for key in STATUS_WORDS}
     return {"period_start": start, "period_end": end, "units": rows, **by_status,
-            "unattributed_files": unattributed, "other_period_files": other}
+            "unattributed_files": unattributed, "previous_period": previous, "other_period_files": other}
+
+
+def _whole_file_reasons(report: IngestReport, file) -> list[str]:
+    """Why a file was not attributed: the problems of the file itself and of its cover."""
+    sheets = {s.sheet for s in file.sheets}
+    return [p.reason for p in report.problems if p.source_file == file.source_file and about_whole_file(p, sheets)]
+
+
+def _previous_period_files(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
+    """The files of the period before (the 上期 of 同比) and whether they are used: 同比 is
+    computed only when every expected unit sent that period (the rule of
+    shushuo.dbt_runner.has_submissions, applied here to the same submissions before the
+    warehouse is built), and then from each unit's current file."""
+    start, end = (d.isoformat() for d in previous_period(*period))
+    chosen = [u for u in report.submissions_used if (u["period_start"], u["period_end"]) == (start, end)]
+    sent = {u["unit_code"] for u in chosen}
+    complete = {u.code for u in units()} <= sent
+    files = [{"source_file": u["source_file"], "unit_name": u["unit_name"], "used": complete} for u in chosen]
+    files += [{"source_file": x["source_file"], "unit_name": u["unit_name"], "used": False, "replaced_by": u["source_file"]}
+              for u in chosen for x in u["replaced"]]
+    return {"period_start": start, "period_end": end, "units_sent": len(sent), "used_for_change": complete,
+            "files": sorted(files, key=lambda f: f["source_file"])}
 
 
 def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[dt.date, dt.date]) -> Path:
@@ -121,10 +148,29 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     for i, f in enumerate(status["unattributed_files"], start=r + 2):
         ws.write_row(i, 1, [f["source_file"], FILE_STATUS_WORDS.get(f["status"], f["status"]), "；".join(f["reasons"])], cell)
         ws.write_string(i, 12, f["feedback"] or "", cell)
+    r = r + 3 + len(status["unattributed_files"])
+    r = _write_previous(ws, r, status["previous_period"], title, head, cell)
     if status["other_period_files"]:
-        r = r + 3 + len(status["unattributed_files"])
         ws.write_string(r, 0, "其他统计期的文件（本次未用）", title)
         for i, name in enumerate(status["other_period_files"], start=r + 1):
             ws.write_string(i, 1, name, cell)
     book.close()
     return path
+
+
+def _write_previous(ws, r: int, previous: dict, title, head, cell) -> int:
+    """The previous period's files from row r; returns the row after the section and a gap."""
+    if not previous["files"]:
+        return r
+    label = _period_label(previous["period_start"], previous["period_end"])
+    if previous["used_for_change"]:
+        ws.write_string(r, 0, f"上一统计期（{label}）的文件（用于同比）", title)
+    else:
+        ws.write_string(r, 0, f"上一统计期（{label}）的文件（{len(units())} 个应报单位中只有 {previous['units_sent']} 个报送，"
+                              "不计算同比，本次未用）", title)
+    ws.write_row(r + 1, 1, ["文件", "单位", "说明"], head)
+    for i, f in enumerate(previous["files"], start=r + 2):
+        note = ("用于同比（上期数）" if f["used"] else
+                f"已被更新的文件取代：{f['replaced_by']}" if f.get("replaced_by") else "本次未用")
+        ws.write_row(i, 1, [f["source_file"], f["unit_name"], note], cell)
+    return r + 3 + len(previous["files"])
