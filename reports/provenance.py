@@ -86,13 +86,30 @@ def withheld_reason(row) -> str | None:
     return None
 
 
-def wording(indicator_id: str, figure: str, key: str | None = None) -> str:
+def wording(indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False) -> str:
+    """The 发布用语 of a figure; `rounded_up` for a breakdown row whose printed figure is above the
+    exact value (97.84% printed 98%): it is not said to 达到 it. The headline keeps the
+    article's words."""
     entry = wording_table().get(indicator_id) or {}
     say = entry.get("say") or "{figure}"
     if key is None:
         return say.format(figure=figure)
     template = entry.get("by") or "{key}" + say
+    if rounded_up:
+        template = template.replace("达到", "为")
     return template.format(key=key, figure=figure)
+
+
+def rate_rounded_up(row, printed: str) -> bool:
+    """Whether a rate's printed percentage (98%) is above its exact value (97.84%)."""
+    if not str(row["style"]).startswith("pct") or not printed.endswith("%"):
+        return False
+    numerator, denominator = row["numerator"], row["denominator"]
+    if is_missing(numerator) or is_missing(denominator) or to_decimal(denominator) == 0:
+        exact = None if is_missing(row["value"]) else to_decimal(row["value"])
+    else:
+        exact = to_decimal(numerator) / to_decimal(denominator)
+    return exact is not None and Decimal(printed[:-1]) > exact * 100
 
 
 def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +227,7 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], compa
     if withheld is None:
         try:
             printed = format_figure(row)
-            phrase = wording(row["indicator_id"], printed, key)
+            phrase = wording(row["indicator_id"], printed, key, rounded_up=key is not None and rate_rounded_up(row, printed))
         except FigureFormatError as exc:
             withheld = f"无法印刷（{exc}）"
     if withheld:

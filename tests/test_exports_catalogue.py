@@ -177,3 +177,16 @@ def test_notes_say_unit_shares_may_add_up_to_more_than_the_total(exported):
     (int_figures_card_service, int_figures_bargaining): an editor summing 占合计 must be told."""
     notes = dict(openpyxl.load_workbook(exported["xlsx"])["说明"].iter_rows(values_only=True))
     assert "占合计" in notes and "超过100%" in notes["占合计"]
+
+
+def test_a_unit_rate_printed_above_its_exact_value_is_not_said_to_reach_it():
+    from decimal import Decimal
+
+    from reports.provenance import rate_rounded_up, wording
+
+    above = pd.Series({"style": "pct:0", "numerator": 9384, "denominator": 10000, "value": Decimal("0.9384")})
+    below = pd.Series({"style": "pct:0", "numerator": 9312, "denominator": 10000, "value": Decimal("0.9312")})
+    assert rate_rounded_up(above, "94%") and not rate_rounded_up(below, "93%")
+    assert wording("collective_contract_rate", "94%", "西长安街", rounded_up=True) == "西长安街集体合同签订率为94%"
+    assert wording("collective_contract_rate", "93%", "西长安街") == "西长安街集体合同签订率达到93%"
+    assert wording("collective_contract_rate", "94%", rounded_up=True) == "集体合同签订率达到94%"  # the headline keeps the article's words
