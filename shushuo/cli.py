@@ -11,12 +11,37 @@ import typer
 from rich.console import Console
 from rich.live import Live
 from rich.spinner import Spinner
+from typer.core import TyperCommand, TyperGroup
 
+from shushuo import publish
 from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="数说工会：工会统计报表处理与发布")
-console = Console(highlight=False)
+
+class _FlagsTakeNoValue:
+    """typer (0.29) prints every option's type in --help, a flag's too: `--force <bool>`,
+    `--help <bool>`, as if it took a value. A flag shows none."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
+
+class _Command(_FlagsTakeNoValue, TyperCommand):
+    pass
+
+
+class _Group(_FlagsTakeNoValue, TyperGroup):
+    pass
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="数说工会：工会统计报表处理与发布", cls=_Group)
+# soft_wrap: a line is never broken at the console's width. Out of a terminal (a pipe, CI,
+# `make report | tee`) rich assumes 80 columns and would split a path in two.
+console = Console(highlight=False, soft_wrap=True)
 
 
 def _date(text: Optional[str], option: str) -> Optional[date]:
@@ -28,7 +53,7 @@ def _date(text: Optional[str], option: str) -> Optional[date]:
         raise typer.BadParameter(f"{option} 应为 年-月-日，例如 2018-12-31，收到：{text}") from None
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="报表所在文件夹；不给则使用演示数据"),
     build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
@@ -49,7 +74,7 @@ def run(
         raise typer.BadParameter("--period-start 与 --period-end 须同时给出。")
     demo = input_dir is None
     if demo:
-        console.print("未指定 INPUT，使用演示数据（首次运行会先生成演示报表）。")
+        console.print("未指定 --input（make report 时为 INPUT=），使用演示数据（首次运行会先生成演示报表）。")
         input_dir = ensure_demo(DEMO_DIR)
     options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers,
                          reuse_unchanged=not force)
@@ -65,7 +90,12 @@ def run(
             result = run_pipeline(options, say=console.print, status=status)
     except (RunFailed, RunInProgress) as failure:
         console.print(f"[bold red]运行未完成：[/]{failure}")
-        console.print(f"上一次成功的结果未受影响：{build_dir / 'current'}")
+        if failed := getattr(failure, "run_dir", None):
+            console.print(f"本次运行的文件（未发布，供排查）：{failed}")
+        if (published := publish.current(build_dir)) is not None and published.is_dir():
+            console.print(f"上一次成功的结果未受影响：{build_dir / 'current'}")
+        else:
+            console.print(f"尚无已发布的结果：{build_dir} 中还没有成功完成的运行。")
         raise typer.Exit(1) from None
     for stage in result.manifest.stages:
         console.print(f"  {stage['stage']:<10} {stage['seconds']:>7.1f} 秒")
@@ -75,7 +105,7 @@ def run(
     console.print(f"本次运行的全部输出：{result.run_dir}（{build_dir / 'current'} 指向它）")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     out: Path = typer.Option(DEMO_DIR, help="演示报表的输出文件夹"),
     scale: float = typer.Option(1.0, help="规模倍数：1 为一个区，10 为十倍"),
@@ -88,7 +118,7 @@ def demo(
     console.print(f"演示报表：{folder}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def template(
     out: Path = typer.Option(BUILD_DIR / "templates", help="模板的输出文件夹"),
     period_start: Optional[str] = typer.Option(None, help="统计期起（默认：今年1月1日）"),
@@ -104,7 +134,7 @@ def template(
     console.print(f"已生成 {len(paths)} 份报表模板：{out}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def docs(build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹（使用其中 current 指向的最近一次成功运行）")) -> None:
     """生成 dbt 文档：每个模型、每个字段和每个指标的口径（在最近一次成功运行的数据上）。"""
     import json
@@ -126,8 +156,8 @@ def docs(build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件
     console.print(f"dbt 文档（可直接用浏览器打开）：{folder / 'static_index.html'}")
 
 
-app.command()(figure)
-app.command()(figures)
+app.command(cls=_Command)(figure)
+app.command(cls=_Command)(figures)
 
 if __name__ == "__main__":
     app()

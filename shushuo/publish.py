@@ -27,9 +27,20 @@ def start(build_dir: Path, run_id: str) -> Path:
     return work
 
 
+def published_path(work: Path) -> Path:
+    """Where the work folder will be once the run is published (finish)."""
+    return work.with_name(work.name.removesuffix(PARTIAL))
+
+
+def failed_path(work: Path) -> Path:
+    """Where the work folder will be once the run has failed (abandon): a message about a run
+    that is failing names its files there, the only place they can be opened afterwards."""
+    return work.with_name(work.name.removesuffix(PARTIAL) + FAILED)
+
+
 def finish(build_dir: Path, work: Path) -> Path:
     """Make the run the current one: rename, then swap the symlink in one rename(2)."""
-    final = work.with_name(work.name.removesuffix(PARTIAL))
+    final = published_path(work)
     work.rename(final)
     link = build_dir / "current"
     tmp = build_dir / f".current-{os.getpid()}"
@@ -42,7 +53,7 @@ def finish(build_dir: Path, work: Path) -> Path:
 
 def abandon(work: Path) -> Path:
     """Keep a failed run for diagnosis, under a name nobody mistakes for a good one."""
-    failed = work.with_name(work.name.removesuffix(PARTIAL) + FAILED)
+    failed = failed_path(work)
     if work.exists():
         work.rename(failed)
     return failed

@@ -51,7 +51,8 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
     """Run every stage (shushuo/stages.py); on any failure the run folder is kept as
     <run-id>.failed and build/current still points at the last good run. `say` prints a message
     for the analyst; `status`, if given, shows what the run is doing now (a line that is
-    replaced, not kept: the CLI's live status), e.g. 读取报表 12/34."""
+    replaced, not kept: the CLI's live status), e.g. 读取报表 12/34. Messages naming a file of
+    the run (整改清单, …) are said at its end, with the folder's final name (RunContext.tell_file)."""
     from ingest.cache import file_hashes
     from ingest.pseudonymise import load_key
     from ingest.reader import find_workbooks
@@ -59,7 +60,8 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
 
     input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()
     if not input_dir.is_dir():
-        raise RunFailed(f"找不到输入目录 {input_dir}。请用 INPUT=<报表所在文件夹> 指定。")
+        raise RunFailed(f"找不到输入目录 {input_dir}。请用 --input <文件夹> 指定报表所在的文件夹"
+                        f"（用 make report 时写 INPUT=<文件夹>）。")
     with run_lock(build_dir, wait_seconds=options.wait_seconds):
         key, key_source = load_key(demo=options.demo_key)
         # --- whole-run short cut: nothing changed since build/current (shushuo/unchanged.py) ---
@@ -88,10 +90,14 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
             manifest.record_outputs(work)
             manifest.write(work, "published")
             final = publish.finish(build_dir, work)
-        except BaseException:
+        except BaseException as error:
             manifest.write(work, "failed")
-            publish.abandon(work)
+            failed = publish.abandon(work)
+            ctx.say_files(failed)
+            if isinstance(error, RunFailed):
+                error.run_dir = failed
             raise
+        ctx.say_files(final)  # only now: the paths they name exist from here on
     bulletin = final / Path(ctx.outputs["html"]).relative_to(work)
     return RunResult(run_id, final, bulletin, ctx.period, ctx.warnings, manifest)
 

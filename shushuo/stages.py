@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -25,7 +25,10 @@ LATER_STAGES = ("dbt.cli.main", "checks.gate", "reports.bulletin", "reports.docx
 
 
 class RunFailed(RuntimeError):
-    """A stage failed or the gate blocked publication; the message is for the analyst."""
+    """A stage failed or the gate blocked publication; the message is for the analyst.
+    `run_dir`: the failed run's folder (<run-id>.failed), set by shushuo/run.py once it is renamed."""
+
+    run_dir: Path | None = None
 
 
 @dataclass
@@ -50,10 +53,22 @@ class RunContext:
     warnings: list[str] = field(default_factory=list)
     indicators: object = None  # pandas.DataFrame of marts.indicators
     outputs: dict = field(default_factory=dict)
+    files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
 
     @property
     def warehouse(self) -> Path:
         return self.work / WAREHOUSE
+
+    def tell_file(self, text: str, path: Path) -> None:
+        """A message naming a file of this run, said when the run ends (say_files): the work
+        folder (<run-id>.partial) is renamed then, and whether to <run-id> or to <run-id>.failed
+        is not known before."""
+        self.files_to_tell.append((text, path))
+
+    def say_files(self, run_dir: Path) -> None:
+        """Say the messages of tell_file with their paths in run_dir, the run folder's final name."""
+        for text, path in self.files_to_tell:
+            self.say(f"{text}：{run_dir / path.relative_to(self.work)}")
 
 
 def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fingerprint_seconds: float) -> None:
@@ -94,7 +109,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
     feedback = write_feedback(report, ctx.input_dir, ctx.work)  # 整改清单 for each return with problems
     write_submission_summary(report, ctx.work, period)
     if feedback:
-        say(f"整改清单 {len(feedback)} 份（须退回填报单位）：{ctx.work / 'feedback'}")
+        ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
 
 
 def build_models(ctx: RunContext) -> None:
@@ -129,9 +144,11 @@ def check_quality(ctx: RunContext) -> None:
         result = gate.run(ctx.warehouse, *ctx.period, ctx.work / "checks", previous_indicators=load_previous(ctx.warehouse))
         ctx.manifest.checks = result.to_json()
         if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:
-            ctx.say(f"同一会员被多个单位填报：清单 {listing.name}（在本次运行的文件夹中），请转各单位核实")
+            ctx.tell_file("同一会员被多个单位填报的清单（请转各单位核实）", listing)
     if not result.passed:
-        raise RunFailed("质量检查未通过，本次结果不发布：\n" + result.message())
+        # The message names checks.html where it will be: the run is failing.
+        failing = replace(result, report_html=publish.failed_path(ctx.work) / result.report_html.relative_to(ctx.work))
+        raise RunFailed("质量检查未通过，本次结果不发布：\n" + failing.message())
     # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
     ctx.warnings = result.notes() + [f"模型检查：{w}" for w in ctx.model_warnings]
     ctx.manifest.checks["dbt_warnings"] = ctx.model_warnings
@@ -185,12 +202,24 @@ def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = 
                order by period_end desc, units desc, period_start"""
         ).fetchall()
     if not periods:
-        raise RunFailed(f"输入目录 {input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。")
+        raise RunFailed(_no_returns(input_dir))
     chosen = next((p for p in periods if p[2] * 2 > len(units())), periods[0])
     for start, end, _, names in periods[: periods.index(chosen)]:
         say(f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
-            f"如要统计该期，请用 PERIOD_START/PERIOD_END 指定。")
+            f"如要统计该期，请用 --period-start/--period-end 指定（make report 时为 PERIOD_START=/PERIOD_END=）。")
     return chosen[0], chosen[1]
+
+
+def _no_returns(input_dir: Path) -> str:
+    """Why a folder gave no submission: no workbook in it at all (a wrong folder, most likely),
+    or workbooks whose covers name no unit or period."""
+    from ingest.reader import WORKBOOK_SUFFIXES, find_workbooks
+
+    if not find_workbooks(input_dir):
+        kinds = "、".join(WORKBOOK_SUFFIXES)
+        return (f"输入目录 {input_dir} 中没有报表文件（读取该文件夹及其子文件夹中的 {kinds} 文件），无法生成公报。"
+                "请检查 --input（make report 时为 INPUT=）是否指向报表所在的文件夹。")
+    return f"输入目录 {input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。"
 
 
 class LaterImports:

@@ -45,6 +45,7 @@ def test_one_cover_with_a_mistyped_year_does_not_move_the_run_and_is_named(tmp_p
     said = []
     assert choose(warehouse_with(tmp_path, {Y2018: 17, Y2019: 1}), said) == Y2018
     assert len(said) == 1 and units()[0].name in said[0] and "2019-01-01" in said[0]
+    assert "--period-start/--period-end" in said[0] and "PERIOD_START=/PERIOD_END=" in said[0]  # CLI and make
 
 
 def test_a_period_asked_for_wins(tmp_path):
