@@ -62,15 +62,37 @@ def _show(console: Console, head, entries, run_id: str) -> None:
     console.print(f"  统计期：{head.period}    运行编号：{run_id}")
     console.print(f"  数据来源：{len(head.units)} 个单位：{'、'.join(head.units) or head.sources}")
     parts = [e for e in entries if e.indicator_id == head.indicator_id and e.dim is not None]
-    if parts:
-        table = Table(title="分项", title_justify="left", show_edge=False)
-        for column in ("分项", "数字", "准确值", "来源文件"):
+    for dim in dict.fromkeys(e.dim for e in parts):
+        _show_breakdown(console, dim, [e for e in parts if e.dim == dim])
+
+
+def _show_breakdown(console: Console, dim: str, parts) -> None:
+    """One breakdown (by unit, programme, category): a table of the rows that may be published,
+    then one line per reason for those withheld, not one row per unit."""
+    from reports.charts import DIM_NAMES
+
+    name = DIM_NAMES.get(dim, dim)
+    shown = [e for e in parts if not e.withheld]
+    if shown:
+        table = Table(title=f"按{name}", title_justify="left", show_edge=False)
+        for column in (name, "数字", "准确值", "来源文件"):
             table.add_column(column, overflow="fold")
-        for part in parts:
-            exact = f"{part.exact}{part.unit}" if part.exact else (part.withheld or "")  # 90.781736%, as the headline
-            table.add_row(part.breakdown, part.printed or "不单列", exact,
+        for part in shown:
+            table.add_row(part.key, part.printed, f"{part.exact}{part.unit}",  # 90.781736%, as the headline
                           "、".join(part.files) if part.dim == "unit" else "")
         console.print(table)
+    for reason, keys in _withheld_by_reason(parts).items():
+        listed = f"全部{len(keys)}个{name}" if len(keys) == len(parts) else "、".join(keys)
+        console.print(f"  按{name}未列出：{listed}。原因：{reason}")
+
+
+def _withheld_by_reason(parts) -> dict[str, list[str]]:
+    """Reason → the breakdown keys withheld for it: one line per reason, not one row per unit."""
+    by_reason: dict[str, list[str]] = {}
+    for part in parts:
+        if part.withheld:
+            by_reason.setdefault(part.withheld, []).append(part.key)
+    return by_reason
 
 
 def _listing(title: str, heads) -> Text:

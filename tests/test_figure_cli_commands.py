@@ -60,7 +60,7 @@ def test_figure_by_id_prints_value_wording_definition_and_units(build_dir, indic
     assert f"办卡率达{printed}" in result.output
     assert "办卡率＝期末有效京卡数" in result.output  # 口径 from the catalog
     assert "数据来源：15 个单位" in result.output and "20240115-093000-0001" in result.output
-    assert "分项" in result.output
+    assert "按单位" in result.output
 
 
 def test_figure_by_chinese_label_substring(build_dir, indicators):
@@ -116,3 +116,14 @@ def test_breakdown_exact_values_carry_their_unit_like_the_headline(build_dir, in
     part = indicators[(indicators["indicator_id"] == "card_uptake_rate") & (indicators["breakdown_dim"] == "unit")].iloc[0]
     exact, unit = exact_value(part)
     assert unit == "%" and f"{exact}%" in result.output.replace("\n", ""), result.output
+
+
+def test_units_withheld_for_one_reason_are_one_line_not_a_row_each(build_dir, indicators):
+    small = indicators[(indicators["indicator_id"] == "women_screening_cards") & (indicators["breakdown_dim"] == "unit")
+                       & (indicators["value"].astype(float) < 5)]["breakdown_key"]
+    assert len(small) >= 2, "the synthetic data withholds several units"
+    result = invoke("figure", "women_screening_cards", "--build", str(build_dir))
+    assert result.exit_code == 0, result.output
+    assert "按单位" in result.output and result.output.count("未列出") == 1
+    line = next(line for line in result.output.splitlines() if "未列出" in line)
+    assert all(key in line for key in small) and "原因：" in line
