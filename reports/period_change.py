@@ -176,5 +176,6 @@ def comparison_note(indicators: pd.DataFrame) -> str | None:
         return None
     word = comparison_word(indicators)
     span = f"{before[0].year}年{before[0].month}月{before[0].day}日至{before[1].year}年{before[1].month}月{before[1].day}日"
-    return (f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，"
-            f"其余数字以百分比计、保留一位小数；上期没有该项或为0时记为“{NO_CHANGE}”。")
+    return (f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，小数位数与该比率印出的相同"
+            f"（至少一位），其余数字以百分比计、保留一位小数；变化小到显示不出时记为“基本持平”；"
+            f"上期没有该项或为0时记为“{NO_CHANGE}”。")
