@@ -72,14 +72,14 @@ TWICE = "同一会员被两个单位填报时在两个单位各计一次"
 PARTS_EXCEED = "各单位之和大于全区合计（全区合计按身份证去重，同一会员只计一次）。"
 CHARTS = (
     ChartSpec("card_uptake_by_unit", "各单位办卡率", "card_uptake_rate", "unit", scale="ratio", stock=True,
-              basis="按各单位自己的名册计：办卡率＝该单位名册上期末持有效京卡的会员数÷该单位名册上的期末会员数"
+              basis="按各单位自己的名册计：办卡率＝该单位名册中期末持有效京卡的会员数÷该单位名册中的期末会员数"
                     f"（卡由哪个单位办理不限），由原始计数计算一次；{TWICE}。"),
     ChartSpec("aid_by_programme", "帮扶救助款物（按项目，万元）", "aid_amount", "programme", scale="wan"),
     ChartSpec("contract_rate_by_unit", "各单位集体合同签订率", "collective_contract_rate", "unit", scale="ratio", stock=True,
               basis="按各单位填报的建会企业计：签订率＝其中被期限内综合集体合同覆盖的企业数÷该单位填报的已建会企业数"
                     "（合同由哪个单位报送不限）；一家企业被两个单位填报时在两个单位各计一次。"),
     ChartSpec("members_cards_by_unit", "各单位会员人数与有效京卡数", "members", "unit", compare_with="cards_issued",
-              stock=True, basis="按各单位自己的名册计：会员数为该单位名册上入会日期不晚于期末的会员，有效京卡数为其中"
+              stock=True, basis="按各单位自己的名册计：会员数为该单位名册中入会日期不晚于期末的会员，有效京卡数为其中"
                                 f"期末持有效京卡的会员（一人多卡计一张，卡由哪个单位办理不限）；{TWICE}。"),
 )
 
