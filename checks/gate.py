@@ -99,7 +99,8 @@ class GateResult:
             "warnings": [o.check_id for o in self.warnings],
             "notes": self.notes(),
             "seconds": self.seconds,
-            "report_html": str(self.report_html) if self.report_html else None,
+            # relative to the run folder: the folder is renamed when the run is published or fails
+            "report_html": f"{self.report_html.parent.name}/{self.report_html.name}" if self.report_html else None,
             "outcomes": [o.to_dict() for o in self.outcomes],
         }
 

@@ -176,6 +176,7 @@ def test_raw_data_problems_reach_the_gate_and_the_report_with_lineage(warehouse,
     manifest = json.loads((tmp_path / "checks" / "checks.json").read_text(encoding="utf-8"))
     assert manifest == json.loads(json.dumps(result.to_json()))
     assert manifest["blocking"] == ["raw.summer_relief.amount.range"] and manifest["passed"] is False
+    assert manifest["report_html"] == "checks/checks.html"  # the run folder is renamed after the checks
     assert set(manifest["seconds"]) == {"raw_expectations", "business_rules", "total"}
 
 
