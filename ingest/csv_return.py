@@ -128,7 +128,8 @@ def csv_cover(rows: list[list[str]], stem: str) -> tuple[Cover, str | None]:
         errors.append(CoverError(headers["unit_name"], f"CSV 文件的文件名和开头几行都没有写明填报单位：{UNIT_ADVICE}"))
     period = [name for name in ("period_start", "period_end") if name in nowhere]
     if period:
-        what = "统计期" if len(period) == 2 else headers[period[0]]
-        errors.append(CoverError(headers[period[0]], f"CSV 文件的文件名和开头几行都没有写明{what}：{PERIOD_ADVICE}"))
+        header = headers[period[0]] if len(period) == 1 else None  # both: no one heading to show
+        what = header or "统计期"
+        errors.append(CoverError(header, f"CSV 文件的文件名和开头几行都没有写明{what}：{PERIOD_ADVICE}"))
     cover.errors = errors
     return cover, title

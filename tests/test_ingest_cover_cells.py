@@ -69,7 +69,7 @@ def test_a_field_missing_from_the_cover_says_where_to_add_it():
 def test_a_csv_without_a_period_gets_the_period_advice_once():
     cover, title = csv_cover([["姓名", "身份证号"]], f"{UNIT}_会员名册")
     (error,) = cover.errors
-    assert title == "会员名册" and cover.unit_name == UNIT
+    assert title == "会员名册" and cover.unit_name == UNIT and error.header is None
     assert error.reason.startswith("CSV 文件的文件名和开头几行都没有写明统计期：请在文件名中写明统计期")
     assert "统计期起,2018-01-01" in error.reason and "填报单位,单位全称" not in error.reason
 
