@@ -146,7 +146,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
         ws.write_row(r, 0, [s.sheet, title, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped,
                             STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
     r += 2
-    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "", "说明（问题与改法）"], styles.head)
+    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "位置", "说明（问题与改法）"], styles.head)
     for n, p in enumerate(ordered, start=1):
         r += 1
         place = f"{column_letter(p.source_column - 1)}{p.source_row}" if p.source_row and p.source_column else (

@@ -133,8 +133,12 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
     ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" for k in STATUS_WORDS)
                     + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
+    ws.write_string(2, 0, "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
+                          "注释行（不是数据）；须改正、请核对：问题的条数（一行可有几处问题）")
     heads = ["代码", "单位", "情况", "采用的文件", "填报日期", "读取行数", "入库", "拒收", "跳过", "须改正", "请核对", "被取代的文件", "整改清单"]
     ws.write_row(3, 0, heads, head)
+    ws.freeze_panes(4, 2)  # the header row and the unit stay in view
+    ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
     for r, u in enumerate(status["units"], start=4):
         ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
         ws.write_string(r, 2, STATUS_WORDS[u["status"]], status_fmt[u["status"]])
