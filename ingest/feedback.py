@@ -126,13 +126,14 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     ws.set_column(1, 1, 14)
     ws.set_column(2, 6, 10)
     ws.set_column(7, 7, 80)
-    ws.write_string(0, 0, f"{file.unit_name or '（未能确定填报单位）'} 报表整改清单", styles.title)
+    ws.write_string(0, 0, f"{file.unit_name} 报表整改清单" if file.unit_name else f"报表整改清单：{file.source_file}（未能确定填报单位）",
+                    styles.title)
     period = f"{file.period_start} 至 {file.period_end}" if file.period_start else "（未能确定）"
     used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
     facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
              ("结论", _conclusion(file, ordered)),
              ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
-                      "鼠标停在单元格上可看说明。")]
+                      "鼠标停在单元格上可看说明。" if copies else "文件未能读取，本清单没有附上原表：请按上面的结论处理后重新报送。")]
     for r, (label, value) in enumerate(facts, start=2):
         ws.write_string(r, 0, label, styles.head)
         ws.merge_range(r, 1, r, 7, value, styles.wrap)

@@ -67,3 +67,14 @@ def test_submission_status_gives_the_cover_problem_as_the_reason(refused):
     assert unattributed["reasons"] == [p.reason for p in report.problems if p.sheet == "填报说明"]
     rows = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[1] == "空单位.xlsx"]
     assert rows and rows[0][3].startswith("封面 B3「填报单位」为空")
+
+
+def test_a_file_that_cannot_be_read_gets_a_list_titled_by_its_name_without_promising_copies(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    report = ingest(tmp_path / "in", tmp_path / "w.duckdb", key=KEY, workers=1)
+    (feedback,) = write_feedback(report, tmp_path / "in", tmp_path / "run")
+    ws = openpyxl.load_workbook(feedback).worksheets[0]
+    assert "坏文件.xlsx" in ws["A1"].value and "未能确定填报单位" in ws["A1"].value
+    how = next(row[1] for row in ws.iter_rows(values_only=True) if row[0] == "怎么看")
+    assert "没有附上原表" in how and "红色单元格" not in how
