@@ -236,7 +236,7 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], compa
     previous, change = _comparison(row, withheld) if comparison else ("", "")
     return FigureEntry(
         indicator_id=str(row["indicator_id"]), topic=str(row["topic"]), label=str(row["label"]),
-        breakdown=HEADLINE if dim is None else f"{key}（{DIM_NAMES.get(dim, dim)}）", dim=dim, key=key,
+        breakdown=HEADLINE if dim is None else f"按{DIM_NAMES.get(dim, dim)}：{key}", dim=dim, key=key,
         exact=exact, unit=unit, printed=printed, phrase=phrase, definition=str(row["definition"]),
         numerator="" if is_missing(row["numerator"]) else plain_number(to_decimal(row["numerator"])),
         denominator="" if is_missing(row["denominator"]) else plain_number(to_decimal(row["denominator"])),

@@ -79,7 +79,7 @@ def test_headline_rows_carry_printed_figure_wording_and_exact_value(exported, in
 def test_sources_name_the_adopted_workbook_not_the_replaced_one(exported):
     rows = list(csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()))
     first = list(unit_short_names().values())[0]
-    unit_row = next(r for r in rows if r["id"] == "cards_issued" and r["分项"].startswith(first + "（"))
+    unit_row = next(r for r in rows if r["id"] == "cards_issued" and r["分项"] == f"按单位：{first}")
     assert unit_row["数据来源"].startswith(f"{first}：") and "初稿" not in unit_row["数据来源"]
     headline = next(r for r in rows if r["id"] == "cards_issued" and r["分项"] == "合计")
     assert headline["数据来源"].count("：") >= 15 and "初稿" not in headline["数据来源"]
