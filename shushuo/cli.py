@@ -17,6 +17,8 @@ from shushuo import publish
 from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
 
+DAY = "年-月-日"  # how a date option is written: 2018-12-31
+
 
 class _FlagsTakeNoValue:
     """typer (0.29) prints every option's type in --help, a flag's too: `--force <bool>`,
@@ -57,8 +59,8 @@ def _date(text: Optional[str], option: str) -> Optional[date]:
 def run(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="报表所在文件夹；不给则使用演示数据"),
     build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
-    period_start: Optional[str] = typer.Option(None, help="统计期起（年-月-日）；不给则取报表封面上最近的统计期"),
-    period_end: Optional[str] = typer.Option(None, help="统计期止（年-月-日）"),
+    period_start: Optional[str] = typer.Option(None, metavar=DAY, help="统计期起；不给则取报表封面上最近的统计期"),
+    period_end: Optional[str] = typer.Option(None, metavar=DAY, help="统计期止"),
     wait: float = typer.Option(0.0, help="另一次运行未结束时最多等待的秒数"),
     workers: int = typer.Option(2, help="并行读取报表的进程数"),
     force: bool = typer.Option(False, "--force", help="即使报表、程序和参数都与上次发布时相同，也重新计算"),
@@ -121,8 +123,8 @@ def demo(
 @app.command(cls=_Command)
 def template(
     out: Path = typer.Option(BUILD_DIR / "templates", help="模板的输出文件夹"),
-    period_start: Optional[str] = typer.Option(None, help="统计期起（默认：今年1月1日）"),
-    period_end: Optional[str] = typer.Option(None, help="统计期止（默认：今年12月31日）"),
+    period_start: Optional[str] = typer.Option(None, metavar=DAY, help="统计期起（默认：今年1月1日）"),
+    period_end: Optional[str] = typer.Option(None, metavar=DAY, help="统计期止（默认：今年12月31日）"),
 ) -> None:
     """为每个填报单位生成空白报表模板（下拉选项、填报提示、冻结表头）。"""
     from ingest.template import write_templates

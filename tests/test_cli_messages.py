@@ -96,3 +96,12 @@ def test_force_and_no_force_still_work_for_demo(tmp_path, monkeypatch, extra, fo
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), *extra])
     assert result.exit_code == 0, result.output
     assert asked == [force]
+
+
+def test_date_options_say_how_a_date_is_written():
+    from typer.testing import CliRunner
+
+    from shushuo.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
+    assert "年-月-日" in result.output and "<str>" not in result.output
