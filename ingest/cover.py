@@ -1,6 +1,7 @@
 """The cover sheet (填报说明): who submitted and for which period. Fields are found by their
 header in any column of the first rows, so a moved cover still reads; a field's value is the
-cell right beside its header (or the text after the colon when header and value share a cell,
+cell right beside its header (beside the header's merged span when a clerk merged the header
+across A:B, as clerks often do; or the text after the colon when header and value share a cell,
 "填报单位：月坛街道工会服务站"), never a cell further along the row: the template has a list of
 sheets to the right of the fields, and an empty value must be reported as empty, not replaced by
 a neighbouring heading. Without a known unit and a valid period a workbook's rows cannot be
@@ -65,36 +66,51 @@ def is_cover(sheet_name: str, rows: list[list]) -> bool:
     return any(normalise_header(c).rstrip(":：") == unit_header for r in rows[:COVER_SCAN_ROWS] for c in r[:3])
 
 
-def _field_cells(rows: list[list]) -> dict[str, tuple[object, tuple[int, int]]]:
-    """Field name → (value, (row, column) of the value's cell, 1-based): the cell right beside
-    the field's header, or the header's own cell when it reads "填报单位：月坛街道工会服务站"."""
+class FieldCell(NamedTuple):
+    """Where a cover field's value was found: the value, its cell (1-based, Excel) and whether it
+    is the text after the colon in the header's own cell ("填报人：张三")."""
+
+    value: object
+    row: int
+    column: int
+    inline: bool = False
+
+
+def field_cells(rows: list[list], merged: list | None = None) -> dict[str, FieldCell]:
+    """Field name → its value's cell: the first cell after the header's merged span (calamine's
+    merged ranges, ((row, col), (row, col)) 0-based), else the cell right beside the header, or
+    the header's own cell when it reads "填报单位：月坛街道工会服务站"."""
+    span_end = {(start[0], start[1]): end[1] for start, end in merged or ()}
     by_header = {normalise_header(f.header): f.name for f in cover_fields()}
-    found: dict[str, tuple[object, tuple[int, int]]] = {}
+    found: dict[str, FieldCell] = {}
     for r, row in enumerate(rows[:COVER_SCAN_ROWS], start=1):
         for i, cell in enumerate(row):
             text = normalise_header(cell)
             name = by_header.get(text.rstrip(":："))
             if name and name not in found:
-                found[name] = (row[i + 1] if i + 1 < len(row) else "", (r, i + 2))
+                at = max(span_end.get((r - 1, i), i), i) + 1
+                found[name] = FieldCell(row[at] if at < len(row) else "", r, at + 1)
                 continue
             head, colon, value = text.partition(":")
             name = by_header.get(head) if colon and value else None
             if name and name not in found:
-                found[name] = (cell.split(":" if ":" in cell else "：", 1)[1].strip(), (r, i + 1))
+                found[name] = FieldCell(cell.split(":" if ":" in cell else "：", 1)[1].strip(), r, i + 1, True)
     return found
 
 
 def has_cover_fields(rows: list[list]) -> bool:
     """Whether the first rows hold the cover's unit field (as a header cell or "填报单位：…")."""
-    return "unit_name" in _field_cells(rows)
+    return "unit_name" in field_cells(rows)
 
 
-def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, where: str = "封面") -> Cover:
+def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, where: str = "封面",
+               merged: list | None = None) -> Cover:
     """`defaults`: field values to use where the rows have none (a CSV's file name); `where`:
-    what the clerk calls the place the fields are in (封面; a CSV's 文件开头)."""
-    found = _field_cells(rows)
-    fields = {name: value for name, (value, _) in found.items()}
-    places = {name: place for name, (_, place) in found.items()}
+    what the clerk calls the place the fields are in (封面; a CSV's 文件开头); `merged`: the
+    sheet's merged ranges (calamine's), so a header merged across A:B has its value in C."""
+    found = field_cells(rows, merged)
+    fields = {name: cell.value for name, cell in found.items()}
+    places = {name: (cell.row, cell.column) for name, cell in found.items()}
     for name, value in (defaults or {}).items():
         if cells.is_empty(fields.get(name, "")):
             fields[name], places[name] = value, None

@@ -55,13 +55,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _rows(workbook: calamine.CalamineWorkbook, name: str) -> list[list]:
-    """All rows from A1 (not from the first used cell), so list index + 1 is the Excel row."""
-    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
 def _rows_and_merged(workbook: calamine.CalamineWorkbook, name: str) -> tuple[list[list], list]:
-    """Rows from A1 and the merged ranges, from one parse of the sheet (get_sheet_by_name parses)."""
+    """All rows from A1 (not from the first used cell, so list index + 1 is the Excel row) and
+    the merged ranges, from one parse of the sheet (get_sheet_by_name parses)."""
     sheet = workbook.get_sheet_by_name(name)
     return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
 
@@ -158,7 +154,8 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
                                     f"工作表“{meta.name}”是隐藏的，未读取：如需报送其中的数据，请取消隐藏后重新报送"))
     cover, cover_sheet = None, _cover_sheet(workbook, visible)
     if cover_sheet is not None:
-        cover = read_cover(_rows(workbook, cover_sheet))
+        rows, merged = _rows_and_merged(workbook, cover_sheet)
+        cover = read_cover(rows, merged=merged)
     if cover is None:
         cover = Cover(errors=[CoverError(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
     problems.extend(cover_problems(cover, source_file, cover_sheet))
