@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from ingest.validators import mask_digit_runs
+
 PROBLEM_FIELDS = ("source_file", "sheet", "source_row", "column_header", "value_shown", "severity", "reason")
 SHEET_FIELDS = (
     "source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
@@ -28,6 +30,13 @@ class Problem:
     severity: str  # 'rejected' | 'warning'
     reason: str  # Chinese, says what to do
     source_column: int | None = None  # Excel column number (1-based), where a cell is at fault
+
+    def __post_init__(self):
+        """No ID number leaves ingest in a problem: a reason quoting the cell ("无法识别的日期“…”")
+        or a value shown gets every long run of digits masked, whatever check wrote it."""
+        self.reason = mask_digit_runs(self.reason)
+        if isinstance(self.value_shown, str):
+            self.value_shown = mask_digit_runs(self.value_shown)
 
 
 class RowsUnaccounted(RuntimeError):

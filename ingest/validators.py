@@ -152,6 +152,15 @@ def mask_resident_ids_in(text: str) -> str:
     return _ID_SHAPE.sub(lambda m: mask_resident_id(m.group().upper()) if resident_ids_in(m.group()) else m.group(), text)
 
 
+_DIGIT_RUN = re.compile(r"\d{14,}[\dXx]?")  # an ID or card number, whole or mistyped
+
+
+def mask_digit_runs(text: str) -> str:
+    """The text with every run of 14 or more digits masked as a personal value is: a reason that
+    quotes what a clerk typed may quote an ID number typed in the wrong cell."""
+    return _DIGIT_RUN.sub(lambda m: mask_personal(m.group()), text) if text else text
+
+
 def mask_personal(raw: object) -> str:
     """A personal value (valid or not) in a form fit for a report: middle characters hidden."""
     if isinstance(raw, float) and raw.is_integer():
