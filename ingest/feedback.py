@@ -19,7 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingest.cover import about_whole_file
-from ingest.feedback_cells import masked_rows, read_sheet_rows
+from ingest.feedback_cells import masked_cover, masked_rows, read_sheet_rows
 from ingest.report import FileReport, IngestReport, Problem
 from ingest.schema import sheet as schema_sheet
 from ingest.sheet_reader import column_letter
@@ -65,10 +65,15 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
     copies = {name: _copy_name(name, i) for i, name in enumerate(sheet_names)}
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
+    read = {s.sheet for s in file.sheets}
     for name in sheet_names:
-        rows = read_sheet_rows(source, name)
-        if rows is not None:
-            _copy(book.add_worksheet(copies[name]), styles, masked_rows(name, rows), [p for p in at_cells if p.sheet == name])
+        found = read_sheet_rows(source, name)
+        if found is None:
+            continue
+        rows, merged = found
+        if name not in read or source.suffix.lower() == ".csv":  # the cover; a CSV's first lines are its cover
+            rows = masked_cover(rows, merged)
+        _copy(book.add_worksheet(copies[name]), styles, masked_rows(name, rows), [p for p in at_cells if p.sheet == name])
     book.close()
 
 
@@ -132,7 +137,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
     facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
              ("结论", _conclusion(file, ordered)),
-             ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
+             ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名、电话已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
                       "鼠标停在单元格上可看说明。" if copies else "文件未能读取，本清单没有附上原表：请按上面的结论处理后重新报送。")]
     for r, (label, value) in enumerate(facts, start=2):
         ws.write_string(r, 0, label, styles.head)

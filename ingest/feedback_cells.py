@@ -1,6 +1,7 @@
 """What a feedback workbook may show of a clerk's own cells. It goes back to the unit that sent
 them, but files travel: resident IDs are masked (110101********123X), card numbers and any other
-long run of digits too, and names keep only the surname (张**)."""
+long run of digits too, and names keep only the surname (张**). On the cover (or a CSV's first
+lines) the 填报人 keeps only the surname and the 联系电话 its last 4 digits (****5290)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,47 @@ import re
 
 import python_calamine as calamine
 
+from ingest.cover import field_cells
 from ingest.csv_return import read_csv_rows
 from ingest.headers import recognise
 from ingest.validators import mask_personal, mask_resident_id
 
 _LONG_DIGITS = re.compile(r"\d{14,}[\dXx]?")
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_NOT_DIGITS = re.compile(r"\D")
+PHONE_DIGITS_SHOWN = 4
 
 
 def mask_name(value: str) -> str:
     text = value.strip()
     return text[:1] + "*" * max(len(text) - 1, 1) if text else text
+
+
+def mask_phone(value: object) -> str:
+    """A phone number with only its last 4 digits (****5290), whatever its punctuation."""
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    digits = _NOT_DIGITS.sub("", text)
+    return "****" + digits[-PHONE_DIGITS_SHOWN:] if len(digits) > PHONE_DIGITS_SHOWN else "****" if text.strip() else text
+
+
+COVER_MASKERS = {"filled_by": lambda v: mask_name(v) if isinstance(v, str) else safe_cell(v), "phone": mask_phone}
+
+
+def masked_cover(rows: list[list], merged: list | None = None) -> list[list]:
+    """The cover's rows with the 填报人 and 联系电话 values masked where ingest/cover.py finds them
+    (beside the header, after a merged header, or after the colon in "填报人：张三")."""
+    out = [list(row) for row in rows]
+    for name, cell in field_cells(rows, merged).items():
+        masker = COVER_MASKERS.get(name)
+        if masker is None or cell.column > len(out[cell.row - 1]):
+            continue
+        original = out[cell.row - 1][cell.column - 1]
+        if cell.inline:
+            head, colon, value = original.partition(":" if ":" in original else "：")  # as cover.py splits
+            out[cell.row - 1][cell.column - 1] = f"{head}{colon}{masker(value.strip())}"
+        elif original not in ("", None):
+            out[cell.row - 1][cell.column - 1] = masker(original)
+    return out
 
 
 def mask_id(value: object) -> str:
@@ -69,14 +100,16 @@ def masked_rows(sheet_name: str, rows: list[list]) -> list[list]:
     return out
 
 
-def read_sheet_rows(path, sheet: str) -> list[list] | None:
-    """A sheet's rows as the reader saw them (None if the file or sheet cannot be read again)."""
+def read_sheet_rows(path, sheet: str) -> tuple[list[list], list] | None:
+    """A sheet's rows as the reader saw them and its merged ranges (None if the file or sheet
+    cannot be read again)."""
     try:
         if path.suffix.lower() == ".csv":
-            return read_csv_rows(path.read_bytes())
+            return read_csv_rows(path.read_bytes()), []
         book = calamine.CalamineWorkbook.from_path(str(path))
         try:
-            return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            found = book.get_sheet_by_name(sheet)
+            return found.to_python(skip_empty_area=False), found.merged_cell_ranges or []
         finally:
             book.close()
     except Exception:  # the feedback must still be written; the summary lists every problem
