@@ -141,13 +141,11 @@ def run(
 
 
 def _rejected_rows_note(outcome: CheckOutcome) -> str:
-    """"有误、未计入本期数字的行…：椿树 5 行（帮扶救助 3 行、培训 2 行）；…" from the rule's
-    examples (one per unit, the first few units) and its count of rows and units."""
-    units = "；".join(f"{e['unit']} {e['rows']} 行（{e['sheets']}）" for e in outcome.examples)
-    in_all = outcome.examples[0].get("units_count", len(outcome.examples)) if outcome.examples else 0
-    more = f"等 {in_all} 个单位" if in_all > len(outcome.examples) else ""
-    return (f"有误、未计入本期数字的行（已列入各单位的整改清单，改正后重新报送即可计入）：{units}{more}，"
-            f"共 {outcome.failing_count} 行")
+    """The rows left out until a clerk corrects them, as the bulletin (which is published) may say
+    it: how many, from how many units; which units and sheets is in checks.html and the 整改清单."""
+    units = outcome.examples[0].get("units_count", len(outcome.examples)) if outcome.examples else 0
+    return (f"因填写有误、须由填报单位改正后才能计入的记录共 {outcome.failing_count} 行（涉及 {units} 个单位，"
+            "明细见检查报告和各单位的整改清单），相关数字可能略低")
 
 
 def _dated_column(title: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from checks import gate
-from checks.sample_warehouse import empty_warehouse, insert_rows, lineage
+from checks.sample_warehouse import empty_warehouse, insert_rows, lineage, submit
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
@@ -218,13 +218,19 @@ def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, 
         for unit, sheet, rejected in (("S09", "帮扶救助", 3), ("S09", "培训", 2), ("S02", "会员名册", 1)):
             connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
                                " rows_skipped) values (?, ?, 10, ?, ?, 0)", [files[unit], sheet, 10 - rejected, rejected])
-        connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
-                           " rows_skipped) values ('旧文件.xlsx', '培训', 5, 0, 5, 0)")  # no current return
+        submit(connection, "S09", PERIOD, "天桥-初报.xlsx")  # replaced by 天桥.xlsx (sorts after it, same 填报日期)
+        submit(connection, "S09", (dt.date(2017, 1, 1), dt.date(2017, 12, 31)), "天桥2017.xlsx")  # another period
+        for old_file in ("天桥-初报.xlsx", "天桥2017.xlsx", "不在名单.xlsx"):
+            connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
+                               " rows_skipped) values (?, '培训', 5, 0, 5, 0)", [old_file])
+        assert connection.execute("select count(*) from staging.stg_submissions where source_file = '天桥-初报.xlsx'"
+                                  " and not is_current").fetchall() == [(1,)]
     result = run_gate(warehouse, tmp_path)
     assert result.passed
     rejected = next(o for o in result.warnings if o.check_id == gate.REJECTED_ROWS_CHECK)
     assert rejected.failing_count == 6
     assert result.notes()[0] == (
-        "有误、未计入本期数字的行（已列入各单位的整改清单，改正后重新报送即可计入）："
-        "新街口 1 行（会员名册 1 行）；天桥 5 行（培训 2 行、帮扶救助 3 行），共 6 行"
-    )
+        "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 个单位，明细见检查报告和各单位的整改清单），相关数字可能略低"
+    )  # the bulletin is published: no unit is named for its mistakes there
+    assert [(e["unit"], e["rows"], e["sheets"]) for e in rejected.examples] == [
+        ("新街口", 1, "会员名册 1 行"), ("天桥", 5, "培训 2 行、帮扶救助 3 行")]  # checks.html has the detail
