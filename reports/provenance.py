@@ -12,6 +12,7 @@ aid by unit, small counts of a sensitive figure) are withheld here too, with the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from functools import cache
@@ -86,6 +87,9 @@ def withheld_reason(row) -> str | None:
     return None
 
 
+REACHED = re.compile(r"达到?(?=\{figure\})")  # 达到98% / 达98% (not 达标): said of a figure only when it is reached
+
+
 def wording(indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False) -> str:
     """The 发布用语 of a figure; `rounded_up` for a breakdown row whose printed figure is above the
     exact value (97.84% printed 98%): it is not said to 达到 it. The headline keeps the
@@ -96,7 +100,7 @@ def wording(indicator_id: str, figure: str, key: str | None = None, rounded_up: 
         return say.format(figure=figure)
     template = entry.get("by") or "{key}" + say
     if rounded_up:
-        template = template.replace("达到", "为")
+        template = REACHED.sub("为", template)
     return template.format(key=key, figure=figure)
 
 

@@ -190,3 +190,4 @@ def test_a_unit_rate_printed_above_its_exact_value_is_not_said_to_reach_it():
     assert wording("collective_contract_rate", "94%", "西长安街", rounded_up=True) == "西长安街集体合同签订率为94%"
     assert wording("collective_contract_rate", "93%", "西长安街") == "西长安街集体合同签订率达到93%"
     assert wording("collective_contract_rate", "94%", rounded_up=True) == "集体合同签订率达到94%"  # the headline keeps the article's words
+    assert wording("card_uptake_rate", "91.28%", "西长安街", rounded_up=True) == "西长安街办卡率为91.28%"  # 达, not only 达到
