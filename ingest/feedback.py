@@ -63,18 +63,28 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     order = {s.sheet: i for i, s in enumerate(file.sheets)}
     # the cover (not among the sheets read) first, then the sheets as in the workbook
     sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
-    copies = {name: _copy_name(name, i) for i, name in enumerate(sheet_names)}
+    sheets = {name: found for name in sheet_names if (found := _sheet_to_copy(file, source, name)) is not None}
+    copies = {name: _copy_name(name, i) for i, name in enumerate(sheets)}
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
-    read = {s.sheet for s in file.sheets}
-    for name in sheet_names:
-        found = read_sheet_rows(source, name)
-        if found is None:
-            continue
-        rows, merged = found
-        if name not in read or source.suffix.lower() == ".csv":  # the cover; a CSV's first lines are its cover
-            rows = masked_cover(rows, merged)
-        _copy(book.add_worksheet(copies[name]), styles, masked_rows(name, rows), [p for p in at_cells if p.sheet == name])
+    for name, rows in sheets.items():
+        _copy(book.add_worksheet(copies[name]), styles, rows, [p for p in at_cells if p.sheet == name])
     book.close()
+
+
+def _sheet_to_copy(file: FileReport, source: Path, name: str) -> list[list] | None:
+    """The sheet's rows as they may be shown (masked), None if it cannot be read again."""
+    found = read_sheet_rows(source, name)
+    if found is None:
+        return None
+    rows, merged = found
+    if name not in {s.sheet for s in file.sheets} or is_csv(file):  # the cover; a CSV's first lines are its cover
+        rows = masked_cover(rows, merged)
+    return masked_rows(name, rows)
+
+
+def is_csv(file: FileReport) -> bool:
+    """A CSV return has no cover and no sheets: its 封面 is its first lines and its file name."""
+    return file.source_file.lower().endswith(".csv")
 
 
 class _Styles:
@@ -110,19 +120,47 @@ def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:
 
 
 def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
+    """What happened to the file and what to do, in one paragraph. A file that could not be
+    opened had no row read; a refused cover is one or two cells to fix, and the per-sheet lines
+    after it are its consequence, not more to fix."""
     rejected = sum(p.severity == "rejected" for p in ordered)
-    counts = f"有 {rejected} 处须改正、{len(ordered) - rejected} 处请核对。"
+    checks = len(ordered) - rejected
+    whole = "整个文件" if is_csv(file) else "整个工作簿"
+    if file.status == "unreadable":
+        which = "第 1 条" if rejected <= 1 else f"第 1–{rejected} 条"
+        return f"本文件未能打开，其中数据全部未计入统计：请按下表{which}处理后重新报送。"
     if file.status == "cover_invalid":
         sheets = {s.sheet for s in file.sheets}
         first = sum(1 for p in ordered if p.severity == "rejected" and about_whole_file(p, sheets))
         which = "第 1 条" if first == 1 else f"第 1–{first} 条"
         refused = [s for s in file.sheets if s.status == "rejected"]
-        consequence = (f"，因此本文件 {len(refused)} 个工作表的 {sum(s.rows_rejected for s in refused)} 行均未入库"
-                       "（下表其后各条逐表列出）" if refused else "")
-        return counts + f"封面有误（见下表{which}）{consequence}：请改正封面后重新报送整个工作簿。"
+        names = {s.sheet for s in refused}
+        lines = sum(1 for p in ordered if p.severity == "rejected" and p.sheet in names and p.source_row is None)
+        rows = sum(s.rows_rejected for s in refused)
+        where = "文件开头或文件名中的填报单位、统计期" if is_csv(file) else "封面"
+        if not refused:
+            consequence = ""
+        elif is_csv(file):
+            consequence = f"，因此文件中的 {rows} 行数据全部未入库"
+        else:
+            consequence = f"，因此本文件 {len(refused)} 个工作表的 {rows} 行均未入库（下表其后逐表列出）"
+        others = [f"{n} 处{word}" for n, word in ((rejected - first - lines, "须改正"), (checks, "请核对")) if n]
+        also = f"；另有 {'、'.join(others)}" if others else ""
+        return f"{where}有 {first} 处须改正（见下表{which}）{consequence}{also}：请改正后重新报送{whole}。"
+    counts = f"有 {rejected} 处须改正、{checks} 处请核对。"
     if rejected:
-        return counts + "须改正的行未计入统计，请改正后重新报送整个工作簿。"
+        return counts + f"须改正的行未计入统计，请改正后重新报送{whole}。"
     return counts + "数据已全部按所读入库；如提醒之处有误，请改正后重新报送。"
+
+
+def _how_to_read(file: FileReport, copies: dict[str, str]) -> str:
+    """Promise only what the list holds: the copied sheets, or none and why."""
+    if copies:
+        return ("本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名、电话已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
+                "鼠标停在单元格上可看说明；点“查看原表”一栏的“去看”可跳到该单元格。")
+    if file.status == "unreadable":
+        return "文件未能读取，本清单没有附上原表：请按上面的结论处理后重新报送。"
+    return "下表逐条列出问题和改法：类别为“须改正”的须改正后重新报送，“请核对”的请核对，无误可不改。"
 
 
 def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loaded_at: str, copies: dict[str, str]) -> None:
@@ -137,8 +175,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
     facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
              ("结论", _conclusion(file, ordered)),
-             ("怎么看", "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名、电话已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
-                      "鼠标停在单元格上可看说明。" if copies else "文件未能读取，本清单没有附上原表：请按上面的结论处理后重新报送。")]
+             ("怎么看", _how_to_read(file, copies))]
     for r, (label, value) in enumerate(facts, start=2):
         ws.write_string(r, 0, label, styles.head)
         ws.merge_range(r, 1, r, 7, value, styles.wrap)
@@ -152,7 +189,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
         ws.write_row(r, 0, [s.sheet, title, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped,
                             STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
     r += 2
-    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "位置", "说明（问题与改法）"], styles.head)
+    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "查看原表", "说明（问题与改法）"], styles.head)
     for n, p in enumerate(ordered, start=1):
         r += 1
         place = f"{column_letter(p.source_column - 1)}{p.source_row}" if p.source_row and p.source_column else (

@@ -175,7 +175,9 @@ def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.
     """The file's report and each sheet's outcome; `sheets` yields (name, rows, merged ranges,
     formula cells without a result)."""
     persons, cards = pseudonymisers(key)  # new ones per workbook: their caches would grow without end
-    refuse = None if cover.usable else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送"
+    refuse = None if cover.usable else (
+        "填报单位或统计期有误（见本文件关于文件开头、文件名的问题），本表各行均未入库：请在文件开头或文件名中改正后重新报送"
+        if source_file.lower().endswith(".csv") else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送")
     file = FileReport(
         source_file, sha, "loaded" if cover.usable else "cover_invalid", cover.unit_code, cover.unit_name,
         cover.period_start.isoformat() if cover.period_start else None,

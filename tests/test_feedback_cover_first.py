@@ -58,7 +58,7 @@ def test_the_cover_is_copied_with_its_empty_cell_in_red(refused):
 def test_the_conclusion_names_the_cover_as_the_cause(refused):
     _, book, _ = refused
     conclusion = next(r[1] for r in book["整改清单"].iter_rows(values_only=True) if r[0] == "结论")
-    assert "封面有误（见下表第 1 条），因此本文件 3 个工作表的 2 行均未入库" in conclusion
+    assert conclusion.startswith("封面有 1 处须改正（见下表第 1 条），因此本文件 3 个工作表的 2 行均未入库")
 
 
 def test_submission_status_gives_the_cover_problem_as_the_reason(refused):
