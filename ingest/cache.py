@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ingest.cover import Cover
+from ingest.cover import Cover, CoverError
 from ingest.reader import WorkbookOutcome, read_workbook
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome
@@ -168,7 +168,7 @@ def read_entry(folder: Path) -> WorkbookOutcome:
     cover = None
     if meta["cover"] is not None:
         kept = {name: _unplain(meta["cover"][name]) for name in COVER_KEPT}
-        cover = Cover(**kept, errors=[tuple(e) for e in meta["cover"]["errors"]])
+        cover = Cover(**kept, errors=[CoverError(*e) for e in meta["cover"]["errors"]])
     outcome = WorkbookOutcome(file, cover, problems=[_problem(p) for p in meta["problems"]])
     for sheet in meta["sheets"]:
         table = None
