@@ -122,8 +122,10 @@ def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
 
 def wrong_suffix(actual: str, suffix: str) -> str:
     """calamine picks its reader by the extension, so a workbook whose extension says the other
-    format cannot be opened until it is renamed back."""
-    return f"文件扩展名与内容不符：这是 {actual} 文件，扩展名却是 {suffix.lower()}，请改回 {actual} 后重新报送"
+    format cannot be opened until it is renamed back. Windows hides extensions by default, so
+    the clerk who cannot see one is told how to get a right one without renaming."""
+    return (f"文件扩展名与内容不符：这是 {actual} 文件，扩展名却是 {suffix.lower()}，请改回 {actual} 后重新报送"
+            "（看不到扩展名时：用 Excel 或 WPS 打开，另存为 .xlsx 后报送）")
 
 
 def _open_xml_suffix(names: list[str]) -> str | None:
@@ -137,9 +139,12 @@ def _open_xml_suffix(names: list[str]) -> str | None:
 def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
     try:
         with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if path.suffix.lower() not in OPEN_XML_SUFFIXES:  # a package named .xls: say so before any limit
+                actual = _open_xml_suffix(names)
+                raise UnsafeFile(wrong_suffix(actual, path.suffix) if actual else NOT_A_WORKBOOK)
             _check_declared(archive.infolist(), limits)
             sheets = _sheet_names(archive)
-            names = archive.namelist()
             problems = _package_warnings(names, source_file)
             formula_parts = _formula_parts(archive) if formulas.is_open_xml(path) else {}
             found: dict[str, set[tuple[int, int]]] = {}
@@ -147,9 +152,6 @@ def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
                 _scan_part(archive, info, sheets, limits, formula_parts, found)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError):
         raise UnsafeFile(f"文件无法打开：文件已损坏或不完整，可能是拷贝或下载中断。{RESAVE}") from None
-    if path.suffix.lower() not in OPEN_XML_SUFFIXES:  # a package named .xls
-        actual = _open_xml_suffix(names)
-        raise UnsafeFile(wrong_suffix(actual, path.suffix) if actual else NOT_A_WORKBOOK)
     if formula_parts is None:
         return Inspection(problems, None)
     by_sheet = {name: found[part] for name, part in formula_parts.items() if found.get(part)}

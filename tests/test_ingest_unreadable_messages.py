@@ -13,10 +13,11 @@ import pytest
 import xlwt
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.file_guard import OLE_MAGIC, UnsafeFile, inspect
+from ingest.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
 from ingest.reader import read_workbook
 
 KEY = b"unreadable-messages-key" * 2
+HIDDEN_EXTENSIONS = "（看不到扩展名时：用 Excel 或 WPS 打开，另存为 .xlsx 后报送）"  # Windows hides them by default
 WORDS_A_CLERK_KNOWS = re.compile(r"Excel|WPS|CSV|\.xlsx|\.xlsm|\.xls")
 
 
@@ -38,14 +39,24 @@ def an_xlsx(tmp_path) -> Path:
 
 def test_an_xlsx_renamed_xls_is_told_to_rename_it_back(tmp_path, an_xlsx):
     path = shutil.copy(an_xlsx, tmp_path / "月报.xls")
-    assert reason_for(Path(path)) == "文件扩展名与内容不符：这是 .xlsx 文件，扩展名却是 .xls，请改回 .xlsx 后重新报送"
+    assert reason_for(Path(path)) == ("文件扩展名与内容不符：这是 .xlsx 文件，扩展名却是 .xls，请改回 .xlsx 后重新报送"
+                                      f"{HIDDEN_EXTENSIONS}")
+
+
+def test_an_xlsx_renamed_xls_is_told_its_extension_before_any_limit_trips(tmp_path, an_xlsx):
+    path = Path(shutil.copy(an_xlsx, tmp_path / "月报.xls"))
+    for limits in (Limits(unpacked_bytes=10), Limits(cells=1), Limits(parts=1)):
+        with pytest.raises(UnsafeFile) as refused:
+            inspect(path, limits=limits)
+        assert refused.value.reason.startswith("文件扩展名与内容不符：这是 .xlsx 文件"), limits
 
 
 def test_an_xls_renamed_xlsx_is_told_to_rename_it_back(tmp_path):
     book = xlwt.Workbook(encoding="utf-8")
     book.add_sheet("填报说明").write(2, 0, "填报单位")
     book.save(str(tmp_path / "月报.xlsx"))
-    assert reason_for(tmp_path / "月报.xlsx") == "文件扩展名与内容不符：这是 .xls 文件，扩展名却是 .xlsx，请改回 .xls 后重新报送"
+    assert reason_for(tmp_path / "月报.xlsx") == ("文件扩展名与内容不符：这是 .xls 文件，扩展名却是 .xlsx，请改回 .xls 后重新报送"
+                                                  f"{HIDDEN_EXTENSIONS}")
 
 
 def test_a_macro_workbook_renamed_xls_is_told_xlsm(tmp_path, an_xlsx):
