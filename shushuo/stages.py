@@ -103,13 +103,15 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
         for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
     ctx.report = report
+    # 整改清单 before the period is chosen: a run in which no return can be used (every cover
+    # wrong) fails there, and is the one whose clerks most need their lists
+    feedback = write_feedback(report, ctx.input_dir, ctx.work)
+    if feedback:
+        ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
     ctx.period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
     manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
     say(f"统计期：{period[0]} 至 {period[1]}")
-    feedback = write_feedback(report, ctx.input_dir, ctx.work)  # 整改清单 for each return with problems
     write_submission_summary(report, ctx.work, period)
-    if feedback:
-        ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
 
 
 def build_models(ctx: RunContext) -> None:

@@ -129,3 +129,6 @@ def test_a_folder_of_workbooks_without_a_usable_cover_keeps_the_cover_hint(tmp_p
     assert failure is not None
     assert "没有可读取的报表（封面须填写填报单位与统计期）" in str(failure)
     assert "没有报表文件" not in str(failure)
+    # the run failed for want of a usable return: the clerks still get their 整改清单
+    (folder,) = [p for p in _paths_named([m for m in said if m.startswith("整改清单")], tmp_path / "build")]
+    assert folder.parent.name.endswith(".failed") and [f.name for f in folder.iterdir()] == ["打不开的报表_整改清单.xlsx"]
