@@ -24,6 +24,8 @@ SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"
 STATUS_WORDS = {"missing": "未报送", "problems": "有问题（须改正）", "warnings": "已读取，有提醒", "clean": "无问题"}
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
+CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
+LIKELY_BY = {"cover": "封面所填单位：{}", "file_name": "据文件名应是{}"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -58,9 +60,14 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
     severities: dict[str, Counter] = {}
     for p in report.problems:
         severities.setdefault(p.source_file, Counter())[p.severity] += 1
+    unattributed = [f for f in report.files if f.status != "loaded"]
+    likely = {f.source_file: _likely_unit(f) for f in unattributed}
     rows = []
     for unit in units():
-        entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing"}
+        entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing",
+                 "files_not_loaded": [f.source_file for f in unattributed
+                                      if likely[f.source_file] and likely[f.source_file][0] == unit.code
+                                      and _may_be_for(f, start, end)]}
         chosen = used.get(unit.code)
         if chosen:
             file = files[chosen["source_file"]]
@@ -73,7 +80,9 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                 feedback=names.get(file.source_file))
         rows.append(entry)
     unattributed = [{"source_file": f.source_file, "status": f.status, "feedback": names.get(f.source_file),
-                     "reasons": _whole_file_reasons(report, f)} for f in report.files if f.status != "loaded"]
+                     "reasons": _whole_file_reasons(report, f),
+                     **({"likely_unit": likely[f.source_file][1], "likely_by": likely[f.source_file][2]}
+                        if likely[f.source_file] else {})} for f in unattributed]
     counted = {u["source_file"] for u in used.values()} | {x["source_file"] for u in used.values() for x in u["replaced"]}
     previous = _previous_period_files(report, period)
     counted |= {f["source_file"] for f in previous["files"]}
@@ -81,6 +90,29 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
     by_status = {key: [r["unit_code"] for r in rows if r["status"] == key] for key in STATUS_WORDS}
     return {"period_start": start, "period_end": end, "units": rows, **by_status,
             "unattributed_files": unattributed, "previous_period": previous, "other_period_files": other}
+
+
+def _likely_unit(file) -> tuple[str, str, str] | None:
+    """(code, name, how) of the unit a file not loaded most likely came from: the unit its cover
+    names when that was readable ("cover"), else the one unit whose name, short name or alias
+    its file name holds ("file_name"); a name inside a longer matched name of another unit
+    (金融街 in 金融街楼宇) does not count, and two units named leave it unknown."""
+    if file.unit_code:
+        return file.unit_code, file.unit_name, "cover"
+    stem = Path(file.source_file).stem
+    found = [(name, unit) for unit in units() for name in {unit.name, unit.short, *unit.aliases} if name and name in stem]
+    kept = {unit.code: unit for name, unit in found
+            if not any(name != longer and name in longer and other.code != unit.code for longer, other in found)}
+    if len(kept) != 1:
+        return None
+    (unit,) = kept.values()
+    return unit.code, unit.name, "file_name"
+
+
+def _may_be_for(file, start: str, end: str) -> bool:
+    """Whether a file not loaded may be the unit's return for this period: its period unknown,
+    or this one."""
+    return not file.period_start or not file.period_end or (file.period_start, file.period_end) == (start, end)
 
 
 def _whole_file_reasons(report: IngestReport, file) -> list[str]:
@@ -141,7 +173,7 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
     for r, u in enumerate(status["units"], start=4):
         ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
-        ws.write_string(r, 2, STATUS_WORDS[u["status"]], status_fmt[u["status"]])
+        ws.write_string(r, 2, _status_text(u), status_fmt[u["status"]])
         if u["status"] != "missing":
             ws.write_row(r, 3, [u["source_file"], u["filled_on"] or "", u["rows_read"], u["rows_loaded"], u["rows_rejected"],
                                 u["rows_skipped"], u["problems_rejected"], u["problems_warning"], "、".join(u["replaced"]),
@@ -150,7 +182,7 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
     ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "整改清单"], head)
     for i, f in enumerate(status["unattributed_files"], start=r + 2):
-        ws.write_row(i, 1, [f["source_file"], FILE_STATUS_WORDS.get(f["status"], f["status"]), "；".join(f["reasons"])], cell)
+        ws.write_row(i, 1, [f["source_file"], _file_status_text(f), "；".join(f["reasons"])], cell)
         ws.write_string(i, 12, f["feedback"] or "", cell)
     r = r + 3 + len(status["unattributed_files"])
     r = _write_previous(ws, r, status["previous_period"], title, head, cell)
@@ -160,6 +192,25 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
             ws.write_string(i, 1, name, cell)
     book.close()
     return path
+
+
+def _status_text(unit: dict) -> str:
+    """未报送, or 未报送（有 1 个文件未能入库，见下方）when a file not loaded is likely the unit's:
+    the unit did send something, and the clerk should not be told it sent nothing."""
+    words = STATUS_WORDS[unit["status"]]
+    count = len(unit.get("files_not_loaded", ()))
+    if not count:
+        return words
+    return f"{words}（{'' if unit['status'] == 'missing' else '另'}有 {count} 个文件未能入库，见下方）"
+
+
+def _file_status_text(file: dict) -> str:
+    words = FILE_STATUS_WORDS.get(file["status"], file["status"])
+    if file["status"] == "cover_invalid" and file["source_file"].lower().endswith(".csv"):
+        words = CSV_COVER_INVALID
+    if "likely_unit" in file:
+        words += f"（{LIKELY_BY[file['likely_by']].format(file['likely_unit'])}）"
+    return words
 
 
 def _write_previous(ws, r: int, previous: dict, title, head, cell) -> int:
