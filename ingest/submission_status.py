@@ -16,6 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingest.cover import about_whole_file
+from ingest.csv_return import name_fields
 from ingest.report import IngestReport
 from ingest.schema import units
 from shushuo.periods import previous_period
@@ -110,9 +111,14 @@ def _likely_unit(file) -> tuple[str, str, str] | None:
 
 
 def _may_be_for(file, start: str, end: str) -> bool:
-    """Whether a file not loaded may be the unit's return for this period: its period unknown,
-    or this one."""
-    return not file.period_start or not file.period_end or (file.period_start, file.period_end) == (start, end)
+    """Whether a file not loaded may be the unit's return for this period: its cover's period, else
+    the one its file name gives (…_2017年度.xls), is this one or unknown."""
+    if file.period_start and file.period_end:
+        return (file.period_start, file.period_end) == (start, end)
+    named = name_fields(Path(file.source_file).stem)[0]
+    if "period_start" not in named:
+        return True
+    return (named["period_start"].isoformat(), named["period_end"].isoformat()) == (start, end)
 
 
 def _whole_file_reasons(report: IngestReport, file) -> list[str]:

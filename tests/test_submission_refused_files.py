@@ -53,6 +53,13 @@ def test_a_file_of_another_period_is_not_this_periods_return():
     assert rows[unit.code]["files_not_loaded"] == []
 
 
+def test_a_file_named_for_another_period_is_not_this_periods_return():
+    unit = BY_CODE["S05"]
+    rows, _ = _status(FileReport(f"{unit.name}_2017年度.xls", None, "unreadable"),
+                      FileReport(f"{unit.short}_2018年度.xls", None, "unreadable"))
+    assert rows[unit.code]["files_not_loaded"] == [f"{unit.short}_2018年度.xls"]
+
+
 def test_a_name_inside_a_longer_name_of_another_unit_does_not_count():
     centre = next(u for u in units() if u.kind == "centre")
     street = next(u for u in units() if u.kind == "street" and u.short in centre.short and u.code != centre.code)
