@@ -7,7 +7,10 @@
 with
 
 payments as (
-    select * from {{ ref('stg_aid_payments') }}
+    select
+        *,
+        coalesce(recipient_category in ('在档困难职工', '困难劳模'), false) as is_registered_recipient
+    from {{ ref('stg_aid_payments') }}
 ),
 
 units as (
@@ -25,11 +28,10 @@ final as (
         payments.cash,
         payments.goods_value,
         cast(payments.cash + payments.goods_value as decimal(18, 2)) as amount,
-        coalesce(payments.recipient_category in ('在档困难职工', '困难劳模'), false) as is_registered_recipient,
-        coalesce(payments.recipient_category in ('在档困难职工', '困难劳模'), false)
-            and payments.programme = '送温暖' as is_warmth_aid,
+        payments.is_registered_recipient,
+        payments.is_registered_recipient and payments.programme = '送温暖' as is_warmth_aid,
         case
-            when payments.recipient_category in ('在档困难职工', '困难劳模') then payments.programme
+            when payments.is_registered_recipient then payments.programme
             else payments.programme || '（' || coalesce(payments.recipient_category, '对象类别未填') || '）'
         end as reported_programme,
         payments.paid_on,
