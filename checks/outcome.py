@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -43,8 +44,6 @@ FIELD_LABELS = {
     "headline_rows": "全区合计行数",
     "non_null_values": "非空值个数",
     "units": "涉及单位",
-    "period_start": "统计期起",
-    "period_end": "统计期止",
     "file_sha256": "文件 SHA-256",
     "loaded_at": "入库时间",
     "sheets": "工作表及行数",
@@ -71,7 +70,16 @@ FIELD_LABELS = {
 
 
 def field_label(key: str) -> str:
-    return LINEAGE_LABELS.get(key) or FIELD_LABELS.get(key, key)
+    """The Chinese name of a column an example or a check shows: lineage, the cover's fields
+    (统计期起 …, from the schema), then the other known names."""
+    return LINEAGE_LABELS.get(key) or _cover_headers().get(key) or FIELD_LABELS.get(key, key)
+
+
+@cache
+def _cover_headers() -> dict[str, str]:
+    from ingest.schema import cover_fields
+
+    return {column.name: column.header for column in cover_fields()}
 
 
 @dataclass
