@@ -74,12 +74,13 @@ def _show_breakdown(console: Console, dim: str, parts) -> None:
     name = DIM_NAMES.get(dim, dim)
     shown = [e for e in parts if not e.withheld]
     if shown:
+        by_unit = dim == "unit"  # only a unit's row rests on files of its own
         table = Table(title=f"按{name}", title_justify="left", show_edge=False)
-        for column in (name, "数字", "准确值", "来源文件"):
+        for column in (name, "数字", "准确值", *(["来源文件"] if by_unit else [])):
             table.add_column(column, overflow="fold")
         for part in shown:
             table.add_row(part.key, part.printed, f"{part.exact}{part.unit}",  # 90.781736%, as the headline
-                          "、".join(part.files) if part.dim == "unit" else "")
+                          *(["、".join(part.files)] if by_unit else []))
         console.print(table)
     for reason, keys in _withheld_by_reason(parts).items():
         listed = f"全部{len(keys)}个{name}" if len(keys) == len(parts) else "、".join(keys)
