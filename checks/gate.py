@@ -68,7 +68,8 @@ class GateResult:
                 parts = "，".join(f"{_dated_column(o.title)} {o.failing_count} 行" for o in dated)
                 lines.append(f"{heading}：{parts}")
                 folded.update(o.check_id for o in dated)
-        return lines + [str(o) for o in self.warnings if o.check_id not in folded]
+        lines += [str(o) for o in self.warnings if o.check_id not in folded]
+        return [line if line.endswith("。") else line + "。" for line in lines]  # sentences, as the bulletin's other notes
 
     def message(self) -> str:
         """A Chinese summary for the operator: each blocking check with its table, the number

@@ -191,8 +191,8 @@ def test_notes_fold_the_out_of_period_dates_into_one_line(warehouse, tmp_path):
     result = run_gate(warehouse, tmp_path)
     assert result.passed and len(result.warnings) == 2
     assert result.notes() == [
-        "不在统计期内、不计入本期数字的记录：送清凉·日期 2 行",
-        "非会员持有的有效京卡（单列报告，不计入办卡数）：1 张",
+        "不在统计期内、不计入本期数字的记录：送清凉·日期 2 行。",
+        "非会员持有的有效京卡（单列报告，不计入办卡数）：1 张。",
     ]
 
 
@@ -205,8 +205,8 @@ def test_notes_tell_stocks_dated_after_the_period_from_flows_outside_it(warehous
         joined_late = dict(person_key="p-late", person_birth_year=1980, person_sex="女", joined_on=dt.date(2019, 2, 1))
         insert_rows(connection, "members", [{**joined_late, **lineage("S09", PERIOD, 7, "天桥.xlsx", "会员名册")}])
     notes = run_gate(warehouse, tmp_path).notes()
-    assert notes[0].startswith("晚于统计期末、不计入期末数的记录：会员名册·") and notes[0].endswith(" 1 行")
-    assert notes[1] == "不在统计期内、不计入本期数字的记录：送清凉·日期 1 行"
+    assert notes[0].startswith("晚于统计期末、不计入期末数的记录：会员名册·") and notes[0].endswith(" 1 行。")
+    assert notes[1] == "不在统计期内、不计入本期数字的记录：送清凉·日期 1 行。"
 
 
 def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, tmp_path):
@@ -230,7 +230,7 @@ def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, 
     rejected = next(o for o in result.warnings if o.check_id == gate.REJECTED_ROWS_CHECK)
     assert rejected.failing_count == 6
     assert result.notes()[0] == (
-        "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 个单位，明细见检查报告和各单位的整改清单），相关数字可能略低"
+        "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 个单位，明细见检查报告和各单位的整改清单），相关数字可能略低。"
     )  # the bulletin is published: no unit is named for its mistakes there
     assert [(e["unit"], e["rows"], e["sheets"]) for e in rejected.examples] == [
         ("新街口", 1, "会员名册 1 行"), ("天桥", 5, "培训 2 行、帮扶救助 3 行")]  # checks.html has the detail
