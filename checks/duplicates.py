@@ -60,6 +60,7 @@ ABOUT = (
     ("怎么用", "同一组号是同一个人。请按“报送文件、工作表、行号”在本单位报表中找到这一行，与组内其他单位核实"
               "该会员的所属工会，由不应填报的单位删除该行后重新报送。"),
     ("个人信息", "本表不含身份证号和姓名；请勿把本表与会员名册合并后外传。"),
+    ("分单位", "“说明”之后每个单位一张表：该单位涉及的各组（本单位的行和组内其他单位的行），可单独发给该单位。"),
 )
 
 
@@ -71,18 +72,33 @@ def duplicate_rows(warehouse: Path) -> list[tuple]:
 
 def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
     """Write out_dir/重复填报.xlsx and return its path; None (and no file) when no member is
-    listed by two units."""
+    listed by two units. The first sheet lists every group; then one sheet per unit with the
+    groups it is in (its own rows and the other units' rows of the same people), to send to it."""
     rows = duplicate_rows(warehouse)
     if not rows:
         return None
     path = Path(out_dir) / LISTING_FILE
     # strings_to_formulas off and write_string below: clerks' text is never a live formula.
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = book.add_worksheet("重复填报")
+    formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
+               "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+    _listing(book.add_worksheet("重复填报"), rows, formats)
+    notes = book.add_worksheet("说明")
+    notes.set_column(0, 0, 10)
+    notes.set_column(1, 1, 90)
+    for row_no, (name, text) in enumerate(ABOUT):
+        notes.write_string(row_no, 0, name, formats["header"])
+        notes.write_string(row_no, 1, text)
+    for unit_code, unit_name in sorted({(r[1], r[2] or r[1]) for r in rows}):
+        groups = {r[0] for r in rows if r[1] == unit_code}
+        _listing(book.add_worksheet(_sheet_name(unit_name)), [r for r in rows if r[0] in groups], formats)
+    book.close()
+    return path
+
+
+def _listing(sheet, rows: list[tuple], formats: dict) -> None:
     for col, (title, width) in enumerate(zip(COLUMNS, WIDTHS)):
-        sheet.write_string(0, col, title, header)
+        sheet.write_string(0, col, title, formats["header"])
         sheet.set_column(col, col, width)
     for row_no, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
@@ -91,16 +107,13 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
             if isinstance(value, int) and not isinstance(value, bool):
                 sheet.write_number(row_no, col, value)
             elif isinstance(value, dt.date):
-                sheet.write_datetime(row_no, col, dt.datetime.combine(value, dt.time()), date)
+                sheet.write_datetime(row_no, col, dt.datetime.combine(value, dt.time()), formats["date"])
             else:
                 sheet.write_string(row_no, col, str(value))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
-    notes = book.add_worksheet("说明")
-    notes.set_column(0, 0, 10)
-    notes.set_column(1, 1, 90)
-    for row_no, (name, text) in enumerate(ABOUT):
-        notes.write_string(row_no, 0, name, header)
-        notes.write_string(row_no, 1, text)
-    book.close()
-    return path
+
+
+def _sheet_name(unit_name: str) -> str:
+    """A unit's name as an Excel sheet name: at most 31 characters, none of [ ] : * ? / or backslash."""
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in unit_name)[:31]

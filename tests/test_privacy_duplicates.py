@@ -62,3 +62,18 @@ def test_no_listing_when_no_member_is_listed_twice(small_run, tmp_path):
                     "(select min(unit_code) from intermediate.int_members_by_unit)")
     assert write_duplicate_listing(warehouse, tmp_path) is None
     assert not (tmp_path / LISTING_FILE).exists()
+
+
+def test_each_unit_gets_a_sheet_with_its_groups_whole(small_run, listing):
+    book = load_workbook(small_run.run_dir / LISTING_FILE, read_only=True)
+    assert book.sheetnames[:2] == ["重复填报", "说明"]
+    units = {row["单位代码"]: row["单位名称"] for row in listing}
+    assert sorted(book.sheetnames[2:]) == sorted(name[:31] for name in units.values())
+    by_group = {}
+    for row in listing:
+        by_group.setdefault(row["组号"], []).append(row)
+    for code, name in units.items():
+        rows = [dict(zip(COLUMNS, r)) for r in list(book[name[:31]].values)[1:]]
+        groups = {r["组号"] for r in rows}
+        assert groups == {g for g, members in by_group.items() if any(m["单位代码"] == code for m in members)}
+        assert len(rows) == sum(len(by_group[g]) for g in groups)  # the other units' rows of each group too
