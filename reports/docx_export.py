@@ -117,9 +117,11 @@ def _figure_table(document, book: FigureBook) -> None:
                     run.font.size = Pt(9.5)
 
 
-def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes: Sequence[str] = ()) -> Path:
+def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes: Sequence[str] = (),
+               checks_href: str | None = None) -> Path:
     """Write the bulletin as .docx at `path` and return it. Charts are drawn afresh (same bytes as
-    the run's charts/*.png: the drawing is deterministic) into a temporary folder."""
+    the run's charts/*.png: the drawing is deterministic) into a temporary folder. `checks_href`:
+    the quality-check report relative to the docx's folder, named in 数据说明 as the HTML links it."""
     start, end = period_of(indicators)
     title, blocks, book = prose_blocks(indicators)
     document = Document()
@@ -157,7 +159,8 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
     for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []), *notes, *chart_notes,
-                 *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else [])]:
+                 *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
+                 *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else [])]:
         document.add_paragraph(note, style="List Bullet")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

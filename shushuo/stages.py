@@ -59,6 +59,11 @@ class RunContext:
     def warehouse(self) -> Path:
         return self.work / WAREHOUSE
 
+    @property
+    def checks_href(self) -> str:
+        """The quality-check report relative to the run folder, as the bulletins name it."""
+        return str(Path(self.outputs["checks_html"]).resolve().relative_to(self.work.resolve()))
+
     def tell_file(self, text: str, path: Path) -> None:
         """A message naming a file of this run, said when the run ends (say_files): the work
         folder (<run-id>.partial) is renamed then, and whether to <run-id> or to <run-id>.failed
@@ -163,9 +168,8 @@ def render_bulletin(ctx: RunContext) -> None:
 
     ctx.doing("生成公报和图表…")
     with ctx.manifest.stage("reports"):
-        checks_href = str(Path(ctx.outputs["checks_html"]).resolve().relative_to(ctx.work.resolve()))
         ctx.indicators = load_indicators(ctx.warehouse)
-        ctx.outputs.update(render(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id, checks_href=checks_href))
+        ctx.outputs.update(render(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id, checks_href=ctx.checks_href))
 
 
 def export_figures(ctx: RunContext) -> None:
@@ -180,7 +184,7 @@ def export_figures(ctx: RunContext) -> None:
         sources, sheet_rows = load_sources(ctx.warehouse, ctx.period)
         figures = dict(run_id=ctx.run_id, generated_at=datetime.now(), sources=sources, sheet_rows=sheet_rows)
         write_exports(ctx.indicators, ctx.work, **figures)
-        write_docx(ctx.indicators, ctx.work / "bulletin.docx", run_id=ctx.run_id, notes=ctx.warnings)
+        write_docx(ctx.indicators, ctx.work / "bulletin.docx", run_id=ctx.run_id, notes=ctx.warnings, checks_href=ctx.checks_href)
         write_site(ctx.indicators, ctx.work, **figures)  # last: it links what the others wrote
 
 

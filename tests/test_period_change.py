@@ -146,3 +146,8 @@ def test_the_site_shows_tongbi_beside_each_figure_only_with_a_previous_period(co
     plain = write_site(synthetic_indicators(seed=11, period=YEAR), tmp_path / "b", run_id="r", generated_at=GENERATED,
                        sources=fake_sources()).parent
     assert "<dt>同比</dt>" not in (plain / "figures.html").read_text(encoding="utf-8")
+
+
+def test_the_docx_names_the_quality_check_report(compared, tmp_path):
+    document = Document(str(write_docx(compared, tmp_path / "bulletin.docx", checks_href="checks/checks.html")))
+    assert any("质量检查报告" in p.text and "checks/checks.html" in p.text for p in document.paragraphs)
