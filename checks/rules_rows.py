@@ -85,7 +85,7 @@ ROW_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="screening_recipients_are_women",
-        title="身份证显示为男性的两癌筛查体检卡领取人（已计入）",
+        title="身份证显示为男性的两癌筛查体检卡领取人（未计入）",
         severity=WARNING,
         tables=("stg_women_care",),
         sql="""
@@ -97,7 +97,8 @@ ROW_RULES: tuple[Rule, ...] = (
               and care.given_on between $period_start and $period_end
             order by care.unit_code, care.source_file, care.source_row
         """,
-        advice="这些领取人已计入两癌筛查人数。请核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
+        advice="两癌筛查只计女职工，这些领取人未计入两癌筛查人数，已在各单位的整改清单中列为请核对。"
+               "请单位核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
         count_noun="行",
     ),
 )

@@ -77,6 +77,17 @@ DERIVED_LABELS = {"_key": "（脱敏键）", "_birth_year": "所示出生年份"
 
 
 @dataclass(frozen=True)
+class RowCheck:
+    """A row whose loaded values `when` match must also match `expect` (raw column → value);
+    one that does not is loaded and sent back as 请核对 with `reason` (schema.yaml row_checks)."""
+
+    id: str
+    when: tuple[tuple[str, str], ...]
+    expect: tuple[tuple[str, str], ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str
     title: str
@@ -86,6 +97,7 @@ class Sheet:
     description: str
     columns: tuple[Column, ...]
     expected_nonempty: str | None = None  # 'blocking' | 'warning' | None: see schema.yaml
+    row_checks: tuple[RowCheck, ...] = ()
 
     @property
     def raw_table(self) -> str:
@@ -131,6 +143,11 @@ def _column(spec: dict) -> Column:
     )
 
 
+def _row_check(spec: dict) -> RowCheck:
+    return RowCheck(id=spec["id"], when=tuple(spec["when"].items()), expect=tuple(spec["expect"].items()),
+                    reason=spec["reason"])
+
+
 @cache
 def _document() -> dict:
     return yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -149,6 +166,7 @@ def sheets() -> tuple[Sheet, ...]:
             description=spec["description"],
             columns=tuple(_column(c) for c in spec["columns"]),
             expected_nonempty=spec.get("expected_nonempty"),
+            row_checks=tuple(_row_check(c) for c in spec.get("row_checks", ())),
         )
         for name, spec in _document()["sheets"].items()
     )

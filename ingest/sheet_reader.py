@@ -16,6 +16,7 @@ from ingest.id_batches import valid_card_numbers, valid_resident_ids
 from ingest.identifier_cells import identifiers
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.report import Problem, SheetReport
+from ingest.row_checks import contradicting_rows
 from ingest.row_kinds import classify, fill_merged_down
 from ingest.schema import Column
 from ingest.tables import build_table
@@ -153,6 +154,8 @@ def read_sheet(
     source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
     formula_at = _formula_positions(formulas, kept, header_row)
     table, values, rejected = _normalise(match, by_column, source_rows, formula_at, report, problem, persons, cards)
+    raw_headers = {raw: (cm.header, cm.index) for cm in match.columns for raw, _ in cm.column.raw_columns}
+    problems.extend(contradicting_rows(match.sheet, table, source_file, sheet_title, raw_headers))
     for index, cm, reason in compare_totals(kinds.totals, data, match.columns, kept, values, rejected):
         problem(header_row + 1 + index, cm.header, None, "warning", reason, cm.index)
     problems.sort(key=lambda p: (p.source_row or 0, p.source_column or 0))

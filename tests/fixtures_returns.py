@@ -140,13 +140,14 @@ def _care(s01, s01_old, s02, c01, f00) -> None:
     ])
     s01.add("mutual_insurance", **dict(plan, plan="保费型保障计划", enrolled=999))  # not the federation's
 
-    care = dict(recipient_key=person("R1"), programme="两癌筛查")
+    care = dict(recipient_key=person("R1"), recipient_sex="女", programme="两癌筛查")
     s01.add_many("women_care", [
         dict(care, given_on=d(2018, 3, 1)),
         dict(care, given_on=d(2018, 9, 1)),  # the same woman again
         dict(care, recipient_key=person("R2"), given_on=d(2018, 4, 1)),
         dict(care, recipient_key=person("R3"), programme="母婴关爱", given_on=d(2018, 5, 1)),
         dict(care, recipient_key=person("R4"), given_on=d(2019, 1, 2)),
+        dict(care, recipient_key=person("R5"), recipient_sex="男", given_on=d(2018, 6, 1)),  # a man's ID
     ])
     station = dict(station_name="服务站", retired_assistants=0, social_workers=0)
     s01.add_many("stations", [

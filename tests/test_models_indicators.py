@@ -166,7 +166,7 @@ def test_disputes_count_cases_closed_inside_the_period(figures):
     ("model_worker_checkups", 1),
     ("summer_relief_amount", D("1335.00")),
     ("summer_relief_packs", 120),
-    ("women_screening_cards", 2),         # R1 twice counts once; 母婴关爱 not counted
+    ("women_screening_cards", 2),         # R1 twice counts once; 母婴关爱 and a man's ID not counted
     ("matchmaking_events", 2),
     ("matchmaking_participants", 50),
     ("stations_qualified", 2),

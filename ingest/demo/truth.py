@@ -20,6 +20,11 @@ CASE_OUTCOMES = ("调解成功", "调解不成", "撤回")
 PREMIUM_PLAN, MEDICAL_PLAN = "保费型保障计划", "在职职工医疗互助保障计划"
 
 
+def _is_woman(resident_id: str) -> bool:
+    """GB 11643: the 17th digit is even for a woman."""
+    return int(str(resident_id)[16]) % 2 == 0
+
+
 def _records(rows_by_sheet: dict, sheet_name: str):
     """Rows of a sheet as dicts keyed by canonical column name."""
     names = [c.name for c in schema.sheet(sheet_name).columns]
@@ -75,7 +80,8 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
     summer = [r for r in _records(rows_by_sheet, "summer_relief") if inside(r["delivered_on"])]
     out["summer_amount"] = sum((r["amount"] for r in summer), ZERO)
     out["summer_packs"] = sum(r["packs"] for r in summer)
-    out["screened"] = {r["recipient"] for r in _records(rows_by_sheet, "women_care") if r["programme"] == "两癌筛查" and inside(r["given_on"])}
+    out["screened"] = {r["recipient"] for r in _records(rows_by_sheet, "women_care")
+                       if r["programme"] == "两癌筛查" and _is_woman(r["recipient"]) and inside(r["given_on"])}
     matches = [r for r in _records(rows_by_sheet, "matchmaking_events") if inside(r["held_on"])]
     out["matchmaking_events"], out["matchmaking_participants"] = len(matches), sum(r["participants"] for r in matches)
     for r in _records(rows_by_sheet, "stations"):

@@ -94,6 +94,7 @@ screening as (
     select count(distinct recipient_key) as recipients
     from women_care
     where programme = '两癌筛查'
+        and recipient_sex = '女'  -- a man's ID is sent back to the unit (schema.yaml row_checks)
         and {{ in_period('given_on') }}
 ),
 
