@@ -10,9 +10,8 @@ own roster (a member listed by two units is in both bars), so they add up to mor
 district's deduplicated total, and the caption says so. Each PNG carries its statistics period
 (a chart pulled out of the bulletin alone still says when it is of).
 
-Personal information (PIPL art. 28): two-cancer screening and hardship aid are sensitive. Per-unit
-counts of people below SMALL_COUNT are not drawn for SENSITIVE_PEOPLE_COUNTS; amounts of aid by
-unit are never drawn (the table carries no recipient count to judge them by).
+Personal information: the rows reports/disclosure.py withholds are not drawn (small counts of a
+sensitive figure, with the cell that would reveal them; aid amounts by unit).
 """
 
 from __future__ import annotations
@@ -29,12 +28,10 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from reports.disclosure import withheld_units
 from reports.figure_book import chinese_date, period_of
 from reports.formatting import format_figure, is_missing, to_decimal
 
-SMALL_COUNT = 5
-SENSITIVE_PEOPLE_COUNTS = frozenset({"women_screening_cards"})
-NEVER_BY_UNIT = frozenset({"aid_amount", "warmth_aid_amount"})
 BAR_COLOUR, SECOND_COLOUR = "#b3261e", "#8c8c8c"
 DIM_NAMES = {"unit": "单位", "programme": "项目", "category": "类别"}
 PNG_METADATA = {"Software": None}  # no version string: identical bytes from identical data
@@ -113,12 +110,9 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
     """The rows that may be drawn, and how many were withheld to protect people."""
     if dim != "unit":
         return rows, 0
-    if indicator_id in NEVER_BY_UNIT:
-        return rows.iloc[0:0], len(rows)
-    if indicator_id in SENSITIVE_PEOPLE_COUNTS:
-        small = rows["value"].map(lambda v: to_decimal(v) < SMALL_COUNT).astype(bool)
-        return rows.loc[~small], int(small.sum())
-    return rows, 0
+    withheld = withheld_units(indicator_id, dict(zip(rows["breakdown_key"].astype(str), rows["value"])))
+    hidden = rows["breakdown_key"].astype(str).isin(withheld).astype(bool)
+    return rows.loc[~hidden], int(hidden.sum())
 
 
 def period_label(indicators: pd.DataFrame, stock: bool) -> str:
@@ -224,7 +218,7 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
             notes.append(f"图“{spec.title}”：{keys} 的分母为 0，比率无定义，未绘制。")
             rows = rows.loc[~undefined]
         if withheld:
-            notes.append(f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息且人数较少，未单列。")
+            notes.append(f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，或可据以推算出人数较少的单位），未单列。")
         if rows.empty:
             if not withheld:
                 notes.append(f"图“{spec.title}”未绘制：指标 {spec.indicator_id} 没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。")

@@ -5,8 +5,9 @@ read this one catalogue, so a figure is worded and sourced the same way everywhe
 
 Sources follow staging's rule (docs/architecture.md): of several workbooks a unit sent for the
 period, only the newest by 填报日期, then file modification time, is used (采用); older ones are
-listed as replaced. Per-unit rows the charts withhold for privacy (reports/charts.publishable:
-aid by unit, small counts of a sensitive figure) are withheld here too, with the reason.
+listed as replaced. Per-unit rows withheld for privacy (reports/disclosure.py: aid by unit, small
+counts of a sensitive figure and the cell that would reveal them) are withheld here too, with the
+reason, as they are in the charts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import duckdb
 import pandas as pd
 import yaml
 
-from reports.charts import DIM_NAMES, NEVER_BY_UNIT, SENSITIVE_PEOPLE_COUNTS, SMALL_COUNT
+from reports.charts import DIM_NAMES
+from reports.disclosure import hides_previous, withheld_rows
 from reports.figure_book import chinese_date, period_of
 from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous, previous_exact
@@ -74,17 +76,6 @@ def exact_value(row) -> tuple[str, str]:
     if is_missing(row["value"]):
         return "", str(row["unit"])
     return plain_number(to_decimal(row["value"])), str(row["unit"])
-
-
-def withheld_reason(row) -> str | None:
-    """Why a breakdown row is not published, in the words a reader of the export sees."""
-    if row["breakdown_dim"] != "unit":
-        return None
-    if row["indicator_id"] in NEVER_BY_UNIT:
-        return "救助金额不按单位公布（涉及困难职工个人信息）"
-    if row["indicator_id"] in SENSITIVE_PEOPLE_COUNTS and not is_missing(row["value"]) and to_decimal(row["value"]) < SMALL_COUNT:
-        return f"人数少于{SMALL_COUNT}，涉及敏感个人信息，不单列"
-    return None
 
 
 REACHED = re.compile(r"达到?(?=\{figure\})")  # 达到98% / 达98% (not 达标): said of a figure only when it is reached
@@ -214,19 +205,20 @@ class Provenance:
         return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"]))
 
 
-def _comparison(row, withheld: str | None) -> tuple[str, str]:
-    """(上期数值, 同比) of a row; blank for a withheld row (a previous value would reveal it)."""
-    if withheld:
+def _comparison(row, withheld: str | None, dim: str | None) -> tuple[str, str]:
+    """(上期数值, 同比) of a row; blank for a withheld row (a previous value would reveal it) and for
+    every unit of a sensitive figure (reports/disclosure.hides_previous)."""
+    if withheld or hides_previous(str(row["indicator_id"]), dim):
         return "", ""
     change = change_of(row)
     return previous_exact(row), change.text if change else NO_CHANGE
 
 
-def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], comparison: str = "") -> FigureEntry:
+def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], comparison: str = "",
+           withheld: str | None = None) -> FigureEntry:
     dim = None if is_missing(row["breakdown_dim"]) else str(row["breakdown_dim"])
     key = None if dim is None else str(row["breakdown_key"])
     exact, unit = exact_value(row)
-    withheld = withheld_reason(row)
     printed = phrase = ""
     if withheld is None:
         try:
@@ -237,7 +229,7 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], compa
     if withheld:
         exact = ""
     files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
-    previous, change = _comparison(row, withheld) if comparison else ("", "")
+    previous, change = _comparison(row, withheld, dim) if comparison else ("", "")
     return FigureEntry(
         indicator_id=str(row["indicator_id"]), topic=str(row["topic"]), label=str(row["label"]),
         breakdown=HEADLINE if dim is None else f"按{DIM_NAMES.get(dim, dim)}：{key}", dim=dim, key=key,
@@ -265,7 +257,10 @@ def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows
     unit_rows = frame[frame["breakdown_dim"] == "unit"]
     unit_keys = unit_rows.groupby("indicator_id")["breakdown_key"].apply(list).to_dict()
     comparison = comparison_word(indicators) if has_previous(indicators) else ""
-    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], []), comparison) for _, row in frame.iterrows()]
+    withheld = withheld_rows(indicators)
+    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], []), comparison,
+                   withheld.get((row["indicator_id"], row["breakdown_dim"], row["breakdown_key"])))
+            for _, row in frame.iterrows()]
 
 
 def share_text(part: str, whole: str) -> str:
