@@ -10,10 +10,13 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report test template demo docs bench clean setup
+.PHONY: report release test template demo docs bench clean setup
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
+
+release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text>, ACCEPT_OPEN_PROBLEMS=1 optional)
+	$(BIN)/shushuo release --by "$(BY)" $(if $(RUN),--run "$(RUN)",) $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT_OPEN_PROBLEMS),--accept-open-problems,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
 	bash scripts/setup_browser.sh
@@ -39,5 +42,5 @@ $(READY): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
-clean:  ## remove outputs and the generated demo data (keeps .venv)
+clean:  ## remove outputs and the generated demo data (keeps .venv and releases/: a release is never deleted)
 	rm -rf build data/demo data/cache

@@ -15,6 +15,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from reports.charts import draw_charts
+from reports.edition import Edition, provisional_notes
 from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
 from reports.formatting import register_filters
 from reports.period_change import comparison_note, load_previous, with_previous
@@ -77,6 +78,7 @@ def render(
     notes: Sequence[str] = (),
     run_id: str = "",
     checks_href: str | None = None,
+    edition: Edition = Edition(),
 ) -> dict[str, Path]:
     """Write bulletin.html, bulletin.md and charts/*.png into out_dir; return their paths.
 
@@ -90,13 +92,14 @@ def render(
         "period_end": chinese_date(end),
         "run_id": run_id,
         "checks_href": checks_href,
+        "edition": edition,
         "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
     }
     # A dry render first: a missing figure stops the run here, before any file is written.
     _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": list(notes)}, html=False)
     charts, chart_notes = draw_charts(indicators, out_dir / "charts")
     compared = comparison_note(indicators)
-    all_notes = [*([compared] if compared else []), *notes, *chart_notes]
+    all_notes = [*([compared] if compared else []), *provisional_notes(indicators, edition), *notes, *chart_notes]
     markdown = _render("bulletin.md.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=False)
     page = _render("bulletin.html.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=True)
     paths = {"html": out_dir / "bulletin.html", "md": out_dir / "bulletin.md"}

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports.charts import draw_charts
+from reports.edition import PROVISIONAL, Edition, provisional_notes
 from reports.figure_book import FigureBook, chinese_date, period_of
 from reports.period_change import comparison_note
 
@@ -91,7 +92,7 @@ def _heading(document, text: str, level: int, colour: RGBColor | None = None):
     return heading
 
 
-def _figure_table(document, book: FigureBook) -> None:
+def _figure_table(document, book: FigureBook, edition: Edition) -> None:
     printed = book.printed()
     titles = ("指标", "数值", book.comparison, "口径") if book.has_previous else ("指标", "数值", "口径")
     widths = COMPARED_WIDTHS if book.has_previous else TABLE_WIDTHS
@@ -105,6 +106,8 @@ def _figure_table(document, book: FigureBook) -> None:
         cells = table.add_row().cells
         cells[0].text, cells[-1].text = figure.label, figure.definition
         cells[1].paragraphs[0].add_run(figure.text).bold = True
+        if figure.indicator_id in edition.provisional:
+            cells[1].paragraphs[0].add_run(f"（{PROVISIONAL}）")
         if book.has_previous:
             cells[2].text = figure.change
     for column, width in zip(table.columns, widths):
@@ -117,8 +120,22 @@ def _figure_table(document, book: FigureBook) -> None:
                     run.font.size = Pt(9.5)
 
 
+def _mark_edition(document, edition: Edition) -> None:
+    """草稿 / 演示数据 in the page header of every page and as a line above the title."""
+    if not edition.marks:
+        return
+    header = document.sections[0].header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = header.add_run(" · ".join(edition.marks))
+    run.bold, run.font.color.rgb = True, ACCENT
+    banner = document.add_paragraph()
+    banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = banner.add_run(edition.banner)
+    run.bold, run.font.color.rgb = True, ACCENT
+
+
 def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes: Sequence[str] = (),
-               checks_href: str | None = None) -> Path:
+               checks_href: str | None = None, edition: Edition = Edition()) -> Path:
     """Write the bulletin as .docx at `path` and return it. Charts are drawn afresh (same bytes as
     the run's charts/*.png: the drawing is deterministic) into a temporary folder. `checks_href`:
     the quality-check report relative to the docx's folder, named in 数据说明 as the HTML links it."""
@@ -126,6 +143,7 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
     title, blocks, book = prose_blocks(indicators)
     document = Document()
     _setup(document)
+    _mark_edition(document, edition)
     heading = _heading(document, "数说工会", 0, ACCENT)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle = document.add_paragraph()
@@ -146,7 +164,7 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
         paragraph.paragraph_format.line_spacing = 1.5
         _runs(paragraph, paragraph_text)
     _heading(document, "指标一览", 1)
-    _figure_table(document, book)
+    _figure_table(document, book, edition)
     with tempfile.TemporaryDirectory() as charts_dir:
         charts, chart_notes = draw_charts(indicators, Path(charts_dir))
         if charts:
@@ -158,7 +176,8 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
             caption.runs[0].font.size = Pt(9)
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
-    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []), *notes, *chart_notes,
+    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []),
+                 *provisional_notes(indicators, edition), *notes, *chart_notes,
                  *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
                  *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else [])]:
         document.add_paragraph(note, style="List Bullet")

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from reports.edition import DEMO, PROVISIONAL, Edition
 from reports.figure_book import chinese_date
 from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
@@ -49,10 +50,14 @@ def _stamp(generated_at: datetime) -> str:
 
 
 def catalogue_records(indicators: pd.DataFrame, *, run_id: str, generated_at: datetime, sources: pd.DataFrame,
-                      sheet_rows: pd.DataFrame | None = None) -> tuple[list[dict], list[dict]]:
-    """(one record per figure, one record per unit part of a headline figure)."""
+                      sheet_rows: pd.DataFrame | None = None, edition: Edition = Edition()) -> tuple[list[dict], list[dict]]:
+    """(one record per figure, one record per unit part of a headline figure); each figure says
+    its edition (草稿 / 第 n 版, 演示数据) and, when provisional, why."""
     entries = figure_catalogue(indicators, sources, sheet_rows)
-    return [e.record(run_id, _stamp(generated_at)) for e in entries], unit_contributions(entries)
+    status = "·".join([edition.status, *([DEMO] if edition.demo else [])])
+    figures = [{**e.record(run_id, _stamp(generated_at)), "版本": status,
+                PROVISIONAL: edition.provisional.get(e.indicator_id, "")} for e in entries]
+    return figures, unit_contributions(entries)
 
 
 def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> list[dict]:
@@ -145,15 +150,19 @@ def write_csv(path: Path, figures: list[dict]) -> Path:
     return path
 
 
-def about_rows(run_id: str, generated_at: datetime, figures: list[dict], previous_period: str | None = None) -> list[tuple[str, str]]:
+def about_rows(run_id: str, generated_at: datetime, figures: list[dict], previous_period: str | None = None,
+               edition: Edition = Edition()) -> list[tuple[str, str]]:
     period = figures[0]["统计期"] if figures else ""
     return [
+        *([("注意", edition.banner)] if edition.banner else []),
+        ("版本", edition.status + ("（演示数据）" if edition.demo else "")),
         ("统计期", period), ("运行编号", run_id), ("生成时间", _stamp(generated_at)),
         ("数值", "未经四舍五入的准确值；比率以百分数表示，由分子÷分母算出，保留六位小数。"),
         ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
         ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
         ("数据来源", "该数字所依据的报送单位及其报表文件（每个单位只采用本期最新一份报表）。"),
         ("可否发布", "涉及敏感个人信息的分单位数字不对外公布，只给出原因。"),
+        (PROVISIONAL, "有待单位更正的问题时发布的数字为初步数，此列写明原因（哪些单位、哪些表、多少行）；为空即为正式数。"),
         ("占合计", "分单位数值÷全区合计。会员、企业按各单位自己的名册计：同一人或同一企业被两个单位填报时，"
                    "两个单位各计一次、全区合计只计一次，所以各单位之和可能大于合计，占比之和可能超过100%。"),
         *previous_rows(figures, previous_period),
@@ -175,7 +184,8 @@ def previous_rows(figures: list[dict], previous_period: str | None) -> list[tupl
 
 
 def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, generated_at: datetime,
-                  sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> dict[str, Path]:
+                  sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None,
+                  edition: Edition = Edition()) -> dict[str, Path]:
     """Write figures.xlsx, figures.csv and figures.json into out_dir; keys "xlsx", "csv", "json".
 
     `sources` is raw.submissions of the period; `sheet_rows` (raw.ingest_sheets: source_file,
@@ -184,16 +194,18 @@ def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, gener
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     figures, parts = catalogue_records(indicators, run_id=run_id, generated_at=generated_at,
-                                       sources=sources, sheet_rows=sheet_rows)
+                                       sources=sources, sheet_rows=sheet_rows, edition=edition)
     files = source_records(sources, sheet_rows)
     before = previous_period_of(indicators)
-    about = about_rows(run_id, generated_at, figures, f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None)
+    about = about_rows(run_id, generated_at, figures, f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
+                       edition)
     paths = {
         "xlsx": write_xlsx(out_dir / "figures.xlsx", figures, parts, files, about),
         "csv": write_csv(out_dir / "figures.csv", figures),
         "json": out_dir / "figures.json",
     }
-    document = {"run_id": run_id, "generated_at": _stamp(generated_at), "figures": [_json_record(f) for f in figures],
+    document = {"edition": edition.to_json(), "run_id": run_id, "generated_at": _stamp(generated_at),
+                "figures": [_json_record(f) for f in figures],
                 "unit_parts": [_json_record(p) for p in parts], "source_files": files}
     paths["json"].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths

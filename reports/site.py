@@ -19,6 +19,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from reports.edition import Edition
 from reports.provenance import FigureEntry, figure_catalogue, share_text
 
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
@@ -95,7 +96,7 @@ def _environment() -> jinja2.Environment:
 
 def write_site(indicators: pd.DataFrame, run_dir: Path, *, run_id: str, generated_at: datetime,
                sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None,
-               outputs: Mapping[str, Path] | None = None) -> Path:
+               outputs: Mapping[str, Path] | None = None, edition: Edition = Edition()) -> Path:
     """Write site/index.html and site/figures.html into run_dir; return site/index.html.
 
     Links go to the run's bulletin and exports found in run_dir (or named in `outputs`, keys as in
@@ -109,7 +110,7 @@ def write_site(indicators: pd.DataFrame, run_dir: Path, *, run_id: str, generate
         "run_id": run_id, "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
         "period": heads[0].period if heads else "", "topics": _topics(entries),
         "links": _links(run_dir, site_dir, outputs), "search_index": _search_index(entries),
-        "figure_count": len(heads),
+        "figure_count": len(heads), "edition": edition,
     }
     env = _environment()
     (site_dir / "figures.html").write_text(env.get_template("figures.html.j2").render(**context), encoding="utf-8")

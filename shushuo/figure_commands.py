@@ -16,20 +16,49 @@ from rich.text import Text
 
 from shushuo.paths import BUILD_DIR
 
-BUILD_OPTION = typer.Option(BUILD_DIR, "--build", help="输出文件夹（读取其中 current 指向的最近一次成功运行）")
+BUILD_OPTION = typer.Option(BUILD_DIR, "--build", help="输出文件夹（其旁的 releases/ 为已发布的版本）")
+AS_OF_OPTION = typer.Option(None, "--as-of", metavar="年-月-日", help="查当日有效的已发布版本（如 2019-03-01）")
+DRAFT_OPTION = typer.Option(False, "--draft", help="查最近一次运行的草稿，而不是已发布的版本")
 
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _catalogue(build_dir: Path, console: Console):
-    """The figure catalogue of build/current, or exit with what to do."""
+def _source(build_dir: Path, as_of: Optional[str], draft: bool, console: Console) -> tuple[Path, str]:
+    """(the folder whose figures are served, the line saying which edition it is): the latest
+    release; the release in force on a day (--as-of); or the last run, as a draft (--draft, or
+    when nothing was released yet)."""
+    from datetime import datetime
+
+    from shushuo import releases
+
+    root = releases.default_root(build_dir)
+    if as_of is not None:
+        try:
+            day = datetime.strptime(as_of, "%Y-%m-%d").date()
+        except ValueError:
+            raise typer.BadParameter(f"--as-of 应为 年-月-日，例如 2019-03-01，收到：{as_of}") from None
+        made = releases.in_force(root, day)
+        if made is None:
+            console.print(f"[red]{as_of} 之前还没有发布过任何版本[/]（{root}）。")
+            raise typer.Exit(1)
+        return made.path, f"{as_of} 有效的版本：{made.label}（{made.released_at:%Y-%m-%d %H:%M} 由 {made.by} 发布）"
+    made = None if draft else releases.latest(root)
+    if made is not None:
+        return made.path, f"版本：{made.label}（{made.released_at:%Y-%m-%d %H:%M} 由 {made.by} 发布）"
+    run_dir = Path(build_dir) / "current"
+    why = "" if draft else "尚无已发布的版本，"
+    return run_dir, f"[bold red]草稿[/]：{why}以下为最近一次运行的结果，未经发布，请勿引用"
+
+
+def _catalogue(build_dir: Path, console: Console, as_of: Optional[str] = None, draft: bool = False):
+    """The figure catalogue of the edition served, or exit with what to do."""
     from reports.bulletin import load_indicators
     from reports.figure_book import BulletinDataError, period_of
     from reports.provenance import figure_catalogue, load_sources
 
-    run_dir = Path(build_dir) / "current"
+    run_dir, edition = _source(build_dir, as_of, draft, console)
     warehouse = run_dir / "warehouse.duckdb"
     if not warehouse.is_file():
         console.print(f"[red]还没有可查询的结果：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report（或 shushuo run）。")
@@ -40,7 +69,17 @@ def _catalogue(build_dir: Path, console: Console):
     except BulletinDataError as exc:
         console.print(f"[red]无法读取指标：[/]{exc}")
         raise typer.Exit(1) from None
-    return figure_catalogue(indicators, sources, sheet_rows), run_dir.resolve().name
+    console.print(edition)
+    return figure_catalogue(indicators, sources, sheet_rows), _run_id(run_dir)
+
+
+def _run_id(folder: Path) -> str:
+    import json
+
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        return json.loads(manifest.read_text(encoding="utf-8")).get("run_id", folder.resolve().name)
+    return folder.resolve().name
 
 
 def find(entries, query: str):
@@ -111,10 +150,12 @@ def _listing(title: str, heads) -> Text:
 def figure(
     query: str = typer.Argument(..., help="指标编号（如 cards_issued）或名称中的字（如 办卡率、京卡）"),
     build_dir: Path = BUILD_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    draft: bool = DRAFT_OPTION,
 ) -> None:
-    """查一个数字：印刷写法、准确值、发布用语、口径与来源单位。"""
+    """查一个数字：印刷写法、准确值、发布用语、口径与来源单位（默认为最新发布的版本）。"""
     console = _console()
-    entries, run_id = _catalogue(build_dir, console)
+    entries, run_id = _catalogue(build_dir, console, as_of, draft)
     matches = find(entries, query)
     if not matches:
         topics = "、".join(dict.fromkeys(e.topic for e in entries))
@@ -132,11 +173,13 @@ def figures(
     topic: Optional[str] = typer.Argument(None, help="主题（如 京卡服务，可只写其中几个字）；不给则列出全部"),
     topic_option: Optional[str] = typer.Option(None, "--topic", "-t", help="同上，以选项给出主题：--topic 帮扶"),
     build_dir: Path = BUILD_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    draft: bool = DRAFT_OPTION,
 ) -> None:
-    """按主题列出指标及其发布用语。"""
+    """按主题列出指标及其发布用语（默认为最新发布的版本）。"""
     topic = topic_option or topic  # `figures 帮扶` and `figures --topic 帮扶` (as issue 6 writes it) both work
     console = _console()
-    entries, _ = _catalogue(build_dir, console)
+    entries, _ = _catalogue(build_dir, console, as_of, draft)
     heads = [e for e in entries if e.dim is None]
     topics = list(dict.fromkeys(e.topic for e in heads))
     chosen = [t for t in topics if topic is None or topic.strip() in t]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from reports.edition import Edition
 from shushuo import publish
 from shushuo.lock import run_lock
 from shushuo.manifest import Manifest
@@ -82,7 +83,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
         manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key,
                                                 unchanged.FINGERPRINT: fingerprint})
         ctx = RunContext(input_dir, build_dir, work, run_id, key, manifest, say, status or (lambda text: None),
-                         options.workers, (options.period_start, options.period_end))
+                         options.workers, (options.period_start, options.period_end), Edition(demo=options.demo_key))
         try:
             read_returns(ctx, hashes, key_source, checked)
             for stage in STAGES_AFTER_READING:

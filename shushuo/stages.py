@@ -16,12 +16,13 @@ from typing import Callable
 import duckdb
 
 from shushuo import publish
+from reports.edition import Edition
 from shushuo.manifest import Manifest
 
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
 LATER_STAGES = ("dbt.cli.main", "checks.gate", "reports.bulletin", "reports.docx_export", "reports.exports",
-                "reports.period_change", "reports.provenance", "reports.site")
+                "reports.period_change", "reports.provenance", "reports.site", "reports.publication")
 
 
 class RunFailed(RuntimeError):
@@ -46,6 +47,7 @@ class RunContext:
     doing: Callable[[str], None]
     workers: int = 2
     period_asked: tuple[date | None, date | None] = (None, None)
+    edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
     # found by the stages
     report: object = None  # ingest.report.IngestReport
     period: tuple[date, date] | None = None
@@ -163,32 +165,60 @@ def check_quality(ctx: RunContext) -> None:
 
 
 def render_bulletin(ctx: RunContext) -> None:
-    """The bulletin (HTML, Markdown) and its charts."""
-    from reports.bulletin import load_indicators, render
+    """The bulletin (HTML, Markdown) and its charts, marked 草稿 (a release writes them again)."""
+    from reports.bulletin import load_indicators
+    from reports.publication import write_bulletin
 
     ctx.doing("生成公报和图表…")
     with ctx.manifest.stage("reports"):
         ctx.indicators = load_indicators(ctx.warehouse)
-        ctx.outputs.update(render(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id, checks_href=ctx.checks_href))
+        ctx.outputs.update(write_bulletin(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id,
+                                          checks_href=ctx.checks_href, edition=ctx.edition))
 
 
 def export_figures(ctx: RunContext) -> None:
     """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site."""
-    from reports.docx_export import write_docx
-    from reports.exports import write_exports
-    from reports.provenance import load_sources
-    from reports.site import write_site
+    from reports.publication import write_figures_desk
 
     ctx.doing("导出数字、DOCX 和网页…")
     with ctx.manifest.stage("exports"):
-        sources, sheet_rows = load_sources(ctx.warehouse, ctx.period)
-        figures = dict(run_id=ctx.run_id, generated_at=datetime.now(), sources=sources, sheet_rows=sheet_rows)
-        write_exports(ctx.indicators, ctx.work, **figures)
-        write_docx(ctx.indicators, ctx.work / "bulletin.docx", run_id=ctx.run_id, notes=ctx.warnings, checks_href=ctx.checks_href)
-        write_site(ctx.indicators, ctx.work, **figures)  # last: it links what the others wrote
+        ctx.outputs.update(write_figures_desk(ctx.indicators, ctx.warehouse, ctx.work, period=ctx.period,
+                                              notes=ctx.warnings, run_id=ctx.run_id, checks_href=ctx.checks_href,
+                                              edition=ctx.edition))
 
 
-STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures)
+def compare_with_release(ctx: RunContext) -> None:
+    """revision.xlsx: this draft against the latest release of its period, or else against the
+    last good run of the same period, so a change is seen before anyone quotes it."""
+    from reports.revision import compare, write_revision
+    from shushuo import releases
+
+    base = releases.latest(releases.default_root(ctx.build_dir), ctx.period)
+    if base is not None:
+        folder, title = base.path, f"{base.label} → 本次草稿"
+    else:
+        folder = publish.current(ctx.build_dir)
+        if folder is None or not _same_period(folder, ctx.period):
+            return
+        title = f"上次运行 {folder.name} → 本次草稿"
+    with ctx.manifest.stage("revision"):
+        revision = compare(folder, ctx.work, ctx.period, title)
+        ctx.outputs.update(write_revision(revision, ctx.work))
+    ctx.tell_file(f"与{title.split(' → ')[0]}相比，{len(revision.changed)} 个数字有变化", ctx.outputs["revision_xlsx"])
+
+
+def _same_period(run_dir: Path, period: tuple[date, date]) -> bool:
+    import json
+
+    try:
+        parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return (parameters.get("period_start"), parameters.get("period_end")) == (period[0].isoformat(), period[1].isoformat()) \
+        and (run_dir / "figures.json").is_file() and (run_dir / WAREHOUSE).is_file()
+
+
+STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, compare_with_release)
 
 
 def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None,

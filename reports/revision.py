@@ -1,0 +1,165 @@
+"""What changed between two editions of a period's figures, and why: per figure the old and new
+printed value, the exact values and their difference, and the cause (which units' current return
+changed, and how many rows each sheet gained or lost); unchanged figures listed as unchanged.
+
+A second release of a period carries it against the release before (revision.xlsx, revision.json,
+site/revision.html), and every draft run against the latest release of its period, or the run
+before it when there is none, so the analyst sees 1704.81 → 1704.67 before anyone quotes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from checks.rule_base import TABLES
+from reports.provenance import plain_number, unit_short_names, wording_table
+
+CURRENT_FILES = f"""
+    select current.unit_code, coalesce(current.unit_name, current.unit_code) as unit, current.source_file,
+           current.file_sha256, sheets.sheet_name, sheets.sheet, sheets.rows_loaded
+    from {TABLES['current_submissions']} as current
+    left join {TABLES['ingest_sheets']} as sheets on sheets.source_file = current.source_file
+    where current.is_current and current.period_start = ? and current.period_end = ?
+"""
+
+
+@dataclass
+class UnitChange:
+    """One unit's current return in the two editions, and the rows loaded per sheet in each."""
+
+    unit: str
+    before: str | None  # file name, None when the unit had no return
+    after: str | None
+    rows: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # sheet_name → (before, after, title)
+
+    def sheets_changed(self) -> set[str]:
+        return {name for name, (a, b, _) in self.rows.items() if a != b}
+
+    def describe(self, sheets: set[str] | None = None) -> str:
+        moved = [f"{title} {b - a:+d} 行" for name, (a, b, title) in sorted(self.rows.items())
+                 if a != b and (sheets is None or name in sheets)]
+        if self.before != self.after:
+            how = (f"新报送 {self.after}" if self.before is None else f"报表撤回（{self.before}）" if self.after is None
+                   else f"报表由 {self.before} 换为 {self.after}")
+        else:
+            how = f"报表 {self.after} 内容更新"
+        return f"{self.unit}：{how}" + (f"（{'，'.join(moved)}）" if moved else "")
+
+
+def _current_files(warehouse: Path, period: tuple[dt.date, dt.date]) -> dict[str, dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(CURRENT_FILES, list(period)).fetchall()
+    units: dict[str, dict] = {}
+    short = unit_short_names()
+    for code, unit, source_file, sha, sheet_name, sheet, loaded in rows:
+        entry = units.setdefault(code, {"unit": short.get(code) or unit, "file": source_file, "sha": sha, "rows": {}})
+        if sheet_name:
+            before = entry["rows"].get(sheet_name, (0, sheet))[0]
+            entry["rows"][sheet_name] = (before + int(loaded or 0), sheet)
+    return units
+
+
+def unit_changes(before: Path, after: Path, period: tuple[dt.date, dt.date]) -> list[UnitChange]:
+    """The units whose current return differs between two warehouses (file or content)."""
+    old, new = _current_files(before, period), _current_files(after, period)
+    changes = []
+    for code in sorted(set(old) | set(new)):
+        a, b = old.get(code), new.get(code)
+        if a and b and a["sha"] == b["sha"]:
+            continue
+        sheets = set((a or {}).get("rows", {})) | set((b or {}).get("rows", {}))
+        rows = {s: ((a or {}).get("rows", {}).get(s, (0, s))[0], (b or {}).get("rows", {}).get(s, (0, s))[0],
+                    ((b or a)["rows"].get(s) or (a or {}).get("rows", {}).get(s))[1]) for s in sheets}
+        changes.append(UnitChange((b or a)["unit"], a and a["file"], b and b["file"], rows))
+    return changes
+
+
+def _number(text) -> Decimal | None:
+    try:
+        return Decimal(str(text)) if text not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _figures(folder: Path) -> dict[tuple[str, str], dict]:
+    document = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    return {(r["id"], r["分项"]): r for r in document["figures"]}
+
+
+@dataclass
+class Revision:
+    title: str  # 第 1 版 → 第 2 版
+    changed: list[dict]
+    unchanged: list[dict]
+    causes: list[str]
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "changed": self.changed, "unchanged": self.unchanged, "causes": self.causes}
+
+
+def compare(before: Path, after: Path, period: tuple[dt.date, dt.date], title: str) -> Revision:
+    """Two edition folders (each with figures.json and warehouse.duckdb) of the same period."""
+    old, new = _figures(before), _figures(after)
+    changes = unit_changes(before / "warehouse.duckdb", after / "warehouse.duckdb", period)
+    changed, unchanged = [], []
+    for key in list(new) + [k for k in old if k not in new]:
+        a, b = old.get(key, {}), new.get(key, {})
+        row = {"id": key[0], "指标": (b or a).get("指标", ""), "分项": key[1],
+               "原印刷数字": a.get("印刷数字", ""), "新印刷数字": b.get("印刷数字", ""),
+               "原数值": a.get("数值", ""), "新数值": b.get("数值", ""), "单位": (b or a).get("单位", "")}
+        if row["原数值"] == row["新数值"] and row["原印刷数字"] == row["新印刷数字"]:
+            unchanged.append(row)
+            continue
+        x, y = _number(row["原数值"]), _number(row["新数值"])
+        row["差额"] = plain_number(y - x) if x is not None and y is not None else ""
+        row["原因"] = _cause(key, changes)
+        changed.append(row)
+    return Revision(title, changed, unchanged, [c.describe() for c in changes])
+
+
+def _cause(key: tuple[str, str], changes: list[UnitChange]) -> str:
+    sheets = set((wording_table().get(key[0]) or {}).get("sheets") or [])
+    unit = key[1].split("：", 1)[1] if key[1].startswith("按单位：") else None
+    relevant = [c for c in changes if (not sheets or c.sheets_changed() & sheets or c.before != c.after)
+                and (unit is None or c.unit == unit)]
+    if not relevant:
+        return "报表未变，口径或程序更新所致（见运行清单中的代码版本）"
+    return "；".join(c.describe(sheets or None) for c in relevant)
+
+
+CHANGED_COLUMNS = ["id", "指标", "分项", "原印刷数字", "新印刷数字", "原数值", "新数值", "差额", "单位", "原因"]
+UNCHANGED_COLUMNS = ["id", "指标", "分项", "新印刷数字", "新数值", "单位"]
+
+
+def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
+    """revision.xlsx (变化 / 未变 / 原因) and revision.json in out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "revision.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for name, rows, columns in (("变化", revision.changed, CHANGED_COLUMNS), ("未变", revision.unchanged, UNCHANGED_COLUMNS)):
+        sheet = book.add_worksheet(name)
+        sheet.write_string(0, 0, f"{revision.title}：{'有 %d 个数字变化' % len(revision.changed) if name == '变化' else '%d 个数字未变' % len(revision.unchanged)}", header)
+        for col, title in enumerate(columns):
+            sheet.write_string(1, col, title, header)
+            sheet.set_column(col, col, 60 if title == "原因" else 16, wrap if title == "原因" else None)
+        for r, row in enumerate(rows, start=2):
+            for col, title in enumerate(columns):
+                sheet.write_string(r, col, str(row.get(title, "")))
+        sheet.freeze_panes(2, 0)
+    causes = book.add_worksheet("原因")
+    causes.set_column(0, 0, 100, wrap)
+    causes.write_string(0, 0, "报表有变化的单位", header)
+    for r, text in enumerate(revision.causes or ["各单位采用的报表均未变化"], start=1):
+        causes.write_string(r, 0, text)
+    book.close()
+    json_path = out_dir / "revision.json"
+    json_path.write_text(json.dumps(revision.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return {"revision_xlsx": path, "revision_json": json_path}
