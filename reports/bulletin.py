@@ -96,12 +96,15 @@ def render(
         "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
     }
     # A dry render first: a missing figure stops the run here, before any file is written.
-    _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": list(notes)}, html=False)
+    _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": [], "internal_notes": list(notes)}, html=False)
     charts, chart_notes = draw_charts(indicators, out_dir / "charts")
     compared = comparison_note(indicators)
-    all_notes = [*([compared] if compared else []), *provisional_notes(indicators, edition), *notes, *chart_notes]
-    markdown = _render("bulletin.md.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=False)
-    page = _render("bulletin.html.j2", indicators, {**context, "charts": charts, "notes": all_notes}, html=True)
+    # What a reader of the article needs (同比's basis, provisional figures, what a chart leaves out)
+    # is published; the checks' notes (units, files, rows) are the analyst's, shown in a draft only.
+    public = [*([compared] if compared else []), *provisional_notes(indicators, edition), *chart_notes]
+    context.update(charts=charts, notes=public, internal_notes=list(notes) if edition.is_draft else [])
+    markdown = _render("bulletin.md.j2", indicators, context, html=False)
+    page = _render("bulletin.html.j2", indicators, context, html=True)
     paths = {"html": out_dir / "bulletin.html", "md": out_dir / "bulletin.md"}
     paths["html"].write_text(page, encoding="utf-8")
     paths["md"].write_text(markdown, encoding="utf-8")

@@ -177,10 +177,14 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
     for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []),
-                 *provisional_notes(indicators, edition), *notes, *chart_notes,
-                 *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
-                 *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else [])]:
+                 *provisional_notes(indicators, edition), *chart_notes,
+                 *([] if edition.is_draft else [f"本公报为{edition.status}正式发布的数字。"])]:
         document.add_paragraph(note, style="List Bullet")
+    if edition.is_draft:  # the checks' notes are the analyst's: a release carries none of them
+        _heading(document, "内部说明（供分析人员核对，发布版不含）", 2)
+        for note in [*notes, *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
+                     *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else [])]:
+            document.add_paragraph(note, style="List Bullet")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

@@ -4,7 +4,7 @@ changed, and how many rows each sheet gained or lost); unchanged figures listed 
 
 A second release of a period carries it against the release before (revision.xlsx, revision.json,
 site/revision.html), and every draft run against the latest release of its period, or the run
-before it when there is none, so the analyst sees 1704.81 → 1704.67 before anyone quotes it."""
+before it when there is none, so the analyst sees a figure move before anyone quotes it."""
 
 from __future__ import annotations
 

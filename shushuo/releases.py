@@ -150,6 +150,7 @@ def _publish_files(work: Path, manifest: dict, edition) -> None:
 def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, note: str = "",
             accept_open_problems: bool = False, now: dt.datetime | None = None) -> Release:
     from checks.open_problems import open_problems
+    from reports.consistency import disagreements
     from reports.edition import Edition
     from reports.revision import compare, write_revision
 
@@ -176,6 +177,9 @@ def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, 
         shutil.copytree(run_dir, work, ignore=shutil.ignore_patterns("*.wal", "revision.*"))
         edition = Edition(release=number, demo=bool(manifest["parameters"].get("demo_key")), provisional=provisional)
         _publish_files(work, manifest, edition)
+        if found := disagreements(work):
+            shutil.rmtree(work, ignore_errors=True)
+            raise ReleaseRefused("发布的文件之间数字不一致，未发布（这是程序错误，请报告）：\n" + "\n".join(found[:20]))
         if before is not None:
             write_revision(compare(before.path, work, period, f"第 {before.number} 版 → 第 {number} 版"), work)
         released_at = (now or dt.datetime.now()).replace(microsecond=0)

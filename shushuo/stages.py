@@ -187,6 +187,16 @@ def export_figures(ctx: RunContext) -> None:
                                               edition=ctx.edition))
 
 
+def check_outputs_agree(ctx: RunContext) -> None:
+    """Every output read back: a figure printed two ways blocks the run (reports/consistency.py)."""
+    from reports.consistency import disagreements
+
+    with ctx.manifest.stage("consistency"):
+        found = disagreements(ctx.work)
+    if found:
+        raise RunFailed("发布的文件之间数字不一致，本次结果不发布（这是程序错误，请报告）：\n" + "\n".join(found[:20]))
+
+
 def compare_with_release(ctx: RunContext) -> None:
     """revision.xlsx: this draft against the latest release of its period, or else against the
     last good run of the same period, so a change is seen before anyone quotes it."""
@@ -218,7 +228,8 @@ def _same_period(run_dir: Path, period: tuple[date, date]) -> bool:
         and (run_dir / "figures.json").is_file() and (run_dir / WAREHOUSE).is_file()
 
 
-STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, compare_with_release)
+STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, check_outputs_agree,
+                        compare_with_release)
 
 
 def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None,

@@ -182,3 +182,43 @@ def test_a_run_that_failed_the_gate_cannot_be_released(tmp_path):
     (build / "runs" / "20190101-000000-abcd.failed").mkdir(parents=True)
     with pytest.raises(releases.ReleaseRefused, match="未通过质量检查"):
         releases.release(build, tmp_path / "releases", by="张三", run_id="20190101-000000-abcd")
+
+
+def test_every_output_prints_each_figure_as_figures_csv_does(season):
+    from reports.consistency import disagreements
+
+    for folder in (season["first_run"].run_dir, season["first"].path, season["second"].path):
+        assert disagreements(folder) == []
+
+
+def test_a_value_changed_in_one_output_after_rendering_blocks_the_run(small_demo, tmp_path, monkeypatch):
+    from reports import publication
+    from shushuo.stages import RunFailed
+
+    written = publication.write_figures_desk
+
+    def tampered(*args, **kwargs):
+        paths = written(*args, **kwargs)
+        rows = list(csv.DictReader(paths["csv"].read_text(encoding="utf-8-sig").splitlines()))
+        for row in rows:
+            if (row["id"], row["分项"]) == ("cards_issued", "合计"):
+                row["印刷数字"] = "1" + row["印刷数字"]
+        with open(paths["csv"], "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return paths
+
+    monkeypatch.setattr(publication, "write_figures_desk", tampered)
+    with pytest.raises(RunFailed, match="cards_issued"):
+        run_pipeline(small_demo, tmp_path / "build")
+    assert not (tmp_path / "build" / "current").exists()
+
+
+def test_a_release_carries_only_the_notes_a_reader_needs(season):
+    draft, released = _texts(season["first_run"].run_dir), _texts(season["first"].path)
+    assert "内部说明" in draft["html"] and "checks/checks.html" in draft["html"]
+    for name in ("html", "md", "docx"):
+        assert "内部说明" not in released[name], name
+        assert "checks.html" not in released[name] and season["first_run"].run_id not in released[name], name
+        assert "第 1 版正式发布" in released[name], name
