@@ -17,6 +17,7 @@ import xlsxwriter
 
 from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
+from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
 from ingest.report import IngestReport
 from ingest.schema import units
 from shushuo.periods import previous_period
@@ -26,7 +27,7 @@ REPORT_FILE = "ingest_report.json"
 STATUS_WORDS = {"missing": "未报送", "problems": "有问题（须改正）", "warnings": "已读取，有提醒", "clean": "无问题"}
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
 CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
-LIKELY_BY = {"cover": "封面所填单位：{}", "file_name": "据文件名应是{}"}
+LIKELY_BY = {"cover": "封面所填单位：{}", FILE_NAME: "据文件名应是{}", FOLDER: "据所在文件夹应是{}", UPLOADER: "据上传账号应是{}"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -62,7 +63,7 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
     for p in report.problems:
         severities.setdefault(p.source_file, Counter())[p.severity] += 1
     unattributed = [f for f in report.files if f.status != "loaded"]
-    likely = {f.source_file: _likely_unit(f) for f in unattributed}
+    likely = {f.source_file: _likely_unit(f, report) for f in unattributed}
     rows = []
     for unit in units():
         entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing",
@@ -93,21 +94,14 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
             "unattributed_files": unattributed, "previous_period": previous, "other_period_files": other}
 
 
-def _likely_unit(file) -> tuple[str, str, str] | None:
+def _likely_unit(file, report: IngestReport) -> tuple[str, str, str] | None:
     """(code, name, how) of the unit a file not loaded most likely came from: the unit its cover
-    names when that was readable ("cover"), else the one unit whose name, short name or alias
-    its file name holds ("file_name"); a name inside a longer matched name of another unit
-    (金融街 in 金融街楼宇) does not count, and two units named leave it unknown."""
+    names when that was readable ("cover"), else the unit where it came from names
+    (ingest/origin.py: the uploading account, the file name, a folder)."""
     if file.unit_code:
         return file.unit_code, file.unit_name, "cover"
-    stem = Path(file.source_file).stem
-    found = [(name, unit) for unit in units() for name in {unit.name, unit.short, *unit.aliases} if name and name in stem]
-    kept = {unit.code: unit for name, unit in found
-            if not any(name != longer and name in longer and other.code != unit.code for longer, other in found)}
-    if len(kept) != 1:
-        return None
-    (unit,) = kept.values()
-    return unit.code, unit.name, "file_name"
+    origin = origin_of(file.source_file, report.uploaders.get(file.source_file))
+    return None if origin is None else (origin.unit_code, origin.unit_name, origin.by)
 
 
 def _may_be_for(file, start: str, end: str) -> bool:
