@@ -1,6 +1,7 @@
 """Which file counts for a unit and period: decided here, once, and recorded in raw.submissions
-(is_current, submission_rank, status, status_reason); staging, the gate, the reports and the
-exports read that record and never decide again.
+(is_current, submission_rank, status, and status_reason in Chinese with long digit runs masked as
+in every problem); staging, the gate, the reports and the exports read that record and never
+decide again.
 
 - A file whose origin (the uploading account, its file name or its folder: ingest/origin.py)
   names another unit than its cover is HELD: never counted, and it replaces nothing; the
@@ -27,6 +28,7 @@ from ingest.origin import origin_of
 from ingest.report import IngestReport, Problem
 from ingest.schema import sheet as schema_sheet
 from ingest.schema import units
+from ingest.validators import mask_digit_runs
 
 CURRENT, REPLACED, HELD = "current", "replaced", "held"
 DECISION_COLUMNS = ("claimed_unit_code", "claimed_by", "is_current", "submission_rank", "status", "status_reason")
@@ -60,14 +62,14 @@ def decide(submissions: list[dict], run_day: dt.date, uploaders: dict[str, str] 
         origin = origin_of(s["source_file"], uploaders.get(s["source_file"]))
         s["claimed_unit_code"], s["claimed_by"] = (origin.unit_code, origin.by) if origin else (None, None)
         if origin is not None and origin.unit_code != s["unit_code"]:
-            s.update(is_current=False, submission_rank=None, status=HELD,
-                     status_reason=f"{origin.phrase()}，封面「填报单位」却是“{s['unit_name']}”：暂扣待核实，不计入统计")
+            s.update(is_current=False, submission_rank=None, status=HELD, status_reason=mask_digit_runs(
+                f"{origin.phrase()}，封面「填报单位」却是“{s['unit_name']}”：暂扣待核实，不计入统计"))
     counted = [s for s in submissions if s.get("status") != HELD]
     for _, group in groupby(sorted(counted, key=_group_key), key=_group_key):
         ordered = _newest_first(list(group), run_day)
         for rank, s in enumerate(ordered, start=1):
             s.update(is_current=rank == 1, submission_rank=rank, status=CURRENT if rank == 1 else REPLACED,
-                     status_reason=None if rank == 1 else f"已被本单位较新的报表“{ordered[0]['source_file']}”取代")
+                     status_reason=None if rank == 1 else mask_digit_runs(f"已被本单位较新的报表“{ordered[0]['source_file']}”取代"))
 
 
 def _group_key(s: dict) -> tuple:
