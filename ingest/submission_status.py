@@ -3,8 +3,9 @@ return, which did not, which returns are clean, which have problems (rows not lo
 are corrected) and which were read with warnings; the file used for each unit and the files it
 replaced; files that could not be attributed to any unit; the previous period's files (the 上期
 of every 同比, shushuo/periods.py says which period that is) and files of any other period, which
-this run does not use. Written as 提交情况.xlsx and as the `submission_status` section of
-ingest_report.json."""
+this run does not use; and the files held because where they came from names another unit than
+their cover (ingest/current.py), under both units. Written as 提交情况.xlsx and as the
+`submission_status` section of ingest_report.json."""
 
 from __future__ import annotations
 

@@ -224,3 +224,19 @@ def test_where_a_file_came_from_uploader_then_file_name_then_folder():
     rows = [_submission("报表.xlsx", "月坛", dt.date(2019, 1, 5))]
     decide(rows, dt.date(2019, 2, 1), uploaders={"报表.xlsx": desheng.code})  # a submission desk's account
     assert rows[0]["status"] == "held" and "德胜街道工会服务站的账号" in rows[0]["status_reason"]
+
+
+def test_the_console_says_a_held_return_is_held_and_why(tmp_path, monkeypatch):
+    from shushuo.run import RunOptions, run
+
+    def bulletin(ctx):  # in place of dbt, the gate and the reports: what is said while reading matters here
+        (ctx.work / "bulletin.html").write_text("公报", encoding="utf-8")
+        ctx.outputs["html"] = ctx.work / "bulletin.html"
+
+    monkeypatch.setattr("shushuo.run.STAGES_AFTER_READING", (bulletin,))
+    _return(tmp_path / "in", OWN, "月坛", dt.date(2019, 1, 5), 2)
+    _return(tmp_path / "in", HELD, "月坛", dt.date(2019, 1, 20), 3)
+    said: list[str] = []
+    run(RunOptions(tmp_path / "in", tmp_path / "build", demo_key=True), say=said.append)
+    (line,) = [m for m in said if m.startswith(f"暂扣 {HELD}：")]
+    assert UNIT["德胜"].name in line and UNIT["月坛"].name in line and "不计入统计" in line
