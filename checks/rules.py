@@ -27,23 +27,52 @@ MAX_RATE_CHANGE = 0.10
 INTERNAL = "（内部一致性）"
 INTERNAL_ADVICE = "此项由模型的口径保证，报表数据不会使它不通过；不通过说明 dbt 模型有误，请检查模型而不是报表。"
 
+# The units counted this period: those with a current return (ingest/current.py decided, in raw.submissions).
+_COUNTED = """
+    select unit_code from {submissions}
+    where period_start = $period_start and period_end = $period_end and is_current and unit_code is not null
+"""
+# Each held file of the period under both units it names: the one its origin names and its cover's.
+_HELD_UNITS = """
+    select unnest([unit_code, claimed_unit_code]) as unit_code, source_file, status_reason
+    from {submissions}
+    where period_start = $period_start and period_end = $period_end and status = 'held'
+"""
+
 FIGURE_RULES: tuple[Rule, ...] = (
     Rule(
         id="expected_units_present",
         title="每个应报单位都报送了本期报表",
         severity=BLOCKING,
         tables=("submissions",),
-        sql="""
+        sql=f"""
+            with held_units as ({_HELD_UNITS})
             select expected_units.unit_code, expected_units.unit_name as unit
             from expected_units
-            where expected_units.unit_code not in (
-                select unit_code from {submissions}
-                where period_start = $period_start and period_end = $period_end and unit_code is not null
-            )
+            where expected_units.unit_code not in ({_COUNTED})
+              and expected_units.unit_code not in (select unit_code from held_units where unit_code is not null)
             order by expected_units.unit_code
         """,
         advice="缺少单位的报表时全区合计不完整。请催报，或确认报表封面的填报单位与统计期填写正确。",
         count_noun="个单位",
+    ),
+    Rule(
+        id="returns_held",
+        title="报表被暂扣的单位（文件来源与封面填报单位不一致，未计入）",
+        severity=BLOCKING,
+        tables=("submissions",),
+        sql=f"""
+            with held_units as ({_HELD_UNITS})
+            select expected_units.unit_code, expected_units.unit_name as unit, held_units.source_file,
+                   held_units.status_reason as problem
+            from expected_units
+            join held_units on held_units.unit_code = expected_units.unit_code
+            where expected_units.unit_code not in ({_COUNTED})
+            order by expected_units.unit_code, held_units.source_file
+        """,
+        advice="这些单位没有计入统计的报表：它们名下的文件因来源（上传账号、文件名或所在文件夹）与封面「填报单位」不一致而暂扣，"
+               "全区合计因此不完整。请核实文件是哪个单位的，由该单位改正封面或以本单位名义重新报送；整改清单已写明改法。",
+        count_noun="项",
     ),
     Rule(
         id="catalog_headlines_once",

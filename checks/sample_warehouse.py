@@ -11,33 +11,28 @@ import duckdb
 import pandas as pd
 
 from ingest import schema
-from ingest.load import INGEST_SHEETS_COLUMNS
+from ingest.current import mark_current
+from ingest.load import INGEST_SHEETS_COLUMNS, SUBMISSIONS_COLUMNS
 
 
 def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
     """Every raw table of the schema, empty, plus raw.submissions, raw.ingest_sheets and a stand-in for dbt's
-    staging.stg_submissions (the newest workbook of each unit and period is current)."""
+    staging.stg_submissions (raw.submissions as it is: which file counts is recorded there by ingest)."""
     connection.execute("create schema if not exists raw")
     for sheet in schema.sheets():
         columns = ", ".join(f'"{name}" {type_}' for name, type_ in sheet.raw_columns)
         connection.execute(f"create or replace table {sheet.raw_table} ({columns})")
-    connection.execute(
-        "create or replace table raw.submissions (unit_code VARCHAR, unit_name VARCHAR, period_start DATE,"
-        " period_end DATE, source_file VARCHAR, file_sha256 VARCHAR, filled_by VARCHAR, filled_on DATE,"
-        " file_modified_at TIMESTAMP, loaded_at TIMESTAMP)"
-    )
+    submission_columns = ", ".join(f"{name} {type_}" for name, type_ in SUBMISSIONS_COLUMNS)
+    connection.execute(f"create or replace table raw.submissions ({submission_columns})")
     sheet_columns = ", ".join(f"{name} {type_}" for name, type_ in INGEST_SHEETS_COLUMNS)
     connection.execute(f"create or replace table raw.ingest_sheets ({sheet_columns})")
     connection.execute("create schema if not exists staging")
-    connection.execute(
-        "create or replace view staging.stg_submissions as select *, row_number() over ("
-        " partition by unit_code, period_start, period_end order by filled_on desc nulls last, source_file desc"
-        ") = 1 as is_current from raw.submissions"
-    )
+    connection.execute("create or replace view staging.stg_submissions as select * from raw.submissions")
 
 
 def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_file: str, filled_on: dt.date | None = None) -> None:
-    """Record a workbook in raw.submissions unless it is there (same file name)."""
+    """Record a workbook in raw.submissions unless it is there (same file name), and which file
+    counts as a run decides it (ingest.current.mark_current)."""
     (known,), = connection.execute("select count(*) from raw.submissions where source_file = ?", [source_file]).fetchall()
     if not known:
         unit_name = next((u.name for u in schema.units() if u.code == unit_code), unit_code)
@@ -46,6 +41,7 @@ def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_f
             " values (?, ?, ?, ?, ?, ?, ?)",
             [unit_code, unit_name, period[0], period[1], source_file, SHA256, filled_on],
         )
+        mark_current(connection)
 
 
 SHA256 = "0" * 64

@@ -49,7 +49,7 @@ LIBRARIES = ("python-calamine", "pyarrow", "numpy")
 KEEP_GENERATIONS = 2  # the current one and the last other (e.g. the demo key's beside the real key's)
 STALE_SECONDS = 7 * 24 * 3600  # entries unused this long are removed
 TEMP_PREFIX = ".tmp-"
-COVER_KEPT = ("unit_code", "unit_name", "period_start", "period_end", "filled_by", "filled_on")
+COVER_KEPT = ("unit_code", "unit_name", "period_start", "period_end", "filled_by", "filled_on", "sheet", "unit_cell")
 NOT_CACHED = {"unreadable"}
 
 

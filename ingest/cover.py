@@ -44,6 +44,8 @@ class Cover:
     filled_on: dt.date | None = None
     fields: dict[str, object] = field(default_factory=dict)
     errors: list[CoverError] = field(default_factory=list)
+    sheet: str | None = None  # the cover's sheet (None: a CSV's first lines)
+    unit_cell: tuple[int, int] | None = None  # (row, column), 1-based, of 填报单位's value; None: not in a cell
 
     @property
     def usable(self) -> bool:
@@ -136,6 +138,7 @@ def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, w
         error("unit_name", f"填的“{unit_text}”不在单位名单中：请填写规范的单位全称（如“{example}”）")
     else:
         cover.unit_code, cover.unit_name = known
+        cover.unit_cell = places.get("unit_name")
     for name in ("period_start", "period_end", "filled_on"):
         raw = fields.get(name, "")
         if cells.is_empty(raw):

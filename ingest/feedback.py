@@ -129,6 +129,8 @@ def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
     if file.status == "unreadable":
         which = "第 1 条" if rejected <= 1 else f"第 1–{rejected} 条"
         return f"本文件未能打开，其中数据全部未计入统计：请按下表{which}处理后重新报送。"
+    if file.held:
+        return f"本文件暂扣，其中数据全部未计入统计，也没有取代任何单位的报表：{file.held}。请按下表第 1 条核实后重新报送{whole}。"
     if file.status == "cover_invalid":
         sheets = {s.sheet for s in file.sheets}
         first = sum(1 for p in ordered if p.severity == "rejected" and about_whole_file(p, sheets))
@@ -169,10 +171,12 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     ws.set_column(1, 1, 14)
     ws.set_column(2, 6, 10)
     ws.set_column(7, 7, 80)
-    ws.write_string(0, 0, f"{file.unit_name} 报表整改清单" if file.unit_name else f"报表整改清单：{file.source_file}（未能确定填报单位）",
-                    styles.title)
+    heading = (f"报表整改清单：{file.source_file}（暂扣：来源与封面填报单位不一致）" if file.held else
+               f"{file.unit_name} 报表整改清单" if file.unit_name else f"报表整改清单：{file.source_file}（未能确定填报单位）")
+    ws.write_string(0, 0, heading, styles.title)
     period = f"{file.period_start} 至 {file.period_end}" if file.period_start else "（未能确定）"
-    used = {True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
+    used = f"否（暂扣：{file.held}）" if file.held else {
+        True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
     facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
              ("结论", _conclusion(file, ordered)),
              ("怎么看", _how_to_read(file, copies))]

@@ -11,14 +11,10 @@ import duckdb
 import pyarrow as pa
 
 from ingest.reader import WorkbookOutcome
-from ingest.report import PROBLEM_FIELDS, SHEET_FIELDS, IngestReport
+from ingest.report import PROBLEM_FIELDS, SHEET_FIELDS, SUBMISSION_COLUMNS, IngestReport
 from ingest.schema import Sheet, sheets
 
-SUBMISSIONS_COLUMNS = [
-    ("unit_code", "VARCHAR"), ("unit_name", "VARCHAR"), ("period_start", "DATE"), ("period_end", "DATE"),
-    ("source_file", "VARCHAR"), ("file_sha256", "VARCHAR"), ("filled_by", "VARCHAR"), ("filled_on", "DATE"),
-    ("file_modified_at", "TIMESTAMP"), ("loaded_at", "TIMESTAMP"),
-]
+SUBMISSIONS_COLUMNS = [(name, type_) for name, type_, _ in SUBMISSION_COLUMNS]
 INGEST_SHEETS_COLUMNS = [
     ("source_file", "VARCHAR"), ("sheet", "VARCHAR"), ("sheet_name", "VARCHAR"), ("rows_read", "BIGINT"),
     ("rows_loaded", "BIGINT"), ("rows_rejected", "BIGINT"), ("rows_skipped", "BIGINT"),
@@ -92,7 +88,9 @@ def _insert_records(con: duckdb.DuckDBPyConnection, table: str, columns: list[tu
 
 
 def submission_of(outcome: WorkbookOutcome, loaded_at: dt.datetime) -> dict | None:
-    """The raw.submissions row of a workbook (None if it could not be attributed)."""
+    """The raw.submissions row of a workbook (None if it could not be attributed), before
+    ingest/current.py adds which file counts; `cover_sheet` and `cover_unit_cell` (not columns)
+    say where the cover's 填报单位 is, for a message about it."""
     file, cover = outcome.file, outcome.cover
     if file.status != "loaded":
         return None
@@ -100,7 +98,7 @@ def submission_of(outcome: WorkbookOutcome, loaded_at: dt.datetime) -> dict | No
         "unit_code": cover.unit_code, "unit_name": cover.unit_name, "period_start": cover.period_start,
         "period_end": cover.period_end, "source_file": file.source_file, "file_sha256": file.file_sha256,
         "filled_by": cover.filled_by, "filled_on": cover.filled_on, "file_modified_at": outcome.modified_at,
-        "loaded_at": loaded_at,
+        "loaded_at": loaded_at, "cover_sheet": cover.sheet, "cover_unit_cell": tuple(cover.unit_cell) if cover.unit_cell else None,
     }
 
 

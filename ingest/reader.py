@@ -156,6 +156,7 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     if cover_sheet is not None:
         rows, merged = _rows_and_merged(workbook, cover_sheet)
         cover = read_cover(rows, merged=merged)
+        cover.sheet = cover_sheet
     if cover is None:
         cover = Cover(errors=[CoverError(None, "找不到封面“填报说明”（填报单位、统计期）：请按模板填写封面后重新报送")])
     problems.extend(cover_problems(cover, source_file, cover_sheet))

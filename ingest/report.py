@@ -14,10 +14,27 @@ SHEET_FIELDS = (
     "source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
     "rows_blank", "rows_title", "rows_total", "rows_note",
 )
-SUBMISSION_FIELDS = (
-    "unit_code", "unit_name", "period_start", "period_end", "source_file", "file_sha256",
-    "filled_by", "filled_on", "file_modified_at", "loaded_at",
+# raw.submissions, one row per workbook loaded: (column, DuckDB type, what it means). Written once
+# here; ingest/load.py creates the table from it and shushuo/dbt_sources.py documents it for dbt.
+SUBMISSION_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("unit_code", "VARCHAR", "填报单位代码（封面所填单位，见 units.yaml）"),
+    ("unit_name", "VARCHAR", "封面所填的填报单位"),
+    ("period_start", "DATE", "封面的统计期起"),
+    ("period_end", "DATE", "封面的统计期止"),
+    ("source_file", "VARCHAR", "报送文件名（相对输入目录）"),
+    ("file_sha256", "VARCHAR", "报送文件的 SHA-256"),
+    ("filled_by", "VARCHAR", "封面的填报人"),
+    ("filled_on", "DATE", "封面的填报日期（原样；晚于入库日或早于统计期起的，取舍时按未填处理）"),
+    ("file_modified_at", "TIMESTAMP", "文件修改时间：填报日期相同时取修改时间最新的一份"),
+    ("loaded_at", "TIMESTAMP", "入库时间"),
+    ("claimed_unit_code", "VARCHAR", "文件来源（上传账号、文件名或所在文件夹）所指的单位代码；来源未指明单位时为空"),
+    ("claimed_by", "VARCHAR", "来源所指单位从何得知：uploader（上传账号）、file_name（文件名）、folder（文件夹）"),
+    ("is_current", "BOOLEAN", "是否为该单位本统计期计入统计的报表（由 ingest/current.py 决定，各处只读不再重算）"),
+    ("submission_rank", "INTEGER", "同一单位同一统计期内的取舍次序，1 为采用；暂扣的文件为空"),
+    ("status", "VARCHAR", "current（采用）、replaced（被本单位较新的报表取代）、held（暂扣：来源与封面填报单位不一致）"),
+    ("status_reason", "VARCHAR", "未采用的原因（中文）；采用的为空"),
 )
+SUBMISSION_FIELDS = tuple(name for name, _, _ in SUBMISSION_COLUMNS)
 
 
 @dataclass
@@ -81,6 +98,7 @@ class FileReport:
     period_end: str | None = None
     sheets: list[SheetReport] = field(default_factory=list)
     used: bool | None = None  # the file that counts for its unit and period (ingest/current.py)
+    held: str | None = None  # why the file is held, never counted (ingest/current.py); None: it is not
     # ISO date from which reading the file would give another result (an ID rejected for a birth
     # date after today is then accepted); None: the result does not depend on the date
     changes_on: str | None = None
@@ -103,6 +121,12 @@ class IngestReport:
     submissions_used: list[dict] = field(default_factory=list)
     # Per expected unit for the period built (ingest/submission_status.py), once it is known.
     submission_status: dict = field(default_factory=dict)
+    # source_file → code of the unit whose account uploaded it, when a submission desk knows it
+    # (ingest/origin.py): it outranks the file's name as the unit the return comes from.
+    uploaders: dict[str, str] = field(default_factory=dict)
+    # ISO day from which the choice of current files would differ (a 填报日期 after the run's day,
+    # ranked as undated until then: ingest/current.py); None: it does not depend on the day
+    choice_changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:
         out = {"files": len(self.files), "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "rows_skipped": 0}
@@ -122,7 +146,7 @@ class IngestReport:
 
     def changes_on(self) -> str | None:
         """The first day (ISO) on which reading these files again would give another result."""
-        return min((f.changes_on for f in self.files if f.changes_on), default=None)
+        return min((day for day in [*(f.changes_on for f in self.files), self.choice_changes_on] if day), default=None)
 
     def summary(self) -> str:
         t = self.totals()

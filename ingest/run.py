@@ -57,20 +57,24 @@ def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read
 
 def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
            timings: dict | None = None, while_reading: Callable[[], None] | None = None,
-           progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+           progress: Callable[[int, int, str], None] | None = None,
+           uploaders: dict[str, str] | None = None) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
     raw tables are replaced). Returns the report; the connection is closed on return.
     `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
     `timings`, if given, receives the seconds spent reading and loading. `while_reading`, if
     given, is called once, as soon as this process may start threads (the worker processes are
     forked first: a fork while another thread holds a lock can deadlock the child). `progress`, if
-    given, is called after each workbook with (files done, files in all, the file's name)."""
+    given, is called after each workbook with (files done, files in all, the file's name).
+    `uploaders`: file (as named under `input_dir`) → code of the unit whose account sent it, when
+    a submission desk knows it: the unit a return comes from (ingest/origin.py), checked against
+    its cover (ingest/current.py)."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():
         raise FileNotFoundError(f"找不到报表所在的文件夹 {input_dir}：请检查路径")
     loaded_at = dt.datetime.now().replace(microsecond=0)
-    report = IngestReport(str(input_dir), str(warehouse), loaded_at.isoformat(sep=" "))
+    report = IngestReport(str(input_dir), str(warehouse), loaded_at.isoformat(sep=" "), uploaders=dict(uploaders or {}))
     tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}
     _warm_up()
     # Read everything first (workers forked before DuckDB starts its threads), then load.

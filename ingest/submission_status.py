@@ -3,8 +3,9 @@ return, which did not, which returns are clean, which have problems (rows not lo
 are corrected) and which were read with warnings; the file used for each unit and the files it
 replaced; files that could not be attributed to any unit; the previous period's files (the 上期
 of every 同比, shushuo/periods.py says which period that is) and files of any other period, which
-this run does not use. Written as 提交情况.xlsx and as the `submission_status` section of
-ingest_report.json."""
+this run does not use; and the files held because where they came from names another unit than
+their cover (ingest/current.py), under both units. Written as 提交情况.xlsx and as the
+`submission_status` section of ingest_report.json."""
 
 from __future__ import annotations
 
@@ -17,16 +18,19 @@ import xlsxwriter
 
 from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
+from ingest.current import HELD
+from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
 from ingest.report import IngestReport
 from ingest.schema import units
 from shushuo.periods import previous_period
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"
-STATUS_WORDS = {"missing": "未报送", "problems": "有问题（须改正）", "warnings": "已读取，有提醒", "clean": "无问题"}
+STATUS_WORDS = {"missing": "未报送", "held": "报表暂扣（未计入）", "problems": "有问题（须改正）", "warnings": "已读取，有提醒",
+                "clean": "无问题"}
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
 CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
-LIKELY_BY = {"cover": "封面所填单位：{}", "file_name": "据文件名应是{}"}
+LIKELY_BY = {"cover": "封面所填单位：{}", FILE_NAME: "据文件名应是{}", FOLDER: "据所在文件夹应是{}", UPLOADER: "据上传账号应是{}"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -40,11 +44,13 @@ def _period_label(start: str | None, end: str | None) -> str:
 
 def feedback_names(report: IngestReport) -> dict[str, str]:
     """source_file → its 整改清单 file name, for every file that gets one: a file with problems or
-    warnings that was not replaced by a newer one. <单位>_整改清单.xlsx; the period and then the file
-    name are added when a unit has more than one."""
+    warnings that was not replaced by a newer one. <单位>_整改清单.xlsx, for a held file the unit it
+    came from (the sender, who must correct it); the period and then the file name are added when
+    a unit has more than one."""
     with_problems = {p.source_file for p in report.problems}
-    chosen = [f for f in report.files if f.source_file in with_problems and f.used is not False]
-    label = {f.source_file: f.unit_name or Path(f.source_file).stem for f in chosen}
+    chosen = [f for f in report.files if f.source_file in with_problems and (f.used is not False or f.held)]
+    senders = {s["source_file"]: s["claimed_unit_code"] for s in report.submissions if s.get("status") == HELD}
+    label = {f.source_file: _unit_name(senders.get(f.source_file)) or f.unit_name or Path(f.source_file).stem for f in chosen}
     for extra in (lambda f: _period_label(f.period_start, f.period_end), lambda f: Path(f.source_file).stem):
         counts = Counter(label.values())
         for f in chosen:
@@ -62,13 +68,18 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
     for p in report.problems:
         severities.setdefault(p.source_file, Counter())[p.severity] += 1
     unattributed = [f for f in report.files if f.status != "loaded"]
-    likely = {f.source_file: _likely_unit(f) for f in unattributed}
+    likely = {f.source_file: _likely_unit(f, report) for f in unattributed}
+    held = [s for s in report.submissions if s.get("status") == HELD
+            and (_iso(s["period_start"]), _iso(s["period_end"])) == (start, end)]
     rows = []
     for unit in units():
         entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing",
                  "files_not_loaded": [f.source_file for f in unattributed
                                       if likely[f.source_file] and likely[f.source_file][0] == unit.code
-                                      and _may_be_for(f, start, end)]}
+                                      and _may_be_for(f, start, end)],
+                 "files_held": [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])]}
+        if entry["files_held"]:
+            entry["status"] = "held"
         chosen = used.get(unit.code)
         if chosen:
             file = files[chosen["source_file"]]
@@ -85,29 +96,34 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                      **({"likely_unit": likely[f.source_file][1], "likely_by": likely[f.source_file][2]}
                         if likely[f.source_file] else {})} for f in unattributed]
     counted = {u["source_file"] for u in used.values()} | {x["source_file"] for u in used.values() for x in u["replaced"]}
+    counted |= {s["source_file"] for s in held}
     previous = _previous_period_files(report, period)
     counted |= {f["source_file"] for f in previous["files"]}
     other = sorted(f.source_file for f in report.files if f.status == "loaded" and f.source_file not in counted)
     by_status = {key: [r["unit_code"] for r in rows if r["status"] == key] for key in STATUS_WORDS}
-    return {"period_start": start, "period_end": end, "units": rows, **by_status,
+    held_files = [{"source_file": s["source_file"], "claimed_unit": _unit_name(s["claimed_unit_code"]),
+                   "cover_unit": s["unit_name"], "reason": s["status_reason"], "feedback": names.get(s["source_file"])}
+                  for s in held]
+    return {"period_start": start, "period_end": end, "units": rows, **by_status, "held_files": held_files,
             "unattributed_files": unattributed, "previous_period": previous, "other_period_files": other}
 
 
-def _likely_unit(file) -> tuple[str, str, str] | None:
+def _unit_name(code: str | None) -> str | None:
+    return next((u.name for u in units() if u.code == code), None)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _likely_unit(file, report: IngestReport) -> tuple[str, str, str] | None:
     """(code, name, how) of the unit a file not loaded most likely came from: the unit its cover
-    names when that was readable ("cover"), else the one unit whose name, short name or alias
-    its file name holds ("file_name"); a name inside a longer matched name of another unit
-    (金融街 in 金融街楼宇) does not count, and two units named leave it unknown."""
+    names when that was readable ("cover"), else the unit where it came from names
+    (ingest/origin.py: the uploading account, the file name, a folder)."""
     if file.unit_code:
         return file.unit_code, file.unit_name, "cover"
-    stem = Path(file.source_file).stem
-    found = [(name, unit) for unit in units() for name in {unit.name, unit.short, *unit.aliases} if name and name in stem]
-    kept = {unit.code: unit for name, unit in found
-            if not any(name != longer and name in longer and other.code != unit.code for longer, other in found)}
-    if len(kept) != 1:
-        return None
-    (unit,) = kept.values()
-    return unit.code, unit.name, "file_name"
+    origin = origin_of(file.source_file, report.uploaders.get(file.source_file))
+    return None if origin is None else (origin.unit_code, origin.unit_name, origin.by)
 
 
 def _may_be_for(file, start: str, end: str) -> bool:
@@ -157,7 +173,7 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     book.set_properties({"title": "报表提交情况", "author": "数说工会", "created": dt.datetime.fromisoformat(report.loaded_at)})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     title = book.add_format({"bold": True, "font_size": 14})
-    fills = {"missing": "#D9D9D9", "problems": "#FFC7CE", "warnings": "#FFEB9C", "clean": "#C6EFCE"}
+    fills = {"missing": "#D9D9D9", "held": "#F8CBAD", "problems": "#FFC7CE", "warnings": "#FFEB9C", "clean": "#C6EFCE"}
     status_fmt = {k: book.add_format({"bg_color": v, "border": 1}) for k, v in fills.items()}
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     ws = book.add_worksheet("提交情况")
@@ -180,11 +196,11 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     for r, u in enumerate(status["units"], start=4):
         ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
         ws.write_string(r, 2, _status_text(u), status_fmt[u["status"]])
-        if u["status"] != "missing":
+        if "source_file" in u:
             ws.write_row(r, 3, [u["source_file"], u["filled_on"] or "", u["rows_read"], u["rows_loaded"], u["rows_rejected"],
                                 u["rows_skipped"], u["problems_rejected"], u["problems_warning"], "、".join(u["replaced"]),
                                 u["feedback"] or ""], cell)
-    r = len(status["units"]) + 6
+    r = _write_held(ws, len(status["units"]) + 6, status["held_files"], title, head, cell)
     ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
     ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "整改清单"], head)
     for i, f in enumerate(status["unattributed_files"], start=r + 2):
@@ -202,12 +218,27 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
 
 def _status_text(unit: dict) -> str:
     """未报送, or 未报送（有 1 个文件未能入库，见下方）when a file not loaded is likely the unit's:
-    the unit did send something, and the clerk should not be told it sent nothing."""
+    the unit did send something, and the clerk should not be told it sent nothing; likewise a
+    file held under the unit's name (报表暂扣（未计入）（有 1 个文件暂扣，见下方）)."""
     words = STATUS_WORDS[unit["status"]]
-    count = len(unit.get("files_not_loaded", ()))
-    if not count:
+    notes = [f"有 {count} 个文件{what}" for count, what in ((len(unit.get("files_held", ())), "暂扣"),
+                                                          (len(unit.get("files_not_loaded", ())), "未能入库")) if count]
+    if not notes:
         return words
-    return f"{words}（{'' if unit['status'] == 'missing' else '另'}有 {count} 个文件未能入库，见下方）"
+    return f"{words}（{'' if unit['status'] in ('missing', 'held') else '另'}{'，'.join(notes)}，见下方）"
+
+
+def _write_held(ws, r: int, held: list[dict], title, head, cell) -> int:
+    """The held files from row r (来源所指单位 and 封面填报单位 disagree); returns the row after the
+    section and a gap."""
+    if not held:
+        return r
+    ws.write_string(r, 0, "暂扣的文件（文件来源与封面填报单位不一致，全部行未计入统计，也未取代任何单位的报表）", title)
+    ws.write_row(r + 1, 0, ["", "文件", "来源所指单位", "原因（封面填报单位）", "", "", "", "", "", "", "", "", "整改清单"], head)
+    for i, f in enumerate(held, start=r + 2):
+        ws.write_row(i, 1, [f["source_file"], f["claimed_unit"] or "", f["reason"]], cell)
+        ws.write_string(i, 12, f["feedback"] or "", cell)
+    return r + 3 + len(held)
 
 
 def _file_status_text(file: dict) -> str:

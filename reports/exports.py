@@ -70,11 +70,11 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
     return [
         {"单位代码": code, "单位名称": short, "报送文件": name, "SHA-256": sha or "",
          "填报日期": "" if pd.isna(filled) else str(pd.Timestamp(filled).date()),
-         "是否采用": "采用" if adopted else "未采用（已被该单位较新的报表替代）",
+         "是否采用": "采用" if adopted else f"未采用（{reason if isinstance(reason, str) and reason else '已被该单位的其他报表替代'}）",
          REJECTED_ROWS: rejected.get(name, 0)}
-        for code, short, name, sha, filled, adopted in zip(
+        for code, short, name, sha, filled, adopted, reason in zip(
             frame["unit_code"], frame["unit_short"], frame["source_file"], frame["file_sha256"],
-            frame["filled_on"], frame["adopted"])
+            frame["filled_on"], frame["adopted"], frame["status_reason"])
     ]
 
 

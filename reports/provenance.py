@@ -3,11 +3,11 @@ words the article uses around it (发布用语, from figure_wording.yaml), its �
 from (which units and which submitted files). Exports, the static site, the DOCX and the CLI all
 read this one catalogue, so a figure is worded and sourced the same way everywhere.
 
-Sources follow staging's rule (docs/architecture.md): of several workbooks a unit sent for the
-period, only the newest by 填报日期, then file modification time, is used (采用); older ones are
-listed as replaced. Per-unit rows withheld for privacy (reports/disclosure.py: aid by unit, small
-counts of a sensitive figure and the cell that would reveal them) are withheld here too, with the
-reason, as they are in the charts.
+Sources follow ingest's decision, recorded in raw.submissions (is_current; docs/architecture.md,
+"Which file counts"): of several workbooks a unit sent for the period, the one ingest chose is
+used (采用); the others are listed with the reason they are not (replaced, or held). Per-unit rows
+withheld for privacy (reports/disclosure.py: aid by unit, small counts of a sensitive figure and
+the cell that would reveal them) are withheld here too, with the reason, as in the charts.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from reports.synthetic import read_catalog
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
 UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
 HEADLINE = "合计"
-SUBMISSION_COLUMNS = ["unit_code", "unit_name", "source_file", "file_sha256", "filled_on", "file_modified_at"]
+SUBMISSION_COLUMNS = ["unit_code", "unit_name", "source_file", "file_sha256", "filled_on", "file_modified_at",
+                      "is_current", "submission_rank", "status_reason"]
 SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded", "rows_rejected"]
 
 
@@ -108,13 +109,12 @@ def rate_rounded_up(row, printed: str) -> bool:
 
 
 def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
-    """raw.submissions with `adopted`: the newest workbook of each unit is the one counted."""
+    """raw.submissions with `adopted`: the workbook ingest decided counts (is_current; ingest/current.py),
+    read, never decided again here. Listed by unit, the adopted first, then as ingest ranked them."""
     frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
     frame["unit_short"] = [unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"])]
-    # the order of stg_submissions and ingest.current: 填报日期, file time, then the file name
-    frame = frame.sort_values(["unit_code", "filled_on", "file_modified_at", "source_file"],
-                              ascending=[True, False, False, False], na_position="last", kind="stable")
-    frame["adopted"] = ~frame.duplicated("unit_code")
+    frame["adopted"] = frame["is_current"].eq(True)  # NULL (a warehouse made by hand): not adopted
+    frame = frame.sort_values(["unit_code", "submission_rank", "source_file"], na_position="last", kind="stable")
     return frame.reset_index(drop=True)
 
 

@@ -174,13 +174,14 @@ PREVIOUS_INDICATORS = f"marts{PREVIOUS_SUFFIX}.indicators"
 
 
 def units_submitted(warehouse: Path, period_start: date, period_end: date) -> set[str]:
-    """The units with a return declaring exactly this period on its cover."""
+    """The units with a return counted for exactly this period (is_current: ingest decided; a held
+    file is not a unit's return)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
             rows = con.execute(
-                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ?",
+                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ? and is_current",
                 [period_start, period_end],
             ).fetchall()
         except duckdb.CatalogException:

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ingest import schema
+from ingest.report import SUBMISSION_COLUMNS
 from shushuo.paths import REPO_ROOT
 
 SOURCES_FILE = Path("models/staging/__sources.yml")
@@ -27,19 +28,9 @@ HEADER = (
     "# tests/test_dbt_sources.py fails when this file is out of date.\n"
 )
 
-# raw.submissions is written by ingest (docs/architecture.md), one row per workbook read.
-SUBMISSIONS_COLUMNS: list[tuple[str, str, str]] = [
-    ("unit_code", "VARCHAR", "填报单位代码（units.yaml）"),
-    ("unit_name", "VARCHAR", "封面所填的填报单位"),
-    ("period_start", "DATE", "封面的统计期起"),
-    ("period_end", "DATE", "封面的统计期止"),
-    ("source_file", "VARCHAR", "报送文件名（相对输入目录）"),
-    ("file_sha256", "VARCHAR", "报送文件的 SHA-256"),
-    ("filled_by", "VARCHAR", "封面的填报人"),
-    ("filled_on", "DATE", "封面的填报日期：同一单位同一统计期有多份报表时，取填报日期最新的一份"),
-    ("file_modified_at", "TIMESTAMP", "文件修改时间：填报日期相同时取修改时间最新的一份"),
-    ("loaded_at", "TIMESTAMP", "入库时间"),
-]
+# raw.submissions is written by ingest (docs/architecture.md), one row per workbook read; its
+# columns are ingest's (ingest/report.py).
+SUBMISSIONS_COLUMNS: list[tuple[str, str, str]] = list(SUBMISSION_COLUMNS)
 
 _TYPE_WORDS = {
     "text": "文本",
@@ -89,7 +80,8 @@ def sources_document() -> dict:
     tables = [
         {
             "name": "submissions",
-            "description": "每读入一个报送工作簿一行（封面信息）。同一单位同一统计期报送多次时，staging 只取最新一份。",
+            "description": "每读入一个报送工作簿一行（封面信息），并记下 ingest 对哪份报表计入统计的决定（is_current、status）："
+                           "同一单位同一统计期报送多次时只采用一份；来源与封面填报单位不一致的暂扣，不计入。",
             "columns": [{"name": n, "data_type": t, "description": d} for n, t, d in SUBMISSIONS_COLUMNS],
         }
     ]

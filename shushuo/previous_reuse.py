@@ -3,8 +3,8 @@ has changed, instead of a second dbt run on every rerun.
 
 While this period's returns come in, the analyst reruns many times; the previous period's
 figures cannot move unless its returns or the code that turns returns into figures do. They are
-made of: the returns declaring that period (name, sha256, 填报日期 and file time: these decide
-which file counts) and the rows loaded and rejected from each of their sheets, the ingest code
+made of: the returns declaring that period (name, sha256, 填报日期, file time and which file
+ingest decided counts) and the rows loaded and rejected from each of their sheets, the ingest code
 with the schema and unit list, the dbt project (models, macros, seeds, dbt_project.yml,
 profiles.yml, and how shushuo/dbt_runner.py calls dbt), the versions of dbt, dbt-duckdb and
 DuckDB, and the pseudonym key. When build/current was made with the same fingerprint of these, its
@@ -42,7 +42,7 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
     the returns are read from the warehouse's raw.submissions."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         returns = con.execute(
-            "select unit_code, source_file, file_sha256, filled_on, file_modified_at from raw.submissions "
+            "select unit_code, source_file, file_sha256, filled_on, file_modified_at, is_current, status from raw.submissions "
             "where period_start = ? and period_end = ? order by all",
             [period_start, period_end],
         ).fetchall()

@@ -82,6 +82,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
     """Ingest every workbook (unchanged ones from the cache), then choose the period and write
     each unit's 整改清单 and the period's 提交情况."""
     from ingest.cache import IngestCache
+    from ingest.current import HELD
     from ingest.feedback import write_feedback, write_submission_summary
     from ingest.run import ingest
     from shushuo import unchanged
@@ -109,6 +110,8 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
         unreadable = {f.source_file for f in report.files if f.status == "unreadable"}
         for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
+        for held in (s for s in report.submissions if s["status"] == HELD):
+            say(f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。")
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover
     # wrong) fails there, and is the one whose clerks most need their lists

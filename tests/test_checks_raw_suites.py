@@ -106,7 +106,7 @@ def test_a_payment_dated_after_the_period_is_a_warning_showing_the_date(warehous
 
 
 def test_a_missing_required_value_and_an_unknown_unit_block(warehouse):
-    row = aid_row(7, recipient_key=None)
+    row = aid_row(7, source_file="导出.xlsx", recipient_key=None)  # a name naming 月坛 would hold an X99 cover
     row["unit_code"] = "X99"
     outcomes = run_on(warehouse, [row])
     assert outcomes["raw.aid_payments.recipient_key.not_null"].is_blocking_failure

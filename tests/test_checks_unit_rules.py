@@ -15,6 +15,7 @@ from checks.outcome import BLOCKING, WARNING
 from checks.rule_base import expected_nonempty
 from checks.rules import RULES
 from checks.sample_warehouse import empty_warehouse
+from ingest.current import mark_current
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
@@ -44,6 +45,7 @@ def run_gate(path, tmp_path, *statements):
     with duckdb.connect(str(path)) as connection:
         for statement in statements:
             connection.execute(statement)
+        mark_current(connection)  # a workbook added by hand: which file counts, as a run decides it
     return gate.run(path, *PERIOD, tmp_path / "checks")
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from ingest.current import decide
 from reports.exports import neutralise, source_records, write_exports
 from reports.formatting import format_figure
 from reports.provenance import WORDING, adopted_submissions, unit_short_names
@@ -30,7 +31,9 @@ def fake_sources(period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31))) -> pd.Data
              "filled_on": dt.date(period[1].year + 1, 1, 10), "file_modified_at": dt.datetime(period[1].year + 1, 1, 10, 8)}
             for i, u in enumerate(units)]
     old = dict(rows[0], source_file=f"{units[0]['name']}_年报_初稿.xlsx", filled_on=dt.date(period[1].year + 1, 1, 2))
-    return pd.DataFrame([old, *rows])
+    rows = [old, *rows]
+    decide(rows, GENERATED.date())  # which file counts, recorded as ingest records it
+    return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
@@ -159,17 +162,20 @@ def test_injected_label_is_text_in_both_files(indicators, tmp_path):
     assert cell.data_type == "s", "xlsx 中的文本不能变成公式"
 
 
-def test_adopted_file_breaks_a_tie_on_date_and_file_time_by_name_as_staging_does():
-    """stg_submissions (and ingest.current) take the later file name when 填报日期 and file time are
-    equal; the exports must name that same file as 采用, whatever order raw.submissions lists them."""
-    same_day, same_time = dt.date(2023, 2, 1), pd.Timestamp("2023-02-01 09:00")
+def test_the_adopted_file_is_the_one_ingest_marked_current_whatever_the_dates_say():
+    """raw.submissions records ingest's decision (ingest/current.py); the exports read it and do not
+    decide again: here the file with the later 填报日期 was held (it named another unit), so the
+    other is 采用 and the held one says why."""
     sources = pd.DataFrame({
         "unit_code": ["U1", "U1"], "unit_name": ["甲", "甲"],
-        "source_file": ["甲_v1.xlsx", "甲_v2.xlsx"], "file_sha256": ["a", "b"],
-        "filled_on": [same_day, same_day], "file_modified_at": [same_time, same_time],
+        "source_file": ["甲_v1.xlsx", "乙_v2.xlsx"], "file_sha256": ["a", "b"],
+        "filled_on": [dt.date(2023, 2, 1), dt.date(2023, 3, 1)], "file_modified_at": [None, None],
+        "is_current": [True, False], "submission_rank": [1, None], "status_reason": [None, "文件名表明是乙的报表"],
     })
     frame = adopted_submissions(sources)
-    assert frame.loc[frame["adopted"], "source_file"].tolist() == ["甲_v2.xlsx"]
+    assert frame.loc[frame["adopted"], "source_file"].tolist() == ["甲_v1.xlsx"]
+    records = {r["报送文件"]: r["是否采用"] for r in source_records(sources)}
+    assert records == {"甲_v1.xlsx": "采用", "乙_v2.xlsx": "未采用（文件名表明是乙的报表）"}
 
 
 def test_notes_say_unit_shares_may_add_up_to_more_than_the_total(exported):

@@ -100,7 +100,7 @@ def test_rows_that_do_not_add_up_stop_the_run_even_under_python_O():
         unkinded.check_identity()
 
 
-def test_current_file_follows_staging_order():
+def test_current_file_is_the_newest_by_date_then_file_time_then_name():
     report = IngestReport("in", "w", "2019-01-20 00:00:00")
     base = dict(unit_code="S01", unit_name="西长安街街道工会服务站", period_start=dt.date(2018, 1, 1),
                 period_end=dt.date(2018, 12, 31), file_sha256="0" * 64, filled_by=None)
