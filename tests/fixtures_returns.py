@@ -74,6 +74,7 @@ def fill(con) -> None:
         dict(item_name="电影优惠", category="文体", online_on=d(2017, 1, 1), offline_on=d(2018, 6, 1)),
         dict(item_name="体检优惠", category="健康", online_on=d(2019, 2, 1)),
         dict(item_name="法律援助", category="维权", online_on=d(2017, 1, 1), offline_on=d(2019, 3, 1)),
+        dict(item_name="公园年票", category="文体", online_on=d(2018, 5, 1)),  # the same item again: one item
     ])
 
     _bargaining(s01, s02)

@@ -99,7 +99,18 @@ def test_participation_counts_activated_holders_who_used_a_service(figures):
     # Activated holders: A and C; only A used a service inside the period.
     assert figures[("participation_rate", None, None)] == (D("0.500000"), D("1.00"), D("2.00"))
     assert headline(figures, "real_name_service_times") == 3  # A twice, N once: 人次
+
+
+def definition(con, indicator_id) -> str:
+    """The 口径 a reader is shown beside the figure (the catalog's, as marts.indicators carries it)."""
+    return con.execute("select definition from marts.indicators where indicator_id = ? and breakdown_dim is null",
+                       [indicator_id]).fetchone()[0]
+
+
+def test_service_items_are_counted_by_name(figures, con):
+    # 公园年票 is on line on two rows, 法律援助 until after the end: two items, as the 口径 says.
     assert headline(figures, "card_services") == 2
+    assert "按项目名称去重" in definition(con, "card_services")
 
 
 def test_contracts_in_force_exclude_expired_and_women_only(figures):
