@@ -114,8 +114,19 @@ def test_service_items_are_counted_by_name(figures, con):
 
 
 def test_contracts_in_force_exclude_expired_and_women_only(figures):
-    # HT-1, HT-2, and the regional HT-R filed by two units once; not HT-3 (expired), HT-4 (女职工专项).
+    # HT-1, HT-2, and the regional HT-R filed by two units once; not HT-3 (expired), HT-4 (女职工专项),
+    # HT-5 (signed after the end, though its term began inside the period).
     assert headline(figures, "contracts_signed") == 3
+
+
+def test_a_contract_signed_after_the_end_is_in_force_neither_in_the_sql_nor_in_the_words(figures, con):
+    # C2 cites HT-5, a 综合集体合同 signed after the end: C2 is not covered, so the rates stay as they were.
+    assert headline(figures, "enterprises_covered") == 4
+    assert figures[("collective_contract_rate", None, None)][1:] == (D("3.00"), D("7.00"))
+    assert "签订日期不晚于期末" in definition(con, "contracts_signed")
+    for indicator_id in ("enterprises_covered", "collective_contract_rate", "wage_agreement_rate",
+                         "worker_coverage_rate"):
+        assert "期末前已签订且期末在期限内" in definition(con, indicator_id), indicator_id
 
 
 def test_enterprise_coverage_and_rates(figures):
