@@ -129,6 +129,40 @@ def test_a_contract_signed_after_the_end_is_in_force_neither_in_the_sql_nor_in_t
         assert "期末前已签订且期末在期限内" in definition(con, indicator_id), indicator_id
 
 
+BREAKDOWN_WORDS = {"unit": "分单位", "programme": "按项目分列", "category": "按类别分列"}
+
+
+def test_every_breakdown_a_figure_has_is_described_in_its_definition(con):
+    """A breakdown row is shown with the figure's 口径: the 口径 must say how that breakdown counts."""
+    rows = con.execute("select distinct indicator_id, breakdown_dim from marts.indicators "
+                       "where breakdown_dim is not null order by 1, 2").fetchall()
+    assert {dim for _, dim in rows} == set(BREAKDOWN_WORDS)
+    for indicator_id, dim in rows:
+        assert BREAKDOWN_WORDS[dim] in definition(con, indicator_id), (indicator_id, dim)
+
+
+def test_by_unit_counts_say_whether_their_sum_is_the_total(con):
+    """Where a person or an enterprise belongs to every unit listing it, the units' numbers add up to
+    more than the district's, and the 口径 must say so; where they add up exactly, it says that."""
+    rows = con.execute("""
+        select parts.indicator_id, parts.total_of_units, headline.value
+        from (select indicator_id, sum(value) as total_of_units from marts.indicators
+              where breakdown_dim = 'unit' and denominator is null group by indicator_id) as parts
+        join marts.indicators as headline
+            on headline.indicator_id = parts.indicator_id and headline.breakdown_dim is null
+        order by 1
+    """).fetchall()
+    assert {"members", "cards_issued", "enterprises_covered", "warmth_aid_amount", "disputes_mediated"} <= {
+        indicator_id for indicator_id, _, _ in rows}
+    for indicator_id, total_of_units, value in rows:
+        words = definition(con, indicator_id)
+        if total_of_units > value:
+            assert "各单位之和可大于全区合计" in words, indicator_id
+        else:
+            assert total_of_units == value, indicator_id
+            assert "各单位之和等于全区合计" in words or "各单位之和可大于全区合计" in words, indicator_id
+
+
 def test_enterprise_coverage_and_rates(figures):
     # C1..C7 (C4 listed twice); covered: C1, C4 and C6 (regional HT-R), C7 (wage agreement).
     assert headline(figures, "enterprises_unionised") == 7
@@ -230,3 +264,6 @@ def test_docs_describe_the_models_in_chinese(built):
     assert "model.shushuo.indicators" in catalog["nodes"]
     assert "精确值" in manifest["nodes"]["model.shushuo.indicators"]["columns"]["value"]["description"]
     assert "会员名册" in manifest["sources"]["source.shushuo.raw.members"]["description"]
+    # 人 is not always 按身份证去重: the federation's 受益人数 and the stations' staff are added up as reported.
+    unit_words = manifest["nodes"]["seed.shushuo.indicator_catalog"]["columns"]["unit"]["description"]
+    assert "按所报数字相加" in unit_words
