@@ -163,7 +163,7 @@ def test_by_unit_counts_say_whether_their_sum_is_the_total(con):
             assert "各单位之和等于全区合计" in words or "各单位之和可大于全区合计" in words, indicator_id
 
 
-def test_enterprise_coverage_and_rates(figures):
+def test_enterprise_coverage_and_rates(figures, con):
     # C1..C7 (C4 listed twice); covered: C1, C4 and C6 (regional HT-R), C7 (wage agreement).
     assert headline(figures, "enterprises_unionised") == 7
     assert headline(figures, "enterprises_covered") == 4
@@ -173,6 +173,7 @@ def test_enterprise_coverage_and_rates(figures):
     assert figures[("contract_signing_rate", "category", "综合集体合同")][1:] == (D("3.00"), D("7.00"))
     # Workers: C1 100 + C4 25 (the larger of 20 and 25) + C6 40 over 315.
     assert figures[("worker_coverage_rate", None, None)][1:] == (D("165.00"), D("315.00"))
+    assert "职工人数不一时取所填最大者" in definition(con, "worker_coverage_rate")
     assert by(figures, "enterprises_covered", "unit", "新街口") == 3
     assert figures[("collective_contract_rate", "unit", "西长安街")][1:] == (D("2.00"), D("5.00"))
 
