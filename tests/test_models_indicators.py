@@ -95,6 +95,15 @@ def test_cards_mart_reports_the_non_member_card_apart(con):
     assert rows == [(True, True, True), (False, True, False), (True, True, True), (True, False, False)]
 
 
+def test_is_counted_marks_cards_not_the_members_counted(con, built, figures):
+    """A's two cards are both marked: the column's description must not promise one row per member."""
+    marked, = con.execute("select count(*) from marts.cards where is_counted").fetchone()
+    assert marked == 3 and headline(figures, "cards_issued") == 2
+    manifest = json.loads((built[2] / "manifest.json").read_text(encoding="utf-8"))
+    words = manifest["nodes"]["model.shushuo.cards"]["columns"]["is_counted"]["description"]
+    assert "行数可大于办卡数" in words
+
+
 def test_participation_counts_activated_holders_who_used_a_service(figures):
     # Activated holders: A and C; only A used a service inside the period.
     assert figures[("participation_rate", None, None)] == (D("0.500000"), D("1.00"), D("2.00"))
