@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from checks.outcome import WARNING
 from checks.rule_base import Rule
+from ingest import schema
+
+# The kinds of unit whose 互助保障 totals the figures read (models/intermediate/int_figures_care.sql).
+_INSURANCE_KINDS = schema.sheet("mutual_insurance").submitted_by
+_INSURANCE_KINDS_SQL = ", ".join(f"'{kind}'" for kind in _INSURANCE_KINDS)
+_INSURANCE_FILLERS = "、".join(schema.kind_label(kind) for kind in _INSURANCE_KINDS)
 
 ROW_RULES: tuple[Rule, ...] = (
     Rule(
@@ -65,6 +71,23 @@ ROW_RULES: tuple[Rule, ...] = (
         """,
         advice="这些卡按已注销处理，不计入办卡数。仍在使用的卡请把状态改为正常并清空注销日期；已注销的请补填注销日期。",
         count_noun="张",
+    ),
+    Rule(
+        id="insurance_totals_from_their_own_units_only",
+        title=f"{_INSURANCE_FILLERS}以外的单位填报的「互助保障」（不计入互助保障各数）",
+        severity=WARNING,
+        tables=("stg_mutual_insurance",),
+        sql=f"""
+            select insurance.unit_code, coalesce(expected_units.unit_short, insurance.unit_code) as unit,
+                   insurance.source_file, insurance.sheet, insurance.source_row, insurance.plan
+            from {{stg_mutual_insurance}} as insurance
+            left join expected_units on insurance.unit_code = expected_units.unit_code
+            where expected_units.kind is null or expected_units.kind not in ({_INSURANCE_KINDS_SQL})
+            order by insurance.unit_code, insurance.source_file, insurance.source_row
+        """,
+        advice=f"互助保障各数只取{_INSURANCE_FILLERS}报送的期内合计，这些行没有计入。若是替{_INSURANCE_FILLERS}填的，"
+               f"请把数字报给{_INSURANCE_FILLERS}；否则请从报表中删去「互助保障」工作表后重新报送。",
+        count_noun="行",
     ),
     Rule(
         id="case_numbers_unique_across_units",

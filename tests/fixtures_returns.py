@@ -74,6 +74,7 @@ def fill(con) -> None:
         dict(item_name="电影优惠", category="文体", online_on=d(2017, 1, 1), offline_on=d(2018, 6, 1)),
         dict(item_name="体检优惠", category="健康", online_on=d(2019, 2, 1)),
         dict(item_name="法律援助", category="维权", online_on=d(2017, 1, 1), offline_on=d(2019, 3, 1)),
+        dict(item_name="公园年票", category="文体", online_on=d(2018, 5, 1)),  # the same item again: one item
     ])
 
     _bargaining(s01, s02)
@@ -90,12 +91,16 @@ def _bargaining(s01, s02) -> None:
         dict(contract, contract_no="HT-4", category="女职工专项集体合同", valid_from=d(2017, 1, 1), valid_to=d(2020, 12, 31)),
         dict(contract, contract_no="HT-R", category="综合集体合同", form="区域性", enterprises_covered=3,
              valid_from=d(2018, 1, 1), valid_to=d(2021, 12, 31)),
+        # Signed after the period end, its term starting inside it: not in force at the end.
+        dict(contract, contract_no="HT-5", category="综合集体合同", signed_on=d(2019, 1, 15),
+             valid_from=d(2018, 7, 1), valid_to=d(2021, 6, 30)),
     ])
     s02.add("contracts", **dict(contract, contract_no="HT-R", category="综合集体合同", form="区域性",
                                 enterprises_covered=3, valid_from=d(2018, 1, 1), valid_to=d(2021, 12, 31)))
     s01.add_many("enterprises", [
         dict(enterprise_name="甲", credit_code="C1", employees=100, contract_no="HT-1", wage_agreement_no="HT-2"),
-        dict(enterprise_name="乙", credit_code="C2", employees=50, contract_no="HT-3"),  # expired
+        dict(enterprise_name="乙", credit_code="C2", employees=50, contract_no="HT-3",  # expired
+             wage_agreement_no="HT-5"),  # signed after the end
         dict(enterprise_name="丙", credit_code="C3", employees=30, contract_no="HT-4"),  # 女职工专项
         dict(enterprise_name="丁", credit_code="C4", employees=20, contract_no="HT-R"),
         dict(enterprise_name="戊", credit_code="C5", employees=10, contract_no="HT-X"),  # no such contract

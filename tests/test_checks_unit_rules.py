@@ -175,6 +175,23 @@ def test_a_card_whose_status_contradicts_its_cancellation_date_is_listed(warehou
     ]
 
 
+def test_insurance_totals_from_a_unit_other_than_the_federation_are_listed_as_not_counted(warehouse, tmp_path):
+    """int_figures_care reads only the federation's 互助保障; a street's rows would vanish without a word."""
+    insurance = (
+        "insert into staging.stg_mutual_insurance (plan, enrolled, beneficiaries, claims, unit_code, source_file,"
+        " sheet, source_row) values ('保费型保障计划', 10, 1, 100.00, '{unit}', '{unit}.xlsx', '互助保障', {row})"
+    )
+    warning = only_warning(
+        run_gate(warehouse, tmp_path, insurance.format(unit="S02", row=4), insurance.format(unit="F00", row=5)),
+        "insurance_totals_from_their_own_units_only",
+    )
+    assert warning.examples == [
+        {"unit_code": "S02", "unit": "新街口", "source_file": "S02.xlsx", "sheet": "互助保障", "source_row": 4,
+         "plan": "保费型保障计划"}
+    ]
+    assert "区总工会本级以外" in warning.title and "没有计入" in warning.detail
+
+
 def test_a_case_number_from_two_units_is_listed_but_a_repeat_within_a_unit_is_not(warehouse, tmp_path):
     case = dict(closed="DATE '2018-05-01'", outcome="'调解成功'", closed_in_period="true")
     cases = [

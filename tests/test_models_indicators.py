@@ -95,19 +95,84 @@ def test_cards_mart_reports_the_non_member_card_apart(con):
     assert rows == [(True, True, True), (False, True, False), (True, True, True), (True, False, False)]
 
 
+def test_is_counted_marks_cards_not_the_members_counted(con, built, figures):
+    """A's two cards are both marked: the column's description must not promise one row per member."""
+    marked, = con.execute("select count(*) from marts.cards where is_counted").fetchone()
+    assert marked == 3 and headline(figures, "cards_issued") == 2
+    manifest = json.loads((built[2] / "manifest.json").read_text(encoding="utf-8"))
+    words = manifest["nodes"]["model.shushuo.cards"]["columns"]["is_counted"]["description"]
+    assert "行数可大于办卡数" in words
+
+
 def test_participation_counts_activated_holders_who_used_a_service(figures):
     # Activated holders: A and C; only A used a service inside the period.
     assert figures[("participation_rate", None, None)] == (D("0.500000"), D("1.00"), D("2.00"))
     assert headline(figures, "real_name_service_times") == 3  # A twice, N once: 人次
+
+
+def definition(con, indicator_id) -> str:
+    """The 口径 a reader is shown beside the figure (the catalog's, as marts.indicators carries it)."""
+    return con.execute("select definition from marts.indicators where indicator_id = ? and breakdown_dim is null",
+                       [indicator_id]).fetchone()[0]
+
+
+def test_service_items_are_counted_by_name(figures, con):
+    # 公园年票 is on line on two rows, 法律援助 until after the end: two items, as the 口径 says.
     assert headline(figures, "card_services") == 2
+    assert "按项目名称去重" in definition(con, "card_services")
 
 
 def test_contracts_in_force_exclude_expired_and_women_only(figures):
-    # HT-1, HT-2, and the regional HT-R filed by two units once; not HT-3 (expired), HT-4 (女职工专项).
+    # HT-1, HT-2, and the regional HT-R filed by two units once; not HT-3 (expired), HT-4 (女职工专项),
+    # HT-5 (signed after the end, though its term began inside the period).
     assert headline(figures, "contracts_signed") == 3
 
 
-def test_enterprise_coverage_and_rates(figures):
+def test_a_contract_signed_after_the_end_is_in_force_neither_in_the_sql_nor_in_the_words(figures, con):
+    # C2 cites HT-5, a 综合集体合同 signed after the end: C2 is not covered, so the rates stay as they were.
+    assert headline(figures, "enterprises_covered") == 4
+    assert figures[("collective_contract_rate", None, None)][1:] == (D("3.00"), D("7.00"))
+    assert "签订日期不晚于期末" in definition(con, "contracts_signed")
+    for indicator_id in ("enterprises_covered", "collective_contract_rate", "wage_agreement_rate",
+                         "worker_coverage_rate"):
+        assert "期末前已签订且期末在期限内" in definition(con, indicator_id), indicator_id
+
+
+BREAKDOWN_WORDS = {"unit": "分单位", "programme": "按项目分列", "category": "按类别分列"}
+
+
+def test_every_breakdown_a_figure_has_is_described_in_its_definition(con):
+    """A breakdown row is shown with the figure's 口径: the 口径 must say how that breakdown counts."""
+    rows = con.execute("select distinct indicator_id, breakdown_dim from marts.indicators "
+                       "where breakdown_dim is not null order by 1, 2").fetchall()
+    assert {dim for _, dim in rows} == set(BREAKDOWN_WORDS)
+    for indicator_id, dim in rows:
+        assert BREAKDOWN_WORDS[dim] in definition(con, indicator_id), (indicator_id, dim)
+
+
+def test_by_unit_counts_say_whether_their_sum_is_the_total(con):
+    """Where a person or an enterprise belongs to every unit listing it, the units' numbers add up to
+    more than the district's, and the 口径 must say so; where they add up exactly, it says that."""
+    rows = con.execute("""
+        select parts.indicator_id, parts.total_of_units, headline.value
+        from (select indicator_id, sum(value) as total_of_units from marts.indicators
+              where breakdown_dim = 'unit' and denominator is null group by indicator_id) as parts
+        join marts.indicators as headline
+            on headline.indicator_id = parts.indicator_id and headline.breakdown_dim is null
+        order by 1
+    """).fetchall()
+    assert {"members", "cards_issued", "enterprises_covered", "warmth_aid_amount", "disputes_mediated"} <= {
+        indicator_id for indicator_id, _, _ in rows}
+    for indicator_id, total_of_units, value in rows:
+        words = definition(con, indicator_id)
+        if total_of_units > value:
+            assert "各单位之和可大于全区合计" in words, indicator_id
+        else:
+            assert total_of_units == value, indicator_id
+            assert "各单位之和等于全区合计" in words or "各单位之和可大于全区合计" in words, indicator_id
+
+
+def test_enterprise_coverage_and_rates(figures, con):
     # C1..C7 (C4 listed twice); covered: C1, C4 and C6 (regional HT-R), C7 (wage agreement).
     assert headline(figures, "enterprises_unionised") == 7
     assert headline(figures, "enterprises_covered") == 4
@@ -117,6 +182,7 @@ def test_enterprise_coverage_and_rates(figures):
     assert figures[("contract_signing_rate", "category", "综合集体合同")][1:] == (D("3.00"), D("7.00"))
     # Workers: C1 100 + C4 25 (the larger of 20 and 25) + C6 40 over 315.
     assert figures[("worker_coverage_rate", None, None)][1:] == (D("165.00"), D("315.00"))
+    assert "职工人数不一时取所填最大者" in definition(con, "worker_coverage_rate")
     assert by(figures, "enterprises_covered", "unit", "新街口") == 3
     assert figures[("collective_contract_rate", "unit", "西长安街")][1:] == (D("2.00"), D("5.00"))
 
@@ -208,3 +274,6 @@ def test_docs_describe_the_models_in_chinese(built):
     assert "model.shushuo.indicators" in catalog["nodes"]
     assert "精确值" in manifest["nodes"]["model.shushuo.indicators"]["columns"]["value"]["description"]
     assert "会员名册" in manifest["sources"]["source.shushuo.raw.members"]["description"]
+    # 人 is not always 按身份证去重: the federation's 受益人数 and the stations' staff are added up as reported.
+    unit_words = manifest["nodes"]["seed.shushuo.indicator_catalog"]["columns"]["unit"]["description"]
+    assert "按所报数字相加" in unit_words

@@ -44,7 +44,8 @@ unit_totals as (
 ),
 
 items_online as (
-    select count(*) as items
+    -- An item is its name: one listed on two rows (entered twice, or by two units) counts once.
+    select count(distinct item_name) as items
     from service_items
     where {{ by_period_end('online_on') }}
         and (offline_on is null or offline_on > {{ period_end() }})
