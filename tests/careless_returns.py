@@ -5,6 +5,7 @@ are the same with or without the careless one beside it."""
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,31 @@ def _rows_of(warehouse: Path, source_file: str) -> dict[str, list[tuple]]:
         return out
 
 
-def ingest_beside_a_clean_return(tmp_path: Path, grids: list[Grid], unit: str = "月坛街道工会服务站") -> Ingested:
-    """Ingest the clean return alone, then with a careless one made of `grids` (and a cover)."""
+def _with_texts(path: Path, texts: dict[str, str]) -> None:
+    """Each marker text in the workbook's parts replaced by its text: Excel, xlsxwriter and
+    openpyxl all stop a cell at 32 767 characters, a program's export need not."""
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            for marker, text in texts.items():
+                data = data.replace(marker.encode(), text.encode())
+            parts[info.filename] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def ingest_beside_a_clean_return(tmp_path: Path, grids: list[Grid], unit: str = "月坛街道工会服务站",
+                                 texts: dict[str, str] | None = None) -> Ingested:
+    """Ingest the clean return alone, then with a careless one made of `grids` (and a cover);
+    `texts`: marker → text put in its place once the file is written."""
     alone, both = tmp_path / "alone", tmp_path / "both"
     _clean_return(alone)
     _clean_return(both)
     write_grids(both / CARELESS_FILE, [cover_grid(unit), *grids])
+    if texts:
+        _with_texts(both / CARELESS_FILE, texts)
     ingest(alone, tmp_path / "alone.duckdb", key=KEY, workers=1)
     report = ingest(both, tmp_path / "both.duckdb", key=KEY, workers=1)
     clean_alone, clean_both = _rows_of(tmp_path / "alone.duckdb", CLEAN_FILE), _rows_of(tmp_path / "both.duckdb", CLEAN_FILE)
