@@ -71,7 +71,7 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
     kinds = RowKinds()
     width = len(data[0]) if data else 0
     sure = len(mapped) - 2
-    top_lines = {line for row in above if (line := _line(row))}
+    top = _TopRows({line for row in above if (line := _line(row))}, _squeezed(title) if title else None)
     # Total rows: the plain labels (合计, 合 计, 合计：) looked up in every column at C speed; the
     # rarer spellings (本页合计, 合计（元）) in the first columns, where a label sits.
     total_at: dict[int, str] = {}
@@ -93,7 +93,7 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
             kinds.hidden.append(i)
         elif i in total_at:
             kinds.totals.append((i, total_at[i]))
-        elif sparse and _repeats_top(row, top_lines, title):
+        elif sparse and top.repeated_by(row):
             kinds.title += 1  # a pasted block's title or hint row (a hint row reads as a note otherwise)
         elif sparse and is_note(_first_filled(row)):
             kinds.note += 1  # "注：…" may sit in any column, 序号 included
@@ -120,18 +120,30 @@ def _line(row: list) -> tuple[str, ...]:
     return tuple(_squeezed(v) if isinstance(v, str) else str(v) for v in row if not cells.is_empty(v))
 
 
-def _repeats_top(row: list, top_lines: set[tuple[str, ...]], title: str | None) -> bool:
-    """Whether a row repeats a title or hint row of the sheet's top, or is a lone cell holding
-    the sheet's title, bare or with a bracketed tail (会员名册（续）, 会员名册（2018年度）)."""
-    line = _line(row)
-    if not line:
-        return False
-    if line in top_lines:
-        return True
-    if title is None or len(line) != 1:
-        return False
-    name, cell = _squeezed(title), line[0]
-    return cell == name or (cell.startswith(name + "(") and cell.endswith(")"))
+@dataclass
+class _TopRows:
+    """The rows above a sheet's header (as _line gives them) and its title, squeezed."""
+
+    lines: set[tuple[str, ...]]
+    title: str | None
+
+    def __post_init__(self):
+        self.first_cells = {line[0] for line in self.lines}
+
+    def repeated_by(self, row: list) -> bool:
+        """Whether a row repeats a title or hint row of the top, or is a lone cell holding the
+        sheet's title, bare or with a bracketed tail (会员名册（续）, 会员名册（2018年度）). The first
+        filled cell decides for most rows, without building the whole line."""
+        first = _first_filled(row)
+        if not isinstance(first, str):
+            return False
+        cell = _squeezed(first)
+        if cell not in self.first_cells and not (self.title and cell.startswith(self.title)):
+            return False
+        line = _line(row)
+        if line in self.lines:
+            return True
+        return len(line) == 1 and (cell == self.title or (cell.startswith(f"{self.title}(") and cell.endswith(")")))
 
 
 def _repeats_header(row: list, headers: dict[int, str]) -> bool:
