@@ -216,7 +216,8 @@ def _drop_hidden_columns(match: HeaderMatch, rows: list[list], hidden: HiddenCel
     if not hidden or not hidden.columns:
         return {}
     header = rows[match.row_index]
-    filled = sorted(c for c in hidden.columns if any(c < len(row) and not cells.is_empty(row[c]) for row in rows))
+    width = len(header)  # calamine's rows all span the used range: a column past it holds nothing
+    filled = sorted(c for c in hidden.columns if c < width and any(not cells.is_empty(row[c]) for row in rows))
     if filled:
         named = [(column_letter(c), header[c] if c < len(header) else "") for c in filled]
         problem(match.row_index + 1, None, None, "warning", hidden_columns_reason(named), filled[0])

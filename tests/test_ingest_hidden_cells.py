@@ -66,7 +66,7 @@ def test_a_hidden_optional_column_is_not_loaded_and_named(tmp_path):
     header = grid.rows[2]
     sex, remark = header.index("性别"), header.index("备注")
     grid.rows[FIRST_DATA_ROW - 1][remark] = "已退休"
-    grid.hidden_columns = {sex, remark}
+    grid.hidden_columns = {sex, remark, *range(len(header), 16_384)}  # and every unused column to the right, as tidy clerks do
     found = ingest_beside_a_clean_return(tmp_path, [grid])
 
     sheet = found.careless["会员名册"]
