@@ -5,6 +5,7 @@ are the same with or without the careless one beside it."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,8 @@ def ingest_beside_a_clean_return(tmp_path: Path, grids: list[Grid], unit: str = 
     `texts`: marker → text put in its place once the file is written."""
     alone, both = tmp_path / "alone", tmp_path / "both"
     _clean_return(alone)
-    _clean_return(both)
+    both.mkdir()
+    shutil.copy2(alone / CLEAN_FILE, both / CLEAN_FILE)  # the same bytes: xlsxwriter stamps the time it writes
     write_grids(both / CARELESS_FILE, [cover_grid(unit), *grids])
     if texts:
         _with_texts(both / CARELESS_FILE, texts)
