@@ -189,7 +189,7 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
     for s in file.sheets:
         r += 1
         title = schema_sheet(s.sheet_name).title if s.sheet_name else "—"
-        skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}"
+        skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
         ws.write_row(r, 0, [s.sheet, title, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped,
                             STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
     r += 2

@@ -17,6 +17,7 @@ from ingest.validators import mask_digit_runs, mask_personal, mask_resident_id
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _NOT_DIGITS = re.compile(r"\D")
 PHONE_DIGITS_SHOWN = 4
+CELL_SHOWN_MAX = 1000  # a copied cell longer than this is cut (a cell may hold megabytes; Excel's own limit is 32 767)
 
 
 def mask_name(value: str) -> str:
@@ -61,6 +62,8 @@ def safe_cell(value: object) -> object:
     if isinstance(value, float) and value.is_integer() and abs(value) >= 1e13:
         return mask_personal(value)
     if isinstance(value, str):
+        if len(value) > CELL_SHOWN_MAX:  # cut before masking, a digit run across the cut masked whole
+            return mask_digit_runs(value[:CELL_SHOWN_MAX + 18])[:CELL_SHOWN_MAX] + f"…（共 {len(value):,} 个字，以下从略）"
         return mask_digit_runs(value)  # the masking every ingest problem gets (ingest/report.py)
     return value
 

@@ -15,7 +15,8 @@ federation's network (e-mail, USB sticks), so a file is treated as untrusted:
 - macros are never run (nothing here executes anything); a vbaProject.bin and links to other
   workbooks (xl/externalLinks/) are reported as warnings. Formulas saved without a value are
   reported cell by cell by the sheet reader; they are found (ingest/formulas.py) in this same
-  streamed pass, so each sheet's XML is unpacked once for both;
+  streamed pass, so each sheet's XML is unpacked once for both, and so are the rows and columns
+  a clerk hid (ingest/hidden_cells.py);
 - the extension must say what the content is (ZIP_MAGIC: .xlsx/.xlsm, OLE_MAGIC: .xls): calamine
   picks its reader by the extension, so a renamed workbook is refused with the extension to use.
 
@@ -23,17 +24,18 @@ A CSV return is text: only its size is checked.
 
 `inspect` raises UnsafeFile (with a Chinese reason for the clerk) when the file must not be
 opened, else returns the warnings as ingest Problems; `inspect_workbook` also returns the
-formula cells without a saved result."""
+formula cells without a saved result and the hidden rows and columns."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest import formulas
 from ingest.cell_extent import CHUNK, MIN_CELL_BYTES, SheetScan, whole_tags
+from ingest.hidden_cells import HiddenCells, HiddenScan
 from ingest.report import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -76,10 +78,12 @@ LIMITS = Limits()
 class Inspection:
     """The guard's warnings, and sheet name → cells (row, column), 0-based, holding a formula
     with no saved result (formulas.formulas_without_value's answer); `formulas` is None when this
-    pass could not map sheets to parts safely and the reader must ask formulas.py itself."""
+    pass could not map sheets to parts safely and the reader must ask formulas.py itself.
+    `hidden`: sheet name → its hidden rows and columns (sheets with none are left out)."""
 
     problems: list[Problem]
     formulas: dict[str, set[tuple[int, int]]] | None
+    hidden: dict[str, HiddenCells] = field(default_factory=dict)
 
 
 def inspect(path: Path, source_file: str | None = None, limits: Limits = LIMITS) -> list[Problem]:
@@ -148,14 +152,15 @@ def _inspect_zip(path: Path, source_file: str, limits: Limits) -> Inspection:
             problems = _package_warnings(names, source_file)
             formula_parts = _formula_parts(archive) if formulas.is_open_xml(path) else {}
             found: dict[str, set[tuple[int, int]]] = {}
+            hidden: dict[str, HiddenCells] = {}
             for info in archive.infolist():
-                _scan_part(archive, info, sheets, limits, formula_parts, found)
+                _scan_part(archive, info, sheets, limits, formula_parts, found, hidden)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError, OSError):
         raise UnsafeFile(f"文件无法打开：文件已损坏或不完整，可能是拷贝或下载中断。{RESAVE}") from None
     if formula_parts is None:
-        return Inspection(problems, None)
+        return Inspection(problems, None, hidden)
     by_sheet = {name: found[part] for name, part in formula_parts.items() if found.get(part)}
-    return Inspection(problems, by_sheet)
+    return Inspection(problems, by_sheet, hidden)
 
 
 def _formula_parts(archive: zipfile.ZipFile) -> dict[str, str] | None:
@@ -235,15 +240,18 @@ def _refuse_dtd(data: bytes, part: str) -> None:
 
 
 def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
-               formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]]) -> None:
+               formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]],
+               hidden: dict[str, HiddenCells]) -> None:
     """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
-    part larger than it claims fails here); XML parts are searched for DTDs, sheets measured, and
-    the sheets' parts fed to the formula scan (into `found`, part → cells)."""
+    part larger than it claims fails here); XML parts are searched for DTDs, sheets measured and
+    searched for hidden rows and columns (into `hidden`, sheet name → them), and the sheets'
+    parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
     # the stream stops at the declared size, so a part declared small cannot hold too many cells
     scan = SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES
                      ) if info.filename.startswith("xl/worksheets/") else None
     cells = formulas.FormulaScan() if formula_parts and info.filename in formula_parts.values() else None
+    hiding = HiddenScan() if scan is not None and info.filename in sheets else None
     carry = b""
     with archive.open(info) as stream:
         while block := stream.read(CHUNK):
@@ -255,10 +263,14 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
             _refuse_dtd(data, info.filename)
             if scan:
                 scan.feed(data)
+            if hiding is not None:
+                hiding.feed(data)
     if carry and is_xml:
         _refuse_dtd(carry, info.filename)
     if cells is not None:
         found[info.filename] = cells.finish()
+    if hiding is not None and (hidden_here := hiding.finish()):
+        hidden[sheets[info.filename]] = hidden_here
     if scan is not None:
         if scan.bound() > limits.cells:
             scan.exact(archive, info)

@@ -19,7 +19,7 @@ INGEST_SHEETS_COLUMNS = [
     ("source_file", "VARCHAR"), ("sheet", "VARCHAR"), ("sheet_name", "VARCHAR"), ("rows_read", "BIGINT"),
     ("rows_loaded", "BIGINT"), ("rows_rejected", "BIGINT"), ("rows_skipped", "BIGINT"),
     # what the skipped rows were (appended: readers that select the columns above are unaffected)
-    ("rows_blank", "BIGINT"), ("rows_title", "BIGINT"), ("rows_total", "BIGINT"), ("rows_note", "BIGINT"),
+    ("rows_blank", "BIGINT"), ("rows_title", "BIGINT"), ("rows_total", "BIGINT"), ("rows_note", "BIGINT"), ("rows_hidden", "BIGINT"),
 ]
 INGEST_PROBLEMS_COLUMNS = [
     ("source_file", "VARCHAR"), ("sheet", "VARCHAR"), ("source_row", "BIGINT"), ("column_header", "VARCHAR"),

@@ -2,8 +2,11 @@
 one outcome per sheet and its problems. Runs in a worker process: everything it returns is plain
 data or Arrow tables (cheap to send back). A file that cannot be opened is reported, never
 raised, so one broken file does not stop a run. Macros are never run: calamine reads cell values
-only. Hidden sheets are reported and not read; merged cells and formulas saved without a result
-are passed to the sheet reader (ingest/sheet_reader.py)."""
+only. Hidden sheets are reported and not read; merged cells, formulas saved without a result and
+hidden rows and columns are passed to the sheet reader (ingest/sheet_reader.py), which reports
+the hidden ones and does not count them. Hidden rows and columns are found in an .xlsx/.xlsm's
+sheet XML by the file guard's pass; an .xls (BIFF) keeps them in binary row records that the
+guard does not parse, so an .xls's hidden rows and columns are read as visible."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from ingest.cover import COVER_SCAN_ROWS, Cover, CoverError, cover_problems, is_
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
 from ingest.file_guard import UnsafeFile, inspect_workbook
 from ingest.formulas import formulas_without_value
+from ingest.hidden_cells import HiddenCells
 from ingest.identifier_cells import forget_validated
 from ingest.pseudonymise import pseudonymisers
 from ingest.report import FileReport, Problem, SheetReport
@@ -110,7 +114,7 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     except Exception as error:  # any reason a file cannot be opened is reported, not raised
         return _unreadable(source_file, None, error)
     try:
-        outcome = _read_opened(workbook, path, source_file, sha, modified, key, inspection.formulas)
+        outcome = _read_opened(workbook, path, source_file, sha, modified, key, inspection.formulas, inspection.hidden)
         outcome.problems[:0] = inspection.problems  # the guard's warnings (macros, external links) first
         return outcome
     except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
@@ -126,7 +130,7 @@ def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key
         return _unreadable(source_file, sha, error)
     cover, title = csv_cover(rows, path.stem)
     problems = cover_problems(cover, source_file, None)
-    return _read_sheets(cover, [(title or path.stem, rows, [], set())], source_file, sha, modified, key, problems)
+    return _read_sheets(cover, [(title or path.stem, rows, [], set(), None)], source_file, sha, modified, key, problems)
 
 
 def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
@@ -141,7 +145,8 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
 
 
 def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes,
-                 formulas: dict[str, set[tuple[int, int]]] | None) -> WorkbookOutcome:
+                 formulas: dict[str, set[tuple[int, int]]] | None,
+                 hidden: dict[str, HiddenCells] | None = None) -> WorkbookOutcome:
     problems: list[Problem] = []
     visible = []
     for meta in workbook.sheets_metadata:
@@ -162,7 +167,8 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     problems.extend(cover_problems(cover, source_file, cover_sheet))
     if formulas is None:  # the guard's pass could not map sheets to parts: search them here
         formulas = formulas_without_value(path)
-    sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()))
+    hidden = hidden or {}
+    sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()), hidden.get(name))
               for name in visible if name != cover_sheet)
     outcome = _read_sheets(cover, sheets, source_file, sha, modified, key, problems)
     for meta in workbook.sheets_metadata:
@@ -174,7 +180,7 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
 def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.datetime, key: bytes,
                  problems: list[Problem]) -> WorkbookOutcome:
     """The file's report and each sheet's outcome; `sheets` yields (name, rows, merged ranges,
-    formula cells without a result)."""
+    formula cells without a result, hidden rows and columns or None)."""
     persons, cards = pseudonymisers(key)  # new ones per workbook: their caches would grow without end
     refuse = None if cover.usable else (
         "填报单位或统计期有误（见本文件关于文件开头、文件名的问题），本表各行均未入库：请在文件开头或文件名中改正后重新报送"
@@ -185,8 +191,9 @@ def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.
         cover.period_end.isoformat() if cover.period_end else None,
     )
     outcome = WorkbookOutcome(file, cover, problems=problems, modified_at=modified)
-    for name, rows, merged, formulas in sheets:
-        sheet = read_sheet(name, rows, source_file, persons, cards, refuse, merged=merged, formulas=formulas)
+    for name, rows, merged, formulas, hidden in sheets:
+        sheet = read_sheet(name, rows, source_file, persons, cards, refuse, merged=merged, formulas=formulas,
+                           hidden=hidden, period_end=cover.period_end)
         if sheet.table is not None:
             sheet.table = with_lineage(sheet.table, {
                 "unit_code": cover.unit_code, "period_start": cover.period_start, "period_end": cover.period_end,

@@ -12,7 +12,7 @@ from ingest.validators import mask_digit_runs
 PROBLEM_FIELDS = ("source_file", "sheet", "source_row", "column_header", "value_shown", "severity", "reason")
 SHEET_FIELDS = (
     "source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
-    "rows_blank", "rows_title", "rows_total", "rows_note",
+    "rows_blank", "rows_title", "rows_total", "rows_note", "rows_hidden",
 )
 # raw.submissions, one row per workbook loaded: (column, DuckDB type, what it means). Written once
 # here; ingest/load.py creates the table from it and shushuo/dbt_sources.py documents it for dbt.
@@ -69,22 +69,24 @@ class SheetReport:
     rows_read: int = 0  # every row of the sheet from row 1 to its last used row
     rows_loaded: int = 0
     rows_rejected: int = 0
-    rows_skipped: int = 0  # = blank + title + total + note
+    rows_skipped: int = 0  # = blank + title + total + note + hidden
     rows_blank: int = 0
     rows_title: int = 0  # title, hint and header rows, a repeated header
     rows_total: int = 0  # 合计/总计/小计
     rows_note: int = 0  # 注：…, 填表人：… under the table
+    rows_hidden: int = 0  # rows the clerk hid: not counted until shown and sent again
     status: str = "loaded"  # loaded | empty | hidden | unrecognised | rejected
 
     def check_identity(self) -> None:
         """Nothing is lost or counted twice: every row read is loaded, rejected or skipped, and
         every skipped row has its kind. Raised, not asserted, so that `python -O` still checks."""
-        kinds = self.rows_blank + self.rows_title + self.rows_total + self.rows_note
+        kinds = self.rows_blank + self.rows_title + self.rows_total + self.rows_note + self.rows_hidden
         if self.rows_read != self.rows_loaded + self.rows_rejected + self.rows_skipped or self.rows_skipped != kinds:
             raise RowsUnaccounted(
                 f"行数对不上（程序错误，本次运行停止）：{self.source_file} 工作表“{self.sheet}”读取 {self.rows_read} 行，"
                 f"入库 {self.rows_loaded}、拒收 {self.rows_rejected}、跳过 {self.rows_skipped}"
-                f"（空行 {self.rows_blank}、标题 {self.rows_title}、合计 {self.rows_total}、注释 {self.rows_note}）")
+                f"（空行 {self.rows_blank}、标题 {self.rows_title}、合计 {self.rows_total}、注释 {self.rows_note}、"
+                f"隐藏 {self.rows_hidden}）")
 
 
 @dataclass
@@ -104,7 +106,7 @@ class FileReport:
     changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:
-        keys = ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped")
+        keys = ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "rows_hidden")
         return {k: sum(getattr(s, k) for s in self.sheets) for k in keys}
 
 
@@ -129,7 +131,8 @@ class IngestReport:
     choice_changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:
-        out = {"files": len(self.files), "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "rows_skipped": 0}
+        out = {"files": len(self.files), "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "rows_skipped": 0,
+               "rows_hidden": 0}
         for f in self.files:
             for k, v in f.totals().items():
                 out[k] += v
@@ -152,7 +155,7 @@ class IngestReport:
         t = self.totals()
         return (
             f"{t['files']} 个文件：读取 {t['rows_read']} 行，入库 {t['rows_loaded']}，拒收 {t['rows_rejected']}，"
-            f"跳过 {t['rows_skipped']}（空行、合计行）；问题 {t['problems_rejected']} 条、提醒 {t['problems_warning']} 条；"
+            f"跳过 {t['rows_skipped']}（空行、标题、合计、注释、隐藏行）；问题 {t['problems_rejected']} 条、提醒 {t['problems_warning']} 条；"
             f"用时 {self.seconds:.1f} 秒（{self.rows_per_second():.0f} 行/秒）"
         )
 

@@ -1,6 +1,8 @@
 """What each row under a sheet's header is: data, or one of the rows a person skips when reading a
-return (blank, a 合计/总计/小计 row, a note such as “注：…” or “填表人：…”, the header repeated);
-and merged cells down a column read as the merged value on every row, as a person reads them.
+return (blank, a 合计/总计/小计 row, a note such as “注：…” or “填表人：…”, the title, hint and
+header rows repeated where a clerk pasted a second block with its own top rows), or a row the
+clerk hid, which nobody reviewing the sheet saw; and merged cells down a column read as the merged
+value on every row, as a person reads them.
 
 The tests run column-wise or with list.count where they can: a register has hundreds of
 thousands of rows, and only the few rows that may be special are looked at cell by cell."""
@@ -37,6 +39,7 @@ class RowKinds:
     title: int = 0
     note: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (index, 合计 | 总计 | 小计)
+    hidden: list[int] = field(default_factory=list)  # hidden rows holding something
 
 
 def _squeezed(value: object) -> str:
@@ -59,12 +62,16 @@ def _first_filled(row: list) -> object:
     return next((v for v in row if not cells.is_empty(v)), "")
 
 
-def classify(data: list[list], columns: list[tuple], mapped: list[int], headers: dict[int, str]) -> RowKinds:
+def classify(data: list[list], columns: list[tuple], mapped: list[int], headers: dict[int, str],
+             hidden: set[int] = frozenset(), above: list[list] = (), title: str | None = None) -> RowKinds:
     """`columns`: the data rows column by column; `mapped`: indexes of the columns the schema
-    knows; `headers`: index → header as written (a row repeating them is a title row)."""
+    knows; `headers`: index → header as written (a row repeating them is a title row); `hidden`:
+    indexes of hidden rows; `above`: the rows above the header (a row repeating one of them, or
+    a lone cell naming the sheet's `title`, is a title row too)."""
     kinds = RowKinds()
     width = len(data[0]) if data else 0
     sure = len(mapped) - 2
+    top = _TopRows({line for row in above if (line := _line(row))}, _squeezed(title) if title else None)
     # Total rows: the plain labels (合计, 合 计, 合计：) looked up in every column at C speed; the
     # rarer spellings (本页合计, 合计（元）) in the first columns, where a label sits.
     total_at: dict[int, str] = {}
@@ -81,9 +88,14 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
             repeated.update(i for i, v in enumerate(columns[index]) if v == header)
     for i, row in enumerate(data):
         empties = row.count("")
-        if i in total_at:
+        sparse = empties >= width - NOTE_MAX_CELLS
+        if hidden and i in hidden and not all(cells.is_empty(v) for v in row):
+            kinds.hidden.append(i)
+        elif i in total_at:
             kinds.totals.append((i, total_at[i]))
-        elif empties >= width - NOTE_MAX_CELLS and is_note(_first_filled(row)):
+        elif sparse and top.repeated_by(row):
+            kinds.title += 1  # a pasted block's title or hint row (a hint row reads as a note otherwise)
+        elif sparse and is_note(_first_filled(row)):
             kinds.note += 1  # "注：…" may sit in any column, 序号 included
         elif empties >= sure and all(cells.is_empty(row[j]) for j in mapped):
             kinds.blank += 1  # blank in every mapped column: a pre-filled 序号 alone is not data
@@ -101,6 +113,37 @@ def _joined_text(column: tuple) -> str:
         return "\x00".join(column)
     except TypeError:
         return "\x00".join(v for v in column if type(v) is str)
+
+
+def _line(row: list) -> tuple[str, ...]:
+    """A row's filled cells, squeezed (spaces and full-width forms ignored), as text."""
+    return tuple(_squeezed(v) if isinstance(v, str) else str(v) for v in row if not cells.is_empty(v))
+
+
+@dataclass
+class _TopRows:
+    """The rows above a sheet's header (as _line gives them) and its title, squeezed."""
+
+    lines: set[tuple[str, ...]]
+    title: str | None
+
+    def __post_init__(self):
+        self.first_cells = {line[0] for line in self.lines}
+
+    def repeated_by(self, row: list) -> bool:
+        """Whether a row repeats a title or hint row of the top, or is a lone cell holding the
+        sheet's title, bare or with a bracketed tail (会员名册（续）, 会员名册（2018年度）). The first
+        filled cell decides for most rows, without building the whole line."""
+        first = _first_filled(row)
+        if not isinstance(first, str):
+            return False
+        cell = _squeezed(first)
+        if cell not in self.first_cells and not (self.title and cell.startswith(self.title)):
+            return False
+        line = _line(row)
+        if line in self.lines:
+            return True
+        return len(line) == 1 and (cell == self.title or (cell.startswith(f"{self.title}(") and cell.endswith(")")))
 
 
 def _repeats_header(row: list, headers: dict[int, str]) -> bool:

@@ -3,6 +3,7 @@ return holds. Everything that needs a sheet, a column or a warehouse type asks t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,22 @@ class Column:
     synonyms: tuple[str, ...] = ()
     min: int | None = None
     hint: str | None = None
+    window: str | None = None  # date columns: flow | history | term (schema.yaml, `plausible`)
+    own_max_length: int | None = None  # the column's max_length, when it overrides its type's
+
+    @property
+    def max_length(self) -> int:
+        """The longest text a cell of this column may hold (schema.yaml `plausible`)."""
+        return self.own_max_length or plausible()["max_length"][self.type]
+
+    def date_window(self, period_end: dt.date | None) -> tuple[dt.date, dt.date | None]:
+        """(earliest, latest) plausible date of this date column for a return whose period ends
+        on `period_end`; latest is None when the period is not known."""
+        facts = plausible()
+        latest = None
+        if period_end is not None:
+            latest = period_end + dt.timedelta(days=facts["days_after_period_end"][self.window])
+        return facts["earliest_date"], latest
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -140,6 +157,8 @@ def _column(spec: dict) -> Column:
         synonyms=tuple(spec.get("synonyms", ())),
         min=spec.get("min"),
         hint=spec.get("hint"),
+        window=spec.get("window"),
+        own_max_length=spec.get("max_length"),
     )
 
 
@@ -170,6 +189,19 @@ def sheets() -> tuple[Sheet, ...]:
         )
         for name, spec in _document()["sheets"].items()
     )
+
+
+@cache
+def plausible() -> dict:
+    """What no return can mean (schema.yaml `plausible`): the earliest date, the days a date may
+    lie past the period's end by window, the longest text by column type."""
+    facts = _document()["plausible"]
+    windows = set(facts["days_after_period_end"])
+    for s in sheets():
+        for c in s.columns:
+            if c.type == "date" and c.window not in windows:
+                raise ValueError(f"schema.yaml：日期列 {s.name}.{c.name} 的 window 应为 {'、'.join(sorted(windows))} 之一")
+    return facts
 
 
 def sheet(name: str) -> Sheet:

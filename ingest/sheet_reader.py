@@ -1,17 +1,20 @@
 """One return sheet: rows (as python-calamine gives them) → an Arrow table of accepted rows, the
 counts, and the problems. Merged cells are filled down, rows are classified (ingest/row_kinds:
-data, blank, title, total, note), then each mapped column is normalised at once; a row with any
-invalid cell is rejected whole and every problem is kept; total rows are checked against the
-loaded rows (ingest/totals)."""
+data, blank, title, total, note, hidden), then each mapped column is normalised at once; a row
+with any invalid cell is rejected whole and every problem is kept; total rows are checked against
+the loaded rows (ingest/totals). Hidden rows and columns (ingest/hidden_cells) are reported and
+not read: nobody reviewing the sheet saw them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
 from ingest import cells
 from ingest.headers import MONEY_SCALES, HeaderMatch, normalise_header, recognise, sheet_unit
+from ingest.hidden_cells import HiddenCells, hidden_column_reason, hidden_columns_reason, hidden_rows_reason
 from ingest.id_batches import valid_card_numbers, valid_resident_ids
 from ingest.identifier_cells import identifiers
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
@@ -36,7 +39,20 @@ class SheetOutcome:
     table: pa.Table | None = None
 
 
-def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[int, str]]:
+def normalise_column(column: Column, raw: list, scale: int, period_end: dt.date | None = None) -> tuple[list, dict[int, str]]:
+    """The column's values and {position: reason}; a cell longer than the column's max_length
+    (the schema's) is rejected as too long whatever its type, before it is parsed."""
+    too_long = cells.too_long(raw, column.max_length)
+    if not too_long:
+        return _normalise_cells(column, raw, scale, period_end)
+    out, errors = _normalise_cells(column, [("" if i in too_long else v) for i, v in enumerate(raw)], scale, period_end)
+    errors.update(too_long)
+    for position in too_long:
+        out[position] = None
+    return out, errors
+
+
+def _normalise_cells(column: Column, raw: list, scale: int, period_end: dt.date | None) -> tuple[list, dict[int, str]]:
     kind, required = column.type, column.required
     if kind == "person_name":  # never loaded: only whether it is filled in matters
         return raw, (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
@@ -47,7 +63,7 @@ def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[
     if kind == "money":
         return cells.money(raw, required, scale)
     if kind == "date":
-        return cells.date(raw, required)
+        return cells.date(raw, required, column.date_window(period_end))
     if kind == "bool":
         return cells.boolean(raw, required)
     if kind == "enum":
@@ -58,6 +74,13 @@ def normalise_column(column: Column, raw: list, scale: int) -> tuple[list, dict[
 
 
 def value_shown(column: Column, raw: object) -> str | None:
+    """What a problem shows of the cell: at most VALUE_SHOWN_MAX characters (a cell may hold
+    megabytes), personal values masked."""
+    if isinstance(raw, str) and len(raw) > VALUE_SHOWN_MAX:
+        if column.is_personal:
+            return f"（{len(raw):,} 个字，不显示）"
+        # an ID across the cut is masked whole before the cut (18 characters after it suffice)
+        return mask_resident_ids_in(cells.to_text(raw[:VALUE_SHOWN_MAX + 18]))[:VALUE_SHOWN_MAX] + "…"
     if cells.is_empty(raw):
         return None
     if column.type == "person_name":
@@ -91,10 +114,13 @@ def read_sheet(
     *,
     merged: list | None = None,
     formulas: set[tuple[int, int]] | None = None,
+    hidden: HiddenCells | None = None,
+    period_end: dt.date | None = None,
 ) -> SheetOutcome:
     """`refuse_reason`: set when the workbook's cover is unusable; rows are counted and rejected.
     `merged`: the sheet's merged ranges ((row, col), (row, col)), 0-based; `formulas`: cells
-    (row, col), 0-based, holding a formula saved without its result."""
+    (row, col), 0-based, holding a formula saved without its result; `hidden`: the rows and
+    columns the clerk hid; `period_end`: the cover's, for the latest plausible date."""
     report = SheetReport(source_file, sheet_title, None, rows_read=len(rows))
     problems: list[Problem] = []
 
@@ -125,21 +151,32 @@ def read_sheet(
     for index, header in match.duplicates:
         problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列", index)
     _apply_sheet_unit(match, rows[:match.row_index], problem)
+    hidden_mapped = _drop_hidden_columns(match, rows, hidden, problem)
     mapped = [cm.index for cm in match.columns]
     _report_merged(fill_merged_down(rows, merged, header_row, set(mapped)), match, problem)
 
     data = rows[header_row:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
     columns = list(zip(*data))
-    kinds = classify(data, columns, mapped, {cm.index: cm.header for cm in match.columns})
+    hidden_rows = {r - header_row for r in hidden.rows if r >= header_row} if hidden else set()
+    kinds = classify(data, columns, mapped, {cm.index: cm.header for cm in match.columns}, hidden_rows, above,
+                     match.sheet.title)
     kept = kinds.data
     report.rows_blank += kinds.blank
     report.rows_title += kinds.title
-    report.rows_total, report.rows_note = len(kinds.totals), kinds.note
-    report.rows_skipped = report.rows_blank + report.rows_title + report.rows_total + report.rows_note
+    report.rows_total, report.rows_note, report.rows_hidden = len(kinds.totals), kinds.note, len(kinds.hidden)
+    report.rows_skipped = report.rows_blank + report.rows_title + report.rows_total + report.rows_note + report.rows_hidden
+    if kinds.hidden:
+        problem(header_row + 1 + kinds.hidden[0], None, None, "warning",
+                hidden_rows_reason([header_row + i for i in kinds.hidden]))
     missing_required = [c for c in match.missing if c.required]
     for column in match.missing:
         severity = "rejected" if column.required else "warning"
+        if column.name in hidden_mapped:
+            index = hidden_mapped[column.name]
+            problem(header_row, rows[match.row_index][index], None, severity,
+                    hidden_column_reason(column, column_letter(index)), index)
+            continue
         what = "必填列" if column.required else "列"
         tail = "本表各行均未入库，请按模板补上该列后重新报送" if column.required else "该列按空值处理"
         problem(header_row, column.header, None, severity, f"缺少{what}“{column.header}”：{tail}")
@@ -153,7 +190,8 @@ def read_sheet(
     by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
     source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
     formula_at = _formula_positions(formulas, kept, header_row)
-    table, values, rejected = _normalise(match, by_column, source_rows, formula_at, report, problem, persons, cards)
+    table, values, rejected = _normalise(match, by_column, source_rows, formula_at, report, problem, persons, cards,
+                                         period_end)
     raw_headers = {raw: (cm.header, cm.index) for cm in match.columns for raw, _ in cm.column.raw_columns}
     problems.extend(contradicting_rows(match.sheet, table, source_file, sheet_title, raw_headers))
     for index, cm, reason in compare_totals(kinds.totals, data, match.columns, kept, values, rejected):
@@ -173,6 +211,22 @@ def _report_merged(filled: list[tuple[int, int, int]], match: HeaderMatch, probl
         problem(ranges[0][0], header, None, "warning",
                 f"“{header}”有 {len(ranges)} 处合并单元格（{listed}），已按合并区域内每行都是同一值读取："
                 "如不是此意，请取消合并、逐行填写后重新报送", column)
+
+
+def _drop_hidden_columns(match: HeaderMatch, rows: list[list], hidden: HiddenCells | None, problem) -> dict[str, int]:
+    """Hidden columns holding anything are reported in one warning; the schema's columns among
+    them are not read (they become missing columns). Returns column name → index of those."""
+    if not hidden or not hidden.columns:
+        return {}
+    header = rows[match.row_index]
+    width = len(header)  # calamine's rows all span the used range: a column past it holds nothing
+    filled = sorted(c for c in hidden.columns if c < width and any(not cells.is_empty(row[c]) for row in rows))
+    if filled:
+        named = [(column_letter(c), header[c] if c < len(header) else "") for c in filled]
+        problem(match.row_index + 1, None, None, "warning", hidden_columns_reason(named), filled[0])
+    dropped = {cm.column.name: cm.index for cm in match.columns if cm.index in hidden.columns}
+    match.columns = [cm for cm in match.columns if cm.index not in hidden.columns]
+    return dropped
 
 
 def _apply_sheet_unit(match: HeaderMatch, above: list[list], problem) -> None:
@@ -209,7 +263,7 @@ def _formula_positions(formulas: set[tuple[int, int]] | None, kept: list[int], h
 
 def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int], formula_at: dict[int, list[int]],
                report: SheetReport, problem, persons: PersonPseudonymiser,
-               cards: Pseudonymiser) -> tuple[pa.Table, dict[str, list], set[int]]:
+               cards: Pseudonymiser, period_end: dt.date | None) -> tuple[pa.Table, dict[str, list], set[int]]:
     """Every mapped column normalised at once; a row with any invalid cell is dropped whole and
     each of its problems recorded; the accepted rows become the Arrow table. Also returns the
     normalised values of every kept row and the positions rejected (for the total check)."""
@@ -217,7 +271,7 @@ def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int
     rejected: set[int] = set()
     for cm in match.columns:
         raw = by_column[cm.index] if by_column else ()
-        out, errors = normalise_column(cm.column, raw, cm.scale)
+        out, errors = normalise_column(cm.column, raw, cm.scale, period_end)
         for position in formula_at.get(cm.index, ()):
             errors[position] = FORMULA_REASON  # read as empty by calamine: never as 0 or blank
         values[cm.column.name] = out

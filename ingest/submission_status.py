@@ -181,15 +181,17 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.set_column(1, 1, 28)
     ws.set_column(2, 2, 16)
     ws.set_column(3, 3, 40)
-    ws.set_column(4, 10, 10)
-    ws.set_column(11, 12, 36)
+    ws.set_column(4, 11, 10)
+    ws.set_column(12, 13, 36)
     counts = Counter(r["status"] for r in status["units"])
     ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
     ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" for k in STATUS_WORDS)
                     + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
     ws.write_string(2, 0, "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
-                          "注释行（不是数据）；须改正、请核对：问题的条数（一行可有几处问题）")
-    heads = ["代码", "单位", "情况", "采用的文件", "填报日期", "读取行数", "入库", "拒收", "跳过", "须改正", "请核对", "被取代的文件", "整改清单"]
+                          "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
+                          "须改正、请核对：问题的条数（一行可有几处问题）")
+    heads = ["代码", "单位", "情况", "采用的文件", "填报日期", "读取行数", "入库", "拒收", "跳过", "其中：隐藏行", "须改正", "请核对",
+             "被取代的文件", "整改清单"]
     ws.write_row(3, 0, heads, head)
     ws.freeze_panes(4, 2)  # the header row and the unit stay in view
     ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
@@ -198,14 +200,15 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
         ws.write_string(r, 2, _status_text(u), status_fmt[u["status"]])
         if "source_file" in u:
             ws.write_row(r, 3, [u["source_file"], u["filled_on"] or "", u["rows_read"], u["rows_loaded"], u["rows_rejected"],
-                                u["rows_skipped"], u["problems_rejected"], u["problems_warning"], "、".join(u["replaced"]),
+                                u["rows_skipped"], u["rows_hidden"], u["problems_rejected"], u["problems_warning"],
+                                "、".join(u["replaced"]),
                                 u["feedback"] or ""], cell)
     r = _write_held(ws, len(status["units"]) + 6, status["held_files"], title, head, cell)
     ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
-    ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "整改清单"], head)
+    ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "", "整改清单"], head)
     for i, f in enumerate(status["unattributed_files"], start=r + 2):
         ws.write_row(i, 1, [f["source_file"], _file_status_text(f), "；".join(f["reasons"])], cell)
-        ws.write_string(i, 12, f["feedback"] or "", cell)
+        ws.write_string(i, 13, f["feedback"] or "", cell)
     r = r + 3 + len(status["unattributed_files"])
     r = _write_previous(ws, r, status["previous_period"], title, head, cell)
     if status["other_period_files"]:

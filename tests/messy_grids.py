@@ -30,6 +30,8 @@ class Grid:
     rows: list[list] = field(default_factory=list)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (0-based)
     hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based rows the clerk hid
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based columns the clerk hid
 
     def add(self, *rows: list) -> int:
         """Append rows; returns the Excel row number of the first one."""
@@ -71,6 +73,10 @@ def _write_xlsxwriter(path: Path, grids: list[Grid]) -> Path:
                     ws.write_number(r, c, value)
         for r1, c1, r2, c2 in grid.merges:
             ws.merge_range(r1, c1, r2, c2, _text(grid.rows[r1][c1]))
+        for r in grid.hidden_rows:
+            ws.set_row(r, None, None, {"hidden": True})
+        for c in grid.hidden_columns:
+            ws.set_column(c, c, None, None, {"hidden": True})
         if grid.hidden:
             ws.hide()
     book.close()
@@ -101,6 +107,10 @@ def _write_xls(path: Path, grids: list[Grid]) -> Path:
                     ws.write(r, c, value)
         for r1, c1, r2, c2 in grid.merges:
             ws.write_merge(r1, r2, c1, c2, grid.rows[r1][c1])
+        for r in grid.hidden_rows:
+            ws.row(r).hidden = True
+        for c in grid.hidden_columns:
+            ws.col(c).hidden = True
         if grid.hidden:
             ws.visibility = 1
     book.save(str(path))
@@ -128,6 +138,10 @@ def _write_openpyxl(path: Path, grids: list[Grid]) -> Path:
                         cell.number_format = "yyyy-mm-dd"
         for r1, c1, r2, c2 in grid.merges:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+        for r in grid.hidden_rows:
+            ws.row_dimensions[r + 1].hidden = True
+        for c in grid.hidden_columns:
+            ws.column_dimensions[openpyxl.utils.get_column_letter(c + 1)].hidden = True
         if grid.hidden:
             ws.sheet_state = "hidden"
     book.save(str(path))

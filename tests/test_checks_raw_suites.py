@@ -24,6 +24,8 @@ def expectations_of(sheet_name: str) -> dict[str, object]:
 def test_every_date_column_of_the_schema_has_a_window_and_no_other():
     schema_dates = {(s.name, c.name) for s in schema.sheets() for c in s.columns if c.type == "date"}
     assert schema_dates == set(date_windows.DATE_KINDS)
+    assert set(date_windows.DATE_KINDS.values()) == {date_windows.FLOW, date_windows.HISTORY, date_windows.TERM}
+    assert set(schema.plausible()["days_after_period_end"]) == set(date_windows.DATE_KINDS.values())
 
 
 def test_required_columns_expect_not_null_and_personal_ones_on_their_key():

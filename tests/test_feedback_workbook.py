@@ -116,7 +116,7 @@ def test_submission_summary_says_who_sent_what(written):
     ws = openpyxl.load_workbook(summary)["提交情况"]
     rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0] in {"S02", "S03", "S09", "F00"}}
     assert rows["S03"][2] == "有问题（须改正）" and rows["F00"][2] == "未报送" and rows["S02"][2] == "无问题"
-    assert rows["S09"][3] == "天桥/更正.xlsx" and rows["S09"][11] == "天桥/初报.xlsx"
+    assert rows["S09"][3] == "天桥/更正.xlsx" and rows["S09"][12] == "天桥/初报.xlsx"
 
 
 def test_submission_summary_keeps_its_header_in_view_and_says_what_the_counts_are(written):
