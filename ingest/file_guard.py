@@ -27,6 +27,7 @@ formula cells without a saved result."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from dataclasses import dataclass
@@ -234,12 +235,30 @@ def _refuse_dtd(data: bytes, part: str) -> None:
                          f"可能是恶意构造的文件，未读取：{RESAVE}")
 
 
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d+)""")
+MIN_STRING_BYTES = len(b"<si/>")
+
+
+def _check_declared_strings(head: bytes, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """calamine reserves room for the number of shared strings the part declares before reading
+    one (measured: uniqueCount="4000000000" asks for 96 GB and the process aborts). A part cannot
+    hold more strings than it has bytes for, nor a sheet more than its cell limit."""
+    found = _UNIQUE_COUNT.search(head)
+    if found is None:
+        return
+    declared = int(found.group(1)) if len(found.group(1)) <= 12 else 10**12
+    if declared > min(info.file_size // MIN_STRING_BYTES, limits.cells):
+        raise UnsafeFile(f"工作簿部件 {info.filename} 声明有 {declared:,} 个文字，与其实际内容不符，文件可能是恶意构造的，"
+                         f"未读取：{RESAVE}")
+
+
 def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
                formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]]) -> None:
     """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
     part larger than it claims fails here); XML parts are searched for DTDs, sheets measured, and
     the sheets' parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    strings = info.filename.lower().endswith("sharedstrings.xml")
     # the stream stops at the declared size, so a part declared small cannot hold too many cells
     scan = SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES
                      ) if info.filename.startswith("xl/worksheets/") else None
@@ -253,6 +272,8 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 continue
             data, carry = whole_tags(carry + block)
             _refuse_dtd(data, info.filename)
+            if strings:
+                _check_declared_strings(data, info, limits)
             if scan:
                 scan.feed(data)
     if carry and is_xml:
@@ -261,6 +282,6 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
         found[info.filename] = cells.finish()
     if scan is not None:
         if scan.bound() > limits.cells:
-            scan.exact(archive, info)
+            scan.exact(archive, info, limits.cells)
         if (reason := scan.refusal(limits.cells, RESAVE)) is not None:
             raise UnsafeFile(reason)
