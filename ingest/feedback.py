@@ -12,7 +12,6 @@ The per-run summary of who submitted is ingest/submission_status.py (re-exported
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import xlsxwriter
 from ingest.cover import about_whole_file
 from ingest.feedback_cells import masked_cover, masked_rows, read_sheet_rows
 from ingest.report import FileReport, IngestReport, Problem
+from ingest import safe_names
 from ingest.schema import sheet as schema_sheet
 from ingest.sheet_reader import column_letter
 from ingest.submission_status import feedback_names, write_submission_summary
@@ -34,7 +34,6 @@ WARNING_FILL = "#FFEB9C"
 SEVERITY_WORDS = {"rejected": "须改正", "warning": "请核对"}
 STATUS_WORDS = {"loaded": "已读取", "empty": "空表", "hidden": "隐藏（未读取）", "unrecognised": "无法识别（未读取）",
                 "rejected": "未入库"}
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list[Path]:
@@ -64,7 +63,7 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     # the cover (not among the sheets read) first, then the sheets as in the workbook
     sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
     sheets = {name: found for name in sheet_names if (found := _sheet_to_copy(file, source, name)) is not None}
-    copies = {name: _copy_name(name, i) for i, name in enumerate(sheets)}
+    copies = dict(zip(sheets, safe_names.sheet_names(sheets, taken=[SUMMARY_SHEET])))
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
     for name, rows in sheets.items():
         _copy(book.add_worksheet(copies[name]), styles, rows, [p for p in at_cells if p.sheet == name])
@@ -101,12 +100,6 @@ class _Styles:
         self.red_date = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
         self.yellow = add({"bg_color": WARNING_FILL, "font_color": "#9C5700"})
         self.yellow_date = add({"bg_color": WARNING_FILL, "font_color": "#9C5700", "num_format": "yyyy-mm-dd"})
-
-
-def _copy_name(name: str, i: int) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, distinct from 整改清单."""
-    clean = _BAD_SHEET_CHARS.sub("_", name)[:28] or "Sheet"
-    return clean if clean != SUMMARY_SHEET else f"{clean}_{i + 1}"
 
 
 def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:

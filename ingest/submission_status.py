@@ -9,7 +9,6 @@ ingest_report.json."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import xlsxwriter
 from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
 from ingest.report import IngestReport
+from ingest.safe_names import file_names
 from ingest.schema import units
 from shushuo.periods import previous_period
 
@@ -27,7 +27,7 @@ STATUS_WORDS = {"missing": "未报送", "problems": "有问题（须改正）", 
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
 CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
 LIKELY_BY = {"cover": "封面所填单位：{}", "file_name": "据文件名应是{}"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+FEEDBACK_ENDING = "_整改清单.xlsx"
 
 
 def _period_label(start: str | None, end: str | None) -> str:
@@ -41,7 +41,7 @@ def _period_label(start: str | None, end: str | None) -> str:
 def feedback_names(report: IngestReport) -> dict[str, str]:
     """source_file → its 整改清单 file name, for every file that gets one: a file with problems or
     warnings that was not replaced by a newer one. <单位>_整改清单.xlsx; the period and then the file
-    name are added when a unit has more than one."""
+    name are added when a unit has more than one; ingest.safe_names makes the names safe and distinct."""
     with_problems = {p.source_file for p in report.problems}
     chosen = [f for f in report.files if f.source_file in with_problems and f.used is not False]
     label = {f.source_file: f.unit_name or Path(f.source_file).stem for f in chosen}
@@ -50,7 +50,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
         for f in chosen:
             if counts[label[f.source_file]] > 1:
                 label[f.source_file] += f"_{extra(f)}"
-    return {name: f"{_UNSAFE.sub('_', text)}_整改清单.xlsx" for name, text in label.items()}
+    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING)))
 
 
 def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
