@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 import xlsxwriter
 
@@ -36,8 +37,15 @@ STATUS_WORDS = {"loaded": "已读取", "empty": "空表", "hidden": "隐藏（�
                 "rejected": "未入库"}
 
 
-def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list[Path]:
-    """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written."""
+FEEDBACK_FAILED = ("本文件的整改清单未能生成（{kind}），问题仍全部列在入库报告和提交情况中：这不是填报的问题，"
+                   "请数据管理员交技术人员检查")
+
+
+def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path,
+                   say: Callable[[str], None] = lambda text: None) -> list[Path]:
+    """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written. A list
+    that cannot be written (whatever the file holds) is that file's problem, added to the report
+    and told through `say`; the other units' lists are written."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in report.problems:
         by_file[problem.source_file].append(problem)
@@ -47,8 +55,15 @@ def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list
         if file.source_file not in names:
             continue
         path = Path(out_dir) / FEEDBACK_DIR / names[file.source_file]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
+        except Exception as error:  # noqa: BLE001 - one unit's list never stops the others'
+            path.unlink(missing_ok=True)
+            reason = FEEDBACK_FAILED.format(kind=type(error).__name__)
+            report.problems.append(Problem(file.source_file, None, None, None, None, "warning", reason))
+            say(f"未能生成 {file.source_file} 的整改清单：{reason}")
+            continue
         written.append(path)
     return written
 

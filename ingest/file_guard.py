@@ -46,6 +46,8 @@ OLE_WORKBOOK_STREAMS = tuple(f"{name}\0".encode("utf-16-le") for name in ("Workb
 OLE_ENCRYPTED_STREAM = "EncryptedPackage\0".encode("utf-16-le")
 OPEN_XML_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+ENCRYPTED = ("文件设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → "
+             "用密码进行加密，清空密码），另存为 .xlsx 后重新报送")
 NOT_A_WORKBOOK = f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}"
 
 
@@ -109,10 +111,13 @@ def inspect_workbook(path: Path, source_file: str | None = None, limits: Limits 
 
 def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
     """An .xls (BIFF: at most 65 536 × 256 cells, so no cell limit is needed) or an encrypted
-    .xlsx, which calamine reports as password-protected. Named .xlsx/.xlsm without being
+    .xlsx, refused with what to do (an encrypted .xls, whose password is inside the workbook
+    stream, calamine reports: reader.py gives the same reason). Named .xlsx/.xlsm without being
     encrypted, it is an .xls renamed (or no workbook at all)."""
     data = path.read_bytes()
-    if path.suffix.lower() in OPEN_XML_SUFFIXES and OLE_ENCRYPTED_STREAM not in data:
+    if OLE_ENCRYPTED_STREAM in data:  # named before calamine opens it, whatever the extension says
+        raise UnsafeFile(ENCRYPTED)
+    if path.suffix.lower() in OPEN_XML_SUFFIXES:
         if any(stream in data for stream in OLE_WORKBOOK_STREAMS):
             raise UnsafeFile(wrong_suffix(".xls", path.suffix))
         raise UnsafeFile(NOT_A_WORKBOOK)

@@ -69,6 +69,7 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                  "files_not_loaded": [f.source_file for f in unattributed
                                       if likely[f.source_file] and likely[f.source_file][0] == unit.code
                                       and _may_be_for(f, start, end)]}
+        entry["files_unreadable"] = [name for name in entry["files_not_loaded"] if files[name].status == "unreadable"]
         chosen = used.get(unit.code)
         if chosen:
             file = files[chosen["source_file"]]
@@ -169,7 +170,10 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.set_column(11, 12, 36)
     counts = Counter(r["status"] for r in status["units"])
     ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
-    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" for k in STATUS_WORDS)
+    arrived = sum(1 for r in status["units"] if r["status"] == "missing" and r["files_not_loaded"])
+    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" + (f"（其中 {arrived} 个已报送但未能入库）"
+                                                                         if k == "missing" and arrived else "")
+                                   for k in STATUS_WORDS)
                     + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
     ws.write_string(2, 0, "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
                           "注释行（不是数据）；须改正、请核对：问题的条数（一行可有几处问题）")
@@ -201,13 +205,18 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
 
 
 def _status_text(unit: dict) -> str:
-    """未报送, or 未报送（有 1 个文件未能入库，见下方）when a file not loaded is likely the unit's:
-    the unit did send something, and the clerk should not be told it sent nothing."""
+    """未报送; or, when a file not loaded is likely the unit's, that it arrived: 已报送，文件无法读取
+    (an .xlsb, a damaged or unsafe file) or 已报送，未能入库 (a wrong cover), so that nobody is told
+    to chase a return that came in; or a loaded unit's 另有 1 个文件未能入库."""
     words = STATUS_WORDS[unit["status"]]
     count = len(unit.get("files_not_loaded", ()))
     if not count:
         return words
-    return f"{words}（{'' if unit['status'] == 'missing' else '另'}有 {count} 个文件未能入库，见下方）"
+    if unit["status"] != "missing":
+        return f"{words}（另有 {count} 个文件未能入库，见下方）"
+    unread = len(unit.get("files_unreadable", ()))
+    what = "文件无法读取" if unread == count else "文件未能入库"
+    return f"已报送，{what}（{count} 个，见下方），须请单位按整改清单重报"
 
 
 def _file_status_text(file: dict) -> str:
