@@ -12,6 +12,7 @@ The per-run summary of who submitted is ingest/submission_status.py (re-exported
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -239,8 +240,10 @@ def _write(ws, r: int, c: int, value, fill, date_fill) -> None:
         ws.write_datetime(r, c, moment, date_fill)
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fill)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and math.isfinite(value):
         ws.write_number(r, c, value, fill)
+    elif isinstance(value, float):  # NaN or infinity in the file: Excel has no such number, so as text
+        ws.write_string(r, c, str(value), fill)
     elif value == "" or value is None:
         if fill is not None:
             ws.write_blank(r, c, None, fill)
