@@ -208,7 +208,7 @@ def test_the_whole_run_finishes_names_every_file_and_publishes_the_same_figures(
     assert not list(tmp_path.glob("outside/*.duckdb")) and (tmp_path / "build" / "current").exists()
 
 
-def _values(figures) -> dict:
-    rows = figures["figures"] if isinstance(figures, dict) else figures
-    return {json.dumps({k: v for k, v in row.items() if k not in ("来源文件", "sources", "source_files")},
-                       sort_keys=True, ensure_ascii=False) for row in rows}
+def _values(figures: dict) -> dict:
+    """figures.json but for what names the run (its id and time)."""
+    return {part: [{k: v for k, v in row.items() if k not in ("运行编号", "生成时间")} for row in figures[part]]
+            for part in ("figures", "unit_parts", "source_files")}
