@@ -21,6 +21,7 @@ import xlsxwriter
 
 from ingest.cover import about_whole_file
 from ingest.feedback_cells import masked_cover, masked_rows, read_sheet_rows
+from ingest.reader import is_failure
 from ingest.report import FileReport, IngestReport, Problem
 from ingest import safe_names
 from ingest.schema import sheet as schema_sheet
@@ -59,7 +60,9 @@ def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path,
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
-        except Exception as error:  # noqa: BLE001 - one unit's list never stops the others'
+        except BaseException as error:  # noqa: BLE001 - one unit's list never stops the others'
+            if not is_failure(error):  # a panic of calamine re-reading the sheet is one
+                raise
             path.unlink(missing_ok=True)
             reason = FEEDBACK_FAILED.format(kind=type(error).__name__)
             report.problems.append(Problem(file.source_file, None, None, None, None, "warning", reason))

@@ -257,6 +257,25 @@ def _check_declared_strings(head: bytes, info: zipfile.ZipInfo, limits: Limits) 
                          f"未读取：{RESAVE}")
 
 
+_NEGATIVE_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>\s*(-[^<]{1,40})<")
+FAR_NEGATIVE = -1e8  # days: a date-formatted cell from about -1.07e8 makes calamine panic (measured)
+
+
+def _refuse_far_negative(data: bytes, sheet: str) -> None:
+    """calamine panics turning a date-formatted cell into a date when the number is a huge
+    negative one (measured: -1e20 → "TimeDelta::milliseconds out of bounds", with a Rust
+    backtrace on the console). No cell of a return means such a number (amounts and counts are
+    not negative), and Excel shows it as ######## in a date cell, so the file is refused."""
+    for text in _NEGATIVE_VALUE.findall(data):
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not number > FAR_NEGATIVE:  # NaN included
+            raise UnsafeFile(f"工作表“{sheet}”中有绝对值过大的负数（{text.decode('ascii', 'replace')}），Excel 不会保存这样的数，"
+                             f"文件可能被其他程序改过，未读取：请用 Excel 或 WPS 打开检查，改正后另存为 .xlsx 再报送")
+
+
 def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
                formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]]) -> None:
     """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
@@ -281,6 +300,8 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 _check_declared_strings(data, info, limits)
             if scan:
                 scan.feed(data)
+                if b"v>-" in data:  # memchr-speed: negative numbers are rare in a return
+                    _refuse_far_negative(data, scan.sheet)
     if carry and is_xml:
         _refuse_dtd(carry, info.filename)
     if cells is not None:

@@ -144,11 +144,25 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
             outcome = _read_workbook(path, input_dir, key)
         for sheet in outcome.file.sheets:
             sheet.check_identity()  # rows that do not add up are not loaded: the file is refused instead
-    except Exception as error:  # noqa: BLE001 - whatever it is, it is this file's, and named
+    except BaseException as error:  # noqa: BLE001 - whatever it is, it is this file's, and named
+        if not is_failure(error):
+            raise
         return failed(_source_file(path, input_dir), INTERNAL_ERROR.format(kind=type(error).__name__))
     if (day := earliest_future_birth()) is not None:
         outcome.file.changes_on = day.isoformat()
     return outcome
+
+
+READER_PANIC = ("文件中有读取程序无法处理的单元格（例如超出范围的日期或数字），本文件未读取：请用 Excel 或 WPS 打开检查，"
+                "改正后另存为 .xlsx 再报送")
+
+
+def is_failure(error: BaseException) -> bool:
+    """Whether an error is a failure to read a file (to report, not to raise): any Exception, and
+    a panic of the Rust reader, which pyo3 raises as PanicException, a BaseException (measured:
+    a date-formatted cell holding 1e308 panics in calamine with "TimeDelta::milliseconds out of
+    bounds"). Not KeyboardInterrupt or SystemExit."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
 
 def _source_file(path: Path, input_dir: Path) -> str:
@@ -179,6 +193,10 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
         return outcome
     except calamine.CalamineError as error:  # a damaged part; other errors: see read_workbook
         return _unreadable(source_file, sha, error)
+    except BaseException as error:
+        if type(error).__name__ != "PanicException":
+            raise
+        return _unreadable(source_file, sha, error)
     finally:
         workbook.close()
 
@@ -198,6 +216,8 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):
         reason = ENCRYPTED
+    elif type(error).__name__ == "PanicException":
+        reason = READER_PANIC
     else:  # the library's own words (English, about file internals) would not help a clerk
         reason = "文件无法打开：文件已损坏，或不是 Excel 工作簿。请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送"
     problem = Problem(source_file, None, None, None, None, "rejected", reason)

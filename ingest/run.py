@@ -24,7 +24,7 @@ from ingest.cache import IngestCache
 from ingest.current import choose_current
 from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
 from ingest.pseudonymise import load_key
-from ingest.reader import INTERNAL_ERROR, WORKER_DIED, WorkbookOutcome, failed, find_inputs, read_workbook
+from ingest.reader import INTERNAL_ERROR, WORKER_DIED, WorkbookOutcome, failed, find_inputs, is_failure, read_workbook
 from ingest.report import IngestReport
 from ingest.schema import sheets, units
 from ingest.tables import money_array
@@ -62,7 +62,9 @@ def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read
                 yield futures[path].result()
             except BrokenProcessPool:
                 yield _read_alone(read, path, input_dir, key)
-            except Exception as error:  # noqa: BLE001 - e.g. a result that cannot be sent back: the file's
+            except BaseException as error:  # noqa: BLE001 - e.g. a result that cannot be sent back: the file's
+                if not is_failure(error):
+                    raise
                 yield failed(path.relative_to(input_dir).as_posix(), INTERNAL_ERROR.format(kind=type(error).__name__))
 
 
@@ -81,7 +83,9 @@ def _read_alone(read, path: Path, input_dir: Path, key: bytes):
             return pool.submit(read, path, input_dir, key).result()
     except BrokenProcessPool:
         return failed(source_file, WORKER_DIED)
-    except Exception as error:  # noqa: BLE001
+    except BaseException as error:  # noqa: BLE001
+        if not is_failure(error):
+            raise
         return failed(source_file, INTERNAL_ERROR.format(kind=type(error).__name__))
 
 

@@ -51,6 +51,14 @@ def _impossible_numbers(path: Path, _outside: Path) -> None:
     _rewritten(path, f"<v>{NAN_PLACEHOLDER}</v>".encode(), b"<v>NaN</v>")
 
 
+def _date_out_of_range(path: Path, _outside: Path) -> None:
+    """A date-formatted cell holding -1e20: calamine panics turning it into a date (found by the fuzz test)."""
+    day = dt.date(2016, 7, 1)
+    write_return(path, {"送清凉": (RELIEF, [["一号站", day, 100, 1]])}, period=OTHER_PERIOD)
+    serial = (day - dt.date(1899, 12, 30)).days
+    _rewritten(path, f"<v>{serial}</v>".encode(), b"<v>-1e20</v>")
+
+
 def _twin_sheet_names(path: Path, _outside: Path) -> None:
     """Two sheets alike in their first 28 characters (31 are legal), each with a rejected cell."""
     stem = "送清凉活动情况统计表（二〇一六年度第一批次补充材料" [:28]
@@ -120,6 +128,7 @@ def cases() -> list[Case]:
     return [
         Case("不可能的数字_2016年度.xlsx", _impossible_numbers, ("不是有效的数字", "金额过大", "数字过大", "不能有小数")),
         Case("相似表名_2016年度.xlsx", _twin_sheet_names, ("负数",)),
+        Case("日期溢出_2016年度.xlsx", _date_out_of_range, ("送清凉", "绝对值过大的负数", "另存为 .xlsx")),
         Case(f"{LONG_NAME}.xlsx", _damaged, ("损坏",)),
         Case(f"{s03}_末行无地址.xlsx", _bare_cells, ("会员名册", "超过上限"), s03),
         Case("空行无地址.xlsx", _bare_rows, ("会员名册", "超过上限")),

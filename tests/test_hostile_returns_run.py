@@ -212,3 +212,18 @@ def _values(figures: dict) -> dict:
     """figures.json but for what names the run (its id and time)."""
     return {part: [{k: v for k, v in row.items() if k not in ("运行编号", "生成时间")} for row in figures[part]]
             for part in ("figures", "unit_parts", "source_files")}
+
+
+def test_a_panic_of_the_reader_is_the_files_problem_even_past_the_guard(tmp_path, monkeypatch):
+    """Were the guard to miss a cell calamine panics on (pyo3 raises a BaseException), the file is
+    still refused with a reason and the run goes on."""
+    from hostile_returns import _date_out_of_range
+
+    from ingest.file_guard import Inspection
+    from ingest.reader import READER_PANIC
+
+    path = tmp_path / "日期溢出.xlsx"
+    _date_out_of_range(path, tmp_path)
+    monkeypatch.setattr(reader_module, "inspect_workbook", lambda *args: Inspection([], None))
+    outcome = read_workbook(path, tmp_path, KEY)
+    assert outcome.file.status == "unreadable" and [p.reason for p in outcome.problems] == [READER_PANIC]
