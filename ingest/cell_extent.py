@@ -42,9 +42,9 @@ MIN_CELL_BYTES = len(b"<c/>")
 # row ends. What SheetScan.exact walks through, for sheets that have elements without reference.
 _PLACED = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s/>])([^>]*)>")
 _OWN_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)(\d*)""")
-# An element that may lack a reference: one that is not written `<c r="` or `<row r="`, or has a
-# prefix (x:c). Searched only in a block whose counts say so: most blocks cost four counts.
-_UNADDRESSED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)(?=[\s/>])(?![^>]*\sr\s*=)")
+# A cell element without a reference attribute (any prefix). Searched only in a block whose counts
+# say it may hold one (_may_lack_references).
+_UNADDRESSED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 
 
 _SPACE = (b" ", b"\t", b"\n", b"\r")
@@ -86,11 +86,12 @@ def _row_number(digits: bytes) -> int:
 
 
 def _may_lack_references(data: bytes, cells: int) -> bool:
-    """Whether a block may hold a cell or row element without its reference. `cells`: the
-    block's count of b"<c". Counts first (a cheap pass over the bytes); the search only where they
-    disagree (the block holding <cols>, <cfRule>… also counts those) or a prefix is used."""
-    if (cells == data.count(b'<c r="') and data.count(b"<row") == data.count(b'<row r="')
-            and b":c" not in data and b":row" not in data):
+    """Whether a block may hold a cell element without its reference. `cells`: the block's count
+    of b"<c". Two counts and a search over the bytes; the regex only where they disagree (the
+    block holding <cols>, <cfRule>… counts those too) or a prefix (x:c) is used. Rows without a
+    reference need no search of their own: they move only cells without one (a cell with a
+    reference is placed by it, measured), and those are what this finds."""
+    if cells == data.count(b'<c r="') and b":c" not in data:
         return False
     return _UNADDRESSED.search(data) is not None
 
@@ -106,7 +107,7 @@ class SheetScan:
         self.max_row = 0
         self.max_column = 0
         self.cells = 0  # <c> elements, with or without a reference (calamine places those in order)
-        self.unaddressed = False  # some cell or row element may lack its reference: exact() must place them
+        self.unaddressed = False  # some cell element may lack its reference: exact() must place the cells
         self.at_least = ""  # "至少" when exact() stopped placing at the limit: the sheet reaches further
         self._count = count_cells
 
@@ -122,7 +123,7 @@ class SheetScan:
 
     def bound(self) -> int:
         """rows × columns, reading 'nothing found' as the most the cheap pass lets through; when
-        some element may lack its reference, nothing is known (exact() must place them)."""
+        some cell may lack its reference, nothing is known (exact() must place the cells)."""
         if self.unaddressed:
             return EXCEL_MAX_ROWS * EXCEL_MAX_COLUMNS + 1
         return max(self.max_row, CHEAP_ROWS) * max(self.max_column, CHEAP_COLUMNS)

@@ -300,7 +300,7 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 _check_declared_strings(data, info, limits)
             if scan:
                 scan.feed(data)
-                if b"v>-" in data:  # memchr-speed: negative numbers are rare in a return
+                if b"-" in data and b"v>-" in data:  # one byte is a memchr; negative numbers are rare in a return
                     _refuse_far_negative(data, scan.sheet)
     if carry and is_xml:
         _refuse_dtd(carry, info.filename)
