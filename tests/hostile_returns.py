@@ -51,6 +51,13 @@ def _impossible_numbers(path: Path, _outside: Path) -> None:
     _rewritten(path, f"<v>{NAN_PLACEHOLDER}</v>".encode(), b"<v>NaN</v>")
 
 
+def _csv_impossible_numbers(path: Path, _outside: Path) -> None:
+    """The CSV path: numbers arrive as text ("NaN", "Infinity", "1e999999999" parse as Decimals)."""
+    lines = [",".join(RELIEF), "一号站,2016-07-01,NaN,1", "二号站,2016-07-01,Infinity,2", "三号站,2016-07-01,1e999999999,3",
+             "四号站,2016-07-01,100,1e308", "五号站,2016-07-01,200,-inf", "六号站,2016-07-01,300,6"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _date_out_of_range(path: Path, _outside: Path) -> None:
     """A date-formatted cell holding -1e20: calamine panics turning it into a date (found by the fuzz test)."""
     day = dt.date(2016, 7, 1)
@@ -128,6 +135,7 @@ def cases() -> list[Case]:
     return [
         Case("不可能的数字_2016年度.xlsx", _impossible_numbers, ("不是有效的数字", "金额过大", "数字过大", "不能有小数")),
         Case("相似表名_2016年度.xlsx", _twin_sheet_names, ("负数",)),
+        Case(f"{_short('S11')}_2016年度_送清凉.csv", _csv_impossible_numbers, ("不是有效的数字", "金额过大", "数字过大")),
         Case("日期溢出_2016年度.xlsx", _date_out_of_range, ("送清凉", "绝对值过大的负数", "另存为 .xlsx")),
         Case(f"{LONG_NAME}.xlsx", _damaged, ("损坏",)),
         Case(f"{s03}_末行无地址.xlsx", _bare_cells, ("会员名册", "超过上限"), s03),
