@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_ingest_workbook_builder import headers_of, write_return
 
@@ -122,6 +122,7 @@ def test_a_mutated_return_is_refused_cleanly_or_read_never_a_crash(sheet):
         how, said = _in_child(_workbook(Path(folder), sheet))
     assert how == "read", said
     guard, status, reasons = said
+    event(f"guard {'passed' if guard == 'passed' else 'refused'}, file {status}")  # --hypothesis-show-statistics
     assert status in ("loaded", "cover_invalid", "unreadable")
     assert all(CJK.search(reason) for reason in reasons)
     assert not any(reason.startswith(INTERNAL) for reason in reasons), reasons  # a bug, not a refusal
