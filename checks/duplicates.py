@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
+from ingest.safe_names import sheet_names
+
 LISTING_FILE = "重复填报.xlsx"
 COLUMNS = ("组号", "单位代码", "单位名称", "报送文件", "工作表", "行号", "基层工会名称", "入会日期")
 WIDTHS = (6, 9, 24, 40, 12, 7, 30, 12)
@@ -89,9 +91,10 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
     for row_no, (name, text) in enumerate(ABOUT):
         notes.write_string(row_no, 0, name, formats["header"])
         notes.write_string(row_no, 1, text)
-    for unit_code, unit_name in sorted({(r[1], r[2] or r[1]) for r in rows}):
+    units = sorted({(r[1], r[2] or r[1]) for r in rows})
+    for (unit_code, _), name in zip(units, sheet_names([name for _, name in units], taken=["重复填报", "说明"])):
         groups = {r[0] for r in rows if r[1] == unit_code}
-        _listing(book.add_worksheet(_sheet_name(unit_name)), [r for r in rows if r[0] in groups], formats)
+        _listing(book.add_worksheet(name), [r for r in rows if r[0] in groups], formats)
     book.close()
     return path
 
@@ -113,7 +116,3 @@ def _listing(sheet, rows: list[tuple], formats: dict) -> None:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
 
-
-def _sheet_name(unit_name: str) -> str:
-    """A unit's name as an Excel sheet name: at most 31 characters, none of [ ] : * ? / or backslash."""
-    return "".join("_" if ch in "[]:*?/\\" else ch for ch in unit_name)[:31]

@@ -53,7 +53,8 @@ FIGURE_RULES: tuple[Rule, ...] = (
               and expected_units.unit_code not in (select unit_code from held_units where unit_code is not null)
             order by expected_units.unit_code
         """,
-        advice="缺少单位的报表时全区合计不完整。请催报，或确认报表封面的填报单位与统计期填写正确。",
+        advice=("缺少单位的报表时全区合计不完整。请催报，或确认报表封面的填报单位与统计期填写正确；"
+                "已报送但文件无法读取或未能入库的单位见提交情况.xlsx，请按其整改清单请单位重报。"),
         count_noun="个单位",
     ),
     Rule(

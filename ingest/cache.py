@@ -85,13 +85,17 @@ def key_fingerprint(key: bytes) -> str:
     return hmac.new(key, b"shushuo/ingest-cache/key-fingerprint", "sha256").hexdigest()
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str | None:
     """Never remembered by size and times: a file rewritten in place within one clock tick keeps
-    its size and all its times (measured), so only the bytes tell."""
+    its size and all its times (measured), so only the bytes tell. None for a file that cannot be
+    read (no permission, gone meanwhile): it is never found in the cache, and reading it names it."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
@@ -218,8 +222,7 @@ class IngestCache:
         self.hashes.update(file_hashes(missing, workers) if missing else {})
         for path, sha in ((p, self.hashes[p]) for p in paths):
             source_file = path.relative_to(input_dir).as_posix()
-            folder = self.generation / entry_name(source_file, sha)
-            outcome = self._load(folder, source_file, sha)
+            outcome = None if sha is None else self._load(self.generation / entry_name(source_file, sha), source_file, sha)
             if outcome is None:
                 self.read.append(source_file)
                 continue

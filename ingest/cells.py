@@ -9,8 +9,9 @@ full-width digits, 2018年3月5日) goes through the slower parsing."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Callable, Iterable
 
 from ingest.validators import InvalidValue, resident_ids_in
@@ -24,7 +25,11 @@ EXCEL_EPOCH_BEFORE_LEAP_DAY = dt.date(1899, 12, 31)
 EXCEL_LEAP_DAY_SERIAL = 60
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
 MAX_CENTS = 10**18  # DECIMAL(18,2)
-MAX_INT = 2.0**63  # BIGINT
+# Excel keeps 15 significant digits: a whole number from 10^15 on is not what the clerk typed.
+MAX_WHOLE = 10**15
+MAX_DECIMALS = 8  # more places than any amount can mean (0.000001 万元 is one fen)
+NOT_A_NUMBER_REASON = ("这里的值不是有效的数字（{shown}；可能是公式出错，或文件被其他软件改过）："
+                       "请填写正确的数字后重新报送")
 _NUMBER_TEXT = str.maketrans(
     "０１２３４５６７８９．－＋，", "0123456789.-+,", " \u3000\u00a0\t\n\r,'"
 )
@@ -110,19 +115,42 @@ def blanks(values: list) -> list[int]:
     return [i for i, v in enumerate(values) if type(v) is str and not v.strip(_WHITESPACE)]
 
 
+TOO_LARGE_WHOLE_REASON = f"数字过大（{len(str(MAX_WHOLE))} 位以上，Excel 无法准确保存），不像是实际的数：请核对后重新填写"
+
+
+def _finite(raw: float) -> float:
+    """A typed number that is a number: Excel never stores infinity or NaN, but a file written
+    by another program (or altered) can hold them, and 1e308 is a legal cell."""
+    if not math.isfinite(raw):
+        raise InvalidValue(NOT_A_NUMBER_REASON.format(shown=raw))
+    return raw
+
+
+def _finite_decimal(value: Decimal, raw: str) -> Decimal:
+    """A number typed as text, when it is one: "NaN", "Infinity" and "sNaN" parse as Decimals."""
+    if not value.is_finite():
+        raise InvalidValue(NOT_A_NUMBER_REASON.format(shown=raw.strip()[:20]))
+    return value
+
+
 def _whole_number(raw: object, minimum: int) -> int:
     if isinstance(raw, bool):
         raise InvalidValue("这里应填整数，不是“是/否”：请填写数字")
     if isinstance(raw, float):
+        _finite(raw)
+        if abs(raw) >= MAX_WHOLE:
+            raise InvalidValue(TOO_LARGE_WHOLE_REASON)
         if not raw.is_integer():
             raise InvalidValue(f"这里应填整数，不能有小数（{raw}）：请改为整数")
         number = int(raw)
     elif isinstance(raw, str):
         cleaned = number_text(raw)
         try:
-            value = Decimal(cleaned)
+            value = _finite_decimal(Decimal(cleaned), raw)
         except InvalidOperation:
             raise InvalidValue("这里应填整数，不是文字：请只填数字（不要带单位）") from None
+        if value and value.adjusted() >= len(str(MAX_WHOLE)) - 1:  # before int(): 1e999999999 has a billion digits
+            raise InvalidValue(TOO_LARGE_WHOLE_REASON)
         if value != value.to_integral_value():
             raise InvalidValue("这里应填整数，不能有小数：请改为整数")
         number = int(value)
@@ -130,8 +158,8 @@ def _whole_number(raw: object, minimum: int) -> int:
         number = raw
     else:
         raise InvalidValue("这里应填整数：请只填数字")
-    if number >= MAX_INT:
-        raise InvalidValue("数字过大，超出可记录的范围：请核对后重新填写")
+    if abs(number) >= MAX_WHOLE:
+        raise InvalidValue(TOO_LARGE_WHOLE_REASON)
     if number < minimum:
         raise InvalidValue(f"这里应填不小于 {minimum} 的整数，这里是 {number}：请核对后重新填写")
     return number
@@ -139,7 +167,7 @@ def _whole_number(raw: object, minimum: int) -> int:
 
 def integer(values: list, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
     low = 0 if minimum is None else minimum
-    fast = [int(v) if type(v) is float and low <= v < MAX_INT and v.is_integer() else None for v in values]
+    fast = [int(v) if type(v) is float and low <= v < MAX_WHOLE and v.is_integer() else None for v in values]
     return convert_cells(values, lambda raw: _whole_number(raw, low), required, fast)
 
 
@@ -148,6 +176,8 @@ def _cents(raw: object, scale: int) -> int:
     if isinstance(raw, bool):
         raise InvalidValue("这里应填金额，不是“是/否”：请填写数字")
     if isinstance(raw, float):
+        if abs(_finite(raw)) * scale * 100 >= MAX_CENTS:  # 1e308 × 100 is inf: round() would raise
+            raise InvalidValue(TOO_LARGE_MONEY_REASON)
         exact = raw * scale * 100
         cents = round(exact)
         if abs(exact - cents) > 1e-9 * max(1.0, abs(exact)):
@@ -160,7 +190,7 @@ def _cents(raw: object, scale: int) -> int:
                 cleaned = cleaned[: -len(suffix)]
                 break
         try:
-            value = Decimal(cleaned)
+            value = _finite_decimal(Decimal(cleaned), raw)
         except InvalidOperation:
             raise InvalidValue("这里应填金额（数字），不是文字：请只填数字，单位按表头") from None
         cents = _decimal_cents(value, scale)
@@ -171,26 +201,41 @@ def _cents(raw: object, scale: int) -> int:
     if cents < 0:
         raise InvalidValue("金额不能为负数：请核对后重新填写")
     if cents >= MAX_CENTS:
-        raise InvalidValue("金额过大，超出可记录的范围：请核对单位（元/万元）后重新填写")
+        raise InvalidValue(TOO_LARGE_MONEY_REASON)
     return cents
+
+
+TOO_LARGE_MONEY_REASON = "金额过大，超出可记录的范围：请核对单位（元/万元）后重新填写"
 
 
 def _decimal_cents(value: Decimal, scale: int) -> int:
     if not value.is_finite():
         raise InvalidValue("这里应填金额（数字）：请只填数字")
-    cents = value * scale * 100
+    unit = "万元" if scale == 10000 else "元"
+    places = 6 if scale == 10000 else 2
+    too_many_places = InvalidValue(f"金额最多保留 {places} 位小数（以{unit}计精确到分）：请核对后重新填写")
+    if not value:
+        return 0
+    # Bounds before any arithmetic: 1e999999999 overflows the context, 1e-999999999 underflows to 0.
+    if value.adjusted() >= len(str(MAX_CENTS)):  # far past MAX_CENTS even in 元; the rest is caught below
+        raise InvalidValue(TOO_LARGE_MONEY_REASON)
+    if value.adjusted() < -MAX_DECIMALS:
+        raise too_many_places
+    with localcontext() as exact:  # enough digits that ×100 (or ×1 000 000) is never rounded
+        exact.prec = max(28, len(value.as_tuple().digits) + 8)
+        cents = value * scale * 100
     if cents != cents.to_integral_value():
-        unit = "万元" if scale == 10000 else "元"
-        places = 6 if scale == 10000 else 2
-        raise InvalidValue(f"金额最多保留 {places} 位小数（以{unit}计精确到分）：请核对后重新填写")
+        raise too_many_places
     return int(cents)
 
 
 def _float_cents(value: float, factor: int) -> int | None:
     """Cents of a typed number when plainly valid (non-negative, whole cents), else None."""
     exact = value * factor
+    if not 0 <= exact < MAX_CENTS:  # also NaN and inf, which round() cannot take
+        return None
     cents = round(exact)
-    if 0 <= cents < MAX_CENTS and abs(exact - cents) <= 1e-9 * max(1.0, exact):
+    if cents < MAX_CENTS and abs(exact - cents) <= 1e-9 * max(1.0, exact):
         return cents
     return None
 

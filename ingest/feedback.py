@@ -12,15 +12,18 @@ The per-run summary of who submitted is ingest/submission_status.py (re-exported
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 import xlsxwriter
 
 from ingest.cover import about_whole_file
 from ingest.feedback_cells import masked_cover, masked_rows, read_sheet_rows
+from ingest.reader import is_failure
 from ingest.report import FileReport, IngestReport, Problem
+from ingest import safe_names
 from ingest.schema import sheet as schema_sheet
 from ingest.sheet_reader import column_letter
 from ingest.submission_status import feedback_names, write_submission_summary
@@ -34,11 +37,17 @@ WARNING_FILL = "#FFEB9C"
 SEVERITY_WORDS = {"rejected": "须改正", "warning": "请核对"}
 STATUS_WORDS = {"loaded": "已读取", "empty": "空表", "hidden": "隐藏（未读取）", "unrecognised": "无法识别（未读取）",
                 "rejected": "未入库"}
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list[Path]:
-    """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written."""
+FEEDBACK_FAILED = ("本文件的整改清单未能生成（{kind}），问题仍全部列在入库报告和提交情况中：这不是填报的问题，"
+                   "请数据管理员交技术人员检查")
+
+
+def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path,
+                   say: Callable[[str], None] = lambda text: None) -> list[Path]:
+    """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written. A list
+    that cannot be written (whatever the file holds) is that file's problem, added to the report
+    and told through `say`; the other units' lists are written."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in report.problems:
         by_file[problem.source_file].append(problem)
@@ -48,8 +57,17 @@ def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path) -> list
         if file.source_file not in names:
             continue
         path = Path(out_dir) / FEEDBACK_DIR / names[file.source_file]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
+        except BaseException as error:  # noqa: BLE001 - one unit's list never stops the others'
+            if not is_failure(error):  # a panic of calamine re-reading the sheet is one
+                raise
+            path.unlink(missing_ok=True)
+            reason = FEEDBACK_FAILED.format(kind=type(error).__name__)
+            report.problems.append(Problem(file.source_file, None, None, None, None, "warning", reason))
+            say(f"未能生成 {file.source_file} 的整改清单：{reason}")
+            continue
         written.append(path)
     return written
 
@@ -64,7 +82,7 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     # the cover (not among the sheets read) first, then the sheets as in the workbook
     sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
     sheets = {name: found for name in sheet_names if (found := _sheet_to_copy(file, source, name)) is not None}
-    copies = {name: _copy_name(name, i) for i, name in enumerate(sheets)}
+    copies = dict(zip(sheets, safe_names.sheet_names(sheets, taken=[SUMMARY_SHEET])))
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
     for name, rows in sheets.items():
         _copy(book.add_worksheet(copies[name]), styles, rows, [p for p in at_cells if p.sheet == name])
@@ -101,12 +119,6 @@ class _Styles:
         self.red_date = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
         self.yellow = add({"bg_color": WARNING_FILL, "font_color": "#9C5700"})
         self.yellow_date = add({"bg_color": WARNING_FILL, "font_color": "#9C5700", "num_format": "yyyy-mm-dd"})
-
-
-def _copy_name(name: str, i: int) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, distinct from 整改清单."""
-    clean = _BAD_SHEET_CHARS.sub("_", name)[:28] or "Sheet"
-    return clean if clean != SUMMARY_SHEET else f"{clean}_{i + 1}"
 
 
 def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:
@@ -235,8 +247,10 @@ def _write(ws, r: int, c: int, value, fill, date_fill) -> None:
         ws.write_datetime(r, c, moment, date_fill)
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fill)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and math.isfinite(value):
         ws.write_number(r, c, value, fill)
+    elif isinstance(value, float):  # NaN or infinity in the file: Excel has no such number, so as text
+        ws.write_string(r, c, str(value), fill)
     elif value == "" or value is None:
         if fill is not None:
             ws.write_blank(r, c, None, fill)

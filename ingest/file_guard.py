@@ -28,6 +28,7 @@ formula cells without a saved result and the hidden rows and columns."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ OLE_WORKBOOK_STREAMS = tuple(f"{name}\0".encode("utf-16-le") for name in ("Workb
 OLE_ENCRYPTED_STREAM = "EncryptedPackage\0".encode("utf-16-le")
 OPEN_XML_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+ENCRYPTED = ("文件设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → "
+             "用密码进行加密，清空密码），另存为 .xlsx 后重新报送")
 NOT_A_WORKBOOK = f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}"
 
 
@@ -112,10 +115,13 @@ def inspect_workbook(path: Path, source_file: str | None = None, limits: Limits 
 
 def _inspect_ole(path: Path, source_file: str) -> list[Problem]:
     """An .xls (BIFF: at most 65 536 × 256 cells, so no cell limit is needed) or an encrypted
-    .xlsx, which calamine reports as password-protected. Named .xlsx/.xlsm without being
+    .xlsx, refused with what to do (an encrypted .xls, whose password is inside the workbook
+    stream, calamine reports: reader.py gives the same reason). Named .xlsx/.xlsm without being
     encrypted, it is an .xls renamed (or no workbook at all)."""
     data = path.read_bytes()
-    if path.suffix.lower() in OPEN_XML_SUFFIXES and OLE_ENCRYPTED_STREAM not in data:
+    if OLE_ENCRYPTED_STREAM in data:  # named before calamine opens it, whatever the extension says
+        raise UnsafeFile(ENCRYPTED)
+    if path.suffix.lower() in OPEN_XML_SUFFIXES:
         if any(stream in data for stream in OLE_WORKBOOK_STREAMS):
             raise UnsafeFile(wrong_suffix(".xls", path.suffix))
         raise UnsafeFile(NOT_A_WORKBOOK)
@@ -239,6 +245,42 @@ def _refuse_dtd(data: bytes, part: str) -> None:
                          f"可能是恶意构造的文件，未读取：{RESAVE}")
 
 
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d+)""")
+MIN_STRING_BYTES = len(b"<si/>")
+
+
+def _check_declared_strings(head: bytes, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """calamine reserves room for the number of shared strings the part declares before reading
+    one (measured: uniqueCount="4000000000" asks for 96 GB and the process aborts). A part cannot
+    hold more strings than it has bytes for, nor a sheet more than its cell limit."""
+    found = _UNIQUE_COUNT.search(head)
+    if found is None:
+        return
+    declared = int(found.group(1)) if len(found.group(1)) <= 12 else 10**12
+    if declared > min(info.file_size // MIN_STRING_BYTES, limits.cells):
+        raise UnsafeFile(f"工作簿部件 {info.filename} 声明有 {declared:,} 个文字，与其实际内容不符，文件可能是恶意构造的，"
+                         f"未读取：{RESAVE}")
+
+
+_NEGATIVE_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>\s*(-[^<]{1,40})<")
+FAR_NEGATIVE = -1e8  # days: a date-formatted cell from about -1.07e8 makes calamine panic (measured)
+
+
+def _refuse_far_negative(data: bytes, sheet: str) -> None:
+    """calamine panics turning a date-formatted cell into a date when the number is a huge
+    negative one (measured: -1e20 → "TimeDelta::milliseconds out of bounds", with a Rust
+    backtrace on the console). No cell of a return means such a number (amounts and counts are
+    not negative), and Excel shows it as ######## in a date cell, so the file is refused."""
+    for text in _NEGATIVE_VALUE.findall(data):
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not number > FAR_NEGATIVE:  # NaN included
+            raise UnsafeFile(f"工作表“{sheet}”中有绝对值过大的负数（{text.decode('ascii', 'replace')}），Excel 不会保存这样的数，"
+                             f"文件可能被其他程序改过，未读取：请用 Excel 或 WPS 打开检查，改正后另存为 .xlsx 再报送")
+
+
 def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
                formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]],
                hidden: dict[str, HiddenCells]) -> None:
@@ -247,6 +289,7 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
     searched for hidden rows and columns (into `hidden`, sheet name → them), and the sheets'
     parts fed to the formula scan (into `found`, part → cells)."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    strings = info.filename.lower().endswith("sharedstrings.xml")
     # the stream stops at the declared size, so a part declared small cannot hold too many cells
     scan = SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES
                      ) if info.filename.startswith("xl/worksheets/") else None
@@ -261,8 +304,12 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
                 continue
             data, carry = whole_tags(carry + block)
             _refuse_dtd(data, info.filename)
+            if strings:
+                _check_declared_strings(data, info, limits)
             if scan:
                 scan.feed(data)
+                if b"-" in data and b"v>-" in data:  # one byte is a memchr; negative numbers are rare in a return
+                    _refuse_far_negative(data, scan.sheet)
             if hiding is not None:
                 hiding.feed(data)
     if carry and is_xml:
@@ -273,6 +320,6 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
         hidden[sheets[info.filename]] = hidden_here
     if scan is not None:
         if scan.bound() > limits.cells:
-            scan.exact(archive, info)
+            scan.exact(archive, info, limits.cells)
         if (reason := scan.refusal(limits.cells, RESAVE)) is not None:
             raise UnsafeFile(reason)

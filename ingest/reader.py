@@ -21,7 +21,7 @@ import python_calamine as calamine
 
 from ingest.cover import COVER_SCAN_ROWS, Cover, CoverError, cover_problems, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
-from ingest.file_guard import UnsafeFile, inspect_workbook
+from ingest.file_guard import ENCRYPTED, UnsafeFile, inspect_workbook
 from ingest.formulas import formulas_without_value
 from ingest.hidden_cells import HiddenCells
 from ingest.identifier_cells import forget_validated
@@ -43,12 +43,51 @@ class WorkbookOutcome:
     modified_at: dt.datetime | None = None
 
 
+# Spreadsheets that arrive as returns but that ingest does not read: each is named, with what to do.
+UNREADABLE_FORMATS = {
+    ".xlsb": "Excel 二进制工作簿（.xlsb）", ".ods": "OpenDocument 电子表格（.ods）",
+    ".numbers": "苹果 Numbers 表格（.numbers）", ".et": "WPS 表格（.et）",
+}
+OTHER_FORMAT = ("这是{kind}，本系统只读取 .xlsx、.xlsm、.xls 和 .csv，本文件未读取：请用 Excel 或 WPS 打开后"
+                "“另存为”Excel 工作簿（.xlsx）再报送（Numbers：文件 → 导出为 → Excel）")
+LINK_OUT = ("“{link}”是一个快捷方式（符号链接），指向报表文件夹以外的位置，未读取：报表文件夹只读取其中的文件本身。"
+            "请把报表文件本身（不是快捷方式）复制到报表文件夹后重新运行")
+
+
 def find_workbooks(input_dir: Path) -> list[Path]:
-    """Every workbook under the folder, sorted; Excel's ~$ lock files and hidden files skipped."""
-    return sorted(
-        p for p in input_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
-    )
+    """Every workbook under the folder that ingest reads, sorted; Excel's ~$ lock files and
+    hidden files skipped; see find_inputs for the ones refused."""
+    return find_inputs(input_dir)[0]
+
+
+def find_inputs(input_dir: Path) -> tuple[list[Path], dict[Path, str]]:
+    """(the workbooks to read, {path: why it is refused}) under the folder. Refused, by name: a
+    symbolic link leading out of the folder (or nowhere), which is never followed (a workbook
+    elsewhere would be read as a unit's return, a system file as a CSV); a spreadsheet in a
+    format ingest does not read (.xlsb, .ods, .numbers, .et), which is a return that arrived."""
+    root = Path(input_dir).resolve()
+    workbooks, refused = [], {}
+    for path in Path(input_dir).rglob("*"):
+        if path.name.startswith(("~$", ".")):
+            continue
+        suffix = path.suffix.lower()
+        if path.is_symlink() and not _inside(path, root):
+            if suffix in WORKBOOK_SUFFIXES or suffix in UNREADABLE_FORMATS or path.is_dir() or not path.exists():
+                refused[path] = LINK_OUT.format(link=path.relative_to(input_dir).as_posix())
+            continue
+        if suffix in UNREADABLE_FORMATS and (path.is_file() or path.is_dir()):  # a .numbers may be a folder
+            refused[path] = OTHER_FORMAT.format(kind=UNREADABLE_FORMATS[suffix])
+        elif suffix in WORKBOOK_SUFFIXES and path.is_file():
+            workbooks.append(path)
+    return sorted(workbooks), dict(sorted(refused.items()))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether the link leads to something inside the (resolved) input folder."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # leads nowhere, or round in a loop
+        return False
 
 
 def sha256_of(path: Path) -> str:
@@ -92,18 +131,62 @@ def _without_gc():
             gc.enable()
 
 
+INTERNAL_ERROR = ("读取本文件时程序出错（{kind}），本文件的数据未入库。这不是填报的问题，无须修改：请把本文件交给数据管理员，"
+                  "由技术人员检查；其他单位的报表照常读取")
+WORKER_DIED = ("读取本文件时读取程序异常退出（文件可能已损坏，或是恶意构造的），本文件未读取，其他单位的报表照常读取："
+               "请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送")
+
+
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
+    """The workbook's outcome; never raises for anything in the file: a failure of the reading
+    itself (a bug that one file brings out) becomes that file's problem, and its rows are not
+    loaded, so one return cannot stop the district's run."""
     forget_validated()  # per-workbook caches only: see forget_validated
     forget_future_births()
-    with _without_gc():
-        outcome = _read_workbook(path, input_dir, key)
+    try:
+        with _without_gc():
+            outcome = _read_workbook(path, input_dir, key)
+        for sheet in outcome.file.sheets:
+            sheet.check_identity()  # rows that do not add up are not loaded: the file is refused instead
+    except BaseException as error:  # noqa: BLE001 - whatever it is, it is this file's, and named
+        if not is_failure(error):
+            raise
+        return failed(_source_file(path, input_dir), INTERNAL_ERROR.format(kind=type(error).__name__))
     if (day := earliest_future_birth()) is not None:
         outcome.file.changes_on = day.isoformat()
     return outcome
 
 
+READER_PANIC = ("文件中有读取程序无法处理的单元格（例如超出范围的日期或数字），本文件未读取：请用 Excel 或 WPS 打开检查，"
+                "改正后另存为 .xlsx 再报送")
+
+
+def is_panic(error: BaseException) -> bool:
+    """A panic of the Rust reader, which pyo3 raises as PanicException, a BaseException that no
+    module exports (measured: a date-formatted cell holding -1e20 panics in calamine with
+    "TimeDelta::milliseconds out of bounds"; the guard now refuses such numbers)."""
+    return type(error).__name__ == "PanicException"
+
+
+def is_failure(error: BaseException) -> bool:
+    """Whether an error is a failure to read a file (to report, not to raise): any Exception and
+    a panic of the reader; not KeyboardInterrupt or SystemExit."""
+    return isinstance(error, Exception) or is_panic(error)
+
+
+def _source_file(path: Path, input_dir: Path) -> str:
+    """The file as named in the input folder (the name every report and problem uses)."""
+    return Path(path).relative_to(input_dir).as_posix()
+
+
+def failed(source_file: str, reason: str) -> WorkbookOutcome:
+    """The outcome of a file that could not be read, with the reason (Chinese, for the clerk)."""
+    problem = Problem(source_file, None, None, None, None, "rejected", reason)
+    return WorkbookOutcome(FileReport(source_file, None, "unreadable"), None, problems=[problem])
+
+
 def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
-    source_file = path.relative_to(input_dir).as_posix()
+    source_file = _source_file(path, input_dir)
     try:
         inspection = inspect_workbook(path, source_file)  # size, zip-bomb, XML, cell limits, formulas; raises UnsafeFile
         sha = sha256_of(path)
@@ -117,7 +200,11 @@ def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
         outcome = _read_opened(workbook, path, source_file, sha, modified, key, inspection.formulas, inspection.hidden)
         outcome.problems[:0] = inspection.problems  # the guard's warnings (macros, external links) first
         return outcome
-    except calamine.CalamineError as error:  # a damaged part; our own errors are bugs and propagate
+    except calamine.CalamineError as error:  # a damaged part; other errors: see read_workbook
+        return _unreadable(source_file, sha, error)
+    except BaseException as error:
+        if not is_panic(error):
+            raise
         return _unreadable(source_file, sha, error)
     finally:
         workbook.close()
@@ -137,7 +224,9 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
     if isinstance(error, (CsvUnreadable, UnsafeFile)):
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):
-        reason = "文件设置了打开密码，无法读取：请取消密码后重新报送"
+        reason = ENCRYPTED
+    elif is_panic(error):
+        reason = READER_PANIC
     else:  # the library's own words (English, about file internals) would not help a clerk
         reason = "文件无法打开：文件已损坏，或不是 Excel 工作簿。请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送"
     problem = Problem(source_file, None, None, None, None, "rejected", reason)

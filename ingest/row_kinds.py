@@ -9,9 +9,11 @@ thousands of rows, and only the few rows that may be special are looked at cell 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 
 from ingest import cells
 
@@ -58,8 +60,13 @@ def is_note(value: object) -> bool:
     return isinstance(value, str) and bool(_NOTE.match(_squeezed(value)))
 
 
+_NOT_BLANK = partial(operator.ne, "")
+
+
 def _first_filled(row: list) -> object:
-    return next((v for v in row if not cells.is_empty(v)), "")
+    """The row's first non-empty value; the '' cells are passed over in C (a crafted sheet 16 384
+    columns wide took 45 s in a Python loop over its empty rows, measured)."""
+    return next((v for v in filter(_NOT_BLANK, row) if not cells.is_empty(v)), "")
 
 
 def classify(data: list[list], columns: list[tuple], mapped: list[int], headers: dict[int, str],
@@ -93,6 +100,8 @@ def classify(data: list[list], columns: list[tuple], mapped: list[int], headers:
             kinds.hidden.append(i)
         elif i in total_at:
             kinds.totals.append((i, total_at[i]))
+        elif empties == len(row):  # all '': decided at C speed (a crafted sheet reaches row 1 048 576 with them)
+            kinds.blank += 1
         elif sparse and top.repeated_by(row):
             kinds.title += 1  # a pasted block's title or hint row (a hint row reads as a note otherwise)
         elif sparse and is_note(_first_filled(row)):

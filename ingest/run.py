@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -23,7 +24,7 @@ from ingest.cache import IngestCache
 from ingest.current import choose_current
 from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
 from ingest.pseudonymise import load_key
-from ingest.reader import WorkbookOutcome, find_workbooks, read_workbook
+from ingest.reader import INTERNAL_ERROR, WORKER_DIED, WorkbookOutcome, failed, find_inputs, is_failure, read_workbook
 from ingest.report import IngestReport
 from ingest.schema import sheets, units
 from ingest.tables import money_array
@@ -40,19 +41,52 @@ def _warm_up() -> None:
 
 def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read=read_workbook, forked=lambda: None):
     """Outcomes in file order; in parallel when there is more than one file and worker.
-    `forked` is called once the worker processes exist (or when none are used)."""
+    `forked` is called once the worker processes exist (or when none are used).
+
+    A worker process that dies (the Rust allocator aborts it, the system kills it for its
+    memory) breaks the whole pool, and every file not yet read with it: those are then read
+    again each in a process of its own, so the file that kills its process again is the one
+    named and refused, and the others are read."""
     if workers <= 1 or len(paths) <= 1:
         forked()
         for path in paths:
             yield read(path, input_dir, key)
         return
     # Largest first, so the long files do not end up last on one core.
-    order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
+    order = sorted(paths, key=lambda p: _size(p), reverse=True)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {path: pool.submit(read, path, input_dir, key) for path in order}
         forked()  # a fork-context pool starts all its processes at the first submit
         for path in paths:
-            yield futures[path].result()
+            try:
+                yield futures[path].result()
+            except BrokenProcessPool:
+                yield _read_alone(read, path, input_dir, key)
+            except BaseException as error:  # noqa: BLE001 - e.g. a result that cannot be sent back: the file's
+                if not is_failure(error):
+                    raise
+                yield failed(path.relative_to(input_dir).as_posix(), INTERNAL_ERROR.format(kind=type(error).__name__))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone meanwhile: reading it will say so
+        return 0
+
+
+def _read_alone(read, path: Path, input_dir: Path, key: bytes):
+    """One file read in a process of its own; if that process dies too, the file is refused."""
+    source_file = path.relative_to(input_dir).as_posix()
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(read, path, input_dir, key).result()
+    except BrokenProcessPool:
+        return failed(source_file, WORKER_DIED)
+    except BaseException as error:  # noqa: BLE001
+        if not is_failure(error):
+            raise
+        return failed(source_file, INTERNAL_ERROR.format(kind=type(error).__name__))
 
 
 def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
@@ -78,7 +112,7 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
     tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}
     _warm_up()
     # Read everything first (workers forked before DuckDB starts its threads), then load.
-    paths = find_workbooks(input_dir)
+    paths, refused = find_inputs(input_dir)
     cached = cache.lookup(paths, input_dir, workers) if cache is not None else {}
     read = cache.reader() if cache is not None else read_workbook
     to_read = [p for p in paths if p not in cached]
@@ -96,6 +130,8 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
             for sheet in outcome.sheets:
                 if sheet.table is not None and sheet.table.num_rows:
                     tables[sheet.report.sheet_name].append(sheet.table)
+    for path, reason in refused.items():  # named in the report and 提交情况, as a file that could not be read
+        _record(report, failed(path.relative_to(input_dir).as_posix(), reason))
     fresh.close()  # the worker processes end here, before loading
     forked()  # when nothing was read
     cached.clear()  # the tables are in `tables` now, and leave memory kind by kind as they load

@@ -10,7 +10,6 @@ their cover (ingest/current.py), under both units. Written as 提交情况.xlsx 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ingest.csv_return import name_fields
 from ingest.current import HELD
 from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
 from ingest.report import IngestReport
+from ingest.safe_names import file_names
 from ingest.schema import units
 from shushuo.periods import previous_period
 
@@ -31,7 +31,7 @@ STATUS_WORDS = {"missing": "未报送", "held": "报表暂扣（未计入）", "
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
 CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
 LIKELY_BY = {"cover": "封面所填单位：{}", FILE_NAME: "据文件名应是{}", FOLDER: "据所在文件夹应是{}", UPLOADER: "据上传账号应是{}"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+FEEDBACK_ENDING = "_整改清单.xlsx"
 
 
 def _period_label(start: str | None, end: str | None) -> str:
@@ -46,7 +46,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
     """source_file → its 整改清单 file name, for every file that gets one: a file with problems or
     warnings that was not replaced by a newer one. <单位>_整改清单.xlsx, for a held file the unit it
     came from (the sender, who must correct it); the period and then the file name are added when
-    a unit has more than one."""
+    a unit has more than one; ingest.safe_names makes the names safe and distinct."""
     with_problems = {p.source_file for p in report.problems}
     chosen = [f for f in report.files if f.source_file in with_problems and (f.used is not False or f.held)]
     senders = {s["source_file"]: s["claimed_unit_code"] for s in report.submissions if s.get("status") == HELD}
@@ -56,7 +56,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
         for f in chosen:
             if counts[label[f.source_file]] > 1:
                 label[f.source_file] += f"_{extra(f)}"
-    return {name: f"{_UNSAFE.sub('_', text)}_整改清单.xlsx" for name, text in label.items()}
+    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING)))
 
 
 def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
@@ -78,6 +78,7 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                                       if likely[f.source_file] and likely[f.source_file][0] == unit.code
                                       and _may_be_for(f, start, end)],
                  "files_held": [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])]}
+        entry["files_unreadable"] = [name for name in entry["files_not_loaded"] if files[name].status == "unreadable"]
         if entry["files_held"]:
             entry["status"] = "held"
         chosen = used.get(unit.code)
@@ -185,7 +186,10 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     ws.set_column(12, 13, 36)
     counts = Counter(r["status"] for r in status["units"])
     ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
-    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" for k in STATUS_WORDS)
+    arrived = sum(1 for r in status["units"] if r["status"] == "missing" and r["files_not_loaded"])
+    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" + (f"（其中 {arrived} 个已报送但未能入库）"
+                                                                         if k == "missing" and arrived else "")
+                                   for k in STATUS_WORDS)
                     + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
     ws.write_string(2, 0, "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
                           "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
@@ -220,12 +224,18 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
 
 
 def _status_text(unit: dict) -> str:
-    """未报送, or 未报送（有 1 个文件未能入库，见下方）when a file not loaded is likely the unit's:
-    the unit did send something, and the clerk should not be told it sent nothing; likewise a
-    file held under the unit's name (报表暂扣（未计入）（有 1 个文件暂扣，见下方）)."""
+    """未报送; or, when a file not loaded is likely the unit's, that it arrived: 已报送，文件无法读取
+    (an .xlsb, a damaged or unsafe file) or 已报送，未能入库 (a wrong cover), so that nobody is told
+    to chase a return that came in; or a loaded unit's 另有 1 个文件未能入库; likewise a file held
+    under the unit's name (报表暂扣（未计入）（有 1 个文件暂扣，见下方）)."""
     words = STATUS_WORDS[unit["status"]]
+    not_loaded = len(unit.get("files_not_loaded", ()))
+    if unit["status"] == "missing" and not_loaded and not unit.get("files_held"):
+        unread = len(unit.get("files_unreadable", ()))
+        what = "文件无法读取" if unread == not_loaded else "文件未能入库"
+        return f"已报送，{what}（{not_loaded} 个，见下方），须请单位按整改清单重报"
     notes = [f"有 {count} 个文件{what}" for count, what in ((len(unit.get("files_held", ())), "暂扣"),
-                                                          (len(unit.get("files_not_loaded", ())), "未能入库")) if count]
+                                                          (not_loaded, "未能入库")) if count]
     if not notes:
         return words
     return f"{words}（{'' if unit['status'] in ('missing', 'held') else '另'}{'，'.join(notes)}，见下方）"
@@ -237,10 +247,10 @@ def _write_held(ws, r: int, held: list[dict], title, head, cell) -> int:
     if not held:
         return r
     ws.write_string(r, 0, "暂扣的文件（文件来源与封面填报单位不一致，全部行未计入统计，也未取代任何单位的报表）", title)
-    ws.write_row(r + 1, 0, ["", "文件", "来源所指单位", "原因（封面填报单位）", "", "", "", "", "", "", "", "", "整改清单"], head)
+    ws.write_row(r + 1, 0, ["", "文件", "来源所指单位", "原因（封面填报单位）", *[""] * 9, "整改清单"], head)
     for i, f in enumerate(held, start=r + 2):
         ws.write_row(i, 1, [f["source_file"], f["claimed_unit"] or "", f["reason"]], cell)
-        ws.write_string(i, 12, f["feedback"] or "", cell)
+        ws.write_string(i, 13, f["feedback"] or "", cell)
     return r + 3 + len(held)
 
 

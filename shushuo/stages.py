@@ -9,7 +9,7 @@ import importlib
 import os
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -115,7 +115,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover
     # wrong) fails there, and is the one whose clerks most need their lists
-    feedback = write_feedback(report, ctx.input_dir, ctx.work)
+    feedback = write_feedback(report, ctx.input_dir, ctx.work, say=say)
     if feedback:
         ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
     ctx.period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)

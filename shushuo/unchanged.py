@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ingest.cache import file_hashes, key_fingerprint
-from ingest.reader import find_workbooks
+from ingest.reader import find_inputs, find_workbooks
 from shushuo import publish
 from shushuo.paths import REPO_ROOT
 
@@ -75,10 +75,19 @@ def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[
     if hashes is None:
         hashes = file_hashes(find_workbooks(input_dir))
     for path in sorted(hashes):
-        add("input", (path.relative_to(input_dir).as_posix(), hashes[path], path.stat().st_mtime_ns))
+        add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
+    for path, reason in find_inputs(input_dir)[1].items():  # a refused file (a link out, an .xlsb) is news too
+        add("refused", (path.relative_to(input_dir).as_posix(), reason))
     for path in _code_files():
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _modified_ns(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # gone meanwhile: ingest names it
+        return None
 
 
 def published_manifest(build_dir: Path, fingerprint: str) -> dict | None:

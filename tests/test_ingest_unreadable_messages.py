@@ -69,10 +69,12 @@ def test_a_macro_workbook_renamed_xls_is_told_xlsm(tmp_path, an_xlsx):
 
 
 def test_a_password_protected_xlsx_is_not_called_renamed(tmp_path):
-    """An encrypted .xlsx is an OLE file too: it is left to the reader, which asks for the password to go."""
+    """An encrypted .xlsx is an OLE file too: the guard names the password, and what to do, not an extension."""
     path = tmp_path / "加密.xlsx"
     path.write_bytes(OLE_MAGIC + b"\0" * 512 + "EncryptedPackage\0".encode("utf-16-le") + b"\0" * 512)
-    assert inspect(path) == []
+    with pytest.raises(UnsafeFile) as caught:
+        inspect(path)
+    assert "密码" in caught.value.reason and "另存为 .xlsx" in caught.value.reason and "扩展名" not in caught.value.reason
 
 
 def test_another_ole_document_named_xlsx_is_not_a_workbook(tmp_path):

@@ -1,5 +1,5 @@
 """提交情况: a unit whose only file was refused (its cover, or the file itself) did send something;
-its row says so (未报送（有 1 个文件未能入库，见下方）) when the file can be tied to it: by the
+its row says so (已报送，文件未能入库／文件无法读取) when the file can be tied to it: by the
 unit its cover names, else by the one unit whose name, short name or alias the file name holds.
 A name inside a longer matched name of another unit, or two units named, tie nothing."""
 
@@ -33,7 +33,7 @@ def test_a_refused_file_named_after_a_unit_is_shown_in_its_row(tmp_path):
     report = ingest(tmp_path / "in", tmp_path / "w.duckdb", key=KEY, workers=1)
     path = write_submission_summary(report, tmp_path / "run", PERIOD)
     row = next(r for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True) if r[0] == unit.code)
-    assert row[2] == "未报送（有 1 个文件未能入库，见下方）"
+    assert row[2] == "已报送，文件未能入库（1 个，见下方），须请单位按整改清单重报"
     (file,) = report.submission_status["unattributed_files"]
     assert file["likely_unit"] == unit.name and file["likely_by"] == "file_name"
     texts = [r[2] for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True) if r[1] == file["source_file"]]
