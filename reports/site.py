@@ -29,6 +29,7 @@ KNOWN_OUTPUTS = {
     "xlsx": ("figures.xlsx", "全部数字（Excel）"),
     "csv": ("figures.csv", "全部数字（CSV）"),
     "json": ("figures.json", "全部数字（JSON）"),
+    "revision_xlsx": ("revision.xlsx", "数字变化（Excel）"),
 }
 
 
@@ -113,6 +114,11 @@ def write_site(indicators: pd.DataFrame, run_dir: Path, *, run_id: str, generate
         "figure_count": len(heads), "edition": edition,
     }
     env = _environment()
+    revision = run_dir / "revision.json"  # reports/revision.py: what changed against the edition before
+    context["revision"] = json.loads(revision.read_text(encoding="utf-8")) if revision.is_file() else None
+    if context["revision"] is not None:
+        page = env.get_template("revision.html.j2").render(**context)
+        (site_dir / "revision.html").write_text(page, encoding="utf-8")
     (site_dir / "figures.html").write_text(env.get_template("figures.html.j2").render(**context), encoding="utf-8")
     index = site_dir / "index.html"
     index.write_text(env.get_template("index.html.j2").render(**context), encoding="utf-8")

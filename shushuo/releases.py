@@ -132,7 +132,7 @@ def affected_figures(problems) -> dict[str, str]:
     return {i: "；".join(dict.fromkeys(r)) + "，改正后数字可能变动" for i, r in reasons.items()}
 
 
-def _publish_files(work: Path, manifest: dict, edition) -> None:
+def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Path, str] | None) -> None:
     """Write the bulletin and the figures desk again, from the release's own warehouse."""
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin, write_figures_desk
@@ -144,7 +144,7 @@ def _publish_files(work: Path, manifest: dict, edition) -> None:
     indicators = load_indicators(work / "warehouse.duckdb")
     common = dict(notes=notes, run_id=manifest["run_id"], checks_href=checks.get("report_html"), edition=edition)
     write_bulletin(indicators, work, **common)
-    write_figures_desk(indicators, work / "warehouse.duckdb", work, period=period, **common)
+    write_figures_desk(indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, **common)
 
 
 def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, note: str = "",
@@ -152,7 +152,6 @@ def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, 
     from checks.open_problems import open_problems
     from reports.consistency import disagreements
     from reports.edition import Edition
-    from reports.revision import compare, write_revision
 
     if not by.strip():
         raise ReleaseRefused("请写明发布人：shushuo release --by <姓名>（make release 时为 BY=<姓名>）。")
@@ -176,12 +175,11 @@ def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, 
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(run_dir, work, ignore=shutil.ignore_patterns("*.wal", "revision.*"))
         edition = Edition(release=number, demo=bool(manifest["parameters"].get("demo_key")), provisional=provisional)
-        _publish_files(work, manifest, edition)
+        _publish_files(work, manifest, edition,
+                       (before.path, f"第 {before.number} 版 → 第 {number} 版") if before is not None else None)
         if found := disagreements(work):
             shutil.rmtree(work, ignore_errors=True)
             raise ReleaseRefused("发布的文件之间数字不一致，未发布（这是程序错误，请报告）：\n" + "\n".join(found[:20]))
-        if before is not None:
-            write_revision(compare(before.path, work, period, f"第 {before.number} 版 → 第 {number} 版"), work)
         released_at = (now or dt.datetime.now()).replace(microsecond=0)
         info = {"release": number, "period_start": period[0].isoformat(), "period_end": period[1].isoformat(),
                 "run_id": manifest["run_id"], "by": by.strip(), "released_at": released_at.isoformat(), "note": note,

@@ -6,6 +6,7 @@ shushuo/run.py owns the rest: the lock, the short cut, the run folder and publis
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import threading
 from dataclasses import dataclass, field, replace
@@ -180,14 +181,41 @@ def render_bulletin(ctx: RunContext) -> None:
 
 
 def export_figures(ctx: RunContext) -> None:
-    """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site."""
+    """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site, and
+    revision.xlsx against the latest release of the period (or else the last good run of it), so a
+    change is seen before anyone quotes it."""
     from reports.publication import write_figures_desk
 
     ctx.doing("导出数字、DOCX 和网页…")
+    base = _revision_base(ctx)
     with ctx.manifest.stage("exports"):
         ctx.outputs.update(write_figures_desk(ctx.indicators, ctx.warehouse, ctx.work, period=ctx.period,
                                               notes=ctx.warnings, run_id=ctx.run_id, checks_href=ctx.checks_href,
-                                              edition=ctx.edition))
+                                              edition=ctx.edition, compared_with=base))
+    if base is not None:
+        changed = len(json.loads(ctx.outputs["revision_json"].read_text(encoding="utf-8"))["changed"])
+        ctx.tell_file(f"与{base[1].split(' → ')[0]}相比，{changed} 个数字有变化", ctx.outputs["revision_xlsx"])
+
+
+def _revision_base(ctx: RunContext) -> tuple[Path, str] | None:
+    from shushuo import releases
+
+    made = releases.latest(releases.default_root(ctx.build_dir), ctx.period)
+    if made is not None:
+        return made.path, f"{made.label} → 本次草稿"
+    folder = publish.current(ctx.build_dir)
+    if folder is None or not _same_period(folder, ctx.period):
+        return None
+    return folder, f"上次运行 {folder.name} → 本次草稿"
+
+
+def _same_period(run_dir: Path, period: tuple[date, date]) -> bool:
+    try:
+        parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return (parameters.get("period_start"), parameters.get("period_end")) == (period[0].isoformat(), period[1].isoformat()) \
+        and (run_dir / "figures.json").is_file() and (run_dir / WAREHOUSE).is_file()
 
 
 def check_outputs_agree(ctx: RunContext) -> None:
@@ -200,39 +228,7 @@ def check_outputs_agree(ctx: RunContext) -> None:
         raise RunFailed("发布的文件之间数字不一致，本次结果不发布（这是程序错误，请报告）：\n" + "\n".join(found[:20]))
 
 
-def compare_with_release(ctx: RunContext) -> None:
-    """revision.xlsx: this draft against the latest release of its period, or else against the
-    last good run of the same period, so a change is seen before anyone quotes it."""
-    from reports.revision import compare, write_revision
-    from shushuo import releases
-
-    base = releases.latest(releases.default_root(ctx.build_dir), ctx.period)
-    if base is not None:
-        folder, title = base.path, f"{base.label} → 本次草稿"
-    else:
-        folder = publish.current(ctx.build_dir)
-        if folder is None or not _same_period(folder, ctx.period):
-            return
-        title = f"上次运行 {folder.name} → 本次草稿"
-    with ctx.manifest.stage("revision"):
-        revision = compare(folder, ctx.work, ctx.period, title)
-        ctx.outputs.update(write_revision(revision, ctx.work))
-    ctx.tell_file(f"与{title.split(' → ')[0]}相比，{len(revision.changed)} 个数字有变化", ctx.outputs["revision_xlsx"])
-
-
-def _same_period(run_dir: Path, period: tuple[date, date]) -> bool:
-    import json
-
-    try:
-        parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return (parameters.get("period_start"), parameters.get("period_end")) == (period[0].isoformat(), period[1].isoformat()) \
-        and (run_dir / "figures.json").is_file() and (run_dir / WAREHOUSE).is_file()
-
-
-STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, check_outputs_agree,
-                        compare_with_release)
+STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, check_outputs_agree)
 
 
 def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None,

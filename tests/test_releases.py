@@ -129,6 +129,10 @@ def test_a_second_release_names_what_changed_and_why(season):
     unchanged = {(r["id"], r["分项"]) for r in revision["unchanged"]}
     assert ("warmth_aid_amount", "合计") in unchanged and ("members", "合计") in unchanged
     assert (season["second"].path / "revision.xlsx").is_file()
+    page = (season["second"].path / "site" / "revision.html").read_text(encoding="utf-8")
+    assert "第 1 版 → 第 2 版" in page and season["changed_file"] in page
+    assert 'href="revision.html"' in (season["second"].path / "site" / "figures.html").read_text(encoding="utf-8")
+    assert not (season["first"].path / "site" / "revision.html").exists()  # nothing to compare release 1 with
 
 
 def test_the_draft_after_a_release_is_compared_with_it(season):
