@@ -2,7 +2,7 @@
 return, which did not, which returns are clean, which have problems (rows not loaded until they
 are corrected) and which were read with warnings; the file used for each unit and the files it
 replaced; files that could not be attributed to any unit; the previous period's files (the 上期
-of every 同比, shushuo/periods.py says which period that is) and files of any other period, which
+of every 同比, ingest/periods.py says which period that is) and files of any other period, which
 this run does not use; and the files held because where they came from names another unit than
 their cover (ingest/current.py), under both units. Written as 提交情况.xlsx and as the
 `submission_status` section of ingest_report.json."""
@@ -22,7 +22,7 @@ from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
 from ingest.report import IngestReport
 from ingest.safe_names import file_names
 from ingest.schema import units
-from shushuo.periods import previous_period
+from ingest.periods import previous_period
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from shushuo.paths import REPO_ROOT
-from shushuo.periods import previous_period
+from ingest.periods import previous_period
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 

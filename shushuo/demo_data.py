@@ -17,7 +17,7 @@ from shushuo.paths import DEMO_DIR, REPO_ROOT
 FINGERPRINT = ".fingerprint"
 # Everything the generated files depend on.
 SOURCES = (
-    "ingest/demo", "ingest/schema.yaml", "ingest/units.yaml", "ingest/layout.py", "ingest/workbook_writer.py", "shushuo/periods.py",
+    "ingest/demo", "ingest/schema.yaml", "ingest/units.yaml", "ingest/layout.py", "ingest/workbook_writer.py", "ingest/periods.py",
 )
 
 

@@ -1,7 +1,8 @@
 """Statistical periods: which period comes before a given one (for 同比).
 
-Shared by the run (shushuo.dbt_runner.build_previous) and the demo generator (ingest/demo writes
-the previous period's returns), so both agree on what "the period before" is.
+A domain fact beside the schema, read by the run (shushuo.dbt_runner.build_previous), 提交情况 and
+the demo generator (ingest/demo writes the previous period's returns), so all agree on what "the
+period before" is; no stage imports the runner for it.
 """
 
 from __future__ import annotations
