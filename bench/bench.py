@@ -50,6 +50,7 @@ WORKERS = 2
 
 # --- memory ------------------------------------------------------------------------------------
 
+
 def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -115,6 +116,7 @@ def timed(command: list[str]) -> tuple[float, int, str]:
 
 # --- the pipeline ------------------------------------------------------------------------------
 
+
 def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
     """One `shushuo run`; without `short_cut` it is forced (--force), so that a rerun with nothing
     changed measures the whole pipeline on cached workbooks rather than the short cut."""
@@ -124,8 +126,14 @@ def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
     wall, peak, output = timed(command)
     manifest = json.loads((build / "current" / "manifest.json").read_text(encoding="utf-8"))
     stages = {s["stage"]: s for s in manifest["stages"]}
-    return {"wall": wall, "peak": peak, "stages": stages, "run_id": manifest["run_id"], "output": output,
-            "reused": "未重新计算" in output}
+    return {
+        "wall": wall,
+        "peak": peak,
+        "stages": stages,
+        "run_id": manifest["run_id"],
+        "output": output,
+        "reused": "未重新计算" in output,
+    }
 
 
 def stage_seconds(run: dict) -> dict[str, float]:
@@ -151,7 +159,9 @@ def figures_match_truth(folder: Path, build: Path) -> tuple[int, int]:
 
     truth = json.loads((folder / "demo_truth.json").read_text(encoding="utf-8"))["figures"]
     with duckdb.connect(str(build / "current" / "warehouse.duckdb"), read_only=True) as con:
-        computed = dict(con.execute("select indicator_id, value from marts.indicators where breakdown_dim is null").fetchall())
+        computed = dict(
+            con.execute("select indicator_id, value from marts.indicators where breakdown_dim is null").fetchall()
+        )
     equal = 0
     for figure_id, expected in truth.items():
         if isinstance(expected, dict):
@@ -193,10 +203,21 @@ def bench_scale(scale: float) -> dict:
         short = pipeline(folder, build, short_cut=True)
     resubmitted = pipeline(resubmission(folder, build / "resubmitted-input"), build)
     result = {
-        "scale": scale, "files": len(paths), "megabytes": sum(p.stat().st_size for p in paths) / 2**20, "rows": rows,
-        "plain_seconds": parallel, "plain_serial_seconds": serial, "fastexcel_seconds": fast,
-        "fastexcel_serial_seconds": fast_serial, "guard_seconds": guard, "figures_equal": equal, "figures_compared": compared,
-        "cold": cold, "rerun": rerun, "short_cut": short, "resubmitted": resubmitted,
+        "scale": scale,
+        "files": len(paths),
+        "megabytes": sum(p.stat().st_size for p in paths) / 2**20,
+        "rows": rows,
+        "plain_seconds": parallel,
+        "plain_serial_seconds": serial,
+        "fastexcel_seconds": fast,
+        "fastexcel_serial_seconds": fast_serial,
+        "guard_seconds": guard,
+        "figures_equal": equal,
+        "figures_compared": compared,
+        "cold": cold,
+        "rerun": rerun,
+        "short_cut": short,
+        "resubmitted": resubmitted,
     }
     shutil.rmtree(build, ignore_errors=True)
     return result
@@ -204,28 +225,71 @@ def bench_scale(scale: float) -> dict:
 
 # --- the table ---------------------------------------------------------------------------------
 
+
 def table(results: list[dict]) -> str:
-    head = ["scale", "files", "MB", "rows", "calamine s (2 proc)", "calamine rows/s", "read s", "load s", "dbt s",
-            "checks s", "render s", "other s", "run s", "read+load vs calamine", "peak MiB", "figures = truth"]
+    head = [
+        "scale",
+        "files",
+        "MB",
+        "rows",
+        "calamine s (2 proc)",
+        "calamine rows/s",
+        "read s",
+        "load s",
+        "dbt s",
+        "checks s",
+        "render s",
+        "other s",
+        "run s",
+        "read+load vs calamine",
+        "peak MiB",
+        "figures = truth",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         s = stage_seconds(r["cold"])
         ratio = r["plain_seconds"] / (s["read"] + s["load"])
-        lines.append("| " + " | ".join([
-            f"×{r['scale']:g}", str(r["files"]), f"{r['megabytes']:.0f}", f"{r['rows']:,}", f"{r['plain_seconds']:.1f}",
-            f"{r['rows'] / r['plain_seconds']:,.0f}", *(f"{s[k]:.1f}" for k in ("read", "load", "dbt", "checks", "render", "other")),
-            f"{r['cold']['wall']:.1f}", f"{ratio:.0%}", f"{r['cold']['peak'] / 2**20:,.0f}",
-            f"{r['figures_equal']}/{r['figures_compared']}",
-        ]) + " |")
-    lines += ["", "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read |",
-              "|---|---|---|---|---|---|---|"]
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"×{r['scale']:g}",
+                    str(r["files"]),
+                    f"{r['megabytes']:.0f}",
+                    f"{r['rows']:,}",
+                    f"{r['plain_seconds']:.1f}",
+                    f"{r['rows'] / r['plain_seconds']:,.0f}",
+                    *(f"{s[k]:.1f}" for k in ("read", "load", "dbt", "checks", "render", "other")),
+                    f"{r['cold']['wall']:.1f}",
+                    f"{ratio:.0%}",
+                    f"{r['cold']['peak'] / 2**20:,.0f}",
+                    f"{r['figures_equal']}/{r['figures_compared']}",
+                ]
+            )
+            + " |"
+        )
+    lines += [
+        "",
+        "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         rerun, resub = r["rerun"], r["resubmitted"]
-        lines.append("| " + " | ".join([
-            f"×{r['scale']:g}", f"{rerun['wall']:.1f}", str(rerun["stages"]["ingest"].get("files_read", "?")),
-            f"{rerun['peak'] / 2**20:,.0f}", f"{r['short_cut']['wall']:.1f}" + ("" if r["short_cut"]["reused"] else " (ran!)"),
-            f"{resub['wall']:.1f}", str(resub["stages"]["ingest"].get("files_read", "?")),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"×{r['scale']:g}",
+                    f"{rerun['wall']:.1f}",
+                    str(rerun["stages"]["ingest"].get("files_read", "?")),
+                    f"{rerun['peak'] / 2**20:,.0f}",
+                    f"{r['short_cut']['wall']:.1f}" + ("" if r["short_cut"]["reused"] else " (ran!)"),
+                    f"{resub['wall']:.1f}",
+                    str(resub["stages"]["ingest"].get("files_read", "?")),
+                ]
+            )
+            + " |"
+        )
     lines += ["", ratio_table(results)]
     return "\n".join(lines)
 
@@ -233,18 +297,37 @@ def table(results: list[dict]) -> str:
 def ratio_table(results: list[dict]) -> str:
     """read+load against each plain reader (seconds, and the pipeline's throughput as a share of
     the reader's), and the ceiling the file guard sets: reader / (reader + guard alone)."""
-    head = ["scale", "read+load s", "calamine 2 proc", "fastexcel 2 proc", "calamine 1 proc", "fastexcel 1 proc",
-            "file guard alone, 2 proc s", "ceiling vs fastexcel 2 proc (reader + guard only)"]
+    head = [
+        "scale",
+        "read+load s",
+        "calamine 2 proc",
+        "fastexcel 2 proc",
+        "calamine 1 proc",
+        "fastexcel 1 proc",
+        "file guard alone, 2 proc s",
+        "ceiling vs fastexcel 2 proc (reader + guard only)",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         s = stage_seconds(r["cold"])
         ours = s["read"] + s["load"]
-        references = [r[k] for k in ("plain_seconds", "fastexcel_seconds", "plain_serial_seconds", "fastexcel_serial_seconds")]
+        references = [
+            r[k] for k in ("plain_seconds", "fastexcel_seconds", "plain_serial_seconds", "fastexcel_serial_seconds")
+        ]
         ceiling = r["fastexcel_seconds"] / (r["fastexcel_seconds"] + r["guard_seconds"])
-        lines.append("| " + " | ".join([
-            f"×{r['scale']:g}", f"{ours:.1f}", *(f"{seconds:.1f} s: {seconds / ours:.0%}" for seconds in references),
-            f"{r['guard_seconds']:.1f}", f"{ceiling:.0%}",
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"×{r['scale']:g}",
+                    f"{ours:.1f}",
+                    *(f"{seconds:.1f} s: {seconds / ours:.0%}" for seconds in references),
+                    f"{r['guard_seconds']:.1f}",
+                    f"{ceiling:.0%}",
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -257,7 +340,10 @@ def main() -> None:
     results = []
     for scale in args.scales:
         results.append(bench_scale(scale))
-        print(f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+        print(
+            f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}",
+            file=sys.stderr,
+        )
     print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores)")
     print(table(results))
     if args.json:

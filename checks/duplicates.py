@@ -59,8 +59,11 @@ order by groups.group_no, occurrences.unit_code, occurrences.source_file, occurr
 
 ABOUT = (
     ("内容", "同一名会员出现在两个及以上单位本期的会员名册中。全区会员人数已按身份证号去重，此人只计一次。"),
-    ("怎么用", "同一组号是同一个人。请按“报送文件、工作表、行号”在本单位报表中找到这一行，与组内其他单位核实"
-              "该会员的所属工会，由不应填报的单位删除该行后重新报送。"),
+    (
+        "怎么用",
+        "同一组号是同一个人。请按“报送文件、工作表、行号”在本单位报表中找到这一行，与组内其他单位核实"
+        "该会员的所属工会，由不应填报的单位删除该行后重新报送。",
+    ),
     ("个人信息", "本表不含身份证号和姓名；请勿把本表与会员名册合并后外传。"),
     ("分单位", "“说明”之后每个单位一张表：该单位涉及的各组（本单位的行和组内其他单位的行），可单独发给该单位。"),
 )
@@ -82,8 +85,10 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
     path = Path(out_dir) / LISTING_FILE
     # strings_to_formulas off and write_string below: clerks' text is never a live formula.
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
-               "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+    formats = {
+        "header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+    }
     _listing(book.add_worksheet("重复填报"), rows, formats)
     notes = book.add_worksheet("说明")
     notes.set_column(0, 0, 10)
@@ -115,4 +120,3 @@ def _listing(sheet, rows: list[tuple], formats: dict) -> None:
                 sheet.write_string(row_no, col, str(value))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
-

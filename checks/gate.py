@@ -69,7 +69,9 @@ class GateResult:
                 lines.append(f"{heading}：{parts}")
                 folded.update(o.check_id for o in dated)
         lines += [str(o) for o in self.warnings if o.check_id not in folded]
-        return [line if line.endswith("。") else line + "。" for line in lines]  # sentences, as the bulletin's other notes
+        return [
+            line if line.endswith("。") else line + "。" for line in lines
+        ]  # sentences, as the bulletin's other notes
 
     def message(self) -> str:
         """A Chinese summary for the operator: each blocking check with its table, the number
@@ -80,7 +82,9 @@ class GateResult:
             return text + (f"，{len(self.warnings)} 项警告，见检查报告）。" if self.warnings else "）。")
         lines = [f"质量检查发现 {len(self.blocking)} 项阻断问题，统计期 {period} 的数字不能发布："]
         for number, outcome in enumerate(self.blocking, 1):
-            lines.append(f"{number}. 【{outcome.title}】（{outcome.check_id}）表 {outcome.table}：{outcome.count_phrase()}。")
+            lines.append(
+                f"{number}. 【{outcome.title}】（{outcome.check_id}）表 {outcome.table}：{outcome.count_phrase()}。"
+            )
             for example in outcome.examples[:EXAMPLES_IN_MESSAGE]:
                 lines.append(f"   例：{describe_example(example)}")
             if outcome.detail:
@@ -137,7 +141,9 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     result.report_html = out_dir / REPORT_FILE
     result.report_html.write_text(render_report(result), encoding="utf-8")
-    (out_dir / RESULTS_FILE).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    (out_dir / RESULTS_FILE).write_text(
+        json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     return result
 
 
@@ -145,12 +151,14 @@ def _rejected_rows_note(outcome: CheckOutcome) -> str:
     """The rows left out until a clerk corrects them, as the bulletin (which is published) may say
     it: how many, from how many units; which units and sheets is in checks.html and the 整改清单."""
     units = outcome.examples[0].get("units_count", len(outcome.examples)) if outcome.examples else 0
-    return (f"因填写有误、须由填报单位改正后才能计入的记录共 {outcome.failing_count} 行（涉及 {units} 个单位，"
-            "明细见检查报告和各单位的整改清单），相关数字可能略低")
+    return (
+        f"因填写有误、须由填报单位改正后才能计入的记录共 {outcome.failing_count} 行（涉及 {units} 个单位，"
+        "明细见检查报告和各单位的整改清单），相关数字可能略低"
+    )
 
 
 def _dated_column(title: str) -> str:
-    """"送清凉·日期" from the title raw_suites gives a date-window check."""
+    """ "送清凉·日期" from the title raw_suites gives a date-window check."""
     return title.split("在统计期内")[0].split("不晚于统计期末")[0]
 
 
@@ -160,4 +168,3 @@ def _as_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-

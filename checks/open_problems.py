@@ -39,4 +39,6 @@ def open_problems(warehouse: Path, period: tuple[dt.date, dt.date]) -> list[Open
     """
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(sql, list(period)).fetchall()
-    return [OpenProblem(unit, source_file, sheet_name, sheet, int(n)) for unit, source_file, sheet_name, sheet, n in rows]
+    return [
+        OpenProblem(unit, source_file, sheet_name, sheet, int(n)) for unit, source_file, sheet_name, sheet, n in rows
+    ]

@@ -70,14 +70,23 @@ def _expect(cls, sheet, column, rule, title, severity=BLOCKING, **kwargs):
 
 def _lineage_expectations(sheet: schema.Sheet):
     for name in LINEAGE_REQUIRED:
-        yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, name, "not_null", f"来源信息「{field_label(name)}」不为空")
+        yield _expect(
+            gxe.ExpectColumnValuesToNotBeNull, sheet, name, "not_null", f"来源信息「{field_label(name)}」不为空"
+        )
     codes = [u.code for u in schema.units()]
-    yield _expect(gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "known_unit", "填报单位在本区单位名单中", value_set=codes)
+    yield _expect(
+        gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "known_unit", "填报单位在本区单位名单中", value_set=codes
+    )
     expected = [u.code for u in schema.units() if u.kind in sheet.submitted_by]
     kinds = "、".join(schema.kind_label(kind) for kind in sheet.submitted_by)
     yield _expect(
-        gxe.ExpectColumnValuesToBeInSet, sheet, "unit_code", "expected_submitter",
-        f"填报单位属于应报本表的单位（{kinds}）", WARNING, value_set=expected,
+        gxe.ExpectColumnValuesToBeInSet,
+        sheet,
+        "unit_code",
+        "expected_submitter",
+        f"填报单位属于应报本表的单位（{kinds}）",
+        WARNING,
+        value_set=expected,
     )
 
 
@@ -91,20 +100,30 @@ def _column_expectations(sheet: schema.Sheet, column: schema.Column, period_star
             yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, key, "not_null", f"{label}（脱敏键）必填不为空")
         if column.type == "resident_id":
             yield _expect(
-                gxe.ExpectColumnValuesToBeInSet, sheet, f"{column.name}_sex", "allowed_values",
-                f"{label}推得的性别为男或女", value_set=SEX_VALUES,
+                gxe.ExpectColumnValuesToBeInSet,
+                sheet,
+                f"{column.name}_sex",
+                "allowed_values",
+                f"{label}推得的性别为男或女",
+                value_set=SEX_VALUES,
             )
         return
     if column.required:
         yield _expect(gxe.ExpectColumnValuesToNotBeNull, sheet, column.name, "not_null", f"{label}必填不为空")
     if column.type == "enum":
         yield _expect(
-            gxe.ExpectColumnValuesToBeInSet, sheet, column.name, "allowed_values",
-            f"{label}取值为{'、'.join(column.values)}之一", value_set=list(column.values),
+            gxe.ExpectColumnValuesToBeInSet,
+            sheet,
+            column.name,
+            "allowed_values",
+            f"{label}取值为{'、'.join(column.values)}之一",
+            value_set=list(column.values),
         )
     elif column.type == "int":
         low = column.min if column.min is not None else 0
-        yield _expect(gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "range", f"{label}不小于 {low}", min_value=low)
+        yield _expect(
+            gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "range", f"{label}不小于 {low}", min_value=low
+        )
     elif column.type == "money":
         yield _expect(gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "range", f"{label}不为负", min_value=0)
     elif column.type == "date":
@@ -115,21 +134,34 @@ def _date_expectations(sheet: schema.Sheet, column: schema.Column, period_start:
     kind = date_windows.kind_of(sheet.name, column.name)
     earliest, latest = date_windows.plausible_window(kind, period_end)
     yield _expect(
-        gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "plausible_date",
+        gxe.ExpectColumnValuesToBeBetween,
+        sheet,
+        column.name,
+        "plausible_date",
         f"{column.header}在合理范围内（{earliest.isoformat()} 至 {latest.isoformat()}）",
-        min_value=day_number(earliest), max_value=day_number(latest),
+        min_value=day_number(earliest),
+        max_value=day_number(latest),
     )
     if kind == date_windows.FLOW:
         yield _expect(
-            gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "in_period",
+            gxe.ExpectColumnValuesToBeBetween,
+            sheet,
+            column.name,
+            "in_period",
             f"{column.header}在统计期内（{period_start.isoformat()} 至 {period_end.isoformat()}），期外的不计入",
-            WARNING, min_value=day_number(period_start), max_value=day_number(period_end),
+            WARNING,
+            min_value=day_number(period_start),
+            max_value=day_number(period_end),
         )
     elif kind == date_windows.HISTORY:
         yield _expect(
-            gxe.ExpectColumnValuesToBeBetween, sheet, column.name, "not_after_period",
+            gxe.ExpectColumnValuesToBeBetween,
+            sheet,
+            column.name,
+            "not_after_period",
             f"{column.header}不晚于统计期末（{period_end.isoformat()}），晚于期末的不计入",
-            WARNING, max_value=day_number(period_end),
+            WARNING,
+            max_value=day_number(period_end),
         )
 
 

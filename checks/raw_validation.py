@@ -30,7 +30,9 @@ RESULT_FORMAT = {
 }
 
 
-def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, period_end: dt.date) -> list[CheckOutcome]:
+def validate_raw(
+    connection: duckdb.DuckDBPyConnection, period_start: dt.date, period_end: dt.date
+) -> list[CheckOutcome]:
     """Every expectation of every raw table, as outcomes (a table that cannot be read is one
     blocking error, never a silent pass)."""
     current = TABLES["current_submissions"]
@@ -53,7 +55,9 @@ def validate_raw(connection: duckdb.DuckDBPyConnection, period_start: dt.date, p
             continue
         suite = context.suites.add(gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations))
         batch_definition = datasource.add_dataframe_asset(sheet.name).add_batch_definition_whole_dataframe("whole")
-        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite, result_format=RESULT_FORMAT)
+        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+            suite, result_format=RESULT_FORMAT
+        )
         outcomes.extend(_outcome(sheet, r, connection) for r in result.results)
     return outcomes
 
@@ -149,7 +153,9 @@ def _select(sheet: schema.Sheet, expectations: list) -> str:
         "number": '"{c}"::DOUBLE as "{c}"',
         "presence": 'if("{c}" is null, null, 1)::TINYINT as "{c}"',
     }
-    columns = [f'rowid as "{ROW_INDEX}"'] + [read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()]
+    columns = [f'rowid as "{ROW_INDEX}"'] + [
+        read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()
+    ]
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} "
         f"where (source_file, file_sha256) in (select source_file, file_sha256 from {TABLES['current_submissions']} where is_current)"
@@ -162,7 +168,8 @@ def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: l
         return {}
     listed = ", ".join(f'"{name}"' for name in LINEAGE_INDEX)
     found = connection.execute(
-        f"select rowid, {listed} from {sheet.raw_table} where rowid in (select unnest(?::BIGINT[]))", [[int(r) for r in rows]]
+        f"select rowid, {listed} from {sheet.raw_table} where rowid in (select unnest(?::BIGINT[]))",
+        [[int(r) for r in rows]],
     ).fetchall()
     return {row[0]: dict(zip(LINEAGE_INDEX, row[1:])) for row in found}
 

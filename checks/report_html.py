@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from checks.outcome import BLOCKING, LINEAGE_LABELS, SEVERITY_LABELS, SKIPPED, STATUS_LABELS, WARNING, field_label, plain
+from checks.outcome import (
+    BLOCKING,
+    LINEAGE_LABELS,
+    SEVERITY_LABELS,
+    SKIPPED,
+    STATUS_LABELS,
+    WARNING,
+    field_label,
+    plain,
+)
 
 if TYPE_CHECKING:
     from checks.gate import GateResult

@@ -45,7 +45,10 @@ def _run_one(connection, rule: Rule, existing: set[str], params: dict, have_prev
         return outcome
     missing = [TABLES[t] for t in rule.tables if TABLES[t].lower() not in existing]
     if missing:
-        return _error(outcome, f"规则所需的表 {'、'.join(missing)} 不存在（dbt 模型未生成或已改名；请在 checks/rules.py 的 TABLES 中更正）。")
+        return _error(
+            outcome,
+            f"规则所需的表 {'、'.join(missing)} 不存在（dbt 模型未生成或已改名；请在 checks/rules.py 的 TABLES 中更正）。",
+        )
     sql = rule.query()
     used = {name: value for name, value in params.items() if f"${name}" in sql}
     try:
@@ -69,9 +72,7 @@ def _error(outcome: CheckOutcome, detail: str) -> CheckOutcome:
 
 
 def _existing_tables(connection) -> set[str]:
-    rows = connection.execute(
-        "select table_schema || '.' || table_name from information_schema.tables"
-    ).fetchall()
+    rows = connection.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
     return {name.lower() for (name,) in rows}
 
 

@@ -53,8 +53,10 @@ FIGURE_RULES: tuple[Rule, ...] = (
               and expected_units.unit_code not in (select unit_code from held_units where unit_code is not null)
             order by expected_units.unit_code
         """,
-        advice=("缺少单位的报表时全区合计不完整。请催报，或确认报表封面的填报单位与统计期填写正确；"
-                "已报送但文件无法读取或未能入库的单位见提交情况.xlsx，请按其整改清单请单位重报。"),
+        advice=(
+            "缺少单位的报表时全区合计不完整。请催报，或确认报表封面的填报单位与统计期填写正确；"
+            "已报送但文件无法读取或未能入库的单位见提交情况.xlsx，请按其整改清单请单位重报。"
+        ),
         count_noun="个单位",
     ),
     Rule(
@@ -72,7 +74,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
             order by expected_units.unit_code, held_units.source_file
         """,
         advice="这些单位没有计入统计的报表：它们名下的文件因来源（上传账号、文件名或所在文件夹）与封面「填报单位」不一致而暂扣，"
-               "全区合计因此不完整。请核实文件是哪个单位的，由该单位改正封面或以本单位名义重新报送；整改清单已写明改法。",
+        "全区合计因此不完整。请核实文件是哪个单位的，由该单位改正封面或以本单位名义重新报送；整改清单已写明改法。",
         count_noun="项",
     ),
     Rule(
@@ -188,16 +190,28 @@ FIGURE_RULES: tuple[Rule, ...] = (
     ),
 )
 
+
 # Checks that the models keep their own definitions (each is true by construction, so data cannot
 # break it): cheap, kept to catch a model change, labelled 内部一致性 in the report.
 def _internal(name: str, title: str, lesser: str, greater: str) -> Rule:
-    return Rule(id=f"internal.{name}", title=f"{INTERNAL}{title}", severity=BLOCKING, tables=("indicators",),
-                sql=not_more_than(lesser, greater), advice=INTERNAL_ADVICE)
+    return Rule(
+        id=f"internal.{name}",
+        title=f"{INTERNAL}{title}",
+        severity=BLOCKING,
+        tables=("indicators",),
+        sql=not_more_than(lesser, greater),
+        advice=INTERNAL_ADVICE,
+    )
 
 
 INTERNAL_RULES: tuple[Rule, ...] = (
     _internal("cards_not_more_than_members", "办卡数不超过期末会员人数（全区与各单位）", "cards_issued", "members"),
-    _internal("covered_not_more_than_unionised", "合同覆盖企业数不超过已建会企业数", "enterprises_covered", "enterprises_unionised"),
+    _internal(
+        "covered_not_more_than_unionised",
+        "合同覆盖企业数不超过已建会企业数",
+        "enterprises_covered",
+        "enterprises_unionised",
+    ),
     _internal("mediated_not_more_than_closed", "调解成功案件数不超过结案数", "disputes_mediated", "disputes_closed"),
 )
 

@@ -17,11 +17,7 @@ def _sheet_filled(sheet: schema.Sheet, severity: str) -> Rule:
     """A unit of a kind that must fill `sheet` sent a current return without rows in it (a unit
     with no return at all is rule expected_units_present's)."""
     kinds = ", ".join(f"'{kind}'" for kind in sheet.submitted_by)
-    effect = (
-        "该表是已发布比率的分母或唯一来源，为空时数字不能发布"
-        if severity == BLOCKING
-        else "为空时全区合计会偏低"
-    )
+    effect = "该表是已发布比率的分母或唯一来源，为空时数字不能发布" if severity == BLOCKING else "为空时全区合计会偏低"
     return Rule(
         id=f"sheet_filled.{sheet.name}",
         title=(
@@ -79,9 +75,7 @@ UNIT_RULES: tuple[Rule, ...] = (
         title="各单位自己京卡办理中的有效持卡会员不多于其会员名册人数",
         severity=BLOCKING,
         tables=("cards", "members_by_unit"),
-        sql=_CARD_HOLDERS.replace(
-            "{condition}", "holders.member_holders > coalesce(listed.members, 0)"
-        ),
+        sql=_CARD_HOLDERS.replace("{condition}", "holders.member_holders > coalesce(listed.members, 0)"),
         advice="该单位为比其会员名册更多的会员办了卡：会员名册很可能漏报（会员人数与办卡率的分母偏小）。"
         "请核对会员名册是否完整，或这些卡是否应由会员所属单位填报。",
         count_noun="个单位",

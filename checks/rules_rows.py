@@ -34,7 +34,7 @@ ROW_RULES: tuple[Rule, ...] = (
             order by current.unit_code
         """,
         advice="这些行有填写错误（每一处错误、所在单元格和改法见该单位的整改清单），没有计入任何数字，"
-               "相关合计因此偏低。请退回整改清单，单位改正后重新报送整个工作簿，再运行一次即可计入。",
+        "相关合计因此偏低。请退回整改清单，单位改正后重新报送整个工作簿，再运行一次即可计入。",
         count_column="rows",
         count_noun="行",
     ),
@@ -86,7 +86,7 @@ ROW_RULES: tuple[Rule, ...] = (
             order by insurance.unit_code, insurance.source_file, insurance.source_row
         """,
         advice=f"互助保障各数只取{_INSURANCE_FILLERS}报送的期内合计，这些行没有计入。若是替{_INSURANCE_FILLERS}填的，"
-               f"请把数字报给{_INSURANCE_FILLERS}；否则请从报表中删去「互助保障」工作表后重新报送。",
+        f"请把数字报给{_INSURANCE_FILLERS}；否则请从报表中删去「互助保障」工作表后重新报送。",
         count_noun="行",
     ),
     Rule(
@@ -121,7 +121,7 @@ ROW_RULES: tuple[Rule, ...] = (
             order by care.unit_code, care.source_file, care.source_row
         """,
         advice="两癌筛查只计女职工，这些领取人未计入两癌筛查人数，已在各单位的整改清单中列为请核对。"
-               "请单位核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
+        "请单位核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
         count_noun="行",
     ),
 )

@@ -30,10 +30,14 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("create or replace view staging.stg_submissions as select * from raw.submissions")
 
 
-def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_file: str, filled_on: dt.date | None = None) -> None:
+def submit(
+    connection, unit_code: str, period: tuple[dt.date, dt.date], source_file: str, filled_on: dt.date | None = None
+) -> None:
     """Record a workbook in raw.submissions unless it is there (same file name), and which file
     counts as a run decides it (ingest.current.mark_current)."""
-    (known,), = connection.execute("select count(*) from raw.submissions where source_file = ?", [source_file]).fetchall()
+    ((known,),) = connection.execute(
+        "select count(*) from raw.submissions where source_file = ?", [source_file]
+    ).fetchall()
     if not known:
         unit_name = next((u.name for u in schema.units() if u.code == unit_code), unit_code)
         connection.execute(
@@ -47,7 +51,9 @@ def submit(connection, unit_code: str, period: tuple[dt.date, dt.date], source_f
 SHA256 = "0" * 64
 
 
-def lineage(unit_code: str, period: tuple[dt.date, dt.date], row: int, source_file: str | None = None, sheet_title: str = "") -> dict:
+def lineage(
+    unit_code: str, period: tuple[dt.date, dt.date], row: int, source_file: str | None = None, sheet_title: str = ""
+) -> dict:
     return {
         "unit_code": unit_code,
         "period_start": period[0],
@@ -74,7 +80,9 @@ def insert_rows(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: li
         submit(connection, row["unit_code"], (row["period_start"], row["period_end"]), row["source_file"])
 
 
-def fabricate(connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: int, period: tuple[dt.date, dt.date]) -> None:
+def fabricate(
+    connection: duckdb.DuckDBPyConnection, sheet_name: str, rows: int, period: tuple[dt.date, dt.date]
+) -> None:
     """Fill raw.<sheet> with `rows` valid-looking rows, generated in SQL (fast at 10^5–10^6)."""
     sheet = schema.sheet(sheet_name)
     codes = [u.code for u in schema.units() if u.kind in sheet.submitted_by]
@@ -142,11 +150,22 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     for entry in catalog.itertuples():
         rate = entry.style.startswith("pct:")
         rows.append(
-            dict(indicator_id=entry.indicator_id, topic=entry.topic, label=entry.label, unit=entry.unit,
-                 printed_unit=entry.printed_unit, style=entry.style, definition=entry.definition,
-                 breakdown_dim=None, breakdown_key=None, value=0.5 if rate else 10,
-                 numerator=1 if rate else None, denominator=2 if rate else None,
-                 period_start=period[0], period_end=period[1])
+            dict(
+                indicator_id=entry.indicator_id,
+                topic=entry.topic,
+                label=entry.label,
+                unit=entry.unit,
+                printed_unit=entry.printed_unit,
+                style=entry.style,
+                definition=entry.definition,
+                breakdown_dim=None,
+                breakdown_key=None,
+                value=0.5 if rate else 10,
+                numerator=1 if rate else None,
+                denominator=2 if rate else None,
+                period_start=period[0],
+                period_end=period[1],
+            )
         )
     connection.register("catalog_rows", pd.DataFrame(rows))
     connection.execute("insert into marts.indicators by name select * from catalog_rows")
@@ -200,8 +219,12 @@ def _create_staging_sheets(connection: duckdb.DuckDBPyConnection) -> None:
 
     flagged = expected_nonempty()
     for sheet in schema.sheets():
-        connection.execute(f"create or replace table staging.stg_{sheet.name} as select * from {sheet.raw_table} limit 0")
+        connection.execute(
+            f"create or replace table staging.stg_{sheet.name} as select * from {sheet.raw_table} limit 0"
+        )
         rows = [(u.code, fixture_file(u)) for u in schema.units() if u.kind in sheet.submitted_by]
         if sheet.name in flagged and rows:
             values = ", ".join(f"('{code}', '{file}', '{sheet.title}', 4)" for code, file in rows)
-            connection.execute(f"insert into staging.stg_{sheet.name} (unit_code, source_file, sheet, source_row) values {values}")
+            connection.execute(
+                f"insert into staging.stg_{sheet.name} (unit_code, source_file, sheet, source_row) values {values}"
+            )

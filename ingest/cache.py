@@ -57,8 +57,12 @@ def _source_files() -> list[Path]:
     """The ingest code and its data (schema.yaml, units.yaml); the demo generator is not run by
     ingest and is left out."""
     return sorted(
-        p for p in INGEST_DIR.rglob("*")
-        if p.is_file() and p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts and "demo" not in p.relative_to(INGEST_DIR).parts
+        p
+        for p in INGEST_DIR.rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".yaml")
+        and "__pycache__" not in p.parts
+        and "demo" not in p.relative_to(INGEST_DIR).parts
     )
 
 
@@ -110,6 +114,7 @@ def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
 
 # --- one entry: WorkbookOutcome <-> meta.json + Arrow IPC files ---------------------------------
 
+
 def _plain(value):
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
@@ -149,8 +154,9 @@ def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
     meta = {
         "format": FORMAT,
         "file": dataclasses.asdict(outcome.file),
-        "cover": None if cover is None else {
-            **{name: _plain(getattr(cover, name)) for name in COVER_KEPT}, "errors": [list(e) for e in cover.errors]},
+        "cover": None
+        if cover is None
+        else {**{name: _plain(getattr(cover, name)) for name in COVER_KEPT}, "errors": [list(e) for e in cover.errors]},
         "problems": [dataclasses.asdict(p) for p in outcome.problems],
         "sheets": sheets,
     }
@@ -222,7 +228,9 @@ class IngestCache:
         self.hashes.update(file_hashes(missing, workers) if missing else {})
         for path, sha in ((p, self.hashes[p]) for p in paths):
             source_file = path.relative_to(input_dir).as_posix()
-            outcome = None if sha is None else self._load(self.generation / entry_name(source_file, sha), source_file, sha)
+            outcome = (
+                None if sha is None else self._load(self.generation / entry_name(source_file, sha), source_file, sha)
+            )
             if outcome is None:
                 self.read.append(source_file)
                 continue
@@ -273,9 +281,12 @@ class IngestCache:
         now = time.time() if now is None else now
         if not self.root.is_dir():
             return
-        others = sorted((p for p in self.root.iterdir() if p.is_dir() and p != self.generation),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP_GENERATIONS - 1:]:
+        others = sorted(
+            (p for p in self.root.iterdir() if p.is_dir() and p != self.generation),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in others[KEEP_GENERATIONS - 1 :]:
             shutil.rmtree(old, ignore_errors=True)
         if not self.generation.is_dir():
             return

@@ -53,7 +53,7 @@ _SPACE = (b" ", b"\t", b"\n", b"\r")
 def _refs(pattern: re.Pattern, data: bytes):
     """The groups of each match that is a whole attribute named r."""
     for match in pattern.finditer(data):
-        if data[match.start() - 1: match.start()] in _SPACE:
+        if data[match.start() - 1 : match.start()] in _SPACE:
             yield match.groups() if pattern.groups > 1 else match.group(1)
 
 
@@ -63,7 +63,7 @@ def _suspect(data: bytes) -> bool:
     nothing: _refs drops them all)."""
     match = _SUSPECT.search(data)
     while match:
-        if data[match.start() - 1: match.start()] in _SPACE:
+        if data[match.start() - 1 : match.start()] in _SPACE:
             return True
         match = _SUSPECT.search(data, match.start() + 1)
     return False
@@ -145,16 +145,22 @@ class SheetScan:
     def refusal(self, max_cells: int, resave: str) -> str | None:
         """Why the sheet must not be opened (Chinese, for the clerk), or None."""
         if self.max_row > EXCEL_MAX_ROWS or self.max_column > EXCEL_MAX_COLUMNS:
-            return (f"工作表“{self.sheet}”的单元格位置超出 Excel 的范围（{self.at_least}{self.max_row} 行、{self.max_column} 列），"
-                    f"文件可能是恶意构造的，未读取：{resave}")
+            return (
+                f"工作表“{self.sheet}”的单元格位置超出 Excel 的范围（{self.at_least}{self.max_row} 行、{self.max_column} 列），"
+                f"文件可能是恶意构造的，未读取：{resave}"
+            )
         if self.cells > max_cells:
-            return (f"工作表“{self.sheet}”有 {self.cells:,} 个单元格，超过上限 {max_cells:,}，未读取："
-                    "请删除无关的数据，或分成几个文件报送")
+            return (
+                f"工作表“{self.sheet}”有 {self.cells:,} 个单元格，超过上限 {max_cells:,}，未读取："
+                "请删除无关的数据，或分成几个文件报送"
+            )
         cells = self.max_row * self.max_column
         if cells > max_cells:
-            return (f"工作表“{self.sheet}”的数据区域从 A1 {self.at_least}延伸到第 {self.max_row} 行、第 {self.max_column} 列"
-                    f"（{self.at_least and '至少 '}{cells:,} 个单元格，超过上限 {max_cells:,}），未读取：请删除表格右侧和下方的空白行列"
-                    "（选中后“删除”，不是“清除内容”）后重新报送")
+            return (
+                f"工作表“{self.sheet}”的数据区域从 A1 {self.at_least}延伸到第 {self.max_row} 行、第 {self.max_column} 列"
+                f"（{self.at_least and '至少 '}{cells:,} 个单元格，超过上限 {max_cells:,}），未读取：请删除表格右侧和下方的空白行列"
+                "（选中后“删除”，不是“清除内容”）后重新报送"
+            )
         return None
 
 
@@ -185,12 +191,18 @@ class _Placing:
                 continue
             ref = _OWN_REF.search(attributes)
             if ref and ref.group(2):
-                row, self.column = _row_number(ref.group(2)), _column_number(ref.group(1)) if ref.group(1) else self.column
+                row, self.column = (
+                    _row_number(ref.group(2)),
+                    _column_number(ref.group(1)) if ref.group(1) else self.column,
+                )
             else:
                 row = self.row
             self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, self.column)
             self.column += 1
-            if (self.max_row > EXCEL_MAX_ROWS or self.max_column > EXCEL_MAX_COLUMNS
-                    or self.max_row * self.max_column > max_cells):
+            if (
+                self.max_row > EXCEL_MAX_ROWS
+                or self.max_column > EXCEL_MAX_COLUMNS
+                or self.max_row * self.max_column > max_cells
+            ):
                 return True
         return False

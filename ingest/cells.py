@@ -28,11 +28,10 @@ MAX_CENTS = 10**18  # DECIMAL(18,2)
 # Excel keeps 15 significant digits: a whole number from 10^15 on is not what the clerk typed.
 MAX_WHOLE = 10**15
 MAX_DECIMALS = 8  # more places than any amount can mean (0.000001 万元 is one fen)
-NOT_A_NUMBER_REASON = ("这里的值不是有效的数字（{shown}；可能是公式出错，或文件被其他软件改过）："
-                       "请填写正确的数字后重新报送")
-_NUMBER_TEXT = str.maketrans(
-    "０１２３４５６７８９．－＋，", "0123456789.-+,", " \u3000\u00a0\t\n\r,'"
+NOT_A_NUMBER_REASON = (
+    "这里的值不是有效的数字（{shown}；可能是公式出错，或文件被其他软件改过）：请填写正确的数字后重新报送"
 )
+_NUMBER_TEXT = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,", " \u3000\u00a0\t\n\r,'")
 _WHITESPACE = " \u3000\u00a0\t\n\r"
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -115,7 +114,9 @@ def blanks(values: list) -> list[int]:
     return [i for i, v in enumerate(values) if type(v) is str and not v.strip(_WHITESPACE)]
 
 
-TOO_LARGE_WHOLE_REASON = f"数字过大（{len(str(MAX_WHOLE))} 位以上，Excel 无法准确保存），不像是实际的数：请核对后重新填写"
+TOO_LARGE_WHOLE_REASON = (
+    f"数字过大（{len(str(MAX_WHOLE))} 位以上，Excel 无法准确保存），不像是实际的数：请核对后重新填写"
+)
 
 
 def _finite(raw: float) -> float:
@@ -266,7 +267,9 @@ def to_date(raw: object) -> dt.date:
 def excel_serial_date(serial: int) -> dt.date:
     """The day an Excel serial number means (1 → 1900-01-01, 61 → 1900-03-01)."""
     if serial == EXCEL_LEAP_DAY_SERIAL:
-        raise InvalidValue("这里的数字 60 在 Excel 中是“1900-02-29”，这一天并不存在：请按“2018-03-05”的样式填写正确日期")
+        raise InvalidValue(
+            "这里的数字 60 在 Excel 中是“1900-02-29”，这一天并不存在：请按“2018-03-05”的样式填写正确日期"
+        )
     epoch = EXCEL_EPOCH_BEFORE_LEAP_DAY if serial < EXCEL_LEAP_DAY_SERIAL else EXCEL_EPOCH
     return epoch + dt.timedelta(days=serial)
 
@@ -285,7 +288,9 @@ def parse_date_text(raw: str) -> dt.date:
         raise InvalidValue(f"日期“{raw.strip()}”不存在：请核对后重新填写") from None
 
 
-def date(values: list, required: bool = False, window: tuple[dt.date, dt.date | None] | None = None) -> tuple[list, Errors]:
+def date(
+    values: list, required: bool = False, window: tuple[dt.date, dt.date | None] | None = None
+) -> tuple[list, Errors]:
     """`window`: (earliest, latest) plausible day (latest None: no bound), the schema's
     (Column.date_window): a day outside it is rejected, not loaded."""
     fast = [v if type(v) is dt.date else None for v in values]  # date-formatted cells
@@ -304,11 +309,15 @@ def _outside_window(days: list, errors: Errors, earliest: dt.date, latest: dt.da
         if day is None:
             continue
         if day < earliest:
-            errors[i] = (f"日期 {day.isoformat()} 早于 {earliest.isoformat()}，不是合理的日期（可能年份录错，"
-                         "或把数字设成了日期格式）：请核对后重新填写")
+            errors[i] = (
+                f"日期 {day.isoformat()} 早于 {earliest.isoformat()}，不是合理的日期（可能年份录错，"
+                "或把数字设成了日期格式）：请核对后重新填写"
+            )
         elif latest is not None and day > latest:
-            errors[i] = (f"日期 {day.isoformat()} 晚于 {latest.isoformat()}（离统计期末太远），不是合理的日期（可能年份录错；"
-                         "“无期限”不要填 9999-12-31 之类的日期）：请核对后重新填写")
+            errors[i] = (
+                f"日期 {day.isoformat()} 晚于 {latest.isoformat()}（离统计期末太远），不是合理的日期（可能年份录错；"
+                "“无期限”不要填 9999-12-31 之类的日期）：请核对后重新填写"
+            )
         else:
             continue
         days[i] = None
@@ -324,8 +333,11 @@ def too_long(values: list, limit: int) -> Errors:
         longest = max(map(len, filter(str.__instancecheck__, values)), default=0)
     if longest <= limit:
         return {}
-    return {i: f"内容过长：有 {len(v):,} 个字，本列最多 {limit} 个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
-            for i, v in enumerate(values) if type(v) is str and len(v) > limit}
+    return {
+        i: f"内容过长：有 {len(v):,} 个字，本列最多 {limit} 个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
+        for i, v in enumerate(values)
+        if type(v) is str and len(v) > limit
+    }
 
 
 def _bool(raw: object) -> bool:

@@ -105,8 +105,9 @@ def has_cover_fields(rows: list[list]) -> bool:
     return "unit_name" in field_cells(rows)
 
 
-def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, where: str = "封面",
-               merged: list | None = None) -> Cover:
+def read_cover(
+    rows: list[list], defaults: dict[str, object] | None = None, *, where: str = "封面", merged: list | None = None
+) -> Cover:
     """`defaults`: field values to use where the rows have none (a CSV's file name); `where`:
     what the clerk calls the place the fields are in (封面; a CSV's 文件开头); `merged`: the
     sheet's merged ranges (calamine's), so a header merged across A:B has its value in C."""
@@ -125,8 +126,12 @@ def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, w
         cover.errors.append(CoverError(headers[name], f"{at}「{headers[name]}」{problem}", *(place or (None, None))))
 
     def absent(name: str, what: str) -> None:
-        cover.errors.append(CoverError(headers[name], f"{where}找不到「{headers[name]}」：请按模板在{where}写“{headers[name]}”，"
-                                                      f"并在它右边一格{what}"))
+        cover.errors.append(
+            CoverError(
+                headers[name],
+                f"{where}找不到「{headers[name]}」：请按模板在{where}写“{headers[name]}”，并在它右边一格{what}",
+            )
+        )
 
     example = units()[0].name
     unit_text = cells.to_text(fields.get("unit_name", ""))
@@ -162,8 +167,10 @@ def read_cover(rows: list[list], defaults: dict[str, object] | None = None, *, w
 
 def cover_problems(cover: Cover, source_file: str, sheet: str | None) -> list[Problem]:
     """The cover's errors as ingest problems, at the cell to fix where there is one."""
-    return [Problem(source_file, sheet, row, header, None, "rejected", reason, column)
-            for header, reason, row, column in cover.errors]
+    return [
+        Problem(source_file, sheet, row, header, None, "rejected", reason, column)
+        for header, reason, row, column in cover.errors
+    ]
 
 
 def about_whole_file(problem: Problem, sheets_read: set[str]) -> bool:

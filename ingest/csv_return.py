@@ -33,8 +33,10 @@ _PERIODS = (
     (re.compile(r"(\d{4})年?度?$"), "year"),
 )
 UNIT_ADVICE = "请把文件命名为“单位全称_2018年度_表名.csv”，或在文件第一行写“填报单位,单位全称”"
-PERIOD_ADVICE = ("请在文件名中写明统计期（如“单位全称_2018年度_表名.csv”，也可写 2018年上半年、2018年第一季度、2018年3月），"
-                 "或在文件开头写“统计期起,2018-01-01”和“统计期止,2018-12-31”两行")
+PERIOD_ADVICE = (
+    "请在文件名中写明统计期（如“单位全称_2018年度_表名.csv”，也可写 2018年上半年、2018年第一季度、2018年3月），"
+    "或在文件开头写“统计期起,2018-01-01”和“统计期止,2018-12-31”两行"
+)
 
 
 class CsvUnreadable(ValueError):
@@ -57,7 +59,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise CsvUnreadable("CSV 文件的文字编码无法识别（不是 UTF-8 或 GBK）：请用 Excel 或 WPS 打开后另存为 .xlsx 再报送") from None
+        raise CsvUnreadable(
+            "CSV 文件的文字编码无法识别（不是 UTF-8 或 GBK）：请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+        ) from None
 
 
 def read_csv_rows(data: bytes) -> list[list[str]]:

@@ -50,8 +50,15 @@ def _newest_first(submissions: list[dict], run_day: dt.date) -> list[dict]:
     """By usable 填报日期, then file time, then file name, each newest (latest) first; a missing
     date or time sorts last. Stable sorts, least significant key first."""
     ordered = sorted(submissions, key=lambda s: s["source_file"], reverse=True)
-    ordered.sort(key=lambda s: (s["file_modified_at"] is None, -(s["file_modified_at"].timestamp() if s["file_modified_at"] else 0)))
-    ordered.sort(key=lambda s: (usable_filled_on(s, run_day) is None, -(usable_filled_on(s, run_day) or dt.date.min).toordinal()))
+    ordered.sort(
+        key=lambda s: (
+            s["file_modified_at"] is None,
+            -(s["file_modified_at"].timestamp() if s["file_modified_at"] else 0),
+        )
+    )
+    ordered.sort(
+        key=lambda s: (usable_filled_on(s, run_day) is None, -(usable_filled_on(s, run_day) or dt.date.min).toordinal())
+    )
     return ordered
 
 
@@ -62,14 +69,26 @@ def decide(submissions: list[dict], run_day: dt.date, uploaders: dict[str, str] 
         origin = origin_of(s["source_file"], uploaders.get(s["source_file"]))
         s["claimed_unit_code"], s["claimed_by"] = (origin.unit_code, origin.by) if origin else (None, None)
         if origin is not None and origin.unit_code != s["unit_code"]:
-            s.update(is_current=False, submission_rank=None, status=HELD, status_reason=mask_digit_runs(
-                f"{origin.phrase()}，封面「填报单位」却是“{s['unit_name']}”：暂扣待核实，不计入统计"))
+            s.update(
+                is_current=False,
+                submission_rank=None,
+                status=HELD,
+                status_reason=mask_digit_runs(
+                    f"{origin.phrase()}，封面「填报单位」却是“{s['unit_name']}”：暂扣待核实，不计入统计"
+                ),
+            )
     counted = [s for s in submissions if s.get("status") != HELD]
     for _, group in groupby(sorted(counted, key=_group_key), key=_group_key):
         ordered = _newest_first(list(group), run_day)
         for rank, s in enumerate(ordered, start=1):
-            s.update(is_current=rank == 1, submission_rank=rank, status=CURRENT if rank == 1 else REPLACED,
-                     status_reason=None if rank == 1 else mask_digit_runs(f"已被本单位较新的报表“{ordered[0]['source_file']}”取代"))
+            s.update(
+                is_current=rank == 1,
+                submission_rank=rank,
+                status=CURRENT if rank == 1 else REPLACED,
+                status_reason=None
+                if rank == 1
+                else mask_digit_runs(f"已被本单位较新的报表“{ordered[0]['source_file']}”取代"),
+            )
 
 
 def _group_key(s: dict) -> tuple:
@@ -102,13 +121,27 @@ def choose_current(report: IngestReport) -> list[dict]:
     for (unit, start, end), group in groupby(sorted(counted, key=_group_key), key=_group_key):
         ordered = sorted(group, key=lambda s: s["submission_rank"])
         used, replaced = ordered[0], ordered[1:]
-        chosen.append({
-            "unit_code": unit, "unit_name": used["unit_name"], "period_start": _iso(start), "period_end": _iso(end),
-            "source_file": used["source_file"], "file_sha256": used["file_sha256"], "filled_on": _iso(used["filled_on"]),
-            "file_modified_at": _iso(used["file_modified_at"]),
-            "replaced": [{"source_file": s["source_file"], "file_sha256": s["file_sha256"], "filled_on": _iso(s["filled_on"]),
-                          "file_modified_at": _iso(s["file_modified_at"])} for s in replaced],
-        })
+        chosen.append(
+            {
+                "unit_code": unit,
+                "unit_name": used["unit_name"],
+                "period_start": _iso(start),
+                "period_end": _iso(end),
+                "source_file": used["source_file"],
+                "file_sha256": used["file_sha256"],
+                "filled_on": _iso(used["filled_on"]),
+                "file_modified_at": _iso(used["file_modified_at"]),
+                "replaced": [
+                    {
+                        "source_file": s["source_file"],
+                        "file_sha256": s["file_sha256"],
+                        "filled_on": _iso(s["filled_on"]),
+                        "file_modified_at": _iso(s["file_modified_at"]),
+                    }
+                    for s in replaced
+                ],
+            }
+        )
         report.problems.extend(_tie(ordered, run_day))
         report.problems.extend(_lost_sheets(files[used["source_file"]], [files[s["source_file"]] for s in replaced]))
     return chosen
@@ -125,19 +158,30 @@ def _cover_problem(s: dict, header_of: str, reason: str, severity: str = "warnin
 def _held_problem(s: dict) -> Problem:
     claimed, cover = s["claimed_unit_code"], s["unit_code"]
     claimed_name = next(u.name for u in units() if u.code == claimed)
-    return _cover_problem(s, "unit_code", (
-        f"{s['status_reason']}（{_short(cover)}的报表不会被它取代）。请核实这是哪个单位的报表：如是{claimed_name}的，"
-        f"请把封面「填报单位」改为“{claimed_name}”后重新报送；如是{s['unit_name']}的，请由{_short(cover)}以本单位名义报送。"), "rejected")
+    return _cover_problem(
+        s,
+        "unit_code",
+        (
+            f"{s['status_reason']}（{_short(cover)}的报表不会被它取代）。请核实这是哪个单位的报表：如是{claimed_name}的，"
+            f"请把封面「填报单位」改为“{claimed_name}”后重新报送；如是{s['unit_name']}的，请由{_short(cover)}以本单位名义报送。"
+        ),
+        "rejected",
+    )
 
 
 def _implausible_date(s: dict, run_day: dt.date) -> str | None:
     filled = s["filled_on"]
     if filled is None or usable_filled_on(s, run_day) is not None:
         return None
-    when = (f"晚于本次读取报表的日期 {run_day.isoformat()}" if filled > run_day
-            else f"早于统计期起 {s['period_start'].isoformat()}")
-    return (f"封面「填报日期」“{filled.isoformat()}”{when}，不可能是实际填报日期：本单位有多份报表时，本文件按未填填报日期排在"
-            "有填报日期的报表之后（不会因此取代其他报表）。请改为实际填报日期后重新报送")
+    when = (
+        f"晚于本次读取报表的日期 {run_day.isoformat()}"
+        if filled > run_day
+        else f"早于统计期起 {s['period_start'].isoformat()}"
+    )
+    return (
+        f"封面「填报日期」“{filled.isoformat()}”{when}，不可能是实际填报日期：本单位有多份报表时，本文件按未填填报日期排在"
+        "有填报日期的报表之后（不会因此取代其他报表）。请改为实际填报日期后重新报送"
+    )
 
 
 def _tie(ordered: list[dict], run_day: dt.date) -> list[Problem]:
@@ -152,9 +196,18 @@ def _tie(ordered: list[dict], run_day: dt.date) -> list[Problem]:
     by = "文件名排在最后（文件修改时间也相同）" if same_time else "文件修改时间最晚"
     dates = f"填报日期相同（{day.isoformat()}）" if day else "都没有可用的填报日期"
     names = "、".join(f"“{s['source_file']}”" for s in [used, *tied])
-    return [Problem(used["source_file"], None, None, None, None, "warning",
-                    f"本单位本统计期有 {1 + len(tied)} 份报表{dates}：{names}；采用了{by}的“{used['source_file']}”，"
-                    "其余的不计入。如应采用另一份，请在该份封面填写更晚的实际填报日期后重新报送")]
+    return [
+        Problem(
+            used["source_file"],
+            None,
+            None,
+            None,
+            None,
+            "warning",
+            f"本单位本统计期有 {1 + len(tied)} 份报表{dates}：{names}；采用了{by}的“{used['source_file']}”，"
+            "其余的不计入。如应采用另一份，请在该份封面填写更晚的实际填报日期后重新报送",
+        )
+    ]
 
 
 def _rows_by_kind(file) -> dict[str, int]:
@@ -173,10 +226,18 @@ def _lost_sheets(used, replaced: list) -> list[Problem]:
             if rows and not have.get(kind) and kind not in told:
                 told.add(kind)
                 title = schema_sheet(kind).title
-                problems.append(Problem(
-                    used.source_file, None, None, None, None, "warning",
-                    f"本单位本统计期有多份文件，只采用最新的这一份；较早的文件“{earlier.source_file}”中有“{title}”{rows} 行，"
-                    f"本文件中没有，这些行不计入统计：如仍需报送，请在本文件中补上“{title}”后重新报送"))
+                problems.append(
+                    Problem(
+                        used.source_file,
+                        None,
+                        None,
+                        None,
+                        None,
+                        "warning",
+                        f"本单位本统计期有多份文件，只采用最新的这一份；较早的文件“{earlier.source_file}”中有“{title}”{rows} 行，"
+                        f"本文件中没有，这些行不计入统计：如仍需报送，请在本文件中补上“{title}”后重新报送",
+                    )
+                )
     return problems
 
 
@@ -191,4 +252,5 @@ def mark_current(connection) -> None:
     for row in rows:
         connection.execute(
             f"update raw.submissions set {', '.join(f'{c} = ?' for c in DECISION_COLUMNS)} where source_file = ?",
-            [row[c] for c in DECISION_COLUMNS] + [row["source_file"]])
+            [row[c] for c in DECISION_COLUMNS] + [row["source_file"]],
+        )

@@ -35,16 +35,24 @@ SUMMARY_SHEET = "整改清单"
 REJECTED_FILL = "#FFC7CE"
 WARNING_FILL = "#FFEB9C"
 SEVERITY_WORDS = {"rejected": "须改正", "warning": "请核对"}
-STATUS_WORDS = {"loaded": "已读取", "empty": "空表", "hidden": "隐藏（未读取）", "unrecognised": "无法识别（未读取）",
-                "rejected": "未入库"}
+STATUS_WORDS = {
+    "loaded": "已读取",
+    "empty": "空表",
+    "hidden": "隐藏（未读取）",
+    "unrecognised": "无法识别（未读取）",
+    "rejected": "未入库",
+}
 
 
-FEEDBACK_FAILED = ("本文件的整改清单未能生成（{kind}），问题仍全部列在入库报告和提交情况中：这不是填报的问题，"
-                   "请数据管理员交技术人员检查")
+FEEDBACK_FAILED = (
+    "本文件的整改清单未能生成（{kind}），问题仍全部列在入库报告和提交情况中：这不是填报的问题，"
+    "请数据管理员交技术人员检查"
+)
 
 
-def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path,
-                   say: Callable[[str], None] = lambda text: None) -> list[Path]:
+def write_feedback(
+    report: IngestReport, input_dir: Path, out_dir: Path, say: Callable[[str], None] = lambda text: None
+) -> list[Path]:
     """Write each submission's 整改清单 into out_dir/feedback/; returns the paths written. A list
     that cannot be written (whatever the file holds) is that file's problem, added to the report
     and told through `say`; the other units' lists are written."""
@@ -73,9 +81,16 @@ def write_feedback(report: IngestReport, input_dir: Path, out_dir: Path,
 
 
 def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Path, loaded_at: str) -> None:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": f"{file.unit_name or file.source_file} 报表整改清单", "author": "数说工会",
-                         "created": dt.datetime.fromisoformat(loaded_at)})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    book.set_properties(
+        {
+            "title": f"{file.unit_name or file.source_file} 报表整改清单",
+            "author": "数说工会",
+            "created": dt.datetime.fromisoformat(loaded_at),
+        }
+    )
     styles = _Styles(book)
     at_cells = [p for p in problems if p.sheet and p.source_row and p.source_column]
     order = {s.sheet: i for i, s in enumerate(file.sheets)}
@@ -112,8 +127,12 @@ class _Styles:
         self.head = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         self.wrap = add({"text_wrap": True, "valign": "top", "border": 1})
         self.plain = add({"valign": "top", "border": 1})
-        self.rejected = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "border": 1, "text_wrap": True, "valign": "top"})
-        self.warning = add({"bg_color": WARNING_FILL, "font_color": "#9C5700", "border": 1, "text_wrap": True, "valign": "top"})
+        self.rejected = add(
+            {"bg_color": REJECTED_FILL, "font_color": "#9C0006", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.warning = add(
+            {"bg_color": WARNING_FILL, "font_color": "#9C5700", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.date = add({"num_format": "yyyy-mm-dd"})
         self.red = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006"})
         self.red_date = add({"bg_color": REJECTED_FILL, "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
@@ -127,8 +146,16 @@ def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:
     refused), then sheet by sheet in the workbook's order, row by row."""
     sheets = {s.sheet: i for i, s in enumerate(file.sheets)}
     read = set(sheets)
-    return sorted(problems, key=lambda p: (p.severity != "rejected", not about_whole_file(p, read),
-                                           sheets.get(p.sheet, -1), p.source_row or 0, p.source_column or 0))
+    return sorted(
+        problems,
+        key=lambda p: (
+            p.severity != "rejected",
+            not about_whole_file(p, read),
+            sheets.get(p.sheet, -1),
+            p.source_row or 0,
+            p.source_column or 0,
+        ),
+    )
 
 
 def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
@@ -170,28 +197,49 @@ def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
 def _how_to_read(file: FileReport, copies: dict[str, str]) -> str:
     """Promise only what the list holds: the copied sheets, or none and why."""
     if copies:
-        return ("本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名、电话已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
-                "鼠标停在单元格上可看说明；点“查看原表”一栏的“去看”可跳到该单元格。")
+        return (
+            "本清单之后的工作表是贵单位报来的原表（身份证号、卡号、姓名、电话已部分隐藏）：红色单元格须改正，黄色单元格请核对，"
+            "鼠标停在单元格上可看说明；点“查看原表”一栏的“去看”可跳到该单元格。"
+        )
     if file.status == "unreadable":
         return "文件未能读取，本清单没有附上原表：请按上面的结论处理后重新报送。"
     return "下表逐条列出问题和改法：类别为“须改正”的须改正后重新报送，“请核对”的请核对，无误可不改。"
 
 
-def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loaded_at: str, copies: dict[str, str]) -> None:
+def _summary(
+    ws, styles: _Styles, file: FileReport, problems: list[Problem], loaded_at: str, copies: dict[str, str]
+) -> None:
     ordered = reading_order(file, problems)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 6, 10)
     ws.set_column(7, 7, 80)
-    heading = (f"报表整改清单：{file.source_file}（暂扣：来源与封面填报单位不一致）" if file.held else
-               f"{file.unit_name} 报表整改清单" if file.unit_name else f"报表整改清单：{file.source_file}（未能确定填报单位）")
+    heading = (
+        f"报表整改清单：{file.source_file}（暂扣：来源与封面填报单位不一致）"
+        if file.held
+        else f"{file.unit_name} 报表整改清单"
+        if file.unit_name
+        else f"报表整改清单：{file.source_file}（未能确定填报单位）"
+    )
     ws.write_string(0, 0, heading, styles.title)
     period = f"{file.period_start} 至 {file.period_end}" if file.period_start else "（未能确定）"
-    used = f"否（暂扣：{file.held}）" if file.held else {
-        True: "是（本单位本统计期以此文件为准）", False: "否（已被更新的文件取代）", None: "否（本文件未能入库）"}[file.used]
-    facts = [("报送文件", file.source_file), ("统计期", period), ("读取时间", loaded_at), ("是否采用", used),
-             ("结论", _conclusion(file, ordered)),
-             ("怎么看", _how_to_read(file, copies))]
+    used = (
+        f"否（暂扣：{file.held}）"
+        if file.held
+        else {
+            True: "是（本单位本统计期以此文件为准）",
+            False: "否（已被更新的文件取代）",
+            None: "否（本文件未能入库）",
+        }[file.used]
+    )
+    facts = [
+        ("报送文件", file.source_file),
+        ("统计期", period),
+        ("读取时间", loaded_at),
+        ("是否采用", used),
+        ("结论", _conclusion(file, ordered)),
+        ("怎么看", _how_to_read(file, copies)),
+    ]
     for r, (label, value) in enumerate(facts, start=2):
         ws.write_string(r, 0, label, styles.head)
         ws.merge_range(r, 1, r, 7, value, styles.wrap)
@@ -202,16 +250,39 @@ def _summary(ws, styles: _Styles, file: FileReport, problems: list[Problem], loa
         r += 1
         title = schema_sheet(s.sheet_name).title if s.sheet_name else "—"
         skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
-        ws.write_row(r, 0, [s.sheet, title, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped,
-                            STATUS_WORDS.get(s.status, s.status), skipped], styles.plain)
+        ws.write_row(
+            r,
+            0,
+            [
+                s.sheet,
+                title,
+                s.rows_read,
+                s.rows_loaded,
+                s.rows_rejected,
+                s.rows_skipped,
+                STATUS_WORDS.get(s.status, s.status),
+                skipped,
+            ],
+            styles.plain,
+        )
     r += 2
-    ws.write_row(r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "查看原表", "说明（问题与改法）"], styles.head)
+    ws.write_row(
+        r, 0, ["序号", "工作表", "单元格", "列标题", "填写内容", "类别", "查看原表", "说明（问题与改法）"], styles.head
+    )
     for n, p in enumerate(ordered, start=1):
         r += 1
-        place = f"{column_letter(p.source_column - 1)}{p.source_row}" if p.source_row and p.source_column else (
-            f"第 {p.source_row} 行" if p.source_row else "—")
+        place = (
+            f"{column_letter(p.source_column - 1)}{p.source_row}"
+            if p.source_row and p.source_column
+            else (f"第 {p.source_row} 行" if p.source_row else "—")
+        )
         style = styles.rejected if p.severity == "rejected" else styles.warning
-        ws.write_row(r, 0, [n, p.sheet or "（整个文件）", place, (p.column_header or "").replace("\n", ""), p.value_shown or ""], styles.plain)
+        ws.write_row(
+            r,
+            0,
+            [n, p.sheet or "（整个文件）", place, (p.column_header or "").replace("\n", ""), p.value_shown or ""],
+            styles.plain,
+        )
         ws.write_string(r, 5, SEVERITY_WORDS[p.severity], style)
         if p.sheet in copies and p.source_row and p.source_column:
             ws.write_url(r, 6, f"internal:'{copies[p.sheet]}'!{place}", string="去看")
@@ -230,7 +301,13 @@ def _copy(ws, styles: _Styles, rows: list[list], problems: list[Problem]) -> Non
         for c, value in enumerate(row):
             found = at.get((r, c))
             red = found and any(p.severity == "rejected" for p in found)
-            fill, date_fill = (styles.red, styles.red_date) if red else (styles.yellow, styles.yellow_date) if found else (None, styles.date)
+            fill, date_fill = (
+                (styles.red, styles.red_date)
+                if red
+                else (styles.yellow, styles.yellow_date)
+                if found
+                else (None, styles.date)
+            )
             _write(ws, r, c, value, fill, date_fill)
     for (r, c), found in at.items():
         if r >= len(rows) or c >= len(rows[r]):

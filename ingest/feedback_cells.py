@@ -29,7 +29,9 @@ def mask_phone(value: object) -> str:
     """A phone number with only its last 4 digits (****5290), whatever its punctuation."""
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     digits = _NOT_DIGITS.sub("", text)
-    return "****" + digits[-PHONE_DIGITS_SHOWN:] if len(digits) > PHONE_DIGITS_SHOWN else "****" if text.strip() else text
+    return (
+        "****" + digits[-PHONE_DIGITS_SHOWN:] if len(digits) > PHONE_DIGITS_SHOWN else "****" if text.strip() else text
+    )
 
 
 COVER_MASKERS = {"filled_by": lambda v: mask_name(v) if isinstance(v, str) else safe_cell(v), "phone": mask_phone}
@@ -53,7 +55,13 @@ def masked_cover(rows: list[list], merged: list | None = None) -> list[list]:
 
 
 def mask_id(value: object) -> str:
-    text = value.strip() if isinstance(value, str) else str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    text = (
+        value.strip()
+        if isinstance(value, str)
+        else str(int(value))
+        if isinstance(value, float) and value.is_integer()
+        else str(value)
+    )
     return mask_resident_id(text.upper()) if _ID_LIKE.match(text) else mask_personal(value)
 
 
@@ -63,7 +71,10 @@ def safe_cell(value: object) -> object:
         return mask_personal(value)
     if isinstance(value, str):
         if len(value) > CELL_SHOWN_MAX:  # cut before masking, a digit run across the cut masked whole
-            return mask_digit_runs(value[:CELL_SHOWN_MAX + 18])[:CELL_SHOWN_MAX] + f"…（共 {len(value):,} 个字，以下从略）"
+            return (
+                mask_digit_runs(value[: CELL_SHOWN_MAX + 18])[:CELL_SHOWN_MAX]
+                + f"…（共 {len(value):,} 个字，以下从略）"
+            )
         return mask_digit_runs(value)  # the masking every ingest problem gets (ingest/report.py)
     return value
 

@@ -48,8 +48,10 @@ OLE_WORKBOOK_STREAMS = tuple(f"{name}\0".encode("utf-16-le") for name in ("Workb
 OLE_ENCRYPTED_STREAM = "EncryptedPackage\0".encode("utf-16-le")
 OPEN_XML_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
-ENCRYPTED = ("文件设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → "
-             "用密码进行加密，清空密码），另存为 .xlsx 后重新报送")
+ENCRYPTED = (
+    "文件设置了打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → "
+    "用密码进行加密，清空密码），另存为 .xlsx 后重新报送"
+)
 NOT_A_WORKBOOK = f"文件无法打开：它不是 Excel 工作簿（可能是改了扩展名的网页、文本文件，或文件已损坏）。{RESAVE}"
 
 
@@ -100,8 +102,10 @@ def inspect_workbook(path: Path, source_file: str | None = None, limits: Limits 
     source_file = source_file or path.name
     size = path.stat().st_size
     if size > limits.file_bytes:
-        raise UnsafeFile(f"文件有 {size / 2**20:.0f} MB，超过上限 {limits.file_bytes / 2**20:.0f} MB，未读取："
-                         "请删除无关的工作表、图片后重新报送，或分成几个文件报送")
+        raise UnsafeFile(
+            f"文件有 {size / 2**20:.0f} MB，超过上限 {limits.file_bytes / 2**20:.0f} MB，未读取："
+            "请删除无关的工作表、图片后重新报送，或分成几个文件报送"
+        )
     if path.suffix.lower() == ".csv":
         return Inspection([], {})
     with path.open("rb") as handle:
@@ -134,8 +138,10 @@ def wrong_suffix(actual: str, suffix: str) -> str:
     """calamine picks its reader by the extension, so a workbook whose extension says the other
     format cannot be opened until it is renamed back. Windows hides extensions by default, so
     the clerk who cannot see one is told how to get a right one without renaming."""
-    return (f"文件扩展名与内容不符：这是 {actual} 文件，扩展名却是 {suffix.lower()}，请改回 {actual} 后重新报送"
-            "（看不到扩展名时：用 Excel 或 WPS 打开，另存为 .xlsx 后报送）")
+    return (
+        f"文件扩展名与内容不符：这是 {actual} 文件，扩展名却是 {suffix.lower()}，请改回 {actual} 后重新报送"
+        "（看不到扩展名时：用 Excel 或 WPS 打开，另存为 .xlsx 后报送）"
+    )
 
 
 def _open_xml_suffix(names: list[str]) -> str | None:
@@ -187,12 +193,16 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise UnsafeFile(f"工作簿内部含 {len(infos)} 个部件，超过上限 {limits.parts}，未读取：{RESAVE}")
     total = sum(info.file_size for info in infos)
     if total > limits.unpacked_bytes:
-        raise UnsafeFile(f"工作簿解压后有 {total / 2**20:.0f} MB，超过上限 {limits.unpacked_bytes / 2**20:.0f} MB，"
-                         f"未读取（可能是“压缩炸弹”）：{RESAVE}")
+        raise UnsafeFile(
+            f"工作簿解压后有 {total / 2**20:.0f} MB，超过上限 {limits.unpacked_bytes / 2**20:.0f} MB，"
+            f"未读取（可能是“压缩炸弹”）：{RESAVE}"
+        )
     for info in infos:
         if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise UnsafeFile(f"工作簿部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
-                             f"未读取（可能是“压缩炸弹”）：{RESAVE}")
+            raise UnsafeFile(
+                f"工作簿部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                f"未读取（可能是“压缩炸弹”）：{RESAVE}"
+            )
 
 
 def _package_warnings(names: list[str], source_file: str) -> list[Problem]:
@@ -201,15 +211,21 @@ def _package_warnings(names: list[str], source_file: str) -> list[Problem]:
         problems.append(_macro_warning(source_file))
     links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
     if links:
-        problems.append(_warning(source_file, None,
-                                 f"工作簿含有 {len(links)} 个指向其他文件的外部链接：链接不会被更新，只读取保存时的数值。"
-                                 "请核对引用的数字，最好把公式“选择性粘贴为数值”后重新报送"))
+        problems.append(
+            _warning(
+                source_file,
+                None,
+                f"工作簿含有 {len(links)} 个指向其他文件的外部链接：链接不会被更新，只读取保存时的数值。"
+                "请核对引用的数字，最好把公式“选择性粘贴为数值”后重新报送",
+            )
+        )
     return problems
 
 
 def _macro_warning(source_file: str) -> Problem:
-    return _warning(source_file, None, "工作簿含有宏（VBA）：宏不会被运行，只读取单元格中的数据。"
-                                             "如不需要宏，请另存为 .xlsx 后报送")
+    return _warning(
+        source_file, None, "工作簿含有宏（VBA）：宏不会被运行，只读取单元格中的数据。如不需要宏，请另存为 .xlsx 后报送"
+    )
 
 
 def _warning(source_file: str, sheet: str | None, reason: str) -> Problem:
@@ -241,8 +257,10 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _refuse_dtd(data: bytes, part: str) -> None:
     if b"!" in data and b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):  # memchr first
-        raise UnsafeFile(f"工作簿部件 {part} 含有 XML 实体声明（DOCTYPE/ENTITY）：Excel 不会这样保存，"
-                         f"可能是恶意构造的文件，未读取：{RESAVE}")
+        raise UnsafeFile(
+            f"工作簿部件 {part} 含有 XML 实体声明（DOCTYPE/ENTITY）：Excel 不会这样保存，"
+            f"可能是恶意构造的文件，未读取：{RESAVE}"
+        )
 
 
 _UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d+)""")
@@ -258,8 +276,10 @@ def _check_declared_strings(head: bytes, info: zipfile.ZipInfo, limits: Limits) 
         return
     declared = int(found.group(1)) if len(found.group(1)) <= 12 else 10**12
     if declared > min(info.file_size // MIN_STRING_BYTES, limits.cells):
-        raise UnsafeFile(f"工作簿部件 {info.filename} 声明有 {declared:,} 个文字，与其实际内容不符，文件可能是恶意构造的，"
-                         f"未读取：{RESAVE}")
+        raise UnsafeFile(
+            f"工作簿部件 {info.filename} 声明有 {declared:,} 个文字，与其实际内容不符，文件可能是恶意构造的，"
+            f"未读取：{RESAVE}"
+        )
 
 
 _NEGATIVE_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>\s*(-[^<]{1,40})<")
@@ -277,13 +297,21 @@ def _refuse_far_negative(data: bytes, sheet: str) -> None:
         except ValueError:
             continue
         if not number > FAR_NEGATIVE:  # NaN included
-            raise UnsafeFile(f"工作表“{sheet}”中有绝对值过大的负数（{text.decode('ascii', 'replace')}），Excel 不会保存这样的数，"
-                             f"文件可能被其他程序改过，未读取：请用 Excel 或 WPS 打开检查，改正后另存为 .xlsx 再报送")
+            raise UnsafeFile(
+                f"工作表“{sheet}”中有绝对值过大的负数（{text.decode('ascii', 'replace')}），Excel 不会保存这样的数，"
+                f"文件可能被其他程序改过，未读取：请用 Excel 或 WPS 打开检查，改正后另存为 .xlsx 再报送"
+            )
 
 
-def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: Limits,
-               formula_parts: dict[str, str] | None, found: dict[str, set[tuple[int, int]]],
-               hidden: dict[str, HiddenCells]) -> None:
+def _scan_part(
+    archive,
+    info: zipfile.ZipInfo,
+    sheets: dict[str, str],
+    limits: Limits,
+    formula_parts: dict[str, str] | None,
+    found: dict[str, set[tuple[int, int]]],
+    hidden: dict[str, HiddenCells],
+) -> None:
     """Unpack one part as a stream (zipfile stops at the declared size and verifies the CRC, so a
     part larger than it claims fails here); XML parts are searched for DTDs, sheets measured and
     searched for hidden rows and columns (into `hidden`, sheet name → them), and the sheets'
@@ -291,8 +319,11 @@ def _scan_part(archive, info: zipfile.ZipInfo, sheets: dict[str, str], limits: L
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
     strings = info.filename.lower().endswith("sharedstrings.xml")
     # the stream stops at the declared size, so a part declared small cannot hold too many cells
-    scan = SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES
-                     ) if info.filename.startswith("xl/worksheets/") else None
+    scan = (
+        SheetScan(sheets.get(info.filename, info.filename), count_cells=info.file_size > limits.cells * MIN_CELL_BYTES)
+        if info.filename.startswith("xl/worksheets/")
+        else None
+    )
     cells = formulas.FormulaScan() if formula_parts and info.filename in formula_parts.values() else None
     hiding = HiddenScan() if scan is not None and info.filename in sheets else None
     carry = b""

@@ -39,7 +39,7 @@ def holds_f_tag(data: bytes, strict: bool) -> bool:
     for _ in range(F_JUMPS):
         if at < 0:
             return False
-        if at and data[at - 1] in b"<:" and (not strict or data[at + 1:at + 2] in (b">", b" ")):
+        if at and data[at - 1] in b"<:" and (not strict or data[at + 1 : at + 2] in (b">", b" ")):
             return True
         at = data.find(b"f", at + 1)
     if strict:
@@ -63,8 +63,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
         target = targets.get(sheet.get(_REL_NS))
         if target:
-            parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target))
+            parts[sheet.get("name")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
     return parts
 
 
@@ -95,9 +96,9 @@ class FormulaScan:
             self._tail = (self._tail + block[-8:])[-8:]
         cut = block.rfind(_ROW_END) + len(_ROW_END)
         if cut < len(_ROW_END):  # none inside the block: perhaps one across its start
-            across = (self._edge + block[:len(_ROW_END) - 1]).rfind(_ROW_END)
+            across = (self._edge + block[: len(_ROW_END) - 1]).rfind(_ROW_END)
             cut = across + len(_ROW_END) - len(self._edge) if across >= 0 else 0
-        self._edge = (self._edge + block[-len(_ROW_END) + 1:])[-len(_ROW_END) + 1:]
+        self._edge = (self._edge + block[-len(_ROW_END) + 1 :])[-len(_ROW_END) + 1 :]
         if cut < 1:
             self._pending.append(block)
             return

@@ -45,7 +45,7 @@ class HiddenScan:
             start = data.rfind(b"<", 0, at)
             end = data.find(b">", at)
             if start >= 0 and end >= 0:
-                self._tag(data[start:end + 1])
+                self._tag(data[start : end + 1])
                 at = data.find(_HIDDEN, end)
             else:
                 at = data.find(_HIDDEN, at + len(_HIDDEN))
@@ -95,13 +95,15 @@ def hidden_rows_reason(rows: list[int]) -> str:
 
 def hidden_columns_reason(columns: list[tuple[str, object]]) -> str:
     """One sheet's hidden columns that hold something ((letter, header cell)) → the clerk's text."""
-    listed = "、".join(f"{letter} 列" + (f"（“{header.strip()}”）" if isinstance(header, str) and header.strip() else "")
-                      for letter, header in columns)
+    listed = "、".join(
+        f"{letter} 列" + (f"（“{header.strip()}”）" if isinstance(header, str) and header.strip() else "")
+        for letter, header in columns
+    )
     return f"{listed}被隐藏，其中的内容未读取：{WHAT_TO_DO}"
 
 
 def hidden_column_reason(column, letter: str) -> str:
     """A column of the schema (ingest.schema.Column) that is hidden: not read, so the sheet lacks it."""
     if column.required:
-        return (f"必填列“{column.header}”（{letter} 列）被隐藏，未读取，本表各行均未入库：请取消隐藏并核对该列后重新报送")
+        return f"必填列“{column.header}”（{letter} 列）被隐藏，未读取，本表各行均未入库：请取消隐藏并核对该列后重新报送"
     return f"列“{column.header}”（{letter} 列）被隐藏，未读取，该列按空值处理：请取消隐藏并核对该列后重新报送"

@@ -16,14 +16,28 @@ from ingest.schema import Sheet, sheets
 
 SUBMISSIONS_COLUMNS = [(name, type_) for name, type_, _ in SUBMISSION_COLUMNS]
 INGEST_SHEETS_COLUMNS = [
-    ("source_file", "VARCHAR"), ("sheet", "VARCHAR"), ("sheet_name", "VARCHAR"), ("rows_read", "BIGINT"),
-    ("rows_loaded", "BIGINT"), ("rows_rejected", "BIGINT"), ("rows_skipped", "BIGINT"),
+    ("source_file", "VARCHAR"),
+    ("sheet", "VARCHAR"),
+    ("sheet_name", "VARCHAR"),
+    ("rows_read", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_rejected", "BIGINT"),
+    ("rows_skipped", "BIGINT"),
     # what the skipped rows were (appended: readers that select the columns above are unaffected)
-    ("rows_blank", "BIGINT"), ("rows_title", "BIGINT"), ("rows_total", "BIGINT"), ("rows_note", "BIGINT"), ("rows_hidden", "BIGINT"),
+    ("rows_blank", "BIGINT"),
+    ("rows_title", "BIGINT"),
+    ("rows_total", "BIGINT"),
+    ("rows_note", "BIGINT"),
+    ("rows_hidden", "BIGINT"),
 ]
 INGEST_PROBLEMS_COLUMNS = [
-    ("source_file", "VARCHAR"), ("sheet", "VARCHAR"), ("source_row", "BIGINT"), ("column_header", "VARCHAR"),
-    ("value_shown", "VARCHAR"), ("severity", "VARCHAR"), ("reason", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("sheet", "VARCHAR"),
+    ("source_row", "BIGINT"),
+    ("column_header", "VARCHAR"),
+    ("value_shown", "VARCHAR"),
+    ("severity", "VARCHAR"),
+    ("reason", "VARCHAR"),
 ]
 
 
@@ -74,7 +88,9 @@ def insert_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[pa.Tabl
         del parts
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], records: list[dict]) -> None:
+def _insert_records(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], records: list[dict]
+) -> None:
     if not records:
         return
     data = {n: [r.get(n) for r in records] for n, _ in columns}
@@ -95,17 +111,33 @@ def submission_of(outcome: WorkbookOutcome, loaded_at: dt.datetime) -> dict | No
     if file.status != "loaded":
         return None
     return {
-        "unit_code": cover.unit_code, "unit_name": cover.unit_name, "period_start": cover.period_start,
-        "period_end": cover.period_end, "source_file": file.source_file, "file_sha256": file.file_sha256,
-        "filled_by": cover.filled_by, "filled_on": cover.filled_on, "file_modified_at": outcome.modified_at,
-        "loaded_at": loaded_at, "cover_sheet": cover.sheet, "cover_unit_cell": tuple(cover.unit_cell) if cover.unit_cell else None,
+        "unit_code": cover.unit_code,
+        "unit_name": cover.unit_name,
+        "period_start": cover.period_start,
+        "period_end": cover.period_end,
+        "source_file": file.source_file,
+        "file_sha256": file.file_sha256,
+        "filled_by": cover.filled_by,
+        "filled_on": cover.filled_on,
+        "file_modified_at": outcome.modified_at,
+        "loaded_at": loaded_at,
+        "cover_sheet": cover.sheet,
+        "cover_unit_cell": tuple(cover.unit_cell) if cover.unit_cell else None,
     }
 
 
 def insert_report(con: duckdb.DuckDBPyConnection, report: IngestReport) -> None:
     """raw.submissions, raw.ingest_sheets and raw.ingest_problems from the report."""
     _insert_records(con, "submissions", SUBMISSIONS_COLUMNS, report.submissions)
-    _insert_records(con, "ingest_sheets", INGEST_SHEETS_COLUMNS,
-                    [{k: getattr(s, k) for k in SHEET_FIELDS} for f in report.files for s in f.sheets])
-    _insert_records(con, "ingest_problems", INGEST_PROBLEMS_COLUMNS,
-                    [{k: getattr(p, k) for k in PROBLEM_FIELDS} for p in report.problems])
+    _insert_records(
+        con,
+        "ingest_sheets",
+        INGEST_SHEETS_COLUMNS,
+        [{k: getattr(s, k) for k in SHEET_FIELDS} for f in report.files for s in f.sheets],
+    )
+    _insert_records(
+        con,
+        "ingest_problems",
+        INGEST_PROBLEMS_COLUMNS,
+        [{k: getattr(p, k) for k in PROBLEM_FIELDS} for p in report.problems],
+    )

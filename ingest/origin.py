@@ -36,9 +36,14 @@ class Origin:
 
 def unit_named_in(text: str) -> Unit | None:
     """The one unit whose name, short name or alias `text` holds; None for none or several."""
-    found = [(name, unit) for unit in units() for name in {unit.name, unit.short, *unit.aliases} if name and name in text]
-    kept = {unit.code: unit for name, unit in found
-            if not any(name != longer and name in longer and other.code != unit.code for longer, other in found)}
+    found = [
+        (name, unit) for unit in units() for name in {unit.name, unit.short, *unit.aliases} if name and name in text
+    ]
+    kept = {
+        unit.code: unit
+        for name, unit in found
+        if not any(name != longer and name in longer and other.code != unit.code for longer, other in found)
+    }
     if len(kept) != 1:
         return None
     (unit,) = kept.values()

@@ -45,13 +45,19 @@ class WorkbookOutcome:
 
 # Spreadsheets that arrive as returns but that ingest does not read: each is named, with what to do.
 UNREADABLE_FORMATS = {
-    ".xlsb": "Excel 二进制工作簿（.xlsb）", ".ods": "OpenDocument 电子表格（.ods）",
-    ".numbers": "苹果 Numbers 表格（.numbers）", ".et": "WPS 表格（.et）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）",
+    ".ods": "OpenDocument 电子表格（.ods）",
+    ".numbers": "苹果 Numbers 表格（.numbers）",
+    ".et": "WPS 表格（.et）",
 }
-OTHER_FORMAT = ("这是{kind}，本系统只读取 .xlsx、.xlsm、.xls 和 .csv，本文件未读取：请用 Excel 或 WPS 打开后"
-                "“另存为”Excel 工作簿（.xlsx）再报送（Numbers：文件 → 导出为 → Excel）")
-LINK_OUT = ("“{link}”是一个快捷方式（符号链接），指向报表文件夹以外的位置，未读取：报表文件夹只读取其中的文件本身。"
-            "请把报表文件本身（不是快捷方式）复制到报表文件夹后重新运行")
+OTHER_FORMAT = (
+    "这是{kind}，本系统只读取 .xlsx、.xlsm、.xls 和 .csv，本文件未读取：请用 Excel 或 WPS 打开后"
+    "“另存为”Excel 工作簿（.xlsx）再报送（Numbers：文件 → 导出为 → Excel）"
+)
+LINK_OUT = (
+    "“{link}”是一个快捷方式（符号链接），指向报表文件夹以外的位置，未读取：报表文件夹只读取其中的文件本身。"
+    "请把报表文件本身（不是快捷方式）复制到报表文件夹后重新运行"
+)
 
 
 def find_workbooks(input_dir: Path) -> list[Path]:
@@ -131,10 +137,14 @@ def _without_gc():
             gc.enable()
 
 
-INTERNAL_ERROR = ("读取本文件时程序出错（{kind}），本文件的数据未入库。这不是填报的问题，无须修改：请把本文件交给数据管理员，"
-                  "由技术人员检查；其他单位的报表照常读取")
-WORKER_DIED = ("读取本文件时读取程序异常退出（文件可能已损坏，或是恶意构造的），本文件未读取，其他单位的报表照常读取："
-               "请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送")
+INTERNAL_ERROR = (
+    "读取本文件时程序出错（{kind}），本文件的数据未入库。这不是填报的问题，无须修改：请把本文件交给数据管理员，"
+    "由技术人员检查；其他单位的报表照常读取"
+)
+WORKER_DIED = (
+    "读取本文件时读取程序异常退出（文件可能已损坏，或是恶意构造的），本文件未读取，其他单位的报表照常读取："
+    "请用 Excel 或 WPS 打开检查，另存为 .xlsx 后重新报送"
+)
 
 
 def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
@@ -157,8 +167,10 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     return outcome
 
 
-READER_PANIC = ("文件中有读取程序无法处理的单元格（例如超出范围的日期或数字），本文件未读取：请用 Excel 或 WPS 打开检查，"
-                "改正后另存为 .xlsx 再报送")
+READER_PANIC = (
+    "文件中有读取程序无法处理的单元格（例如超出范围的日期或数字），本文件未读取：请用 Excel 或 WPS 打开检查，"
+    "改正后另存为 .xlsx 再报送"
+)
 
 
 def is_panic(error: BaseException) -> bool:
@@ -188,7 +200,9 @@ def failed(source_file: str, reason: str) -> WorkbookOutcome:
 def _read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
     source_file = _source_file(path, input_dir)
     try:
-        inspection = inspect_workbook(path, source_file)  # size, zip-bomb, XML, cell limits, formulas; raises UnsafeFile
+        inspection = inspect_workbook(
+            path, source_file
+        )  # size, zip-bomb, XML, cell limits, formulas; raises UnsafeFile
         sha = sha256_of(path)
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
         if path.suffix.lower() == ".csv":
@@ -233,9 +247,16 @@ def _unreadable(source_file: str, sha: str | None, error: Exception) -> Workbook
     return WorkbookOutcome(FileReport(source_file, sha, "unreadable"), None, problems=[problem])
 
 
-def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.datetime, key: bytes,
-                 formulas: dict[str, set[tuple[int, int]]] | None,
-                 hidden: dict[str, HiddenCells] | None = None) -> WorkbookOutcome:
+def _read_opened(
+    workbook,
+    path: Path,
+    source_file: str,
+    sha: str,
+    modified: dt.datetime,
+    key: bytes,
+    formulas: dict[str, set[tuple[int, int]]] | None,
+    hidden: dict[str, HiddenCells] | None = None,
+) -> WorkbookOutcome:
     problems: list[Problem] = []
     visible = []
     for meta in workbook.sheets_metadata:
@@ -244,8 +265,17 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
         if meta.visible == calamine.SheetVisibleEnum.Visible:
             visible.append(meta.name)
         else:
-            problems.append(Problem(source_file, meta.name, None, None, None, "warning",
-                                    f"工作表“{meta.name}”是隐藏的，未读取：如需报送其中的数据，请取消隐藏后重新报送"))
+            problems.append(
+                Problem(
+                    source_file,
+                    meta.name,
+                    None,
+                    None,
+                    None,
+                    "warning",
+                    f"工作表“{meta.name}”是隐藏的，未读取：如需报送其中的数据，请取消隐藏后重新报送",
+                )
+            )
     cover, cover_sheet = None, _cover_sheet(workbook, visible)
     if cover_sheet is not None:
         rows, merged = _rows_and_merged(workbook, cover_sheet)
@@ -257,8 +287,11 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     if formulas is None:  # the guard's pass could not map sheets to parts: search them here
         formulas = formulas_without_value(path)
     hidden = hidden or {}
-    sheets = ((name, *_rows_and_merged(workbook, name), formulas.get(name, set()), hidden.get(name))
-              for name in visible if name != cover_sheet)
+    sheets = (
+        (name, *_rows_and_merged(workbook, name), formulas.get(name, set()), hidden.get(name))
+        for name in visible
+        if name != cover_sheet
+    )
     outcome = _read_sheets(cover, sheets, source_file, sha, modified, key, problems)
     for meta in workbook.sheets_metadata:
         if meta.name not in visible and meta.typ == calamine.SheetTypeEnum.WorkSheet:
@@ -266,28 +299,56 @@ def _read_opened(workbook, path: Path, source_file: str, sha: str, modified: dt.
     return outcome
 
 
-def _read_sheets(cover: Cover, sheets, source_file: str, sha: str, modified: dt.datetime, key: bytes,
-                 problems: list[Problem]) -> WorkbookOutcome:
+def _read_sheets(
+    cover: Cover, sheets, source_file: str, sha: str, modified: dt.datetime, key: bytes, problems: list[Problem]
+) -> WorkbookOutcome:
     """The file's report and each sheet's outcome; `sheets` yields (name, rows, merged ranges,
     formula cells without a result, hidden rows and columns or None)."""
     persons, cards = pseudonymisers(key)  # new ones per workbook: their caches would grow without end
-    refuse = None if cover.usable else (
-        "填报单位或统计期有误（见本文件关于文件开头、文件名的问题），本表各行均未入库：请在文件开头或文件名中改正后重新报送"
-        if source_file.lower().endswith(".csv") else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送")
+    refuse = (
+        None
+        if cover.usable
+        else (
+            "填报单位或统计期有误（见本文件关于文件开头、文件名的问题），本表各行均未入库：请在文件开头或文件名中改正后重新报送"
+            if source_file.lower().endswith(".csv")
+            else "封面有误（见本文件封面问题），本表各行均未入库：请改正封面后重新报送"
+        )
+    )
     file = FileReport(
-        source_file, sha, "loaded" if cover.usable else "cover_invalid", cover.unit_code, cover.unit_name,
+        source_file,
+        sha,
+        "loaded" if cover.usable else "cover_invalid",
+        cover.unit_code,
+        cover.unit_name,
         cover.period_start.isoformat() if cover.period_start else None,
         cover.period_end.isoformat() if cover.period_end else None,
     )
     outcome = WorkbookOutcome(file, cover, problems=problems, modified_at=modified)
     for name, rows, merged, formulas, hidden in sheets:
-        sheet = read_sheet(name, rows, source_file, persons, cards, refuse, merged=merged, formulas=formulas,
-                           hidden=hidden, period_end=cover.period_end)
+        sheet = read_sheet(
+            name,
+            rows,
+            source_file,
+            persons,
+            cards,
+            refuse,
+            merged=merged,
+            formulas=formulas,
+            hidden=hidden,
+            period_end=cover.period_end,
+        )
         if sheet.table is not None:
-            sheet.table = with_lineage(sheet.table, {
-                "unit_code": cover.unit_code, "period_start": cover.period_start, "period_end": cover.period_end,
-                "source_file": source_file, "file_sha256": sha, "sheet": name,
-            })
+            sheet.table = with_lineage(
+                sheet.table,
+                {
+                    "unit_code": cover.unit_code,
+                    "period_start": cover.period_start,
+                    "period_end": cover.period_end,
+                    "source_file": source_file,
+                    "file_sha256": sha,
+                    "sheet": name,
+                },
+            )
         outcome.sheets.append(sheet)
         file.sheets.append(sheet.report)
         problems.extend(sheet.problems)

@@ -11,8 +11,18 @@ from ingest.validators import mask_digit_runs
 
 PROBLEM_FIELDS = ("source_file", "sheet", "source_row", "column_header", "value_shown", "severity", "reason")
 SHEET_FIELDS = (
-    "source_file", "sheet", "sheet_name", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped",
-    "rows_blank", "rows_title", "rows_total", "rows_note", "rows_hidden",
+    "source_file",
+    "sheet",
+    "sheet_name",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "rows_skipped",
+    "rows_blank",
+    "rows_title",
+    "rows_total",
+    "rows_note",
+    "rows_hidden",
 )
 # raw.submissions, one row per workbook loaded: (column, DuckDB type, what it means). Written once
 # here; ingest/load.py creates the table from it and shushuo/dbt_sources.py documents it for dbt.
@@ -31,7 +41,11 @@ SUBMISSION_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("claimed_by", "VARCHAR", "来源所指单位从何得知：uploader（上传账号）、file_name（文件名）、folder（文件夹）"),
     ("is_current", "BOOLEAN", "是否为该单位本统计期计入统计的报表（由 ingest/current.py 决定，各处只读不再重算）"),
     ("submission_rank", "INTEGER", "同一单位同一统计期内的取舍次序，1 为采用；暂扣的文件为空"),
-    ("status", "VARCHAR", "current（采用）、replaced（被本单位较新的报表取代）、held（暂扣：来源与封面填报单位不一致）"),
+    (
+        "status",
+        "VARCHAR",
+        "current（采用）、replaced（被本单位较新的报表取代）、held（暂扣：来源与封面填报单位不一致）",
+    ),
     ("status_reason", "VARCHAR", "未采用的原因（中文）；采用的为空"),
 )
 SUBMISSION_FIELDS = tuple(name for name, _, _ in SUBMISSION_COLUMNS)
@@ -86,7 +100,8 @@ class SheetReport:
                 f"行数对不上（程序错误，本次运行停止）：{self.source_file} 工作表“{self.sheet}”读取 {self.rows_read} 行，"
                 f"入库 {self.rows_loaded}、拒收 {self.rows_rejected}、跳过 {self.rows_skipped}"
                 f"（空行 {self.rows_blank}、标题 {self.rows_title}、合计 {self.rows_total}、注释 {self.rows_note}、"
-                f"隐藏 {self.rows_hidden}）")
+                f"隐藏 {self.rows_hidden}）"
+            )
 
 
 @dataclass
@@ -131,8 +146,14 @@ class IngestReport:
     choice_changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:
-        out = {"files": len(self.files), "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "rows_skipped": 0,
-               "rows_hidden": 0}
+        out = {
+            "files": len(self.files),
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "rows_skipped": 0,
+            "rows_hidden": 0,
+        }
         for f in self.files:
             for k, v in f.totals().items():
                 out[k] += v

@@ -19,8 +19,9 @@ def _matches(table: pa.Table, pairs: tuple[tuple[str, str], ...]) -> pa.ChunkedA
     return mask
 
 
-def contradicting_rows(sheet: Sheet, table: pa.Table, source_file: str, sheet_title: str,
-                       header_of: dict[str, tuple[str, int]]) -> list[Problem]:
+def contradicting_rows(
+    sheet: Sheet, table: pa.Table, source_file: str, sheet_title: str, header_of: dict[str, tuple[str, int]]
+) -> list[Problem]:
     """One 请核对 problem per row that breaks a row check, at the column the expectation is about
     (`header_of`: raw column → (the header as written, 0-based column index))."""
     problems = []
@@ -30,6 +31,17 @@ def contradicting_rows(sheet: Sheet, table: pa.Table, source_file: str, sheet_ti
         broken = pc.and_(_matches(table, check.when), pc.invert(_matches(table, check.expect)))
         rows = table.filter(broken)["source_row"].to_pylist()
         header, index = header_of.get(check.expect[0][0], (None, None))
-        problems.extend(Problem(source_file, sheet_title, row, header, None, "warning", check.reason,
-                                None if index is None else index + 1) for row in rows)
+        problems.extend(
+            Problem(
+                source_file,
+                sheet_title,
+                row,
+                header,
+                None,
+                "warning",
+                check.reason,
+                None if index is None else index + 1,
+            )
+            for row in rows
+        )
     return problems

@@ -69,8 +69,15 @@ def _first_filled(row: list) -> object:
     return next((v for v in filter(_NOT_BLANK, row) if not cells.is_empty(v)), "")
 
 
-def classify(data: list[list], columns: list[tuple], mapped: list[int], headers: dict[int, str],
-             hidden: set[int] = frozenset(), above: list[list] = (), title: str | None = None) -> RowKinds:
+def classify(
+    data: list[list],
+    columns: list[tuple],
+    mapped: list[int],
+    headers: dict[int, str],
+    hidden: set[int] = frozenset(),
+    above: list[list] = (),
+    title: str | None = None,
+) -> RowKinds:
     """`columns`: the data rows column by column; `mapped`: indexes of the columns the schema
     knows; `headers`: index → header as written (a row repeating them is a title row); `hidden`:
     indexes of hidden rows; `above`: the rows above the header (a row repeating one of them, or
@@ -160,7 +167,9 @@ def _repeats_header(row: list, headers: dict[int, str]) -> bool:
     return same >= min(2, len(headers))
 
 
-def fill_merged_down(rows: list[list], merged: list | None, first_data: int, wanted: set[int]) -> list[tuple[int, int, int]]:
+def fill_merged_down(
+    rows: list[list], merged: list | None, first_data: int, wanted: set[int]
+) -> list[tuple[int, int, int]]:
     """A value merged over several rows means that value on each of them: written into the
     merged-away cells (calamine gives '' there) of the data area, in the merged range's first
     column when that column is one the schema reads. Returns (column, first row, last row) of

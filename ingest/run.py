@@ -89,10 +89,18 @@ def _read_alone(read, path: Path, input_dir: Path, key: bytes):
         return failed(source_file, INTERNAL_ERROR.format(kind=type(error).__name__))
 
 
-def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, cache: IngestCache | None = None,
-           timings: dict | None = None, while_reading: Callable[[], None] | None = None,
-           progress: Callable[[int, int, str], None] | None = None,
-           uploaders: dict[str, str] | None = None) -> IngestReport:
+def ingest(
+    input_dir: Path,
+    warehouse: Path,
+    *,
+    key: bytes,
+    workers: int = 2,
+    cache: IngestCache | None = None,
+    timings: dict | None = None,
+    while_reading: Callable[[], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    uploaders: dict[str, str] | None = None,
+) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
     raw tables are replaced). Returns the report; the connection is closed on return.
     `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
@@ -152,7 +160,9 @@ def ingest(input_dir: Path, warehouse: Path, *, key: bytes, workers: int = 2, ca
         con.close()
     report.seconds = round(time.perf_counter() - started, 3)
     if timings is not None:
-        timings.update(read_seconds=round(read_done - started, 3), load_seconds=round(report.seconds - (read_done - started), 3))
+        timings.update(
+            read_seconds=round(read_done - started, 3), load_seconds=round(report.seconds - (read_done - started), 3)
+        )
     if cache is not None:
         cache.prune()
     return report
@@ -166,6 +176,7 @@ def _once(call: Callable[[], None] | None) -> Callable[[], None]:
         if not done:
             done = True
             call()
+
     return once
 
 

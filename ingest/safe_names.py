@@ -26,16 +26,19 @@ _WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$")
 def file_names(wanted: Iterable[str], ending: str = "", taken: Iterable[str] = ()) -> list[str]:
     """Safe, distinct file names, each `wanted` text (made safe, shortened if it must) + `ending`
     (e.g. "_整改清单.xlsx", kept whole)."""
+
     def clean(text: str) -> str:
         name = _FILE_UNSAFE.sub("_", text).strip("._") or "文件"
         return f"_{name}" if _WINDOWS_RESERVED.match(name + ending) else name
 
-    return _distinct(wanted, clean, lambda name: len((name + ending).encode("utf-8")) <= MAX_FILE_NAME_BYTES,
-                     ending, taken)
+    return _distinct(
+        wanted, clean, lambda name: len((name + ending).encode("utf-8")) <= MAX_FILE_NAME_BYTES, ending, taken
+    )
 
 
 def sheet_names(wanted: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
     """Safe, distinct Excel sheet names for `wanted`, none equal to one in `taken`."""
+
     def clean(text: str) -> str:
         name = _SHEET_UNSAFE.sub("_", text).strip("'") or "Sheet"
         return f"{name}_" if name.casefold() == "history" else name
@@ -43,8 +46,9 @@ def sheet_names(wanted: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
     return _distinct(wanted, clean, lambda name: len(name) <= MAX_SHEET_NAME_CHARS, "", taken)
 
 
-def _distinct(wanted: Iterable[str], clean: Callable[[str], str], fits: Callable[[str], bool], ending: str,
-              taken: Iterable[str]) -> list[str]:
+def _distinct(
+    wanted: Iterable[str], clean: Callable[[str], str], fits: Callable[[str], bool], ending: str, taken: Iterable[str]
+) -> list[str]:
     seen = {(name + ending).casefold() for name in taken} | {name.casefold() for name in taken}
     made = []
     for text in wanted:

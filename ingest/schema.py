@@ -85,7 +85,7 @@ class Column:
         person_birth_year), or None if the raw column is not this column's."""
         for name, _ in self.raw_columns:
             if name == raw_name:
-                return self.header + DERIVED_LABELS.get(name[len(self.name):], "")
+                return self.header + DERIVED_LABELS.get(name[len(self.name) :], "")
         return None
 
 
@@ -163,8 +163,9 @@ def _column(spec: dict) -> Column:
 
 
 def _row_check(spec: dict) -> RowCheck:
-    return RowCheck(id=spec["id"], when=tuple(spec["when"].items()), expect=tuple(spec["expect"].items()),
-                    reason=spec["reason"])
+    return RowCheck(
+        id=spec["id"], when=tuple(spec["when"].items()), expect=tuple(spec["expect"].items()), reason=spec["reason"]
+    )
 
 
 @cache
@@ -200,7 +201,9 @@ def plausible() -> dict:
     for s in sheets():
         for c in s.columns:
             if c.type == "date" and c.window not in windows:
-                raise ValueError(f"schema.yaml：日期列 {s.name}.{c.name} 的 window 应为 {'、'.join(sorted(windows))} 之一")
+                raise ValueError(
+                    f"schema.yaml：日期列 {s.name}.{c.name} 的 window 应为 {'、'.join(sorted(windows))} 之一"
+                )
     return facts
 
 

@@ -26,8 +26,10 @@ from ingest.tables import build_table
 from ingest.totals import compare_totals
 from ingest.validators import card_number, credit_code, mask_personal, mask_resident_ids_in, resident_id
 
-FORMULA_REASON = ("这里是公式，但文件中没有保存计算结果（可能由程序生成、未在 Excel 中打开保存过）：请用 Excel 或 WPS "
-                  "打开、重新计算并保存后报送，或把公式改为数值")
+FORMULA_REASON = (
+    "这里是公式，但文件中没有保存计算结果（可能由程序生成、未在 Excel 中打开保存过）：请用 Excel 或 WPS "
+    "打开、重新计算并保存后报送，或把公式改为数值"
+)
 VALUE_SHOWN_MAX = 60
 QUIET_HEADERS = frozenset({"序号", "编号", "No.", "NO."})  # clerks add a row number column; not worth a warning
 
@@ -39,7 +41,9 @@ class SheetOutcome:
     table: pa.Table | None = None
 
 
-def normalise_column(column: Column, raw: list, scale: int, period_end: dt.date | None = None) -> tuple[list, dict[int, str]]:
+def normalise_column(
+    column: Column, raw: list, scale: int, period_end: dt.date | None = None
+) -> tuple[list, dict[int, str]]:
     """The column's values and {position: reason}; a cell longer than the column's max_length
     (the schema's) is rejected as too long whatever its type, before it is parsed."""
     too_long = cells.too_long(raw, column.max_length)
@@ -80,7 +84,7 @@ def value_shown(column: Column, raw: object) -> str | None:
         if column.is_personal:
             return f"（{len(raw):,} 个字，不显示）"
         # an ID across the cut is masked whole before the cut (18 characters after it suffice)
-        return mask_resident_ids_in(cells.to_text(raw[:VALUE_SHOWN_MAX + 18]))[:VALUE_SHOWN_MAX] + "…"
+        return mask_resident_ids_in(cells.to_text(raw[: VALUE_SHOWN_MAX + 18]))[:VALUE_SHOWN_MAX] + "…"
     if cells.is_empty(raw):
         return None
     if column.type == "person_name":
@@ -124,10 +128,14 @@ def read_sheet(
     report = SheetReport(source_file, sheet_title, None, rows_read=len(rows))
     problems: list[Problem] = []
 
-    def problem(row: int | None, header: str | None, shown: str | None, severity: str, reason: str,
-                column: int | None = None) -> None:
-        problems.append(Problem(source_file, sheet_title, row, header, shown, severity, reason,
-                                None if column is None else column + 1))
+    def problem(
+        row: int | None, header: str | None, shown: str | None, severity: str, reason: str, column: int | None = None
+    ) -> None:
+        problems.append(
+            Problem(
+                source_file, sheet_title, row, header, shown, severity, reason, None if column is None else column + 1
+            )
+        )
 
     if all(_is_blank(r) for r in rows):
         report.status, report.rows_blank, report.rows_skipped = "empty", len(rows), len(rows)
@@ -135,9 +143,14 @@ def read_sheet(
     match = recognise(sheet_title, rows)
     if match is None:
         report.status, report.rows_read = "unrecognised", 0
-        problem(None, None, None, "warning",
-                f"无法识别工作表“{sheet_title}”：表名和表头都对不上报表模板，本表未读取。"
-                "如是报表内容，请按模板恢复表名和表头后重新报送")
+        problem(
+            None,
+            None,
+            None,
+            "warning",
+            f"无法识别工作表“{sheet_title}”：表名和表头都对不上报表模板，本表未读取。"
+            "如是报表内容，请按模板恢复表名和表头后重新报送",
+        )
         return SheetOutcome(report, problems)
     report.sheet_name = match.sheet.name
     header_row = match.row_index + 1
@@ -146,11 +159,19 @@ def read_sheet(
     report.rows_blank, report.rows_title = above_blank, len(above) - above_blank
     for index, header in match.unmapped:
         if normalise_header(header) not in QUIET_HEADERS:
-            problem(header_row, header, None, "warning", f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头",
-                    index)
+            problem(
+                header_row,
+                header,
+                None,
+                "warning",
+                f"表头“{header}”不在报表模板中，该列未读取；如是模板中的列，请改回模板表头",
+                index,
+            )
     for index, header in match.duplicates:
-        problem(header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列", index)
-    _apply_sheet_unit(match, rows[:match.row_index], problem)
+        problem(
+            header_row, header, None, "warning", f"表头“{header}”与前面的列重复，只读取了第一列：请删除重复列", index
+        )
+    _apply_sheet_unit(match, rows[: match.row_index], problem)
     hidden_mapped = _drop_hidden_columns(match, rows, hidden, problem)
     mapped = [cm.index for cm in match.columns]
     _report_merged(fill_merged_down(rows, merged, header_row, set(mapped)), match, problem)
@@ -159,23 +180,37 @@ def read_sheet(
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
     columns = list(zip(*data))
     hidden_rows = {r - header_row for r in hidden.rows if r >= header_row} if hidden else set()
-    kinds = classify(data, columns, mapped, {cm.index: cm.header for cm in match.columns}, hidden_rows, above,
-                     match.sheet.title)
+    kinds = classify(
+        data, columns, mapped, {cm.index: cm.header for cm in match.columns}, hidden_rows, above, match.sheet.title
+    )
     kept = kinds.data
     report.rows_blank += kinds.blank
     report.rows_title += kinds.title
     report.rows_total, report.rows_note, report.rows_hidden = len(kinds.totals), kinds.note, len(kinds.hidden)
-    report.rows_skipped = report.rows_blank + report.rows_title + report.rows_total + report.rows_note + report.rows_hidden
+    report.rows_skipped = (
+        report.rows_blank + report.rows_title + report.rows_total + report.rows_note + report.rows_hidden
+    )
     if kinds.hidden:
-        problem(header_row + 1 + kinds.hidden[0], None, None, "warning",
-                hidden_rows_reason([header_row + i for i in kinds.hidden]))
+        problem(
+            header_row + 1 + kinds.hidden[0],
+            None,
+            None,
+            "warning",
+            hidden_rows_reason([header_row + i for i in kinds.hidden]),
+        )
     missing_required = [c for c in match.missing if c.required]
     for column in match.missing:
         severity = "rejected" if column.required else "warning"
         if column.name in hidden_mapped:
             index = hidden_mapped[column.name]
-            problem(header_row, rows[match.row_index][index], None, severity,
-                    hidden_column_reason(column, column_letter(index)), index)
+            problem(
+                header_row,
+                rows[match.row_index][index],
+                None,
+                severity,
+                hidden_column_reason(column, column_letter(index)),
+                index,
+            )
             continue
         what = "必填列" if column.required else "列"
         tail = "本表各行均未入库，请按模板补上该列后重新报送" if column.required else "该列按空值处理"
@@ -190,8 +225,9 @@ def read_sheet(
     by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
     source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
     formula_at = _formula_positions(formulas, kept, header_row)
-    table, values, rejected = _normalise(match, by_column, source_rows, formula_at, report, problem, persons, cards,
-                                         period_end)
+    table, values, rejected = _normalise(
+        match, by_column, source_rows, formula_at, report, problem, persons, cards, period_end
+    )
     raw_headers = {raw: (cm.header, cm.index) for cm in match.columns for raw, _ in cm.column.raw_columns}
     problems.extend(contradicting_rows(match.sheet, table, source_file, sheet_title, raw_headers))
     for index, cm, reason in compare_totals(kinds.totals, data, match.columns, kept, values, rejected):
@@ -208,9 +244,15 @@ def _report_merged(filled: list[tuple[int, int, int]], match: HeaderMatch, probl
     for column, ranges in by_column.items():
         header = next(cm.header for cm in match.columns if cm.index == column)
         listed = "、".join(f"第 {a}–{b} 行" for a, b in ranges[:3]) + ("等" if len(ranges) > 3 else "")
-        problem(ranges[0][0], header, None, "warning",
-                f"“{header}”有 {len(ranges)} 处合并单元格（{listed}），已按合并区域内每行都是同一值读取："
-                "如不是此意，请取消合并、逐行填写后重新报送", column)
+        problem(
+            ranges[0][0],
+            header,
+            None,
+            "warning",
+            f"“{header}”有 {len(ranges)} 处合并单元格（{listed}），已按合并区域内每行都是同一值读取："
+            "如不是此意，请取消合并、逐行填写后重新报送",
+            column,
+        )
 
 
 def _drop_hidden_columns(match: HeaderMatch, rows: list[list], hidden: HiddenCells | None, problem) -> dict[str, int]:
@@ -244,9 +286,15 @@ def _apply_sheet_unit(match: HeaderMatch, above: list[list], problem) -> None:
         if cm.unit is None:
             match.columns[position] = replace(cm, scale=scale, unit=unit)
         elif MONEY_SCALES.get(cm.unit, 1) != scale:
-            problem(row + 1, cm.header, None, "warning",
-                    f"表上方写明“单位：{unit}”，但表头“{cm.header}”写的是{cm.unit}：已按表头的{cm.unit}读取，"
-                    "如不对请统一单位后重新报送", col)
+            problem(
+                row + 1,
+                cm.header,
+                None,
+                "warning",
+                f"表上方写明“单位：{unit}”，但表头“{cm.header}”写的是{cm.unit}：已按表头的{cm.unit}读取，"
+                "如不对请统一单位后重新报送",
+                col,
+            )
 
 
 def _formula_positions(formulas: set[tuple[int, int]] | None, kept: list[int], header_row: int) -> dict[int, list[int]]:
@@ -261,9 +309,17 @@ def _formula_positions(formulas: set[tuple[int, int]] | None, kept: list[int], h
     return out
 
 
-def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int], formula_at: dict[int, list[int]],
-               report: SheetReport, problem, persons: PersonPseudonymiser,
-               cards: Pseudonymiser, period_end: dt.date | None) -> tuple[pa.Table, dict[str, list], set[int]]:
+def _normalise(
+    match: HeaderMatch,
+    by_column: list[tuple],
+    source_rows: list[int],
+    formula_at: dict[int, list[int]],
+    report: SheetReport,
+    problem,
+    persons: PersonPseudonymiser,
+    cards: Pseudonymiser,
+    period_end: dt.date | None,
+) -> tuple[pa.Table, dict[str, list], set[int]]:
     """Every mapped column normalised at once; a row with any invalid cell is dropped whole and
     each of its problems recorded; the accepted rows become the Arrow table. Also returns the
     normalised values of every kept row and the positions rejected (for the total check)."""
@@ -277,7 +333,9 @@ def _normalise(match: HeaderMatch, by_column: list[tuple], source_rows: list[int
         values[cm.column.name] = out
         for position, reason in errors.items():
             rejected.add(position)
-            problem(source_rows[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason, cm.index)
+            problem(
+                source_rows[position], cm.header, value_shown(cm.column, raw[position]), "rejected", reason, cm.index
+            )
     kept_values = values
     if rejected:
         accepted = [p for p in range(len(source_rows)) if p not in rejected]

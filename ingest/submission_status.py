@@ -26,11 +26,21 @@ from ingest.periods import previous_period
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"
-STATUS_WORDS = {"missing": "未报送", "held": "报表暂扣（未计入）", "problems": "有问题（须改正）", "warnings": "已读取，有提醒",
-                "clean": "无问题"}
+STATUS_WORDS = {
+    "missing": "未报送",
+    "held": "报表暂扣（未计入）",
+    "problems": "有问题（须改正）",
+    "warnings": "已读取，有提醒",
+    "clean": "无问题",
+}
 FILE_STATUS_WORDS = {"unreadable": "无法打开", "cover_invalid": "封面有误，无法确定单位或统计期"}
 CSV_COVER_INVALID = "文件开头或文件名有误，无法确定单位或统计期"
-LIKELY_BY = {"cover": "封面所填单位：{}", FILE_NAME: "据文件名应是{}", FOLDER: "据所在文件夹应是{}", UPLOADER: "据上传账号应是{}"}
+LIKELY_BY = {
+    "cover": "封面所填单位：{}",
+    FILE_NAME: "据文件名应是{}",
+    FOLDER: "据所在文件夹应是{}",
+    UPLOADER: "据上传账号应是{}",
+}
 FEEDBACK_ENDING = "_整改清单.xlsx"
 
 
@@ -50,7 +60,9 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
     with_problems = {p.source_file for p in report.problems}
     chosen = [f for f in report.files if f.source_file in with_problems and (f.used is not False or f.held)]
     senders = {s["source_file"]: s["claimed_unit_code"] for s in report.submissions if s.get("status") == HELD}
-    label = {f.source_file: _unit_name(senders.get(f.source_file)) or f.unit_name or Path(f.source_file).stem for f in chosen}
+    label = {
+        f.source_file: _unit_name(senders.get(f.source_file)) or f.unit_name or Path(f.source_file).stem for f in chosen
+    }
     for extra in (lambda f: _period_label(f.period_start, f.period_end), lambda f: Path(f.source_file).stem):
         counts = Counter(label.values())
         for f in chosen:
@@ -69,15 +81,24 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
         severities.setdefault(p.source_file, Counter())[p.severity] += 1
     unattributed = [f for f in report.files if f.status != "loaded"]
     likely = {f.source_file: _likely_unit(f, report) for f in unattributed}
-    held = [s for s in report.submissions if s.get("status") == HELD
-            and (_iso(s["period_start"]), _iso(s["period_end"])) == (start, end)]
+    held = [
+        s
+        for s in report.submissions
+        if s.get("status") == HELD and (_iso(s["period_start"]), _iso(s["period_end"])) == (start, end)
+    ]
     rows = []
     for unit in units():
-        entry = {"unit_code": unit.code, "unit_name": unit.name, "status": "missing",
-                 "files_not_loaded": [f.source_file for f in unattributed
-                                      if likely[f.source_file] and likely[f.source_file][0] == unit.code
-                                      and _may_be_for(f, start, end)],
-                 "files_held": [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])]}
+        entry = {
+            "unit_code": unit.code,
+            "unit_name": unit.name,
+            "status": "missing",
+            "files_not_loaded": [
+                f.source_file
+                for f in unattributed
+                if likely[f.source_file] and likely[f.source_file][0] == unit.code and _may_be_for(f, start, end)
+            ],
+            "files_held": [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])],
+        }
         entry["files_unreadable"] = [name for name in entry["files_not_loaded"] if files[name].status == "unreadable"]
         if entry["files_held"]:
             entry["status"] = "held"
@@ -87,26 +108,58 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
             counts = severities.get(file.source_file, Counter())
             entry.update(
                 status="problems" if counts["rejected"] else "warnings" if counts["warning"] else "clean",
-                source_file=file.source_file, file_sha256=file.file_sha256, filled_on=chosen["filled_on"],
-                replaced=[r["source_file"] for r in chosen["replaced"]], **file.totals(),
-                problems_rejected=counts["rejected"], problems_warning=counts["warning"],
-                feedback=names.get(file.source_file))
+                source_file=file.source_file,
+                file_sha256=file.file_sha256,
+                filled_on=chosen["filled_on"],
+                replaced=[r["source_file"] for r in chosen["replaced"]],
+                **file.totals(),
+                problems_rejected=counts["rejected"],
+                problems_warning=counts["warning"],
+                feedback=names.get(file.source_file),
+            )
         rows.append(entry)
-    unattributed = [{"source_file": f.source_file, "status": f.status, "feedback": names.get(f.source_file),
-                     "reasons": _whole_file_reasons(report, f),
-                     **({"likely_unit": likely[f.source_file][1], "likely_by": likely[f.source_file][2]}
-                        if likely[f.source_file] else {})} for f in unattributed]
-    counted = {u["source_file"] for u in used.values()} | {x["source_file"] for u in used.values() for x in u["replaced"]}
+    unattributed = [
+        {
+            "source_file": f.source_file,
+            "status": f.status,
+            "feedback": names.get(f.source_file),
+            "reasons": _whole_file_reasons(report, f),
+            **(
+                {"likely_unit": likely[f.source_file][1], "likely_by": likely[f.source_file][2]}
+                if likely[f.source_file]
+                else {}
+            ),
+        }
+        for f in unattributed
+    ]
+    counted = {u["source_file"] for u in used.values()} | {
+        x["source_file"] for u in used.values() for x in u["replaced"]
+    }
     counted |= {s["source_file"] for s in held}
     previous = _previous_period_files(report, period)
     counted |= {f["source_file"] for f in previous["files"]}
     other = sorted(f.source_file for f in report.files if f.status == "loaded" and f.source_file not in counted)
     by_status = {key: [r["unit_code"] for r in rows if r["status"] == key] for key in STATUS_WORDS}
-    held_files = [{"source_file": s["source_file"], "claimed_unit": _unit_name(s["claimed_unit_code"]),
-                   "cover_unit": s["unit_name"], "reason": s["status_reason"], "feedback": names.get(s["source_file"])}
-                  for s in held]
-    return {"period_start": start, "period_end": end, "units": rows, **by_status, "held_files": held_files,
-            "unattributed_files": unattributed, "previous_period": previous, "other_period_files": other}
+    held_files = [
+        {
+            "source_file": s["source_file"],
+            "claimed_unit": _unit_name(s["claimed_unit_code"]),
+            "cover_unit": s["unit_name"],
+            "reason": s["status_reason"],
+            "feedback": names.get(s["source_file"]),
+        }
+        for s in held
+    ]
+    return {
+        "period_start": start,
+        "period_end": end,
+        "units": rows,
+        **by_status,
+        "held_files": held_files,
+        "unattributed_files": unattributed,
+        "previous_period": previous,
+        "other_period_files": other,
+    }
 
 
 def _unit_name(code: str | None) -> str | None:
@@ -154,10 +207,18 @@ def _previous_period_files(report: IngestReport, period: tuple[dt.date, dt.date]
     sent = {u["unit_code"] for u in chosen}
     complete = {u.code for u in units()} <= sent
     files = [{"source_file": u["source_file"], "unit_name": u["unit_name"], "used": complete} for u in chosen]
-    files += [{"source_file": x["source_file"], "unit_name": u["unit_name"], "used": False, "replaced_by": u["source_file"]}
-              for u in chosen for x in u["replaced"]]
-    return {"period_start": start, "period_end": end, "units_sent": len(sent), "used_for_change": complete,
-            "files": sorted(files, key=lambda f: f["source_file"])}
+    files += [
+        {"source_file": x["source_file"], "unit_name": u["unit_name"], "used": False, "replaced_by": u["source_file"]}
+        for u in chosen
+        for x in u["replaced"]
+    ]
+    return {
+        "period_start": start,
+        "period_end": end,
+        "units_sent": len(sent),
+        "used_for_change": complete,
+        "files": sorted(files, key=lambda f: f["source_file"]),
+    }
 
 
 def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[dt.date, dt.date]) -> Path:
@@ -170,8 +231,12 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     if (out_dir / REPORT_FILE).is_file():
         (out_dir / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
     path = out_dir / SUMMARY_FILE
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": "报表提交情况", "author": "数说工会", "created": dt.datetime.fromisoformat(report.loaded_at)})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    book.set_properties(
+        {"title": "报表提交情况", "author": "数说工会", "created": dt.datetime.fromisoformat(report.loaded_at)}
+    )
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     title = book.add_format({"bold": True, "font_size": 14})
     fills = {"missing": "#D9D9D9", "held": "#F8CBAD", "problems": "#FFC7CE", "warnings": "#FFEB9C", "clean": "#C6EFCE"}
@@ -187,15 +252,39 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     counts = Counter(r["status"] for r in status["units"])
     ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
     arrived = sum(1 for r in status["units"] if r["status"] == "missing" and r["files_not_loaded"])
-    ws.write_string(1, 0, "；".join(f"{STATUS_WORDS[k]} {counts[k]} 个" + (f"（其中 {arrived} 个已报送但未能入库）"
-                                                                         if k == "missing" and arrived else "")
-                                   for k in STATUS_WORDS)
-                    + f"；无法归属的文件 {len(status['unattributed_files'])} 个")
-    ws.write_string(2, 0, "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
-                          "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
-                          "须改正、请核对：问题的条数（一行可有几处问题）")
-    heads = ["代码", "单位", "情况", "采用的文件", "填报日期", "读取行数", "入库", "拒收", "跳过", "其中：隐藏行", "须改正", "请核对",
-             "被取代的文件", "整改清单"]
+    ws.write_string(
+        1,
+        0,
+        "；".join(
+            f"{STATUS_WORDS[k]} {counts[k]} 个"
+            + (f"（其中 {arrived} 个已报送但未能入库）" if k == "missing" and arrived else "")
+            for k in STATUS_WORDS
+        )
+        + f"；无法归属的文件 {len(status['unattributed_files'])} 个",
+    )
+    ws.write_string(
+        2,
+        0,
+        "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
+        "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
+        "须改正、请核对：问题的条数（一行可有几处问题）",
+    )
+    heads = [
+        "代码",
+        "单位",
+        "情况",
+        "采用的文件",
+        "填报日期",
+        "读取行数",
+        "入库",
+        "拒收",
+        "跳过",
+        "其中：隐藏行",
+        "须改正",
+        "请核对",
+        "被取代的文件",
+        "整改清单",
+    ]
     ws.write_row(3, 0, heads, head)
     ws.freeze_panes(4, 2)  # the header row and the unit stay in view
     ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
@@ -203,10 +292,24 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
         ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
         ws.write_string(r, 2, _status_text(u), status_fmt[u["status"]])
         if "source_file" in u:
-            ws.write_row(r, 3, [u["source_file"], u["filled_on"] or "", u["rows_read"], u["rows_loaded"], u["rows_rejected"],
-                                u["rows_skipped"], u["rows_hidden"], u["problems_rejected"], u["problems_warning"],
-                                "、".join(u["replaced"]),
-                                u["feedback"] or ""], cell)
+            ws.write_row(
+                r,
+                3,
+                [
+                    u["source_file"],
+                    u["filled_on"] or "",
+                    u["rows_read"],
+                    u["rows_loaded"],
+                    u["rows_rejected"],
+                    u["rows_skipped"],
+                    u["rows_hidden"],
+                    u["problems_rejected"],
+                    u["problems_warning"],
+                    "、".join(u["replaced"]),
+                    u["feedback"] or "",
+                ],
+                cell,
+            )
     r = _write_held(ws, len(status["units"]) + 6, status["held_files"], title, head, cell)
     ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
     ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "", "整改清单"], head)
@@ -234,8 +337,11 @@ def _status_text(unit: dict) -> str:
         unread = len(unit.get("files_unreadable", ()))
         what = "文件无法读取" if unread == not_loaded else "文件未能入库"
         return f"已报送，{what}（{not_loaded} 个，见下方），须请单位按整改清单重报"
-    notes = [f"有 {count} 个文件{what}" for count, what in ((len(unit.get("files_held", ())), "暂扣"),
-                                                          (not_loaded, "未能入库")) if count]
+    notes = [
+        f"有 {count} 个文件{what}"
+        for count, what in ((len(unit.get("files_held", ())), "暂扣"), (not_loaded, "未能入库"))
+        if count
+    ]
     if not notes:
         return words
     return f"{words}（{'' if unit['status'] in ('missing', 'held') else '另'}{'，'.join(notes)}，见下方）"
@@ -271,11 +377,21 @@ def _write_previous(ws, r: int, previous: dict, title, head, cell) -> int:
     if previous["used_for_change"]:
         ws.write_string(r, 0, f"上一统计期（{label}）的文件（用于同比）", title)
     else:
-        ws.write_string(r, 0, f"上一统计期（{label}）的文件（{len(units())} 个应报单位中只有 {previous['units_sent']} 个报送，"
-                              "不计算同比，本次未用）", title)
+        ws.write_string(
+            r,
+            0,
+            f"上一统计期（{label}）的文件（{len(units())} 个应报单位中只有 {previous['units_sent']} 个报送，"
+            "不计算同比，本次未用）",
+            title,
+        )
     ws.write_row(r + 1, 1, ["文件", "单位", "说明"], head)
     for i, f in enumerate(previous["files"], start=r + 2):
-        note = ("用于同比（上期数）" if f["used"] else
-                f"已被更新的文件取代：{f['replaced_by']}" if f.get("replaced_by") else "本次未用")
+        note = (
+            "用于同比（上期数）"
+            if f["used"]
+            else f"已被更新的文件取代：{f['replaced_by']}"
+            if f.get("replaced_by")
+            else "本次未用"
+        )
         ws.write_row(i, 1, [f["source_file"], f["unit_name"], note], cell)
     return r + 3 + len(previous["files"])

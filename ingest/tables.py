@@ -69,7 +69,9 @@ def build_table(
     return pa.table(arrays)
 
 
-def _raw_arrays(column: Column, values: list, persons: PersonPseudonymiser, cards: Pseudonymiser) -> dict[str, pa.Array]:
+def _raw_arrays(
+    column: Column, values: list, persons: PersonPseudonymiser, cards: Pseudonymiser
+) -> dict[str, pa.Array]:
     name = column.name
     if column.type == "person_name":
         return {}
@@ -84,5 +86,5 @@ def _raw_arrays(column: Column, values: list, persons: PersonPseudonymiser, card
         return {f"{name}_key": pa.array(cards.column(values), pa.string())}
     if column.type == "money":
         return {name: money_array(values)}
-    (raw_name, warehouse_type), = column.raw_columns
+    ((raw_name, warehouse_type),) = column.raw_columns
     return {raw_name: pa.array(values, ARROW_TYPES[warehouse_type])}

@@ -16,7 +16,12 @@ from ingest.workbook_writer import write_return
 
 def period_label(period_start: date, period_end: date) -> str:
     """'2018年度' for a calendar year, else '20180101-20181231' (file names only)."""
-    if (period_start.month, period_start.day, period_end.month, period_end.day) == (1, 1, 12, 31) and period_start.year == period_end.year:
+    if (period_start.month, period_start.day, period_end.month, period_end.day) == (
+        1,
+        1,
+        12,
+        31,
+    ) and period_start.year == period_end.year:
         return f"{period_start.year}年度"
     return f"{period_start:%Y%m%d}-{period_end:%Y%m%d}"
 
@@ -54,8 +59,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--period-end", default=None, help="统计期止（默认上一年 12 月 31 日）")
     args = parser.parse_args(argv)
     start = _parse_date(args.period_start, "--period-start")
-    end = _parse_date(args.period_end, "--period-end") if args.period_end else (
-        default_end if args.period_start == default_start.isoformat() else date(start.year + 1, start.month, start.day) - timedelta(days=1)
+    end = (
+        _parse_date(args.period_end, "--period-end")
+        if args.period_end
+        else (
+            default_end
+            if args.period_start == default_start.isoformat()
+            else date(start.year + 1, start.month, start.day) - timedelta(days=1)
+        )
     )
     paths = write_templates(args.out, start, end)
     print(f"已生成 {len(paths)} 份报表模板：{args.out}")

@@ -61,8 +61,10 @@ def compare_totals(
             total = sum(column_values[p] or 0 for p in loaded)
             if total == stated:
                 continue
-            reason = (f"{label}行“{cm.header}”为 {_shown(cm, stated)}，其上已入库的 {len(loaded)} 行相加为 "
-                      f"{_shown(cm, total)}")
+            reason = (
+                f"{label}行“{cm.header}”为 {_shown(cm, stated)}，其上已入库的 {len(loaded)} 行相加为 "
+                f"{_shown(cm, total)}"
+            )
             if left_out:
                 reason += f"（另有 {left_out} 行被拒收，未计入；改正后请再核对）"
             found.append((index, cm, reason + f"：请核对{label}数或明细后重新报送"))

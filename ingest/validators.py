@@ -14,15 +14,51 @@ ID_CHECK_CHARS = "10X98765432"
 # First two digits of a resident ID: provinces, Taiwan (71), Hong Kong/Macau/Taiwan residence
 # permits (81, 82, 83).
 PROVINCE_CODES = frozenset(
-    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+        83,
+    }
 )
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _CREDIT_INDEX = {c: i for i, c in enumerate(CREDIT_ALPHABET)}
 _SEPARATORS = str.maketrans("", "", " \u3000\t\n\r-'‘’")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＹ",
-                            "0123456789XxABCDEFGHJKLMNPQRTUWY")
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＹ", "0123456789XxABCDEFGHJKLMNPQRTUWY"
+)
 
 _TODAY = dt.date.today()  # once per process: at worst a day stale, and calls are many
 
@@ -30,6 +66,8 @@ _TODAY = dt.date.today()  # once per process: at worst a day stale, and calls ar
 def today() -> dt.date:
     """The day birth dates are checked against: the same for every check in the process."""
     return _TODAY
+
+
 _earliest_future_birth: dt.date | None = None
 
 
@@ -50,6 +88,8 @@ def _note_future_birth(born: dt.date) -> None:
     global _earliest_future_birth
     if _earliest_future_birth is None or born < _earliest_future_birth:
         _earliest_future_birth = born
+
+
 TEXT_FORMAT_ADVICE = "请把该列单元格格式设为“文本”后重新录入完整号码（不要在数字上直接修改）"
 
 
@@ -149,7 +189,9 @@ def resident_ids_in(text: str) -> list[str]:
 
 def mask_resident_ids_in(text: str) -> str:
     """The text with every valid ID number in it masked (110101********123X)."""
-    return _ID_SHAPE.sub(lambda m: mask_resident_id(m.group().upper()) if resident_ids_in(m.group()) else m.group(), text)
+    return _ID_SHAPE.sub(
+        lambda m: mask_resident_id(m.group().upper()) if resident_ids_in(m.group()) else m.group(), text
+    )
 
 
 _DIGIT_RUN = re.compile(r"\d{14,}[\dXx]?")  # an ID or card number, whole or mistyped

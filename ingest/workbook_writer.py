@@ -64,7 +64,9 @@ def write_return(
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
     stamp = datetime.combine(filled_on or period_end, time(9, 0))
-    workbook.set_properties({"title": layout.WORKBOOK_TITLE, "subject": unit_name, "author": filled_by or unit_name, "created": stamp})
+    workbook.set_properties(
+        {"title": layout.WORKBOOK_TITLE, "subject": unit_name, "author": filled_by or unit_name, "created": stamp}
+    )
     formats = _Formats(workbook)
     _write_cover(workbook, formats, [unit_name, period_start, period_end, filled_by, phone, filled_on], chosen)
     for sheet in chosen:
@@ -80,7 +82,9 @@ class _Formats:
         add = workbook.add_format
         self.title = add({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
         self.hint = add({"text_wrap": True, "valign": "top", "font_color": "#595959"})
-        self.required = add({"bold": True, "bg_color": "#FCE4D6", "font_color": "#C00000", "border": 1, "align": "center"})
+        self.required = add(
+            {"bold": True, "bg_color": "#FCE4D6", "font_color": "#C00000", "border": 1, "align": "center"}
+        )
         self.optional = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"})
         self.text = add({"num_format": "@"})
         self.date = add({"num_format": layout.DATE_FORMAT})
@@ -141,7 +145,9 @@ def _write_sheet(workbook, formats: _Formats, sheet: schema.Sheet, rows: Iterabl
     row_number = layout.FIRST_DATA_ROW - 1
     for row in rows:
         if len(row) != width:
-            raise ValueError(f"工作表“{sheet.title}”第 {row_number + 1} 行有 {len(row)} 个值，应为 {width} 个（按报表制度列顺序）")
+            raise ValueError(
+                f"工作表“{sheet.title}”第 {row_number + 1} 行有 {len(row)} 个值，应为 {width} 个（按报表制度列顺序）"
+            )
         for col, (write, value) in enumerate(zip(writers, row)):
             if value is not None:
                 write(row_number, col, value)
@@ -159,11 +165,19 @@ def _cell_writer(ws, column: schema.Column, formats: _Formats):
     """A function (row, col, value) writing one value of this column with the right Excel type."""
     fmt = formats.column(column)
     if column.type == "date":
-        return lambda r, c, v: ws.write_number(r, c, _excel_date(v), fmt) if isinstance(v, date) else ws.write_string(r, c, str(v))
+        return lambda r, c, v: (
+            ws.write_number(r, c, _excel_date(v), fmt) if isinstance(v, date) else ws.write_string(r, c, str(v))
+        )
     if column.type == "money":
-        return lambda r, c, v: ws.write_number(r, c, float(v), fmt) if isinstance(v, (int, float, Decimal)) else ws.write_string(r, c, str(v))
+        return lambda r, c, v: (
+            ws.write_number(r, c, float(v), fmt)
+            if isinstance(v, (int, float, Decimal))
+            else ws.write_string(r, c, str(v))
+        )
     if column.type == "int":
-        return lambda r, c, v: ws.write_number(r, c, v) if isinstance(v, (int, float, Decimal)) else ws.write_string(r, c, str(v))
+        return lambda r, c, v: (
+            ws.write_number(r, c, v) if isinstance(v, (int, float, Decimal)) else ws.write_string(r, c, str(v))
+        )
     if column.type == "bool":
         return lambda r, c, v: ws.write_string(r, c, BOOL_TEXT.get(v, str(v)) if isinstance(v, bool) else str(v))
     return lambda r, c, v: ws.write_string(r, c, str(v), fmt)
@@ -177,26 +191,55 @@ def _write_value(ws, row: int, col: int, column: schema.Column, value, formats: 
 
 def _excel_date(value: date) -> int | float:
     if isinstance(value, datetime):
-        return value.toordinal() - EXCEL_EPOCH + (value - datetime.combine(value.date(), time())).total_seconds() / 86400
+        return (
+            value.toordinal() - EXCEL_EPOCH + (value - datetime.combine(value.date(), time())).total_seconds() / 86400
+        )
     return value.toordinal() - EXCEL_EPOCH
 
 
 def _validate(ws, cells: tuple[int, int, int, int], column: schema.Column) -> None:
     """Drop-downs for choices, date and number checks, and the column's hint as an input message."""
-    message = ("必填。" if column.required else "选填。") + (column.hint + "。" if column.hint else "") + TYPE_GUIDE.get(column.type, "")
+    message = (
+        ("必填。" if column.required else "选填。")
+        + (column.hint + "。" if column.hint else "")
+        + TYPE_GUIDE.get(column.type, "")
+    )
     options: dict = {"input_title": column.header[:32], "input_message": message[:255], "ignore_blank": True}
     error = {"error_title": "填写有误", "error_type": "stop"}
     if column.type in ("enum", "bool"):
         choices = list(column.values) if column.type == "enum" else ["是", "否"]
-        options |= {"validate": "list", "source": choices, "error_message": f"请从下拉列表中选择：{'、'.join(choices)}"[:255], **error}
+        options |= {
+            "validate": "list",
+            "source": choices,
+            "error_message": f"请从下拉列表中选择：{'、'.join(choices)}"[:255],
+            **error,
+        }
     elif column.type == "date":
-        options |= {"validate": "date", "criteria": "between", "minimum": date(1950, 1, 1), "maximum": date(2099, 12, 31),
-                    "error_message": "请填写有效日期，如 2018-03-05。", **error}
+        options |= {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": date(1950, 1, 1),
+            "maximum": date(2099, 12, 31),
+            "error_message": "请填写有效日期，如 2018-03-05。",
+            **error,
+        }
     elif column.type == "int":
         minimum = column.min if column.min is not None else 0
-        options |= {"validate": "integer", "criteria": ">=", "value": minimum, "error_message": f"请填写不小于 {minimum} 的整数。", **error}
+        options |= {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": minimum,
+            "error_message": f"请填写不小于 {minimum} 的整数。",
+            **error,
+        }
     elif column.type == "money":
-        options |= {"validate": "decimal", "criteria": ">=", "value": 0, "error_message": "请填写不小于 0 的金额（元）。", **error}
+        options |= {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请填写不小于 0 的金额（元）。",
+            **error,
+        }
     else:
         options |= {"validate": "any"}
     ws.data_validation(*cells, options)

@@ -96,7 +96,9 @@ def render(
         "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
     }
     # A dry render first: a missing figure stops the run here, before any file is written.
-    _render("bulletin.md.j2", indicators, {**context, "charts": [], "notes": [], "internal_notes": list(notes)}, html=False)
+    _render(
+        "bulletin.md.j2", indicators, {**context, "charts": [], "notes": [], "internal_notes": list(notes)}, html=False
+    )
     charts, chart_notes = draw_charts(indicators, out_dir / "charts")
     compared = comparison_note(indicators)
     # What a reader of the article needs (同比's basis, provisional figures, what a chart leaves out)

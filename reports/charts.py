@@ -68,16 +68,37 @@ class Chart:
 TWICE = "同一会员被两个单位填报时在两个单位各计一次"
 PARTS_EXCEED = "各单位之和大于全区合计（全区合计按身份证去重，同一会员只计一次）。"
 CHARTS = (
-    ChartSpec("card_uptake_by_unit", "各单位办卡率", "card_uptake_rate", "unit", scale="ratio", stock=True,
-              basis="按各单位自己的名册计：办卡率＝该单位名册中期末持有效京卡的会员数÷该单位名册中的期末会员数"
-                    f"（卡由哪个单位办理不限），由原始计数计算一次；{TWICE}。"),
+    ChartSpec(
+        "card_uptake_by_unit",
+        "各单位办卡率",
+        "card_uptake_rate",
+        "unit",
+        scale="ratio",
+        stock=True,
+        basis="按各单位自己的名册计：办卡率＝该单位名册中期末持有效京卡的会员数÷该单位名册中的期末会员数"
+        f"（卡由哪个单位办理不限），由原始计数计算一次；{TWICE}。",
+    ),
     ChartSpec("aid_by_programme", "帮扶救助款物（按项目，万元）", "aid_amount", "programme", scale="wan"),
-    ChartSpec("contract_rate_by_unit", "各单位集体合同签订率", "collective_contract_rate", "unit", scale="ratio", stock=True,
-              basis="按各单位填报的建会企业计：签订率＝其中被期限内综合集体合同覆盖的企业数÷该单位填报的已建会企业数"
-                    "（合同由哪个单位报送不限）；一家企业被两个单位填报时在两个单位各计一次。"),
-    ChartSpec("members_cards_by_unit", "各单位会员人数与有效京卡数", "members", "unit", compare_with="cards_issued",
-              stock=True, basis="按各单位自己的名册计：会员数为该单位名册中入会日期不晚于期末的会员，有效京卡数为其中"
-                                f"期末持有效京卡的会员（一人多卡计一张，卡由哪个单位办理不限）；{TWICE}。"),
+    ChartSpec(
+        "contract_rate_by_unit",
+        "各单位集体合同签订率",
+        "collective_contract_rate",
+        "unit",
+        scale="ratio",
+        stock=True,
+        basis="按各单位填报的建会企业计：签订率＝其中被期限内综合集体合同覆盖的企业数÷该单位填报的已建会企业数"
+        "（合同由哪个单位报送不限）；一家企业被两个单位填报时在两个单位各计一次。",
+    ),
+    ChartSpec(
+        "members_cards_by_unit",
+        "各单位会员人数与有效京卡数",
+        "members",
+        "unit",
+        compare_with="cards_issued",
+        stock=True,
+        basis="按各单位自己的名册计：会员数为该单位名册中入会日期不晚于期末的会员，有效京卡数为其中"
+        f"期末持有效京卡的会员（一人多卡计一张，卡由哪个单位办理不限）；{TWICE}。",
+    ),
 )
 
 
@@ -168,8 +189,9 @@ def _length(row, scale: str) -> float:
     return float(value * 100 if scale == "ratio" else value / Decimal(10000) if scale == "wan" else value)
 
 
-def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path: Path, font: str,
-          footer: list[str]) -> None:
+def _draw(
+    spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path: Path, font: str, footer: list[str]
+) -> None:
     rows = rows.assign(_len=[_length(r, spec.scale) for _, r in rows.iterrows()])
     rows = rows.sort_values(["_len", "breakdown_key"], ascending=[True, False])  # largest on top
     keys = list(rows["breakdown_key"])
@@ -181,15 +203,25 @@ def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path
         positions = list(range(len(keys)))
         height = 0.38 if second is not None else 0.62
         offset = height / 2 if second is not None else 0
-        bars = ax.barh([p + offset for p in positions], rows["_len"], height=height, color=BAR_COLOUR,
-                       label=str(rows["label"].iloc[0]))
+        bars = ax.barh(
+            [p + offset for p in positions],
+            rows["_len"],
+            height=height,
+            color=BAR_COLOUR,
+            label=str(rows["label"].iloc[0]),
+        )
         ax.bar_label(bars, labels=[format_figure(r) for _, r in rows.iterrows()], padding=3, fontsize=8)
         if second is not None:
             other = second.set_index("breakdown_key").reindex(keys)
             lengths = [_length(r, spec.scale) if not is_missing(r["value"]) else 0 for _, r in other.iterrows()]
             labels = [format_figure(r) if not is_missing(r["value"]) else "" for _, r in other.reset_index().iterrows()]
-            bars2 = ax.barh([p - offset for p in positions], lengths, height=height, color=SECOND_COLOUR,
-                            label=str(second["label"].iloc[0]))
+            bars2 = ax.barh(
+                [p - offset for p in positions],
+                lengths,
+                height=height,
+                color=SECOND_COLOUR,
+                label=str(second["label"].iloc[0]),
+            )
             ax.bar_label(bars2, labels=labels, padding=3, fontsize=8)
             ax.legend(loc="lower right", fontsize=8, frameon=False)
         ax.set_yticks(positions, keys, fontsize=9)
@@ -198,8 +230,16 @@ def _draw(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None, path
         ax.xaxis.set_visible(False)
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-        fig.text(0.01, 0.1 / fig_height, "\n".join(footer), fontsize=8, color=SECOND_COLOUR, ha="left", va="bottom",
-                 linespacing=1.4)
+        fig.text(
+            0.01,
+            0.1 / fig_height,
+            "\n".join(footer),
+            fontsize=8,
+            color=SECOND_COLOUR,
+            ha="left",
+            va="bottom",
+            linespacing=1.4,
+        )
         fig.tight_layout(rect=(0, (0.15 + 0.17 * len(footer)) / fig_height, 1, 1))  # room for the footer
         fig.savefig(path, format="png", metadata=PNG_METADATA)
 
@@ -210,18 +250,23 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
     font = cjk_font_name()
     charts, notes = [], []
     for spec in specs:
-        rows, withheld = publishable(breakdown(indicators, spec.indicator_id, spec.breakdown_dim),
-                                     spec.indicator_id, spec.breakdown_dim)
+        rows, withheld = publishable(
+            breakdown(indicators, spec.indicator_id, spec.breakdown_dim), spec.indicator_id, spec.breakdown_dim
+        )
         undefined = undefined_rates(rows)
         if undefined.any():
             keys = "、".join(str(k) for k in rows.loc[undefined, "breakdown_key"])
             notes.append(f"图“{spec.title}”：{keys} 的分母为 0，比率无定义，未绘制。")
             rows = rows.loc[~undefined]
         if withheld:
-            notes.append(f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，或可据以推算出人数较少的单位），未单列。")
+            notes.append(
+                f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，或可据以推算出人数较少的单位），未单列。"
+            )
         if rows.empty:
             if not withheld:
-                notes.append(f"图“{spec.title}”未绘制：指标 {spec.indicator_id} 没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。")
+                notes.append(
+                    f"图“{spec.title}”未绘制：指标 {spec.indicator_id} 没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。"
+                )
             continue
         second = breakdown(indicators, spec.compare_with, spec.breakdown_dim) if spec.compare_with else None
         path = charts_dir / f"{spec.name}.png"

@@ -27,12 +27,20 @@ def _clean(text: str) -> str:
 
 def _reference(folder: Path) -> dict[str, dict[str, str]]:
     rows = csv.DictReader((folder / "figures.csv").read_text(encoding="utf-8-sig").splitlines())
-    return {r["id"]: {"printed": r["印刷数字"], "phrase": r["发布用语"], "label": r["指标"]} for r in rows if r["分项"] == HEADLINE}
+    return {
+        r["id"]: {"printed": r["印刷数字"], "phrase": r["发布用语"], "label": r["指标"]}
+        for r in rows
+        if r["分项"] == HEADLINE
+    }
 
 
 def _json(folder: Path) -> dict[str, dict[str, str]]:
     document = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
-    return {r["id"]: {"printed": r["印刷数字"], "phrase": r["发布用语"]} for r in document["figures"] if r["分项"] == HEADLINE}
+    return {
+        r["id"]: {"printed": r["印刷数字"], "phrase": r["发布用语"]}
+        for r in document["figures"]
+        if r["分项"] == HEADLINE
+    }
 
 
 def _xlsx(folder: Path) -> dict[str, dict[str, str]]:
@@ -41,8 +49,11 @@ def _xlsx(folder: Path) -> dict[str, dict[str, str]]:
         rows = book["指标"].iter_rows(values_only=True)
         header = list(next(rows))
         at = {name: header.index(name) for name in ("id", "分项", "印刷数字", "发布用语")}
-        return {row[at["id"]]: {"printed": str(row[at["印刷数字"]] or ""), "phrase": str(row[at["发布用语"]] or "")}
-                for row in rows if row[at["分项"]] == HEADLINE}
+        return {
+            row[at["id"]]: {"printed": str(row[at["印刷数字"]] or ""), "phrase": str(row[at["发布用语"]] or "")}
+            for row in rows
+            if row[at["分项"]] == HEADLINE
+        }
     finally:
         book.close()
 
@@ -61,7 +72,11 @@ def _by_label(pairs, labels: dict[str, str]) -> dict[str, dict[str, str]]:
 def _bulletin_md(folder: Path, labels: dict[str, str]) -> dict[str, dict[str, str]]:
     text = (folder / "bulletin.md").read_text(encoding="utf-8")
     table = text.split("## 指标一览", 1)[-1].split("\n## ", 1)[0]
-    cells = [[c.strip() for c in line.strip().strip("|").split(" | ")] for line in table.splitlines() if line.startswith("| ")]
+    cells = [
+        [c.strip() for c in line.strip().strip("|").split(" | ")]
+        for line in table.splitlines()
+        if line.startswith("| ")
+    ]
     return _by_label(((c[0], c[1]) for c in cells if len(c) > 1), labels)
 
 
@@ -69,7 +84,9 @@ def _bulletin_docx(folder: Path, labels: dict[str, str]) -> dict[str, dict[str, 
     from docx import Document
 
     document = Document(str(folder / "bulletin.docx"))
-    pairs = [(row.cells[0].text, row.cells[1].text) for table in document.tables for row in table.rows if len(row.cells) > 1]
+    pairs = [
+        (row.cells[0].text, row.cells[1].text) for table in document.tables for row in table.rows if len(row.cells) > 1
+    ]
     return _by_label(pairs, labels)
 
 
@@ -92,9 +109,14 @@ def disagreements(folder: Path) -> list[str]:
     `文件：指标（id）印刷为 X，figures.csv 为 Y`; empty when they all agree."""
     reference = _reference(folder)
     labels = {i: r["label"] for i, r in reference.items()}
-    readers = {"figures.json": lambda: _json(folder), "figures.xlsx": lambda: _xlsx(folder),
-               "bulletin.html": lambda: _bulletin_html(folder), "bulletin.md": lambda: _bulletin_md(folder, labels),
-               "bulletin.docx": lambda: _bulletin_docx(folder, labels), "site/figures.html": lambda: _site(folder)}
+    readers = {
+        "figures.json": lambda: _json(folder),
+        "figures.xlsx": lambda: _xlsx(folder),
+        "bulletin.html": lambda: _bulletin_html(folder),
+        "bulletin.md": lambda: _bulletin_md(folder, labels),
+        "bulletin.docx": lambda: _bulletin_docx(folder, labels),
+        "site/figures.html": lambda: _site(folder),
+    }
     problems = []
     for name, read in readers.items():
         if not (folder / name).is_file():
@@ -106,6 +128,8 @@ def disagreements(folder: Path) -> list[str]:
                 continue
             for field, word in (("printed", "印刷为"), ("phrase", "发布用语为")):
                 if field in seen and seen[field] != expected[field]:
-                    problems.append(f"{name}：{expected['label']}（{indicator_id}）{word}“{seen[field]}”，"
-                                    f"figures.csv 为“{expected[field]}”")
+                    problems.append(
+                        f"{name}：{expected['label']}（{indicator_id}）{word}“{seen[field]}”，"
+                        f"figures.csv 为“{expected[field]}”"
+                    )
     return problems

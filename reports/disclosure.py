@@ -50,7 +50,12 @@ def withheld_rows(indicators: pd.DataFrame) -> dict[tuple[str, str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for indicator_id, rows in units.groupby("indicator_id", sort=False):
         values = dict(zip(rows["breakdown_key"].astype(str), rows["value"]))
-        out.update({(str(indicator_id), "unit", key): reason for key, reason in withheld_units(str(indicator_id), values).items()})
+        out.update(
+            {
+                (str(indicator_id), "unit", key): reason
+                for key, reason in withheld_units(str(indicator_id), values).items()
+            }
+        )
     return out
 
 

@@ -46,11 +46,17 @@ def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], s
     book = FigureBook(indicators, mark=lambda text: f"{FIG_OPEN}{text}{FIG_CLOSE}")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([REPORTS / "site_templates", REPORTS / "templates"]),
-        autoescape=False, undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
     )
     text = env.get_template("docx_blocks.j2").render(
-        book=book, fig=book.fig, same=book.same, change=book.change, period_end=chinese_date(end),
-        period_text=f"{chinese_date(start)}至{chinese_date(end)}", **MARKS,
+        book=book,
+        fig=book.fig,
+        same=book.same,
+        change=book.change,
+        period_end=chinese_date(end),
+        period_text=f"{chinese_date(start)}至{chinese_date(end)}",
+        **MARKS,
     )
     title, _, body = text.partition(MARKS["BLOCK"])
     blocks = []
@@ -134,8 +140,15 @@ def _mark_edition(document, edition: Edition) -> None:
     run.bold, run.font.color.rgb = True, ACCENT
 
 
-def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes: Sequence[str] = (),
-               checks_href: str | None = None, edition: Edition = Edition()) -> Path:
+def write_docx(
+    indicators: pd.DataFrame,
+    path: Path,
+    *,
+    run_id: str = "",
+    notes: Sequence[str] = (),
+    checks_href: str | None = None,
+    edition: Edition = Edition(),
+) -> Path:
     """Write the bulletin as .docx at `path` and return it. Charts are drawn afresh (same bytes as
     the run's charts/*.png: the drawing is deterministic) into a temporary folder. `checks_href`:
     the quality-check report relative to the docx's folder, named in 数据说明 as the HTML links it."""
@@ -176,14 +189,21 @@ def write_docx(indicators: pd.DataFrame, path: Path, *, run_id: str = "", notes:
             caption.runs[0].font.size = Pt(9)
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
-    for note in [f"统计期：{chinese_date(start)}至{chinese_date(end)}。", *([compared] if compared else []),
-                 *provisional_notes(indicators, edition), *chart_notes,
-                 *([] if edition.is_draft else [f"本公报为{edition.status}正式发布的数字。"])]:
+    for note in [
+        f"统计期：{chinese_date(start)}至{chinese_date(end)}。",
+        *([compared] if compared else []),
+        *provisional_notes(indicators, edition),
+        *chart_notes,
+        *([] if edition.is_draft else [f"本公报为{edition.status}正式发布的数字。"]),
+    ]:
         document.add_paragraph(note, style="List Bullet")
     if edition.is_draft:  # the checks' notes are the analyst's: a release carries none of them
         _heading(document, "内部说明（供分析人员核对，发布版不含）", 2)
-        for note in [*notes, *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
-                     *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else [])]:
+        for note in [
+            *notes,
+            *([f"运行编号：{run_id}（可据此查到本期使用的报表、代码版本与参数）。"] if run_id else []),
+            *([f"质量检查报告：与本文件同一文件夹中的 {checks_href}。"] if checks_href else []),
+        ]:
             document.add_paragraph(note, style="List Bullet")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

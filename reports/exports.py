@@ -32,9 +32,31 @@ SHARE, SHARE_TEXT = "占合计", re.compile(r"\d+(\.\d+)?%")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REJECTED_ROWS = "有误未计入的行"  # 来源文件: rows of the workbook in no figure until the clerk corrects them
 NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母", REJECTED_ROWS})
-WIDTHS = {"id": 26, "主题": 10, "指标": 26, "分项": 16, "单位名称": 12, "数值": 14, "上期数值": 14, "同比": 18, "环比": 18, "单位": 6, "印刷数字": 12,
-          "发布用语": 40, "口径": 60, "分子": 12, "分母": 12, "占合计": 9, "统计期": 24, "数据来源": 60,
-          "来源文件": 44, REJECTED_ROWS: 14, "可否发布": 14, "运行编号": 22, "生成时间": 20}
+WIDTHS = {
+    "id": 26,
+    "主题": 10,
+    "指标": 26,
+    "分项": 16,
+    "单位名称": 12,
+    "数值": 14,
+    "上期数值": 14,
+    "同比": 18,
+    "环比": 18,
+    "单位": 6,
+    "印刷数字": 12,
+    "发布用语": 40,
+    "口径": 60,
+    "分子": 12,
+    "分母": 12,
+    "占合计": 9,
+    "统计期": 24,
+    "数据来源": 60,
+    "来源文件": 44,
+    REJECTED_ROWS: 14,
+    "可否发布": 14,
+    "运行编号": 22,
+    "生成时间": 20,
+}
 
 
 def neutralise(cell: str) -> str:
@@ -49,14 +71,27 @@ def _stamp(generated_at: datetime) -> str:
     return generated_at.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def catalogue_records(indicators: pd.DataFrame, *, run_id: str, generated_at: datetime, sources: pd.DataFrame,
-                      sheet_rows: pd.DataFrame | None = None, edition: Edition = Edition()) -> tuple[list[dict], list[dict]]:
+def catalogue_records(
+    indicators: pd.DataFrame,
+    *,
+    run_id: str,
+    generated_at: datetime,
+    sources: pd.DataFrame,
+    sheet_rows: pd.DataFrame | None = None,
+    edition: Edition = Edition(),
+) -> tuple[list[dict], list[dict]]:
     """(one record per figure, one record per unit part of a headline figure); each figure says
     its edition (草稿 / 第 n 版, 演示数据) and, when provisional, why."""
     entries = figure_catalogue(indicators, sources, sheet_rows)
     status = "·".join([edition.status, *([DEMO] if edition.demo else [])])
-    figures = [{**e.record(run_id, _stamp(generated_at)), "版本": status,
-                PROVISIONAL: edition.provisional.get(e.indicator_id, "")} for e in entries]
+    figures = [
+        {
+            **e.record(run_id, _stamp(generated_at)),
+            "版本": status,
+            PROVISIONAL: edition.provisional.get(e.indicator_id, ""),
+        }
+        for e in entries
+    ]
     return figures, unit_contributions(entries)
 
 
@@ -68,13 +103,26 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
     if sheet_rows is not None and "rows_rejected" in sheet_rows:
         rejected = {f: int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
     return [
-        {"单位代码": code, "单位名称": short, "报送文件": name, "SHA-256": sha or "",
-         "填报日期": "" if pd.isna(filled) else str(pd.Timestamp(filled).date()),
-         "是否采用": "采用" if adopted else f"未采用（{reason if isinstance(reason, str) and reason else '已被该单位的其他报表替代'}）",
-         REJECTED_ROWS: rejected.get(name, 0)}
+        {
+            "单位代码": code,
+            "单位名称": short,
+            "报送文件": name,
+            "SHA-256": sha or "",
+            "填报日期": "" if pd.isna(filled) else str(pd.Timestamp(filled).date()),
+            "是否采用": "采用"
+            if adopted
+            else f"未采用（{reason if isinstance(reason, str) and reason else '已被该单位的其他报表替代'}）",
+            REJECTED_ROWS: rejected.get(name, 0),
+        }
         for code, short, name, sha, filled, adopted, reason in zip(
-            frame["unit_code"], frame["unit_short"], frame["source_file"], frame["file_sha256"],
-            frame["filled_on"], frame["adopted"], frame["status_reason"])
+            frame["unit_code"],
+            frame["unit_short"],
+            frame["source_file"],
+            frame["file_sha256"],
+            frame["filled_on"],
+            frame["adopted"],
+            frame["status_reason"],
+        )
     ]
 
 
@@ -97,7 +145,9 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: di
     sheet = book.add_worksheet(name)
     for col, title in enumerate(columns):
         sheet.write_string(0, col, title, formats["header"])
-        sheet.set_column(col, col, WIDTHS.get(title, 14), formats["wrap"] if title in {"口径", "数据来源", "来源文件"} else None)
+        sheet.set_column(
+            col, col, WIDTHS.get(title, 14), formats["wrap"] if title in {"口径", "数据来源", "来源文件"} else None
+        )
     for row, record in enumerate(records, start=1):
         for col, title in enumerate(columns):
             value = _cell_value(title, str(record.get(title, "")))
@@ -114,16 +164,39 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: di
         sheet.autofilter(0, 0, len(records), len(columns) - 1)
 
 
-def write_xlsx(path: Path, figures: list[dict], parts: list[dict], files: list[dict], about: list[tuple[str, str]]) -> Path:
+def write_xlsx(
+    path: Path, figures: list[dict], parts: list[dict], files: list[dict], about: list[tuple[str, str]]
+) -> Path:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    formats = {"header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
-               "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-               "percent": book.add_format({"num_format": "0.00%"})}
+    formats = {
+        "header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "percent": book.add_format({"num_format": "0.00%"}),
+    }
     _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats)
-    part_columns = ["id", "指标", "单位名称", "数值", "单位", *compared_columns(figures), "印刷数字", "占合计", "分子", "分母",
-                    "发布用语", "来源文件", "可否发布"]
+    part_columns = [
+        "id",
+        "指标",
+        "单位名称",
+        "数值",
+        "单位",
+        *compared_columns(figures),
+        "印刷数字",
+        "占合计",
+        "分子",
+        "分母",
+        "发布用语",
+        "来源文件",
+        "可否发布",
+    ]
     _sheet(book, "分单位", parts, part_columns, formats)
-    _sheet(book, "来源文件", files, ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用", REJECTED_ROWS], formats)
+    _sheet(
+        book,
+        "来源文件",
+        files,
+        ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用", REJECTED_ROWS],
+        formats,
+    )
     notes = book.add_worksheet("说明")
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 90, formats["wrap"])
@@ -150,21 +223,34 @@ def write_csv(path: Path, figures: list[dict]) -> Path:
     return path
 
 
-def about_rows(run_id: str, generated_at: datetime, figures: list[dict], previous_period: str | None = None,
-               edition: Edition = Edition()) -> list[tuple[str, str]]:
+def about_rows(
+    run_id: str,
+    generated_at: datetime,
+    figures: list[dict],
+    previous_period: str | None = None,
+    edition: Edition = Edition(),
+) -> list[tuple[str, str]]:
     period = figures[0]["统计期"] if figures else ""
     return [
         *([("注意", edition.banner)] if edition.banner else []),
         ("版本", edition.status + ("（演示数据）" if edition.demo else "")),
-        ("统计期", period), ("运行编号", run_id), ("生成时间", _stamp(generated_at)),
+        ("统计期", period),
+        ("运行编号", run_id),
+        ("生成时间", _stamp(generated_at)),
         ("数值", "未经四舍五入的准确值；比率以百分数表示，由分子÷分母算出，保留六位小数。"),
         ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
         ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
         ("数据来源", "该数字所依据的报送单位及其报表文件（每个单位只采用本期最新一份报表）。"),
         ("可否发布", "涉及敏感个人信息的分单位数字不对外公布，只给出原因。"),
-        (PROVISIONAL, "有待单位更正的问题时发布的数字为初步数，此列写明原因（哪些单位、哪些表、多少行）；为空即为正式数。"),
-        ("占合计", "分单位数值÷全区合计。会员、企业按各单位自己的名册计：同一人或同一企业被两个单位填报时，"
-                   "两个单位各计一次、全区合计只计一次，所以各单位之和可能大于合计，占比之和可能超过100%。"),
+        (
+            PROVISIONAL,
+            "有待单位更正的问题时发布的数字为初步数，此列写明原因（哪些单位、哪些表、多少行）；为空即为正式数。",
+        ),
+        (
+            "占合计",
+            "分单位数值÷全区合计。会员、企业按各单位自己的名册计：同一人或同一企业被两个单位填报时，"
+            "两个单位各计一次、全区合计只计一次，所以各单位之和可能大于合计，占比之和可能超过100%。",
+        ),
         *previous_rows(figures, previous_period),
     ]
 
@@ -177,15 +263,25 @@ def previous_rows(figures: list[dict], previous_period: str | None) -> list[tupl
     word = columns[-1]
     return [
         ("上期数值", f"上一统计期（{previous_period or '与本期等长的前一期'}）同一口径的准确值；上期没有该项时为空。"),
-        (word, f"{word}变化：比率以百分点计，小数位数与该比率印出的相同、至少一位（如“提高1.25个百分点”“提高1.0个百分点”）；"
-               "其余数字以百分比计，保留一位小数（如“增长7.5%”“下降2.9%”）；"
-               "上期为0或没有上期数值时记为“—”；与上期完全相同记为“持平”，变化小到保留位数显示不出时记为“基本持平”。"),
+        (
+            word,
+            f"{word}变化：比率以百分点计，小数位数与该比率印出的相同、至少一位（如“提高1.25个百分点”“提高1.0个百分点”）；"
+            "其余数字以百分比计，保留一位小数（如“增长7.5%”“下降2.9%”）；"
+            "上期为0或没有上期数值时记为“—”；与上期完全相同记为“持平”，变化小到保留位数显示不出时记为“基本持平”。",
+        ),
     ]
 
 
-def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, generated_at: datetime,
-                  sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None,
-                  edition: Edition = Edition()) -> dict[str, Path]:
+def write_exports(
+    indicators: pd.DataFrame,
+    out_dir: Path,
+    *,
+    run_id: str,
+    generated_at: datetime,
+    sources: pd.DataFrame,
+    sheet_rows: pd.DataFrame | None = None,
+    edition: Edition = Edition(),
+) -> dict[str, Path]:
     """Write figures.xlsx, figures.csv and figures.json into out_dir; keys "xlsx", "csv", "json".
 
     `sources` is raw.submissions of the period; `sheet_rows` (raw.ingest_sheets: source_file,
@@ -193,19 +289,30 @@ def write_exports(indicators: pd.DataFrame, out_dir: Path, *, run_id: str, gener
     reports.provenance.load_sources(warehouse) reads both."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures, parts = catalogue_records(indicators, run_id=run_id, generated_at=generated_at,
-                                       sources=sources, sheet_rows=sheet_rows, edition=edition)
+    figures, parts = catalogue_records(
+        indicators, run_id=run_id, generated_at=generated_at, sources=sources, sheet_rows=sheet_rows, edition=edition
+    )
     files = source_records(sources, sheet_rows)
     before = previous_period_of(indicators)
-    about = about_rows(run_id, generated_at, figures, f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
-                       edition)
+    about = about_rows(
+        run_id,
+        generated_at,
+        figures,
+        f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
+        edition,
+    )
     paths = {
         "xlsx": write_xlsx(out_dir / "figures.xlsx", figures, parts, files, about),
         "csv": write_csv(out_dir / "figures.csv", figures),
         "json": out_dir / "figures.json",
     }
-    document = {"edition": edition.to_json(), "run_id": run_id, "generated_at": _stamp(generated_at),
-                "figures": [_json_record(f) for f in figures],
-                "unit_parts": [_json_record(p) for p in parts], "source_files": files}
+    document = {
+        "edition": edition.to_json(),
+        "run_id": run_id,
+        "generated_at": _stamp(generated_at),
+        "figures": [_json_record(f) for f in figures],
+        "unit_parts": [_json_record(p) for p in parts],
+        "source_files": files,
+    }
     paths["json"].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths

@@ -22,9 +22,19 @@ from reports.formatting import MissingFigureError, format_figure, is_missing
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
 REQUIRED_COLUMNS = (
-    "indicator_id", "label", "unit", "printed_unit", "style", "definition",
-    "breakdown_dim", "breakdown_key", "value", "numerator", "denominator",
-    "period_start", "period_end",
+    "indicator_id",
+    "label",
+    "unit",
+    "printed_unit",
+    "style",
+    "definition",
+    "breakdown_dim",
+    "breakdown_key",
+    "value",
+    "numerator",
+    "denominator",
+    "period_start",
+    "period_end",
 )
 
 
@@ -102,7 +112,7 @@ class FigureBook:
         return self._mark(printed.text)
 
     def change(self, indicator_id: str) -> str:
-        """"，同比增长7.5%" for the prose after the figure, or "" when there is nothing to compare
+        """ "，同比增长7.5%" for the prose after the figure, or "" when there is nothing to compare
         with (no previous period, or no previous value for this figure)."""
         printed = self._printed.get(indicator_id) or self._format(indicator_id)
         if printed.change in ("", NO_CHANGE):

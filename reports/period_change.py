@@ -30,7 +30,13 @@ from reports.formatting import is_missing, to_decimal
 
 PREVIOUS_TABLE = "marts_previous.indicators"
 KEYS = ["indicator_id", "breakdown_dim", "breakdown_key"]
-PREVIOUS_COLUMNS = ["previous_value", "previous_numerator", "previous_denominator", "previous_period_start", "previous_period_end"]
+PREVIOUS_COLUMNS = [
+    "previous_value",
+    "previous_numerator",
+    "previous_denominator",
+    "previous_period_start",
+    "previous_period_end",
+]
 NO_CHANGE = "—"  # a figure the previous period did not have
 
 
@@ -106,7 +112,11 @@ def comparison_word(indicators: pd.DataFrame) -> str:
     if before is None:
         return "同比"
     start = pd.Timestamp(indicators.iloc[0]["period_start"]).date()
-    year_before = start.replace(year=start.year - 1) if not (start.month == 2 and start.day == 29) else start.replace(year=start.year - 1, day=28)
+    year_before = (
+        start.replace(year=start.year - 1)
+        if not (start.month == 2 and start.day == 29)
+        else start.replace(year=start.year - 1, day=28)
+    )
     return "同比" if before[0] == year_before else "环比"
 
 
@@ -176,6 +186,8 @@ def comparison_note(indicators: pd.DataFrame) -> str | None:
         return None
     word = comparison_word(indicators)
     span = f"{before[0].year}年{before[0].month}月{before[0].day}日至{before[1].year}年{before[1].month}月{before[1].day}日"
-    return (f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，小数位数与该比率印出的相同"
-            f"（至少一位），其余数字以百分比计、保留一位小数；变化小到显示不出时记为“基本持平”；"
-            f"上期没有该项或为0时记为“{NO_CHANGE}”。")
+    return (
+        f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，小数位数与该比率印出的相同"
+        f"（至少一位），其余数字以百分比计、保留一位小数；变化小到显示不出时记为“基本持平”；"
+        f"上期没有该项或为0时记为“{NO_CHANGE}”。"
+    )

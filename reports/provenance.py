@@ -33,8 +33,17 @@ from reports.synthetic import read_catalog
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
 UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
 HEADLINE = "合计"
-SUBMISSION_COLUMNS = ["unit_code", "unit_name", "source_file", "file_sha256", "filled_on", "file_modified_at",
-                      "is_current", "submission_rank", "status_reason"]
+SUBMISSION_COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "source_file",
+    "file_sha256",
+    "filled_on",
+    "file_modified_at",
+    "is_current",
+    "submission_rank",
+    "status_reason",
+]
 SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded", "rows_rejected"]
 
 
@@ -124,11 +133,13 @@ def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None)
     Either frame is empty when the warehouse has no such table (e.g. a test warehouse)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+
         def read(sql: str, columns: list[str], *params) -> pd.DataFrame:
             try:
                 return con.execute(sql, list(params)).df()
             except duckdb.CatalogException:
                 return pd.DataFrame(columns=columns)
+
         where = "where period_start = ? and period_end = ?" if period else ""
         submissions = read(f"select * from raw.submissions {where}", SUBMISSION_COLUMNS, *(period or ()))
         sheet_rows = read(f"select {', '.join(SHEET_ROW_COLUMNS)} from raw.ingest_sheets", SHEET_ROW_COLUMNS)
@@ -140,6 +151,7 @@ def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None)
 @dataclass
 class FigureEntry:
     """One row of the figure catalogue; `record()` gives the export columns in Chinese."""
+
     indicator_id: str
     topic: str
     label: str
@@ -168,11 +180,23 @@ class FigureEntry:
 
     def record(self, run_id: str, generated_at: str) -> dict[str, str]:
         return {
-            "id": self.indicator_id, "主题": self.topic, "指标": self.label, "分项": self.breakdown,
-            "数值": self.exact, "单位": self.unit, **self.compared(), "印刷数字": self.printed, "发布用语": self.phrase,
-            "口径": self.definition, "分子": self.numerator, "分母": self.denominator, "统计期": self.period,
-            "数据来源": self.sources, "可否发布": f"否：{self.withheld}" if self.withheld else "是",
-            "运行编号": run_id, "生成时间": generated_at,
+            "id": self.indicator_id,
+            "主题": self.topic,
+            "指标": self.label,
+            "分项": self.breakdown,
+            "数值": self.exact,
+            "单位": self.unit,
+            **self.compared(),
+            "印刷数字": self.printed,
+            "发布用语": self.phrase,
+            "口径": self.definition,
+            "分子": self.numerator,
+            "分母": self.denominator,
+            "统计期": self.period,
+            "数据来源": self.sources,
+            "可否发布": f"否：{self.withheld}" if self.withheld else "是",
+            "运行编号": run_id,
+            "生成时间": generated_at,
         }
 
 
@@ -214,8 +238,9 @@ def _comparison(row, withheld: str | None, dim: str | None) -> tuple[str, str]:
     return previous_exact(row), change.text if change else NO_CHANGE
 
 
-def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], comparison: str = "",
-           withheld: str | None = None) -> FigureEntry:
+def _entry(
+    row, provenance: Provenance, period: str, unit_keys: list[str], comparison: str = "", withheld: str | None = None
+) -> FigureEntry:
     dim = None if is_missing(row["breakdown_dim"]) else str(row["breakdown_dim"])
     key = None if dim is None else str(row["breakdown_key"])
     exact, unit = exact_value(row)
@@ -223,7 +248,9 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], compa
     if withheld is None:
         try:
             printed = format_figure(row)
-            phrase = wording(row["indicator_id"], printed, key, rounded_up=key is not None and rate_rounded_up(row, printed))
+            phrase = wording(
+                row["indicator_id"], printed, key, rounded_up=key is not None and rate_rounded_up(row, printed)
+            )
         except FigureFormatError as exc:
             withheld = f"无法印刷（{exc}）"
     if withheld:
@@ -231,17 +258,33 @@ def _entry(row, provenance: Provenance, period: str, unit_keys: list[str], compa
     files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
     previous, change = _comparison(row, withheld, dim) if comparison else ("", "")
     return FigureEntry(
-        indicator_id=str(row["indicator_id"]), topic=str(row["topic"]), label=str(row["label"]),
-        breakdown=HEADLINE if dim is None else f"按{DIM_NAMES.get(dim, dim)}：{key}", dim=dim, key=key,
-        exact=exact, unit=unit, printed=printed, phrase=phrase, definition=str(row["definition"]),
+        indicator_id=str(row["indicator_id"]),
+        topic=str(row["topic"]),
+        label=str(row["label"]),
+        breakdown=HEADLINE if dim is None else f"按{DIM_NAMES.get(dim, dim)}：{key}",
+        dim=dim,
+        key=key,
+        exact=exact,
+        unit=unit,
+        printed=printed,
+        phrase=phrase,
+        definition=str(row["definition"]),
         numerator="" if is_missing(row["numerator"]) else plain_number(to_decimal(row["numerator"])),
         denominator="" if is_missing(row["denominator"]) else plain_number(to_decimal(row["denominator"])),
-        period=period, sources=Provenance.describe(files), withheld=withheld, units=list(files["unit_short"]),
-        files=list(files["source_file"]), comparison=comparison, previous=previous, change=change,
+        period=period,
+        sources=Provenance.describe(files),
+        withheld=withheld,
+        units=list(files["unit_short"]),
+        files=list(files["source_file"]),
+        comparison=comparison,
+        previous=previous,
+        change=change,
     )
 
 
-def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None) -> list[FigureEntry]:
+def figure_catalogue(
+    indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
+) -> list[FigureEntry]:
     """Every row of the indicators table, headline first, in the catalog's order."""
     start, end = period_of(indicators)
     period = f"{chinese_date(start)}至{chinese_date(end)}"
@@ -252,15 +295,26 @@ def figure_catalogue(indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows
         _order=indicators["indicator_id"].map(lambda i: order.get(i, len(order))),
         _headline=indicators["breakdown_dim"].map(is_missing).astype(bool),
         _key_order=indicators["breakdown_key"].map(lambda k: unit_order.get(k, len(unit_order))),
-    ).sort_values(["_order", "indicator_id", "_headline", "breakdown_dim", "_key_order", "breakdown_key"],
-                  ascending=[True, True, False, True, True, True], kind="stable")
+    ).sort_values(
+        ["_order", "indicator_id", "_headline", "breakdown_dim", "_key_order", "breakdown_key"],
+        ascending=[True, True, False, True, True, True],
+        kind="stable",
+    )
     unit_rows = frame[frame["breakdown_dim"] == "unit"]
     unit_keys = unit_rows.groupby("indicator_id")["breakdown_key"].apply(list).to_dict()
     comparison = comparison_word(indicators) if has_previous(indicators) else ""
     withheld = withheld_rows(indicators)
-    return [_entry(row, provenance, period, unit_keys.get(row["indicator_id"], []), comparison,
-                   withheld.get((row["indicator_id"], row["breakdown_dim"], row["breakdown_key"])))
-            for _, row in frame.iterrows()]
+    return [
+        _entry(
+            row,
+            provenance,
+            period,
+            unit_keys.get(row["indicator_id"], []),
+            comparison,
+            withheld.get((row["indicator_id"], row["breakdown_dim"], row["breakdown_key"])),
+        )
+        for _, row in frame.iterrows()
+    ]
 
 
 def share_text(part: str, whole: str) -> str:
@@ -282,11 +336,21 @@ def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str]]:
             continue
         head = headlines.get(entry.indicator_id)
         is_rate = entry.unit == "%"
-        rows.append({
-            "id": entry.indicator_id, "指标": entry.label, "单位名称": entry.key, "数值": entry.exact,
-            "单位": entry.unit, **entry.compared(), "印刷数字": entry.printed, "发布用语": entry.phrase,
-            "占合计": "" if is_rate or head is None or entry.withheld else share_text(entry.exact, head.exact),
-            "分子": entry.numerator, "分母": entry.denominator, "来源文件": entry.sources,
-            "可否发布": f"否：{entry.withheld}" if entry.withheld else "是",
-        })
+        rows.append(
+            {
+                "id": entry.indicator_id,
+                "指标": entry.label,
+                "单位名称": entry.key,
+                "数值": entry.exact,
+                "单位": entry.unit,
+                **entry.compared(),
+                "印刷数字": entry.printed,
+                "发布用语": entry.phrase,
+                "占合计": "" if is_rate or head is None or entry.withheld else share_text(entry.exact, head.exact),
+                "分子": entry.numerator,
+                "分母": entry.denominator,
+                "来源文件": entry.sources,
+                "可否发布": f"否：{entry.withheld}" if entry.withheld else "是",
+            }
+        )
     return rows

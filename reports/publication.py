@@ -13,18 +13,34 @@ import pandas as pd
 from reports.edition import Edition
 
 
-def write_bulletin(indicators: pd.DataFrame, out_dir: Path, *, notes: Sequence[str], run_id: str,
-                   checks_href: str | None, edition: Edition) -> dict[str, Path]:
+def write_bulletin(
+    indicators: pd.DataFrame,
+    out_dir: Path,
+    *,
+    notes: Sequence[str],
+    run_id: str,
+    checks_href: str | None,
+    edition: Edition,
+) -> dict[str, Path]:
     """bulletin.html, bulletin.md and charts/*.png (reports.bulletin.render's keys)."""
     from reports.bulletin import render
 
     return render(indicators, out_dir, notes=notes, run_id=run_id, checks_href=checks_href, edition=edition)
 
 
-def write_figures_desk(indicators: pd.DataFrame, warehouse: Path, out_dir: Path, *, period: tuple[dt.date, dt.date],
-                       notes: Sequence[str], run_id: str, checks_href: str | None, edition: Edition,
-                       generated_at: dt.datetime | None = None,
-                       compared_with: tuple[Path, str] | None = None) -> dict[str, Path]:
+def write_figures_desk(
+    indicators: pd.DataFrame,
+    warehouse: Path,
+    out_dir: Path,
+    *,
+    period: tuple[dt.date, dt.date],
+    notes: Sequence[str],
+    run_id: str,
+    checks_href: str | None,
+    edition: Edition,
+    generated_at: dt.datetime | None = None,
+    compared_with: tuple[Path, str] | None = None,
+) -> dict[str, Path]:
     """figures.xlsx/csv/json, bulletin.docx, revision.xlsx/json when `compared_with` names the
     edition before (its folder, and a title such as 第 1 版 → 第 2 版), and site/ (last: it links
     the others and shows the revision)."""
@@ -35,12 +51,18 @@ def write_figures_desk(indicators: pd.DataFrame, warehouse: Path, out_dir: Path,
     from reports.site import write_site
 
     sources, sheet_rows = load_sources(warehouse, period)
-    figures = dict(run_id=run_id, generated_at=generated_at or dt.datetime.now(), sources=sources,
-                   sheet_rows=sheet_rows, edition=edition)
+    figures = dict(
+        run_id=run_id,
+        generated_at=generated_at or dt.datetime.now(),
+        sources=sources,
+        sheet_rows=sheet_rows,
+        edition=edition,
+    )
     paths = write_exports(indicators, out_dir, **figures)
     if compared_with is not None:
         paths.update(write_revision(compare(compared_with[0], out_dir, period, compared_with[1]), out_dir))
-    paths["docx"] = write_docx(indicators, out_dir / "bulletin.docx", run_id=run_id, notes=notes,
-                               checks_href=checks_href, edition=edition)
+    paths["docx"] = write_docx(
+        indicators, out_dir / "bulletin.docx", run_id=run_id, notes=notes, checks_href=checks_href, edition=edition
+    )
     paths["site"] = write_site(indicators, out_dir, **figures)
     return paths

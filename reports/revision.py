@@ -42,11 +42,19 @@ class UnitChange:
         return {name for name, (a, b, _) in self.rows.items() if a != b}
 
     def describe(self, sheets: set[str] | None = None) -> str:
-        moved = [f"{title} {b - a:+d} 行" for name, (a, b, title) in sorted(self.rows.items())
-                 if a != b and (sheets is None or name in sheets)]
+        moved = [
+            f"{title} {b - a:+d} 行"
+            for name, (a, b, title) in sorted(self.rows.items())
+            if a != b and (sheets is None or name in sheets)
+        ]
         if self.before != self.after:
-            how = (f"新报送 {self.after}" if self.before is None else f"报表撤回（{self.before}）" if self.after is None
-                   else f"报表由 {self.before} 换为 {self.after}")
+            how = (
+                f"新报送 {self.after}"
+                if self.before is None
+                else f"报表撤回（{self.before}）"
+                if self.after is None
+                else f"报表由 {self.before} 换为 {self.after}"
+            )
         else:
             how = f"报表 {self.after} 内容更新"
         return f"{self.unit}：{how}" + (f"（{'，'.join(moved)}）" if moved else "")
@@ -74,8 +82,14 @@ def unit_changes(before: Path, after: Path, period: tuple[dt.date, dt.date]) -> 
         if a and b and a["sha"] == b["sha"]:
             continue
         sheets = set((a or {}).get("rows", {})) | set((b or {}).get("rows", {}))
-        rows = {s: ((a or {}).get("rows", {}).get(s, (0, s))[0], (b or {}).get("rows", {}).get(s, (0, s))[0],
-                    ((b or a)["rows"].get(s) or (a or {}).get("rows", {}).get(s))[1]) for s in sheets}
+        rows = {
+            s: (
+                (a or {}).get("rows", {}).get(s, (0, s))[0],
+                (b or {}).get("rows", {}).get(s, (0, s))[0],
+                ((b or a)["rows"].get(s) or (a or {}).get("rows", {}).get(s))[1],
+            )
+            for s in sheets
+        }
         changes.append(UnitChange((b or a)["unit"], a and a["file"], b and b["file"], rows))
     return changes
 
@@ -110,9 +124,16 @@ def compare(before: Path, after: Path, period: tuple[dt.date, dt.date], title: s
     changed, unchanged = [], []
     for key in list(new) + [k for k in old if k not in new]:
         a, b = old.get(key, {}), new.get(key, {})
-        row = {"id": key[0], "指标": (b or a).get("指标", ""), "分项": key[1],
-               "原印刷数字": a.get("印刷数字", ""), "新印刷数字": b.get("印刷数字", ""),
-               "原数值": a.get("数值", ""), "新数值": b.get("数值", ""), "单位": (b or a).get("单位", "")}
+        row = {
+            "id": key[0],
+            "指标": (b or a).get("指标", ""),
+            "分项": key[1],
+            "原印刷数字": a.get("印刷数字", ""),
+            "新印刷数字": b.get("印刷数字", ""),
+            "原数值": a.get("数值", ""),
+            "新数值": b.get("数值", ""),
+            "单位": (b or a).get("单位", ""),
+        }
         if row["原数值"] == row["新数值"] and row["原印刷数字"] == row["新印刷数字"]:
             unchanged.append(row)
             continue
@@ -126,8 +147,11 @@ def compare(before: Path, after: Path, period: tuple[dt.date, dt.date], title: s
 def _cause(key: tuple[str, str], changes: list[UnitChange]) -> str:
     sheets = set((wording_table().get(key[0]) or {}).get("sheets") or [])
     unit = key[1].split("：", 1)[1] if key[1].startswith("按单位：") else None
-    relevant = [c for c in changes if (not sheets or c.sheets_changed() & sheets or c.before != c.after)
-                and (unit is None or c.unit == unit)]
+    relevant = [
+        c
+        for c in changes
+        if (not sheets or c.sheets_changed() & sheets or c.before != c.after) and (unit is None or c.unit == unit)
+    ]
     if not relevant:
         return "报表未变，口径或程序更新所致（见运行清单中的代码版本）"
     return "；".join(c.describe(sheets or None) for c in relevant)
@@ -144,9 +168,17 @@ def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    for name, rows, columns in (("变化", revision.changed, CHANGED_COLUMNS), ("未变", revision.unchanged, UNCHANGED_COLUMNS)):
+    for name, rows, columns in (
+        ("变化", revision.changed, CHANGED_COLUMNS),
+        ("未变", revision.unchanged, UNCHANGED_COLUMNS),
+    ):
         sheet = book.add_worksheet(name)
-        sheet.write_string(0, 0, f"{revision.title}：{'有 %d 个数字变化' % len(revision.changed) if name == '变化' else '%d 个数字未变' % len(revision.unchanged)}", header)
+        sheet.write_string(
+            0,
+            0,
+            f"{revision.title}：{'有 %d 个数字变化' % len(revision.changed) if name == '变化' else '%d 个数字未变' % len(revision.unchanged)}",
+            header,
+        )
         for col, title in enumerate(columns):
             sheet.write_string(1, col, title, header)
             sheet.set_column(col, col, 60 if title == "原因" else 16, wrap if title == "原因" else None)

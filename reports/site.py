@@ -66,7 +66,9 @@ def _topics(entries: list[FigureEntry]) -> list[dict]:
         if e.dim is None:
             parts = _parts(entries, e)
             topics.setdefault(e.topic, []).append({"head": e, "parts": parts, "overlap": _overlaps(parts, e)})
-    return [{"name": name, "anchor": f"topic-{i}", "figures": figures} for i, (name, figures) in enumerate(topics.items())]
+    return [
+        {"name": name, "anchor": f"topic-{i}", "figures": figures} for i, (name, figures) in enumerate(topics.items())
+    ]
 
 
 def _search_index(entries: list[FigureEntry]) -> list[dict]:
@@ -83,21 +85,35 @@ def _links(run_dir: Path, site_dir: Path, outputs: Mapping[str, Path] | None) ->
     found.update({k: Path(v) for k, v in (outputs or {}).items() if k in KNOWN_OUTPUTS})
     return [
         {"key": key, "title": KNOWN_OUTPUTS[key][1], "href": Path(os.path.relpath(path, site_dir)).as_posix()}
-        for key, path in found.items() if path.is_file()
+        for key, path in found.items()
+        if path.is_file()
     ]
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals["asset"] = lambda name: Markup((TEMPLATES / name).read_text(encoding="utf-8"))
     env.filters["inline_json"] = inline_json
     return env
 
 
-def write_site(indicators: pd.DataFrame, run_dir: Path, *, run_id: str, generated_at: datetime,
-               sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None,
-               outputs: Mapping[str, Path] | None = None, edition: Edition = Edition()) -> Path:
+def write_site(
+    indicators: pd.DataFrame,
+    run_dir: Path,
+    *,
+    run_id: str,
+    generated_at: datetime,
+    sources: pd.DataFrame,
+    sheet_rows: pd.DataFrame | None = None,
+    outputs: Mapping[str, Path] | None = None,
+    edition: Edition = Edition(),
+) -> Path:
     """Write site/index.html and site/figures.html into run_dir; return site/index.html.
 
     Links go to the run's bulletin and exports found in run_dir (or named in `outputs`, keys as in
@@ -108,10 +124,14 @@ def write_site(indicators: pd.DataFrame, run_dir: Path, *, run_id: str, generate
     entries = figure_catalogue(indicators, sources, sheet_rows)
     heads = [e for e in entries if e.dim is None]
     context = {
-        "run_id": run_id, "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
-        "period": heads[0].period if heads else "", "topics": _topics(entries),
-        "links": _links(run_dir, site_dir, outputs), "search_index": _search_index(entries),
-        "figure_count": len(heads), "edition": edition,
+        "run_id": run_id,
+        "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
+        "period": heads[0].period if heads else "",
+        "topics": _topics(entries),
+        "links": _links(run_dir, site_dir, outputs),
+        "search_index": _search_index(entries),
+        "figure_count": len(heads),
+        "edition": edition,
     }
     env = _environment()
     revision = run_dir / "revision.json"  # reports/revision.py: what changed against the edition before

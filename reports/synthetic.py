@@ -17,9 +17,20 @@ CATALOG = REPO_ROOT / "seeds" / "indicator_catalog.csv"
 UNITS = REPO_ROOT / "ingest" / "units.yaml"
 PROGRAMMES = ("送温暖", "金秋助学", "医疗救助", "困难职工生活补助")
 COLUMNS = [
-    "indicator_id", "topic", "label", "unit", "printed_unit", "style", "definition",
-    "breakdown_dim", "breakdown_key", "value", "numerator", "denominator",
-    "period_start", "period_end",
+    "indicator_id",
+    "topic",
+    "label",
+    "unit",
+    "printed_unit",
+    "style",
+    "definition",
+    "breakdown_dim",
+    "breakdown_key",
+    "value",
+    "numerator",
+    "denominator",
+    "period_start",
+    "period_end",
 ]
 
 
@@ -70,10 +81,19 @@ def synthetic_indicators(
     rows: list[dict] = []
 
     def add(indicator_id, value, dim=None, key=None, num=None, den=None):
-        rows.append({"indicator_id": indicator_id, **catalog.loc[indicator_id].to_dict(),
-                     "breakdown_dim": dim, "breakdown_key": key, "value": value,
-                     "numerator": num, "denominator": den,
-                     "period_start": period[0], "period_end": period[1]})
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                **catalog.loc[indicator_id].to_dict(),
+                "breakdown_dim": dim,
+                "breakdown_key": key,
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "period_start": period[0],
+                "period_end": period[1],
+            }
+        )
 
     def add_rate(indicator_id, num, den, dim=None, key=None):
         value, n, d = _rate(num, den)
@@ -101,9 +121,13 @@ def synthetic_indicators(
         "wage_agreement_rate": (wage_signed, union_total),
         "contract_signing_rate": (min(signed_total, wage_signed), union_total),
     }
-    totals = {"members": sum(members.values()), "cards_issued": sum(cards.values()),
-              "aid_amount": sum(aid.values()), "enterprises_unionised": union_total,
-              "enterprises_covered": signed_total}
+    totals = {
+        "members": sum(members.values()),
+        "cards_issued": sum(cards.values()),
+        "aid_amount": sum(aid.values()),
+        "enterprises_unionised": union_total,
+        "enterprises_covered": signed_total,
+    }
     for indicator_id, entry in catalog.iterrows():
         if indicator_id in drop:
             continue

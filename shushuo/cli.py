@@ -78,13 +78,15 @@ def run(
     if demo:
         console.print("未指定 --input（make report 时为 INPUT=），使用演示数据（首次运行会先生成演示报表）。")
         input_dir = ensure_demo(DEMO_DIR)
-    options = RunOptions(input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers,
-                         reuse_unchanged=not force)
+    options = RunOptions(
+        input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers, reuse_unchanged=not force
+    )
     # The status line on a terminal (nothing in a log). Refreshed only when it changes: an
     # auto-refreshing display runs a thread, and the reading workers are forked processes.
     line = Spinner("dots", text="开始运行…")
     try:
         with Live(line, console=console, auto_refresh=False, transient=True) as live:
+
             def status(text: str) -> None:
                 line.update(text=text)
                 live.refresh()
@@ -137,7 +139,9 @@ def template(
 
 
 @app.command(cls=_Command)
-def docs(build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹（使用其中 current 指向的最近一次成功运行）")) -> None:
+def docs(
+    build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹（使用其中 current 指向的最近一次成功运行）"),
+) -> None:
     """生成 dbt 文档：每个模型、每个字段和每个指标的口径（在最近一次成功运行的数据上）。"""
     import json
     import shutil
@@ -163,24 +167,30 @@ def release(
     by: str = typer.Option(..., "--by", help="发布人（记入发布记录）"),
     run_id: Optional[str] = typer.Option(None, "--run", help="要发布的运行编号；不给则发布最近一次成功的运行"),
     note: str = typer.Option("", "--note", help="发布说明，如“第二次发布：天桥更正京卡办理”"),
-    accept_open_problems: bool = typer.Option(False, "--accept-open-problems",
-                                              help="仍有待单位改正的问题时也发布，受影响的数字标为初步数"),
+    accept_open_problems: bool = typer.Option(
+        False, "--accept-open-problems", help="仍有待单位改正的问题时也发布，受影响的数字标为初步数"
+    ),
     build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
-    releases_dir: Optional[Path] = typer.Option(None, "--releases", help="发布文件夹（默认为输出文件夹旁的 releases/）"),
+    releases_dir: Optional[Path] = typer.Option(
+        None, "--releases", help="发布文件夹（默认为输出文件夹旁的 releases/）"
+    ),
 ) -> None:
     """发布一次运行的结果：冻结为本统计期的第 n 版，数字查询从此以它为准。"""
     from shushuo import releases
 
     root = releases_dir or releases.default_root(build_dir)
     try:
-        made = releases.release(build_dir, root, by=by, run_id=run_id, note=note,
-                                accept_open_problems=accept_open_problems)
+        made = releases.release(
+            build_dir, root, by=by, run_id=run_id, note=note, accept_open_problems=accept_open_problems
+        )
     except releases.ReleaseRefused as refused:
         console.print(f"[bold red]未发布：[/]{refused}")
         raise typer.Exit(1) from None
     console.print(f"[bold green]已发布：[/]{made.label}（运行 {made.run_id}，发布人 {made.by}）")
     if made.provisional:
-        console.print(f"[yellow]其中 {len(made.provisional)} 个数字为初步数[/]（原因见 release.json 与公报的数据说明）。")
+        console.print(
+            f"[yellow]其中 {len(made.provisional)} 个数字为初步数[/]（原因见 release.json 与公报的数据说明）。"
+        )
     if (made.path / "revision.xlsx").is_file():
         console.print(f"与上一版的比较：{made.path / 'revision.xlsx'}")
     console.print(f"发布的文件（只读，校验和见 SHA256SUMS）：{made.path}")

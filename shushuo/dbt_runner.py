@@ -69,16 +69,27 @@ def _warehouse_env(warehouse: Path):
             os.environ[WAREHOUSE_ENV] = previous
 
 
-def _arguments(command: list[str], period_start: date, period_end: date, project_dir: Path, target_dir: Path,
-               more_vars: dict | None = None) -> list[str]:
+def _arguments(
+    command: list[str],
+    period_start: date,
+    period_end: date,
+    project_dir: Path,
+    target_dir: Path,
+    more_vars: dict | None = None,
+) -> list[str]:
     period = {"period_start": period_start.isoformat(), "period_end": period_end.isoformat(), **(more_vars or {})}
     return [
         *command,
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(target_dir),
-        "--log-path", str(target_dir.parent / "logs"),
-        "--vars", json.dumps(period),
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(target_dir.parent / "logs"),
+        "--vars",
+        json.dumps(period),
         "--quiet",
         "--no-use-colors",
         "--partial-parse",
@@ -113,8 +124,16 @@ def _release_warehouse() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def _invoke(command: list[str], warehouse: Path, period_start: date, period_end: date,
-            project_dir: Path, target_dir: Path | None, extra: list[str] = (), more_vars: dict | None = None):
+def _invoke(
+    command: list[str],
+    warehouse: Path,
+    period_start: date,
+    period_end: date,
+    project_dir: Path,
+    target_dir: Path | None,
+    extra: list[str] = (),
+    more_vars: dict | None = None,
+):
     from dbt.cli.main import dbtRunner
 
     if period_start > period_end:
@@ -131,39 +150,64 @@ def _invoke(command: list[str], warehouse: Path, period_start: date, period_end:
     return outcome, target_dir
 
 
-def build(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
-          target_dir: Path | None = None, select: str | None = None, command: str = "build",
-          more_vars: dict | None = None) -> BuildResult:
+def build(
+    warehouse: Path,
+    period_start: date,
+    period_end: date,
+    *,
+    project_dir: Path = REPO_ROOT,
+    target_dir: Path | None = None,
+    select: str | None = None,
+    command: str = "build",
+    more_vars: dict | None = None,
+) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
     error-severity test failure. Warn-severity tests that find rows come back in warnings.
     `command="run"` runs models only; `more_vars` adds vars (e.g. schema_suffix)."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
-    outcome, target_dir = _invoke([command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars)
+    outcome, target_dir = _invoke(
+        [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars
+    )
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
     failures = [
-        _test_finding(r) if str(r.node.resource_type) == "test" else f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
-        for r in results if str(r.status) in FAILED
+        _test_finding(r)
+        if str(r.node.resource_type) == "test"
+        else f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
+        for r in results
+        if str(r.status) in FAILED
     ]
     if outcome.exception is not None or failures or not outcome.success:
         if outcome.exception is not None:
             failures.append(f"dbt 无法运行：{outcome.exception}")
         skipped = sum(1 for r in results if str(r.status) == "skipped")
         tail = f"\n（另有 {skipped} 个节点因上游失败而跳过）" if skipped else ""
-        message = f"dbt {command} 失败（{period_start} 至 {period_end}），指标未生成：\n" + "\n".join(f"- {f}" for f in failures) + tail
+        message = (
+            f"dbt {command} 失败（{period_start} 至 {period_end}），指标未生成：\n"
+            + "\n".join(f"- {f}" for f in failures)
+            + tail
+        )
         raise DbtBuildFailed(message, failures)
     warnings = [_test_finding(r) for r in results if str(r.status) == "warn"]
     counts = Counter(str(r.node.resource_type) for r in results)
     return BuildResult(seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=target_dir)
 
 
-def docs(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
-         target_dir: Path | None = None) -> Path:
+def docs(
+    warehouse: Path,
+    period_start: date,
+    period_end: date,
+    *,
+    project_dir: Path = REPO_ROOT,
+    target_dir: Path | None = None,
+) -> Path:
     """`dbt docs generate --static` against a built warehouse; returns the folder holding
     static_index.html (one file that opens from the file system), index.html,
     manifest.json and catalog.json."""
-    outcome, target_dir = _invoke(["docs", "generate", "--static"], warehouse, period_start, period_end, project_dir, target_dir)
+    outcome, target_dir = _invoke(
+        ["docs", "generate", "--static"], warehouse, period_start, period_end, project_dir, target_dir
+    )
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
     return target_dir
@@ -202,16 +246,25 @@ def _drop_previous(warehouse: Path) -> None:
     import duckdb
 
     with duckdb.connect(str(warehouse)) as con:
-        schemas = [r[0] for r in con.execute(
-            "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
-            [f"%{PREVIOUS_SUFFIX}"],
-        ).fetchall()]
+        schemas = [
+            r[0]
+            for r in con.execute(
+                "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
+                [f"%{PREVIOUS_SUFFIX}"],
+            ).fetchall()
+        ]
         for schema in schemas:
             con.execute(f'drop schema "{schema}" cascade')
 
 
-def build_previous(warehouse: Path, period_start: date, period_end: date, *, project_dir: Path = REPO_ROOT,
-                   target_dir: Path | None = None) -> BuildResult | None:
+def build_previous(
+    warehouse: Path,
+    period_start: date,
+    period_end: date,
+    *,
+    project_dir: Path = REPO_ROOT,
+    target_dir: Path | None = None,
+) -> BuildResult | None:
     """The indicators of the period before [period_start, period_end] (same length, see
     previous_period) into marts_previous.indicators, when the input holds returns for it; None
     (and no *_previous schema) when it does not, or not from every expected unit.
@@ -227,5 +280,13 @@ def build_previous(warehouse: Path, period_start: date, period_end: date, *, pro
         return None
     project_dir = Path(project_dir).resolve()
     target_dir = Path(target_dir) if target_dir else project_dir / "build" / "dbt" / "target"
-    return build(warehouse, start, end, project_dir=project_dir, target_dir=target_dir.parent / f"{target_dir.name}{PREVIOUS_SUFFIX}",
-                 select="+indicators", command="run", more_vars={"schema_suffix": PREVIOUS_SUFFIX})
+    return build(
+        warehouse,
+        start,
+        end,
+        project_dir=project_dir,
+        target_dir=target_dir.parent / f"{target_dir.name}{PREVIOUS_SUFFIX}",
+        select="+indicators",
+        command="run",
+        more_vars={"schema_suffix": PREVIOUS_SUFFIX},
+    )

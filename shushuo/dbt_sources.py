@@ -49,31 +49,46 @@ def _column_docs(column: schema.Column) -> list[dict]:
     note = f"；{column.hint}" if column.hint else ""
     if column.type == "resident_id":
         return [
-            {"name": f"{column.name}_key", "data_type": "VARCHAR",
-             "description": f"{column.header}的键控哈希（HMAC-SHA256），用于按人去重；号码本身不入库{note}"},
-            {"name": f"{column.name}_birth_year", "data_type": "SMALLINT",
-             "description": f"由{column.header}得出的出生年份"},
-            {"name": f"{column.name}_sex", "data_type": "VARCHAR",
-             "description": f"由{column.header}得出的性别（男/女）"},
+            {
+                "name": f"{column.name}_key",
+                "data_type": "VARCHAR",
+                "description": f"{column.header}的键控哈希（HMAC-SHA256），用于按人去重；号码本身不入库{note}",
+            },
+            {
+                "name": f"{column.name}_birth_year",
+                "data_type": "SMALLINT",
+                "description": f"由{column.header}得出的出生年份",
+            },
+            {
+                "name": f"{column.name}_sex",
+                "data_type": "VARCHAR",
+                "description": f"由{column.header}得出的性别（男/女）",
+            },
         ]
     if column.type == "card_number":
-        return [{"name": f"{column.name}_key", "data_type": "VARCHAR",
-                 "description": f"{column.header}的键控哈希（HMAC-SHA256）；卡号本身不入库{note}"}]
+        return [
+            {
+                "name": f"{column.name}_key",
+                "data_type": "VARCHAR",
+                "description": f"{column.header}的键控哈希（HMAC-SHA256）；卡号本身不入库{note}",
+            }
+        ]
     if column.type == "person_name":
         return []
     kind = _TYPE_WORDS[column.type]
     if column.type == "enum":
         kind = f"取值：{'、'.join(column.values)}"
     required = "必填" if column.required else "选填"
-    (name, data_type), = column.raw_columns
-    return [{"name": name, "data_type": data_type,
-             "description": f"{column.header}（{kind}，{required}）{note}"}]
+    ((name, data_type),) = column.raw_columns
+    return [{"name": name, "data_type": data_type, "description": f"{column.header}（{kind}，{required}）{note}"}]
 
 
 def _lineage_docs() -> list[dict]:
     descriptions = schema.lineage_descriptions()
-    return [{"name": name, "data_type": data_type, "description": descriptions[name]}
-            for name, data_type in schema.lineage_columns()]
+    return [
+        {"name": name, "data_type": data_type, "description": descriptions[name]}
+        for name, data_type in schema.lineage_columns()
+    ]
 
 
 def sources_document() -> dict:
@@ -81,7 +96,7 @@ def sources_document() -> dict:
         {
             "name": "submissions",
             "description": "每读入一个报送工作簿一行（封面信息），并记下 ingest 对哪份报表计入统计的决定（is_current、status）："
-                           "同一单位同一统计期报送多次时只采用一份；来源与封面填报单位不一致的暂扣，不计入。",
+            "同一单位同一统计期报送多次时只采用一份；来源与封面填报单位不一致的暂扣，不计入。",
             "columns": [{"name": n, "data_type": t, "description": d} for n, t, d in SUBMISSIONS_COLUMNS],
         }
     ]
@@ -89,19 +104,23 @@ def sources_document() -> dict:
         columns = [doc for column in sheet.columns for doc in _column_docs(column)] + _lineage_docs()
         assert [c["name"] for c in columns] == [name for name, _ in sheet.raw_columns], sheet.name
         grain = "逐条记录" if sheet.grain == "record" else "汇总数"
-        tables.append({
-            "name": sheet.name,
-            "description": f"{sheet.title}：{sheet.description}（一行为{sheet.row_is}，{grain}）",
-            "columns": columns,
-        })
+        tables.append(
+            {
+                "name": sheet.name,
+                "description": f"{sheet.title}：{sheet.description}（一行为{sheet.row_is}，{grain}）",
+                "columns": columns,
+            }
+        )
     return {
         "version": 2,
-        "sources": [{
-            "name": "raw",
-            "schema": "raw",
-            "description": "ingest/ 读入并校验后的报表原始数据（个人身份信息已假名化），每张报表一张表，附来源追溯列。",
-            "tables": tables,
-        }],
+        "sources": [
+            {
+                "name": "raw",
+                "schema": "raw",
+                "description": "ingest/ 读入并校验后的报表原始数据（个人身份信息已假名化），每张报表一张表，附来源追溯列。",
+                "tables": tables,
+            }
+        ],
     }
 
 
@@ -113,6 +132,8 @@ def sources_yaml() -> str:
 # Lineage kept in staging so a figure can be traced to a file and row; the period columns are
 # dropped because staging keeps only the period being built.
 STAGING_LINEAGE = ("unit_code", "source_file", "sheet", "source_row")
+
+
 def _staging_columns(sheet: schema.Sheet) -> list[dict]:
     """Column docs only: the value checks of submitted data (required, allowed values, ranges)
     are the quality gate's (checks/raw_suites.py, derived from the same schema), which reports
@@ -145,14 +166,16 @@ def staging_sql(sheet: schema.Sheet) -> str:
 def staging_document(sheet: schema.Sheet) -> dict:
     return {
         "version": 2,
-        "models": [{
-            "name": f"stg_{sheet.name}",
-            "description": (
-                f"{sheet.title}（一行为{sheet.row_is}）：只取本统计期各单位当前有效的一份报表"
-                "（见 stg_submissions.is_current），重复报送不重复计数。"
-            ),
-            "columns": _staging_columns(sheet),
-        }],
+        "models": [
+            {
+                "name": f"stg_{sheet.name}",
+                "description": (
+                    f"{sheet.title}（一行为{sheet.row_is}）：只取本统计期各单位当前有效的一份报表"
+                    "（见 stg_submissions.is_current），重复报送不重复计数。"
+                ),
+                "columns": _staging_columns(sheet),
+            }
+        ],
     }
 
 
@@ -181,8 +204,11 @@ def generated_files() -> dict[Path, str]:
 
 
 def stale_files(root: Path = REPO_ROOT) -> list[Path]:
-    return [path for path, text in generated_files().items()
-            if not (root / path).exists() or (root / path).read_text(encoding="utf-8") != text]
+    return [
+        path
+        for path, text in generated_files().items()
+        if not (root / path).exists() or (root / path).read_text(encoding="utf-8") != text
+    ]
 
 
 def write(root: Path = REPO_ROOT) -> list[Path]:

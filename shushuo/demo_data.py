@@ -17,7 +17,12 @@ from shushuo.paths import DEMO_DIR, REPO_ROOT
 FINGERPRINT = ".fingerprint"
 # Everything the generated files depend on.
 SOURCES = (
-    "ingest/demo", "ingest/schema.yaml", "ingest/units.yaml", "ingest/layout.py", "ingest/workbook_writer.py", "ingest/periods.py",
+    "ingest/demo",
+    "ingest/schema.yaml",
+    "ingest/units.yaml",
+    "ingest/layout.py",
+    "ingest/workbook_writer.py",
+    "ingest/periods.py",
 )
 
 
@@ -25,7 +30,11 @@ def fingerprint(scale: float) -> str:
     digest = hashlib.sha256(f"scale={scale}".encode())
     for source in SOURCES:
         path = REPO_ROOT / source
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
         for file in files:
             digest.update(str(file.relative_to(REPO_ROOT)).encode())
             digest.update(file.read_bytes())

@@ -61,7 +61,9 @@ def _catalogue(build_dir: Path, console: Console, as_of: Optional[str] = None, d
     run_dir, edition = _source(build_dir, as_of, draft, console)
     warehouse = run_dir / "warehouse.duckdb"
     if not warehouse.is_file():
-        console.print(f"[red]还没有可查询的结果：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report（或 shushuo run）。")
+        console.print(
+            f"[red]还没有可查询的结果：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report（或 shushuo run）。"
+        )
         raise typer.Exit(1)
     try:
         indicators = load_indicators(warehouse)
@@ -94,8 +96,10 @@ def find(entries, query: str):
 
 def _show(console: Console, head, entries, run_id: str) -> None:
     console.print(f"[bold]{head.label}[/]（{head.indicator_id}）  主题：{head.topic}")
-    console.print(f"  数字：[bold red]{head.printed or '—'}[/]    准确值：{head.exact}{head.unit if head.exact else ''}"
-                  + (f"（{head.numerator} ÷ {head.denominator}）" if head.numerator else ""))
+    console.print(
+        f"  数字：[bold red]{head.printed or '—'}[/]    准确值：{head.exact}{head.unit if head.exact else ''}"
+        + (f"（{head.numerator} ÷ {head.denominator}）" if head.numerator else "")
+    )
     console.print(f"  发布用语：[bold]{head.phrase or head.withheld}[/]")
     console.print(f"  口径：{head.definition}")
     console.print(f"  统计期：{head.period}    运行编号：{run_id}")
@@ -118,8 +122,12 @@ def _show_breakdown(console: Console, dim: str, parts) -> None:
         for column in (name, "数字", "准确值", *(["来源文件"] if by_unit else [])):
             table.add_column(column, overflow="fold")
         for part in shown:
-            table.add_row(part.key, part.printed, f"{part.exact}{part.unit}",  # 90.781736%, as the headline
-                          *(["、".join(part.files)] if by_unit else []))
+            table.add_row(
+                part.key,
+                part.printed,
+                f"{part.exact}{part.unit}",  # 90.781736%, as the headline
+                *(["、".join(part.files)] if by_unit else []),
+            )
         console.print(table)
     for reason, keys in _withheld_by_reason(parts).items():
         listed = f"全部{len(keys)}个{name}" if len(keys) == len(parts) else "、".join(keys)
@@ -159,8 +167,10 @@ def figure(
     matches = find(entries, query)
     if not matches:
         topics = "、".join(dict.fromkeys(e.topic for e in entries))
-        console.print(f"没有找到与“{query}”相符的指标。可以换个说法或输入指标编号；"
-                      f"用 shushuo figures 列出全部指标，或 shushuo figures <主题> 按主题列出（主题：{topics}）。")
+        console.print(
+            f"没有找到与“{query}”相符的指标。可以换个说法或输入指标编号；"
+            f"用 shushuo figures 列出全部指标，或 shushuo figures <主题> 按主题列出（主题：{topics}）。"
+        )
         raise typer.Exit(1)
     if len(matches) > 1:
         console.print(_listing(f"“{query}”对应 {len(matches)} 个指标：", matches))
@@ -187,4 +197,6 @@ def figures(
         console.print(f"没有名为“{topic}”的主题。现有主题：{'、'.join(topics)}。")
         raise typer.Exit(1)
     for name in chosen:
-        console.print(_listing(f"{name}（{sum(e.topic == name for e in heads)} 个）", [e for e in heads if e.topic == name]))
+        console.print(
+            _listing(f"{name}（{sum(e.topic == name for e in heads)} 个）", [e for e in heads if e.topic == name])
+        )

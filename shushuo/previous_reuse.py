@@ -33,7 +33,9 @@ def _dbt_files(root: Path = REPO_ROOT) -> list[Path]:
     files = []
     for name in DBT_CODE:
         path = root / name
-        files += [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        files += (
+            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        )
     return sorted(files)
 
 
@@ -54,8 +56,13 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
             [period_start, period_end],
         ).fetchall()
     digest = hashlib.sha256()
-    for label, value in (("period", (period_start, period_end)), ("returns", returns), ("loaded", loaded),
-                         ("ingest", code_fingerprint()), ("key", key_fingerprint(key))):
+    for label, value in (
+        ("period", (period_start, period_end)),
+        ("returns", returns),
+        ("loaded", loaded),
+        ("ingest", code_fingerprint()),
+        ("key", key_fingerprint(key)),
+    ):
         digest.update(f"{label}={value}\n".encode())
     for name in LIBRARIES:
         digest.update(f"{name}={library_version(name)}\n".encode())
@@ -101,4 +108,3 @@ def copy_from(published_warehouse: Path, published_fingerprint: str | None, ware
 
 def _quoted(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
-

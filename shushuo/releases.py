@@ -62,13 +62,23 @@ def period_folder(period: tuple[dt.date, dt.date]) -> str:
 def _read(path: Path) -> Release:
     info = json.loads((path / RELEASE_FILE).read_text(encoding="utf-8"))
     period = (dt.date.fromisoformat(info["period_start"]), dt.date.fromisoformat(info["period_end"]))
-    return Release(period, int(info["release"]), path, dt.datetime.fromisoformat(info["released_at"]), info["by"],
-                   info.get("note") or "", info["run_id"], info.get("provisional") or {})
+    return Release(
+        period,
+        int(info["release"]),
+        path,
+        dt.datetime.fromisoformat(info["released_at"]),
+        info["by"],
+        info.get("note") or "",
+        info["run_id"],
+        info.get("provisional") or {},
+    )
 
 
 def all_releases(root: Path) -> list[Release]:
     """Every release under root, oldest first (a half-made one, .n.partial, is not a release)."""
-    found = [_read(p) for p in Path(root).glob("*/*") if p.is_dir() and p.name.isdigit() and (p / RELEASE_FILE).is_file()]
+    found = [
+        _read(p) for p in Path(root).glob("*/*") if p.is_dir() and p.name.isdigit() and (p / RELEASE_FILE).is_file()
+    ]
     return sorted(found, key=lambda r: (r.released_at, r.period, r.number))
 
 
@@ -107,8 +117,10 @@ def _run_folder(build_dir: Path, run_id: str | None) -> Path:
     run_dir = build_dir / "runs" / run_id
     if not run_dir.is_dir():
         if (build_dir / "runs" / f"{run_id}{publish.FAILED}").is_dir():
-            raise ReleaseRefused(f"运行 {run_id} 未通过质量检查（或未完成），不能发布。"
-                                 f"原因见 {build_dir / 'runs' / (run_id + publish.FAILED) / 'checks' / 'checks.html'}。")
+            raise ReleaseRefused(
+                f"运行 {run_id} 未通过质量检查（或未完成），不能发布。"
+                f"原因见 {build_dir / 'runs' / (run_id + publish.FAILED) / 'checks' / 'checks.html'}。"
+            )
         raise ReleaseRefused(f"找不到运行 {run_id}（{build_dir / 'runs'} 中没有这个文件夹）。")
     return run_dir
 
@@ -139,16 +151,28 @@ def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Pat
 
     checks = manifest.get("checks") or {}
     notes = list(checks.get("notes") or []) + [f"模型检查：{w}" for w in checks.get("dbt_warnings") or []]
-    period = (dt.date.fromisoformat(manifest["parameters"]["period_start"]),
-              dt.date.fromisoformat(manifest["parameters"]["period_end"]))
+    period = (
+        dt.date.fromisoformat(manifest["parameters"]["period_start"]),
+        dt.date.fromisoformat(manifest["parameters"]["period_end"]),
+    )
     indicators = load_indicators(work / "warehouse.duckdb")
     common = dict(notes=notes, run_id=manifest["run_id"], checks_href=checks.get("report_html"), edition=edition)
     write_bulletin(indicators, work, **common)
-    write_figures_desk(indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, **common)
+    write_figures_desk(
+        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, **common
+    )
 
 
-def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, note: str = "",
-            accept_open_problems: bool = False, now: dt.datetime | None = None) -> Release:
+def release(
+    build_dir: Path,
+    root: Path,
+    *,
+    by: str,
+    run_id: str | None = None,
+    note: str = "",
+    accept_open_problems: bool = False,
+    now: dt.datetime | None = None,
+) -> Release:
     from checks.open_problems import open_problems
     from reports.consistency import disagreements
     from reports.edition import Edition
@@ -158,14 +182,18 @@ def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, 
     build_dir, root = Path(build_dir).resolve(), Path(root).resolve()
     run_dir = _run_folder(build_dir, run_id)
     manifest = _manifest(run_dir)
-    period = (dt.date.fromisoformat(manifest["parameters"]["period_start"]),
-              dt.date.fromisoformat(manifest["parameters"]["period_end"]))
+    period = (
+        dt.date.fromisoformat(manifest["parameters"]["period_start"]),
+        dt.date.fromisoformat(manifest["parameters"]["period_end"]),
+    )
     problems = open_problems(run_dir / "warehouse.duckdb", period)
     if problems and not accept_open_problems:
         listed = "\n".join(f"  - {p.describe()}" for p in problems)
-        raise ReleaseRefused(f"运行 {manifest['run_id']} 还有待单位改正的问题，相关数字偏低，暂不能发布：\n{listed}\n"
-                             "请把整改清单退回单位，改正后重新运行再发布；确需先发布的，加 --accept-open-problems"
-                             "（make release 时为 ACCEPT_OPEN_PROBLEMS=1），受影响的数字将标为初步数。")
+        raise ReleaseRefused(
+            f"运行 {manifest['run_id']} 还有待单位改正的问题，相关数字偏低，暂不能发布：\n{listed}\n"
+            "请把整改清单退回单位，改正后重新运行再发布；确需先发布的，加 --accept-open-problems"
+            "（make release 时为 ACCEPT_OPEN_PROBLEMS=1），受影响的数字将标为初步数。"
+        )
     provisional = affected_figures(problems)
     with run_lock(root):
         before = latest(root, period)
@@ -175,16 +203,29 @@ def release(build_dir: Path, root: Path, *, by: str, run_id: str | None = None, 
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(run_dir, work, ignore=shutil.ignore_patterns("*.wal", "revision.*"))
         edition = Edition(release=number, demo=bool(manifest["parameters"].get("demo_key")), provisional=provisional)
-        _publish_files(work, manifest, edition,
-                       (before.path, f"第 {before.number} 版 → 第 {number} 版") if before is not None else None)
+        _publish_files(
+            work,
+            manifest,
+            edition,
+            (before.path, f"第 {before.number} 版 → 第 {number} 版") if before is not None else None,
+        )
         if found := disagreements(work):
             shutil.rmtree(work, ignore_errors=True)
             raise ReleaseRefused("发布的文件之间数字不一致，未发布（这是程序错误，请报告）：\n" + "\n".join(found[:20]))
         released_at = (now or dt.datetime.now()).replace(microsecond=0)
-        info = {"release": number, "period_start": period[0].isoformat(), "period_end": period[1].isoformat(),
-                "run_id": manifest["run_id"], "by": by.strip(), "released_at": released_at.isoformat(), "note": note,
-                "demo": edition.demo, "open_problems_accepted": [p.describe() for p in problems],
-                "provisional": provisional, "replaces": before.number if before else None}
+        info = {
+            "release": number,
+            "period_start": period[0].isoformat(),
+            "period_end": period[1].isoformat(),
+            "run_id": manifest["run_id"],
+            "by": by.strip(),
+            "released_at": released_at.isoformat(),
+            "note": note,
+            "demo": edition.demo,
+            "open_problems_accepted": [p.describe() for p in problems],
+            "provisional": provisional,
+            "replaces": before.number if before else None,
+        }
         (work / RELEASE_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
         _seal(work)
         final = folder / str(number)
@@ -212,14 +253,18 @@ def write_index(root: Path) -> Path:
         if (r.path / "revision.xlsx").is_file():
             links.append(("与上一版比较", "revision.xlsx"))
         cells = " · ".join(f'<a href="{escape(str(base / href))}">{name}</a>' for name, href in links)
-        rows.append(f"<tr><td>{escape(str(r.period[0]))} 至 {escape(str(r.period[1]))}</td><td>第 {r.number} 版</td>"
-                    f"<td>{escape(r.released_at.isoformat(sep=' '))}</td><td>{escape(r.by)}</td><td>{escape(r.note)}</td>"
-                    f"<td>{'初步数 ' + str(len(r.provisional)) + ' 个' if r.provisional else ''}</td><td>{cells}</td></tr>")
-    page = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数说工会 · 已发布的版本</title>"
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-            "padding:4px 8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
-            "<table><thead><tr><th>统计期</th><th>版本</th><th>发布时间</th><th>发布人</th><th>说明</th><th>初步数</th>"
-            f"<th>文件</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+        rows.append(
+            f"<tr><td>{escape(str(r.period[0]))} 至 {escape(str(r.period[1]))}</td><td>第 {r.number} 版</td>"
+            f"<td>{escape(r.released_at.isoformat(sep=' '))}</td><td>{escape(r.by)}</td><td>{escape(r.note)}</td>"
+            f"<td>{'初步数 ' + str(len(r.provisional)) + ' 个' if r.provisional else ''}</td><td>{cells}</td></tr>"
+        )
+    page = (
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数说工会 · 已发布的版本</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:4px 8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
+        "<table><thead><tr><th>统计期</th><th>版本</th><th>发布时间</th><th>发布人</th><th>说明</th><th>初步数</th>"
+        f"<th>文件</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
+    )
     index = Path(root) / "index.html"
     index.write_text(page, encoding="utf-8")
     return index

@@ -61,14 +61,19 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
 
     input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()
     if not input_dir.is_dir():
-        raise RunFailed(f"找不到输入目录 {input_dir}。请用 --input <文件夹> 指定报表所在的文件夹"
-                        f"（用 make report 时写 INPUT=<文件夹>）。")
+        raise RunFailed(
+            f"找不到输入目录 {input_dir}。请用 --input <文件夹> 指定报表所在的文件夹"
+            f"（用 make report 时写 INPUT=<文件夹>）。"
+        )
     with run_lock(build_dir, wait_seconds=options.wait_seconds):
         key, key_source = load_key(demo=options.demo_key)
         # --- whole-run short cut: nothing changed since build/current (shushuo/unchanged.py) ---
         checking = time.perf_counter()
-        asked = {"input_dir": str(input_dir), "demo_key": options.demo_key,
-                 "period": [options.period_start, options.period_end]}
+        asked = {
+            "input_dir": str(input_dir),
+            "demo_key": options.demo_key,
+            "period": [options.period_start, options.period_end],
+        }
         hashes = file_hashes(find_workbooks(input_dir), options.workers)  # once: for the fingerprint and the cache
         fingerprint = unchanged.run_fingerprint(input_dir, key, asked, hashes)
         checked = round(time.perf_counter() - checking, 3)
@@ -80,10 +85,23 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
         publish.prune(build_dir)
         run_id = publish.new_run_id()
         work = publish.start(build_dir, run_id)
-        manifest = Manifest(run_id, parameters={"input_dir": str(input_dir), "demo_key": options.demo_key,
-                                                unchanged.FINGERPRINT: fingerprint})
-        ctx = RunContext(input_dir, build_dir, work, run_id, key, manifest, say, status or (lambda text: None),
-                         options.workers, (options.period_start, options.period_end), Edition(demo=options.demo_key))
+        manifest = Manifest(
+            run_id,
+            parameters={"input_dir": str(input_dir), "demo_key": options.demo_key, unchanged.FINGERPRINT: fingerprint},
+        )
+        ctx = RunContext(
+            input_dir,
+            build_dir,
+            work,
+            run_id,
+            key,
+            manifest,
+            say,
+            status or (lambda text: None),
+            options.workers,
+            (options.period_start, options.period_end),
+            Edition(demo=options.demo_key),
+        )
         try:
             read_returns(ctx, hashes, key_source, checked)
             for stage in STAGES_AFTER_READING:

@@ -22,8 +22,17 @@ from shushuo.manifest import Manifest
 
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
-LATER_STAGES = ("dbt.cli.main", "checks.gate", "reports.bulletin", "reports.docx_export", "reports.exports",
-                "reports.period_change", "reports.provenance", "reports.site", "reports.publication")
+LATER_STAGES = (
+    "dbt.cli.main",
+    "checks.gate",
+    "reports.bulletin",
+    "reports.docx_export",
+    "reports.exports",
+    "reports.period_change",
+    "reports.provenance",
+    "reports.site",
+    "reports.publication",
+)
 
 
 class RunFailed(RuntimeError):
@@ -95,13 +104,23 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
         ctx.doing("读取报表…")
         later = LaterImports()
         try:
-            report = ingest(ctx.input_dir, ctx.warehouse, key=ctx.key, workers=ctx.workers, cache=cache, timings=stage,
-                            while_reading=later.start,
-                            progress=lambda done, total, name: ctx.doing(
-                                f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")))
+            report = ingest(
+                ctx.input_dir,
+                ctx.warehouse,
+                key=ctx.key,
+                workers=ctx.workers,
+                cache=cache,
+                timings=stage,
+                while_reading=later.start,
+                progress=lambda done, total, name: ctx.doing(
+                    f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")
+                ),
+            )
         finally:
             later.wait()  # from here on only this thread imports
-        stage.update(files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=fingerprint_seconds)
+        stage.update(
+            files_reused=len(cache.reused), files_read=len(cache.read), fingerprint_seconds=fingerprint_seconds
+        )
         if cache.reused:
             say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
         (ctx.work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
@@ -112,7 +131,9 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
         for problem in (p for p in report.problems if p.source_file in unreadable and p.severity == "rejected"):
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
         for held in (s for s in report.submissions if s["status"] == HELD):
-            say(f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。")
+            say(
+                f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
+            )
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover
     # wrong) fails there, and is the one whose clerks most need their lists
@@ -137,8 +158,9 @@ def build_models(ctx: RunContext) -> None:
         before = dbt_runner.previous_period(*ctx.period)
         ctx.doing("上一统计期指标（同比）…")
         if _previous_indicators(ctx, stage):
-            ctx.manifest.parameters.update(previous_period_start=before[0].isoformat(),
-                                           previous_period_end=before[1].isoformat())
+            ctx.manifest.parameters.update(
+                previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat()
+            )
             reused = "（报表和程序与上次发布时相同，沿用其上期指标）" if stage.get("previous_reused") else ""
             ctx.say(f"上一统计期（同比）：{before[0]} 至 {before[1]}{reused}")
         elif sent := dbt_runner.units_submitted(ctx.warehouse, *before):
@@ -154,7 +176,9 @@ def check_quality(ctx: RunContext) -> None:
 
     ctx.doing("质量检查…")
     with ctx.manifest.stage("checks"):
-        result = gate.run(ctx.warehouse, *ctx.period, ctx.work / "checks", previous_indicators=load_previous(ctx.warehouse))
+        result = gate.run(
+            ctx.warehouse, *ctx.period, ctx.work / "checks", previous_indicators=load_previous(ctx.warehouse)
+        )
         ctx.manifest.checks = result.to_json()
         if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:
             ctx.tell_file("同一会员被多个单位填报的清单（请转各单位核实）", listing)
@@ -176,8 +200,16 @@ def render_bulletin(ctx: RunContext) -> None:
     ctx.doing("生成公报和图表…")
     with ctx.manifest.stage("reports"):
         ctx.indicators = load_indicators(ctx.warehouse)
-        ctx.outputs.update(write_bulletin(ctx.indicators, ctx.work, notes=ctx.warnings, run_id=ctx.run_id,
-                                          checks_href=ctx.checks_href, edition=ctx.edition))
+        ctx.outputs.update(
+            write_bulletin(
+                ctx.indicators,
+                ctx.work,
+                notes=ctx.warnings,
+                run_id=ctx.run_id,
+                checks_href=ctx.checks_href,
+                edition=ctx.edition,
+            )
+        )
 
 
 def export_figures(ctx: RunContext) -> None:
@@ -189,9 +221,19 @@ def export_figures(ctx: RunContext) -> None:
     ctx.doing("导出数字、DOCX 和网页…")
     base = _revision_base(ctx)
     with ctx.manifest.stage("exports"):
-        ctx.outputs.update(write_figures_desk(ctx.indicators, ctx.warehouse, ctx.work, period=ctx.period,
-                                              notes=ctx.warnings, run_id=ctx.run_id, checks_href=ctx.checks_href,
-                                              edition=ctx.edition, compared_with=base))
+        ctx.outputs.update(
+            write_figures_desk(
+                ctx.indicators,
+                ctx.warehouse,
+                ctx.work,
+                period=ctx.period,
+                notes=ctx.warnings,
+                run_id=ctx.run_id,
+                checks_href=ctx.checks_href,
+                edition=ctx.edition,
+                compared_with=base,
+            )
+        )
     if base is not None:
         changed = len(json.loads(ctx.outputs["revision_json"].read_text(encoding="utf-8"))["changed"])
         ctx.tell_file(f"与{base[1].split(' → ')[0]}相比，{changed} 个数字有变化", ctx.outputs["revision_xlsx"])
@@ -214,8 +256,11 @@ def _same_period(run_dir: Path, period: tuple[date, date]) -> bool:
         parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
     except (OSError, ValueError, KeyError):
         return False
-    return (parameters.get("period_start"), parameters.get("period_end")) == (period[0].isoformat(), period[1].isoformat()) \
-        and (run_dir / "figures.json").is_file() and (run_dir / WAREHOUSE).is_file()
+    return (
+        (parameters.get("period_start"), parameters.get("period_end")) == (period[0].isoformat(), period[1].isoformat())
+        and (run_dir / "figures.json").is_file()
+        and (run_dir / WAREHOUSE).is_file()
+    )
 
 
 def check_outputs_agree(ctx: RunContext) -> None:
@@ -231,8 +276,9 @@ def check_outputs_agree(ctx: RunContext) -> None:
 STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, check_outputs_agree)
 
 
-def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None,
-                  say=print) -> tuple[date, date]:
+def choose_period(
+    warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None, say=print
+) -> tuple[date, date]:
     """The period asked for, or else the latest period that more than half of the expected units
     declare on their covers: a unit that is late still leaves the run on the new period (the gate
     then names it), and one clerk's typing error on a cover does not move the run to another year."""
@@ -251,8 +297,10 @@ def choose_period(warehouse: Path, input_dir: Path, period_start: date | None = 
         raise RunFailed(_no_returns(input_dir))
     chosen = next((p for p in periods if p[2] * 2 > len(units())), periods[0])
     for start, end, _, names in periods[: periods.index(chosen)]:
-        say(f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
-            f"如要统计该期，请用 --period-start/--period-end 指定（make report 时为 PERIOD_START=/PERIOD_END=）。")
+        say(
+            f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
+            f"如要统计该期，请用 --period-start/--period-end 指定（make report 时为 PERIOD_START=/PERIOD_END=）。"
+        )
     return chosen[0], chosen[1]
 
 
@@ -263,8 +311,10 @@ def _no_returns(input_dir: Path) -> str:
 
     if not find_workbooks(input_dir):
         kinds = "、".join(WORKBOOK_SUFFIXES)
-        return (f"输入目录 {input_dir} 中没有报表文件（读取该文件夹及其子文件夹中的 {kinds} 文件），无法生成公报。"
-                "请检查 --input（make report 时为 INPUT=）是否指向报表所在的文件夹。")
+        return (
+            f"输入目录 {input_dir} 中没有报表文件（读取该文件夹及其子文件夹中的 {kinds} 文件），无法生成公报。"
+            "请检查 --input（make report 时为 INPUT=）是否指向报表所在的文件夹。"
+        )
     return f"输入目录 {input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。"
 
 
@@ -310,7 +360,8 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
     ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
     published = publish.current(ctx.build_dir)
     stage["previous_reused"] = published is not None and previous_reuse.copy_from(
-        published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted)
+        published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted
+    )
     if not stage["previous_reused"]:
         dbt_runner.build_previous(ctx.warehouse, *ctx.period)
     return True

@@ -43,14 +43,19 @@ def _code_files() -> list[Path]:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files += [p for p in path.rglob("*") if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(REPO_ROOT).parts)]
+            files += [
+                p for p in path.rglob("*") if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(REPO_ROOT).parts)
+            ]
     return sorted(files)
 
 
 def _library_versions() -> list[str]:
     """The project's declared dependencies with the versions installed."""
-    names = [r.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip()
-             for r in metadata.requires("shushuo") or [] if "extra ==" not in r]
+    names = [
+        r.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip()
+        for r in metadata.requires("shushuo") or []
+        if "extra ==" not in r
+    ]
     versions = []
     for name in sorted(names):
         try:
@@ -115,5 +120,7 @@ def published_manifest(build_dir: Path, fingerprint: str) -> dict | None:
 def message(manifest: dict, build_dir: Path) -> str:
     """What the analyst is told when nothing changed."""
     finished = (manifest.get("finished_at") or "").replace("T", " ")
-    return (f"报表、程序和参数都与上次发布的运行（{manifest['run_id']}，{finished} 完成）相同，未重新计算："
-            f"{build_dir / 'current'} 就是最新结果。如确需重新计算，加 --force（make report FORCE=1）。")
+    return (
+        f"报表、程序和参数都与上次发布的运行（{manifest['run_id']}，{finished} 完成）相同，未重新计算："
+        f"{build_dir / 'current'} 就是最新结果。如确需重新计算，加 --force（make report FORCE=1）。"
+    )

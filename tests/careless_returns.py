@@ -40,19 +40,31 @@ class Ingested:
 
 
 def _clean_return(folder: Path) -> None:
-    write_messy_return(folder / CLEAN_FILE, "天桥街道工会服务站",
-                       [("members", members(500, 4), Style(), None), ("trainings", trainings(3), Style(), None)])
+    write_messy_return(
+        folder / CLEAN_FILE,
+        "天桥街道工会服务站",
+        [("members", members(500, 4), Style(), None), ("trainings", trainings(3), Style(), None)],
+    )
 
 
 def _rows_of(warehouse: Path, source_file: str) -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         out = {}
         for table in ("members", "trainings", "cards", "mediation_cases"):
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-                "and column_name <> 'loaded_at' order by ordinal_position", [table]).fetchall()]
-            out[table] = sorted(con.execute(
-                f"select {', '.join(columns)} from raw.{table} where source_file = ?", [source_file]).fetchall(), key=repr)
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                    "and column_name <> 'loaded_at' order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            out[table] = sorted(
+                con.execute(
+                    f"select {', '.join(columns)} from raw.{table} where source_file = ?", [source_file]
+                ).fetchall(),
+                key=repr,
+            )
         return out
 
 
@@ -71,8 +83,9 @@ def _with_texts(path: Path, texts: dict[str, str]) -> None:
             archive.writestr(name, data)
 
 
-def ingest_beside_a_clean_return(tmp_path: Path, grids: list[Grid], unit: str = "月坛街道工会服务站",
-                                 texts: dict[str, str] | None = None) -> Ingested:
+def ingest_beside_a_clean_return(
+    tmp_path: Path, grids: list[Grid], unit: str = "月坛街道工会服务站", texts: dict[str, str] | None = None
+) -> Ingested:
     """Ingest the clean return alone, then with a careless one made of `grids` (and a cover);
     `texts`: marker → text put in its place once the file is written."""
     alone, both = tmp_path / "alone", tmp_path / "both"
@@ -84,11 +97,18 @@ def ingest_beside_a_clean_return(tmp_path: Path, grids: list[Grid], unit: str = 
         _with_texts(both / CARELESS_FILE, texts)
     ingest(alone, tmp_path / "alone.duckdb", key=KEY, workers=1)
     report = ingest(both, tmp_path / "both.duckdb", key=KEY, workers=1)
-    clean_alone, clean_both = _rows_of(tmp_path / "alone.duckdb", CLEAN_FILE), _rows_of(tmp_path / "both.duckdb", CLEAN_FILE)
+    clean_alone, clean_both = (
+        _rows_of(tmp_path / "alone.duckdb", CLEAN_FILE),
+        _rows_of(tmp_path / "both.duckdb", CLEAN_FILE),
+    )
     assert clean_alone == clean_both and clean_both["members"], "another unit's rows must not change"
     careless = next(f for f in report.files if f.source_file == CARELESS_FILE)
     for sheet in careless.sheets:
         assert sheet.rows_read == sheet.rows_loaded + sheet.rows_rejected + sheet.rows_skipped, sheet
-    return Ingested(report, {s.sheet: s for s in careless.sheets},
-                    [p for p in report.problems if p.source_file == CARELESS_FILE],
-                    _rows_of(tmp_path / "both.duckdb", CARELESS_FILE), clean_both)
+    return Ingested(
+        report,
+        {s.sheet: s for s in careless.sheets},
+        [p for p in report.problems if p.source_file == CARELESS_FILE],
+        _rows_of(tmp_path / "both.duckdb", CARELESS_FILE),
+        clean_both,
+    )

@@ -67,8 +67,15 @@ class Submission:
             self.add(sheet_name, **values)
 
 
-def submit(con, unit_code: str, period: tuple[date, date], *, filled_on: date | None = None,
-           modified_at: datetime | None = None, name: str | None = None) -> Submission:
+def submit(
+    con,
+    unit_code: str,
+    period: tuple[date, date],
+    *,
+    filled_on: date | None = None,
+    modified_at: datetime | None = None,
+    name: str | None = None,
+) -> Submission:
     """Record a workbook in raw.submissions, with which file counts decided as a run decides
     (ingest.current.mark_current), and return it to add rows through."""
     unit = next(u for u in schema.units() if u.code == unit_code)
@@ -76,9 +83,18 @@ def submit(con, unit_code: str, period: tuple[date, date], *, filled_on: date | 
     con.execute(
         "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file, file_sha256,"
         " filled_by, filled_on, file_modified_at, loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [unit_code, unit.name, period[0], period[1], source_file,
-         hashlib.sha256(source_file.encode()).hexdigest(), "填报人", filled_on,
-         modified_at or datetime(2019, 1, 10, 8, 0), datetime(2019, 2, 1, 9, 0)],
+        [
+            unit_code,
+            unit.name,
+            period[0],
+            period[1],
+            source_file,
+            hashlib.sha256(source_file.encode()).hexdigest(),
+            "填报人",
+            filled_on,
+            modified_at or datetime(2019, 1, 10, 8, 0),
+            datetime(2019, 2, 1, 9, 0),
+        ],
     )
     mark_current(con)
     return Submission(con, unit_code, source_file, period[0], period[1])

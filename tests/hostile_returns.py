@@ -22,7 +22,9 @@ from ingest.schema import units
 OTHER_PERIOD = ("2016-01-01", "2016-12-31")  # loaded, but in no figure of 2018: other units' figures stay
 RELIEF = headers_of("summer_relief")  # 慰问点, 日期, 投入资金（元）, 清凉包份数
 NAN_PLACEHOLDER = 12345.678
-LONG_NAME = ("关于报送本单位二〇一八年度职工服务与帮扶救助工作情况统计报表的说明及附件（第二次修订稿）" * 2)[:80]  # 240 bytes: legal, but 240 + "_整改清单.xlsx" is not
+LONG_NAME = ("关于报送本单位二〇一八年度职工服务与帮扶救助工作情况统计报表的说明及附件（第二次修订稿）" * 2)[
+    :80
+]  # 240 bytes: legal, but 240 + "_整改清单.xlsx" is not
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,37 @@ def _rewritten(path: Path, old: bytes, new: bytes) -> None:
 
 def _impossible_numbers(path: Path, _outside: Path) -> None:
     day = dt.date(2016, 7, 1)
-    write_return(path, {"送清凉": (RELIEF, [["一号站", day, 1e308, 10], ["二号站", day, NAN_PLACEHOLDER, 3],
-                                          ["三号站", day, 100, 1e300], ["四号站", day, 200, 2.5],
-                                          ["五号站", day, "12345678901234567890", 4], ["六号站", day, 300, 5]])},
-                 period=OTHER_PERIOD)
+    write_return(
+        path,
+        {
+            "送清凉": (
+                RELIEF,
+                [
+                    ["一号站", day, 1e308, 10],
+                    ["二号站", day, NAN_PLACEHOLDER, 3],
+                    ["三号站", day, 100, 1e300],
+                    ["四号站", day, 200, 2.5],
+                    ["五号站", day, "12345678901234567890", 4],
+                    ["六号站", day, 300, 5],
+                ],
+            )
+        },
+        period=OTHER_PERIOD,
+    )
     _rewritten(path, f"<v>{NAN_PLACEHOLDER}</v>".encode(), b"<v>NaN</v>")
 
 
 def _csv_impossible_numbers(path: Path, _outside: Path) -> None:
     """The CSV path: numbers arrive as text ("NaN", "Infinity", "1e999999999" parse as Decimals)."""
-    lines = [",".join(RELIEF), "一号站,2016-07-01,NaN,1", "二号站,2016-07-01,Infinity,2", "三号站,2016-07-01,1e999999999,3",
-             "四号站,2016-07-01,100,1e308", "五号站,2016-07-01,200,-inf", "六号站,2016-07-01,300,6"]
+    lines = [
+        ",".join(RELIEF),
+        "一号站,2016-07-01,NaN,1",
+        "二号站,2016-07-01,Infinity,2",
+        "三号站,2016-07-01,1e999999999,3",
+        "四号站,2016-07-01,100,1e308",
+        "五号站,2016-07-01,200,-inf",
+        "六号站,2016-07-01,300,6",
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -68,10 +90,14 @@ def _date_out_of_range(path: Path, _outside: Path) -> None:
 
 def _twin_sheet_names(path: Path, _outside: Path) -> None:
     """Two sheets alike in their first 28 characters (31 are legal), each with a rejected cell."""
-    stem = "送清凉活动情况统计表（二〇一六年度第一批次补充材料" [:28]
+    stem = "送清凉活动情况统计表（二〇一六年度第一批次补充材料"[:28]
     day = dt.date(2016, 7, 1)
-    write_return(path, {stem + "甲一号": (RELIEF, [["站", day, -5, 1]]), stem + "乙二号": (RELIEF, [["站", day, 5, -1]])},
-                 period=OTHER_PERIOD, unit=next(u.name for u in units() if u.code == "S09"))  # not the other file's unit
+    write_return(
+        path,
+        {stem + "甲一号": (RELIEF, [["站", day, -5, 1]]), stem + "乙二号": (RELIEF, [["站", day, 5, -1]])},
+        period=OTHER_PERIOD,
+        unit=next(u.name for u in units() if u.code == "S09"),
+    )  # not the other file's unit
 
 
 def _damaged(path: Path, _outside: Path) -> None:
@@ -79,8 +105,10 @@ def _damaged(path: Path, _outside: Path) -> None:
 
 
 def _bare_cells(path: Path, _outside: Path) -> None:
-    workbook(path, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
-                             + "<c><v>1</v></c>" * 16_384 + "</row>"))
+    workbook(
+        path,
+        sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">' + "<c><v>1</v></c>" * 16_384 + "</row>"),
+    )
 
 
 def _bare_rows(path: Path, _outside: Path) -> None:
@@ -88,8 +116,13 @@ def _bare_rows(path: Path, _outside: Path) -> None:
 
 
 def _string_count(path: Path, _outside: Path) -> None:
-    workbook(path, parts={"xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="4000000000">'
-                                                  "<si><t>姓名</t></si></sst>"})
+    workbook(
+        path,
+        parts={
+            "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="4000000000">'
+            "<si><t>姓名</t></si></sst>"
+        },
+    )
 
 
 def _link_to_a_workbook_outside(path: Path, outside: Path) -> None:
@@ -133,9 +166,13 @@ def cases() -> list[Case]:
     """The corpus; units are named by their short names (their demo returns stay in the folder)."""
     s03, s05, s07 = _short("S03"), _short("S05"), _short("S07")
     return [
-        Case("不可能的数字_2016年度.xlsx", _impossible_numbers, ("不是有效的数字", "金额过大", "数字过大", "不能有小数")),
+        Case(
+            "不可能的数字_2016年度.xlsx", _impossible_numbers, ("不是有效的数字", "金额过大", "数字过大", "不能有小数")
+        ),
         Case("相似表名_2016年度.xlsx", _twin_sheet_names, ("负数",)),
-        Case(f"{_short('S11')}_2016年度_送清凉.csv", _csv_impossible_numbers, ("不是有效的数字", "金额过大", "数字过大")),
+        Case(
+            f"{_short('S11')}_2016年度_送清凉.csv", _csv_impossible_numbers, ("不是有效的数字", "金额过大", "数字过大")
+        ),
         Case("日期溢出_2016年度.xlsx", _date_out_of_range, ("送清凉", "绝对值过大的负数", "另存为 .xlsx")),
         Case(f"{LONG_NAME}.xlsx", _damaged, ("损坏",)),
         Case(f"{s03}_末行无地址.xlsx", _bare_cells, ("会员名册", "超过上限"), s03),

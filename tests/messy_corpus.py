@@ -106,8 +106,13 @@ def render(column: Column, value, style: Style, v: int):
     kind = column.type
     if kind == "date":
         d = value
-        forms = [f"{d.year}年{d.month}月{d.day}日", f"{d.year}.{d.month}.{d.day}", f"{d.year}/{d.month:02d}/{d.day:02d}",
-                 f" {d.isoformat()} ", _full_width(d.isoformat())]
+        forms = [
+            f"{d.year}年{d.month}月{d.day}日",
+            f"{d.year}.{d.month}.{d.day}",
+            f"{d.year}/{d.month:02d}/{d.day:02d}",
+            f" {d.isoformat()} ",
+            _full_width(d.isoformat()),
+        ]
         if not style.text_only:
             forms += [d, float((d - EXCEL_EPOCH).days)]
         return forms[v % len(forms)]
@@ -177,8 +182,10 @@ def messy_sheet(sheet: Sheet, rows: list[tuple], style: Style, name: str | None 
 
     def data_line(row: tuple, n: int, v: int | None) -> list:
         """`v` None: the values exactly as given (a bad row's float ID stays a number)."""
-        cells = [render(c, row[p], style, v + k) if v is not None else ("" if row[p] is None else row[p])
-                 for k, (c, p) in enumerate(zip(columns, positions))]
+        cells = [
+            render(c, row[p], style, v + k) if v is not None else ("" if row[p] is None else row[p])
+            for k, (c, p) in enumerate(zip(columns, positions))
+        ]
         return [str(n)] * len(lead) + cells + [""] * len(tail)
 
     merge_at = next((k for k, c in enumerate(columns) if c.name == style.merge_column), None)
@@ -243,13 +250,21 @@ def _total_line(label: str, columns, positions, rows, style: Style, width: int, 
     return out
 
 
-def cover_grid(unit: str, period=("2018-01-01", "2018-12-31"), filled_on="2019-01-05", *, one_cell: bool = False) -> Grid:
+def cover_grid(
+    unit: str, period=("2018-01-01", "2018-12-31"), filled_on="2019-01-05", *, one_cell: bool = False
+) -> Grid:
     """The cover (填报说明): fields header | value, or "填报单位：…" in one cell."""
     grid = Grid(cover_title())
     grid.add(["工会统计报表（数说工会）", ""])
     grid.merges.append((0, 0, 0, 1))
-    fields = [("填报单位", unit), ("统计期起", period[0]), ("统计期止", period[1]), ("填报人", "李四"),
-              ("联系电话", "010-12345678"), ("填报日期", filled_on)]
+    fields = [
+        ("填报单位", unit),
+        ("统计期起", period[0]),
+        ("统计期止", period[1]),
+        ("填报人", "李四"),
+        ("联系电话", "010-12345678"),
+        ("填报日期", filled_on),
+    ]
     for header, value in fields:
         if one_cell and isinstance(value, str):
             grid.add([f"{header}：{value}", ""])
@@ -262,9 +277,16 @@ def sheet_of(name: str) -> Sheet:
     return schema_sheet(name)
 
 
-def write_messy_return(path: Path, unit: str, sheets: list[tuple[str, list[tuple], Style, str | None]], *,
-                       cover: Grid | None = None, hidden: list[Grid] = (), filled_on="2019-01-05",
-                       encoding: str = "utf-8-sig") -> dict[str, Expected]:
+def write_messy_return(
+    path: Path,
+    unit: str,
+    sheets: list[tuple[str, list[tuple], Style, str | None]],
+    *,
+    cover: Grid | None = None,
+    hidden: list[Grid] = (),
+    filled_on="2019-01-05",
+    encoding: str = "utf-8-sig",
+) -> dict[str, Expected]:
     """Write a return; returns sheet name as in the file → Expected."""
     grids, expected = [], {}
     for kind, rows, style, name in sheets:

@@ -80,7 +80,7 @@ def mess_up_returns(clean_dir: Path, out_dir: Path, period_label: str = "2018年
             sheet = kind_by_title(name)
             if sheet is None:
                 continue
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)[layout.FIRST_DATA_ROW - 1:]
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)[layout.FIRST_DATA_ROW - 1 :]
             logical = [_logical(sheet, r) for r in rows if any(v != "" for v in r)]
             if not logical and k % 2:
                 continue  # a sheet with nothing to report may be left out

@@ -54,7 +54,9 @@ def write_grids(path: Path, grids: list[Grid], *, encoding: str = "utf-8-sig") -
 
 
 def _write_xlsxwriter(path: Path, grids: list[Grid]) -> Path:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     for grid in grids:
         ws = book.add_worksheet(grid.name)

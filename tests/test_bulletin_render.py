@@ -19,14 +19,38 @@ from reports.synthetic import synthetic_indicators
 
 # The figures the 数说工会 section prints, in the order a reader meets them.
 HEADLINE = [
-    "training_person_times", "migrant_students_funded", "training_units", "warmth_aid_amount",
-    "jobs_placed", "mutual_insurance_enrolled", "mutual_insurance_benefited",
-    "medical_mutual_benefited", "medical_mutual_claims", "job_fairs", "model_worker_recuperation",
-    "model_worker_checkups", "summer_relief_amount", "summer_relief_packs", "women_screening_cards",
-    "matchmaking_events", "matchmaking_participants", "cards_issued", "real_name_service_times",
-    "card_uptake_rate", "card_services", "participation_rate", "stations_qualified", "social_workers",
-    "stations_star_applied", "social_org_activities", "social_org_served", "retired_assistants",
-    "enterprises_covered", "contracts_signed", "contract_signing_rate", "disputes_mediated",
+    "training_person_times",
+    "migrant_students_funded",
+    "training_units",
+    "warmth_aid_amount",
+    "jobs_placed",
+    "mutual_insurance_enrolled",
+    "mutual_insurance_benefited",
+    "medical_mutual_benefited",
+    "medical_mutual_claims",
+    "job_fairs",
+    "model_worker_recuperation",
+    "model_worker_checkups",
+    "summer_relief_amount",
+    "summer_relief_packs",
+    "women_screening_cards",
+    "matchmaking_events",
+    "matchmaking_participants",
+    "cards_issued",
+    "real_name_service_times",
+    "card_uptake_rate",
+    "card_services",
+    "participation_rate",
+    "stations_qualified",
+    "social_workers",
+    "stations_star_applied",
+    "social_org_activities",
+    "social_org_served",
+    "retired_assistants",
+    "enterprises_covered",
+    "contracts_signed",
+    "contract_signing_rate",
+    "disputes_mediated",
     "disputes_amount",
 ]
 
@@ -39,8 +63,13 @@ def indicators():
 @pytest.fixture(scope="module")
 def rendered(indicators, tmp_path_factory):
     out = tmp_path_factory.mktemp("bulletin")
-    paths = render(indicators, out, notes=["检查提示：某单位会员名册有重复身份证"], run_id="run-test",
-                   checks_href="checks/report.html")
+    paths = render(
+        indicators,
+        out,
+        notes=["检查提示：某单位会员名册有重复身份证"],
+        run_id="run-test",
+        checks_href="checks/report.html",
+    )
     return paths, paths["html"].read_text(encoding="utf-8"), paths["md"].read_text(encoding="utf-8")
 
 
@@ -50,9 +79,13 @@ def expected_text(indicators, indicator_id):
 
 
 def html_table(page):
-    return {m["id"]: (html.unescape(m["label"]), html.unescape(m["value"])) for m in re.finditer(
-        r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td class="value">(?P<value>[^<]*)</td>',
-        page)}
+    return {
+        m["id"]: (html.unescape(m["label"]), html.unescape(m["value"]))
+        for m in re.finditer(
+            r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td class="value">(?P<value>[^<]*)</td>',
+            page,
+        )
+    }
 
 
 def test_every_headline_figure_stands_beside_its_label_in_the_html_table(indicators, rendered):

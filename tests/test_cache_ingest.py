@@ -30,10 +30,17 @@ def raw_tables(warehouse: Path) -> dict[str, list[tuple]]:
     """Every raw table's rows (loaded_at aside: it is the run's time), sorted."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         out = {}
-        for (table,) in con.execute("select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall():
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-                "and column_name <> 'loaded_at' order by ordinal_position", [table]).fetchall()]
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1"
+        ).fetchall():
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                    "and column_name <> 'loaded_at' order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
             select = ", ".join(f'"{c}"' for c in columns)
             out[table] = con.execute(f'select {select} from raw."{table}" order by all').fetchall()
     return out
@@ -63,8 +70,16 @@ def runs(small_demo, tmp_path_factory):
     cold = run_ingest(folder, out, "cold", cold_cache)
     warm_cache = IngestCache(root, DEMO_KEY)
     warm = run_ingest(folder, out, "warm", warm_cache)
-    return {"folder": folder, "out": out, "root": root, "plain": plain, "cold": cold, "warm": warm,
-            "cold_cache": cold_cache, "warm_cache": warm_cache}
+    return {
+        "folder": folder,
+        "out": out,
+        "root": root,
+        "plain": plain,
+        "cold": cold,
+        "warm": warm,
+        "cold_cache": cold_cache,
+        "warm_cache": warm_cache,
+    }
 
 
 def test_a_rerun_reads_no_workbook_and_gives_the_same_tables_and_report(runs):
@@ -176,7 +191,9 @@ def test_a_birth_date_after_today_is_when_the_workbook_reads_differently(tmp_pat
     rows[1] = (rows[1][0], person_id(7, later.strftime("%Y%m%d")), *rows[1][2:])
     rows[2] = (rows[2][0], person_id(8, soon.strftime("%Y%m%d")), *rows[2][2:])
     write_messy_return(folder / "月坛_2018年度.xlsx", "月坛街道工会服务站", [("members", rows, Style(), None)])
-    write_messy_return(folder / "德胜_2018年度.xlsx", "德胜街道工会服务站", [("members", members(20, 4), Style(), None)])
+    write_messy_return(
+        folder / "德胜_2018年度.xlsx", "德胜街道工会服务站", [("members", members(20, 4), Style(), None)]
+    )
     future = read_workbook(folder / "月坛_2018年度.xlsx", folder, DEMO_KEY)
     plain = read_workbook(folder / "德胜_2018年度.xlsx", folder, DEMO_KEY)
     assert sum(p.severity == "rejected" for p in future.problems) == 2
@@ -194,8 +211,9 @@ def test_a_damaged_entry_is_read_again(runs, tmp_path):
     report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
     assert len(cache.read) == 1
     assert raw == runs["plain"][1]
-    assert IngestCache(root, DEMO_KEY).lookup(sorted(runs["folder"].glob("*.xlsx")), runs["folder"]).keys() == \
-        set(sorted(runs["folder"].glob("*.xlsx")))
+    assert IngestCache(root, DEMO_KEY).lookup(sorted(runs["folder"].glob("*.xlsx")), runs["folder"]).keys() == set(
+        sorted(runs["folder"].glob("*.xlsx"))
+    )
 
 
 def test_an_unreadable_file_is_not_kept(tmp_path):

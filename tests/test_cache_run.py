@@ -98,7 +98,9 @@ def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
 
 def test_a_published_run_is_reused_only_whole_and_with_the_same_fingerprint(published):
     current = (published / "current").resolve()
-    fingerprint = json.loads((current / "manifest.json").read_text(encoding="utf-8"))["parameters"][unchanged.FINGERPRINT]
+    fingerprint = json.loads((current / "manifest.json").read_text(encoding="utf-8"))["parameters"][
+        unchanged.FINGERPRINT
+    ]
     assert unchanged.published_manifest(published, fingerprint) is not None
     assert unchanged.published_manifest(published, "0" * 64) is None
     (current / "bulletin.md").write_text("edited by hand", encoding="utf-8")

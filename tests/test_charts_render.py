@@ -65,7 +65,9 @@ def test_the_same_data_gives_the_same_bytes(indicators, tmp_path):
 
 
 def test_an_empty_breakdown_is_skipped_with_a_note(indicators, tmp_path):
-    without = indicators[~((indicators.indicator_id == "collective_contract_rate") & (indicators.breakdown_dim == "unit"))]
+    without = indicators[
+        ~((indicators.indicator_id == "collective_contract_rate") & (indicators.breakdown_dim == "unit"))
+    ]
     charts, notes = draw_charts(without, tmp_path)
     assert "contract_rate_by_unit" not in [c.name for c in charts]
     assert not (tmp_path / "contract_rate_by_unit.png").exists()
@@ -73,9 +75,14 @@ def test_an_empty_breakdown_is_skipped_with_a_note(indicators, tmp_path):
 
 
 def unit_rows(indicator_id, values):
-    return pd.DataFrame({"indicator_id": indicator_id, "breakdown_dim": "unit",
-                         "breakdown_key": [f"U{i}" for i in range(len(values))],
-                         "value": [Decimal(v) for v in values]})
+    return pd.DataFrame(
+        {
+            "indicator_id": indicator_id,
+            "breakdown_dim": "unit",
+            "breakdown_key": [f"U{i}" for i in range(len(values))],
+            "value": [Decimal(v) for v in values],
+        }
+    )
 
 
 def test_small_counts_of_sensitive_people_are_withheld_per_unit_with_the_cell_that_would_reveal_them():
@@ -113,6 +120,7 @@ def test_by_unit_charts_do_not_call_every_unit_a_street():
     """The by-unit rows include 金融街商务楼宇职工服务中心 (a centre, not a street): a title
     "各街道…" would mislabel its bar."""
     from ingest import schema
+
     assert any(u.kind != "street" for u in schema.units())
     for spec in CHARTS:
         if spec.breakdown_dim == "unit":

@@ -103,7 +103,8 @@ def test_a_missing_unit_is_named_with_its_code_and_name(warehouse, tmp_path):
 
 def test_a_duplicated_or_empty_headline_blocks_too(warehouse, tmp_path):
     result = run_gate(
-        warehouse, tmp_path,
+        warehouse,
+        tmp_path,
         "insert into marts.indicators select * from marts.indicators where indicator_id = 'members'",
         "update marts.indicators set value = null, numerator = 1, denominator = 0 where indicator_id = 'participation_rate'",
     )
@@ -126,8 +127,12 @@ def test_cards_of_non_members_are_a_warning_listed_by_unit_file_and_row(warehous
     )
     members = "insert into intermediate.int_members_by_unit values ('S02', 'm{n}', DATE '2010-05-01', 1)"
     result = run_gate(
-        warehouse, tmp_path, card.format(n=9, in_force="true"), card.format(n=10, in_force="false"),
-        members.format(n=1), members.format(n=2),  # more members than card holders: only the card is warned about
+        warehouse,
+        tmp_path,
+        card.format(n=9, in_force="true"),
+        card.format(n=10, in_force="false"),
+        members.format(n=1),
+        members.format(n=2),  # more members than card holders: only the card is warned about
     )
     assert result.passed
     [warning] = result.warnings
@@ -141,9 +146,12 @@ def test_cards_of_non_members_are_a_warning_listed_by_unit_file_and_row(warehous
 def test_a_member_listed_by_two_units_is_a_warning_with_the_count_and_units(warehouse, tmp_path):
     listed = "insert into intermediate.int_members_by_unit values ('{unit}', '{person}', DATE '2010-05-01', 1)"
     result = run_gate(
-        warehouse, tmp_path,
-        listed.format(unit="S02", person="p1"), listed.format(unit="S03", person="p1"),
-        listed.format(unit="S02", person="p2"), listed.format(unit="S03", person="p2"),
+        warehouse,
+        tmp_path,
+        listed.format(unit="S02", person="p1"),
+        listed.format(unit="S03", person="p1"),
+        listed.format(unit="S02", person="p2"),
+        listed.format(unit="S03", person="p2"),
         listed.format(unit="S04", person="p3"),
     )
     assert result.passed
@@ -194,7 +202,9 @@ def test_raw_data_problems_reach_the_gate_and_the_report_with_lineage(warehouse,
 def test_notes_fold_the_out_of_period_dates_into_one_line(warehouse, tmp_path):
     with duckdb.connect(str(warehouse)) as connection:
         late = dict(site="工地", delivered_on=dt.date(2019, 1, 5), amount=10, packs=1)
-        insert_rows(connection, "summer_relief", [{**late, **lineage("S09", PERIOD, n, "天桥.xlsx", "送清凉")} for n in (4, 5)])
+        insert_rows(
+            connection, "summer_relief", [{**late, **lineage("S09", PERIOD, n, "天桥.xlsx", "送清凉")} for n in (4, 5)]
+        )
         connection.execute(
             "insert into marts.cards (unit_code, unit_short_name, is_in_force, holder_is_member, source_file, sheet, source_row)"
             " values ('S02', '新街口', true, false, '新街口.xlsx', '京卡办理', 9)"
@@ -224,18 +234,26 @@ def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, 
     """Rows ingest rejected (the clerk must correct them) are in no figure: the bulletin's notes
     say so per unit and sheet, and only for the current returns of the period."""
     with duckdb.connect(str(warehouse)) as connection:
-        files = dict(connection.execute(
-            "select unit_code, source_file from staging.stg_submissions where is_current").fetchall())
+        files = dict(
+            connection.execute("select unit_code, source_file from staging.stg_submissions where is_current").fetchall()
+        )
         for unit, sheet, rejected in (("S09", "帮扶救助", 3), ("S09", "培训", 2), ("S02", "会员名册", 1)):
-            connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
-                               " rows_skipped) values (?, ?, 10, ?, ?, 0)", [files[unit], sheet, 10 - rejected, rejected])
+            connection.execute(
+                "insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
+                " rows_skipped) values (?, ?, 10, ?, ?, 0)",
+                [files[unit], sheet, 10 - rejected, rejected],
+            )
         submit(connection, "S09", PERIOD, "天桥-初报.xlsx")  # replaced by 天桥.xlsx (sorts after it, same 填报日期)
         submit(connection, "S09", (dt.date(2017, 1, 1), dt.date(2017, 12, 31)), "天桥2017.xlsx")  # another period
         for old_file in ("天桥-初报.xlsx", "天桥2017.xlsx", "不在名单.xlsx"):
-            connection.execute("insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
-                               " rows_skipped) values (?, '培训', 5, 0, 5, 0)", [old_file])
-        assert connection.execute("select count(*) from staging.stg_submissions where source_file = '天桥-初报.xlsx'"
-                                  " and not is_current").fetchall() == [(1,)]
+            connection.execute(
+                "insert into raw.ingest_sheets (source_file, sheet, rows_read, rows_loaded, rows_rejected,"
+                " rows_skipped) values (?, '培训', 5, 0, 5, 0)",
+                [old_file],
+            )
+        assert connection.execute(
+            "select count(*) from staging.stg_submissions where source_file = '天桥-初报.xlsx' and not is_current"
+        ).fetchall() == [(1,)]
     result = run_gate(warehouse, tmp_path)
     assert result.passed
     rejected = next(o for o in result.warnings if o.check_id == gate.REJECTED_ROWS_CHECK)
@@ -244,4 +262,6 @@ def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, 
         "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 个单位，明细见检查报告和各单位的整改清单），相关数字可能略低。"
     )  # the bulletin is published: no unit is named for its mistakes there
     assert [(e["unit"], e["rows"], e["sheets"]) for e in rejected.examples] == [
-        ("新街口", 1, "会员名册 1 行"), ("天桥", 5, "培训 2 行、帮扶救助 3 行")]  # checks.html has the detail
+        ("新街口", 1, "会员名册 1 行"),
+        ("天桥", 5, "培训 2 行、帮扶救助 3 行"),
+    ]  # checks.html has the detail

@@ -52,7 +52,6 @@ def test_flow_dates_outside_the_period_only_warn_while_implausible_dates_block()
     assert "raw.members.joined_on.in_period" not in expectations_of("members")  # a stock's date
 
 
-
 def test_a_card_cancelled_after_the_period_end_is_not_reported_as_left_out():
     """int_cards_in_force counts a card cancelled after the end (it was in force at the end), so
     the note "晚于期末的不计入" would tell the clerk the opposite of what the figure did."""
@@ -60,6 +59,7 @@ def test_a_card_cancelled_after_the_period_end_is_not_reported_as_left_out():
     assert "raw.cards.cancelled_on.not_after_period" not in cards
     assert "raw.cards.cancelled_on.plausible_date" in cards
     assert "raw.cards.issued_on.not_after_period" in cards  # a card issued after the end is left out
+
 
 @pytest.fixture
 def warehouse(tmp_path):
@@ -71,8 +71,13 @@ def warehouse(tmp_path):
 
 def aid_row(row: int, source_file: str = "月坛.xlsx", **changes) -> dict:
     values = dict(
-        recipient_key="k" * 64, recipient_sex="女", recipient_category="在档困难职工", programme="送温暖",
-        cash=100, goods_value=50, paid_on=dt.date(2018, 6, 1),
+        recipient_key="k" * 64,
+        recipient_sex="女",
+        recipient_category="在档困难职工",
+        programme="送温暖",
+        cash=100,
+        goods_value=50,
+        paid_on=dt.date(2018, 6, 1),
     )
     values.update(changes)
     return {**values, **lineage("S03", PERIOD, row, source_file=source_file, sheet_title="帮扶救助")}
@@ -90,7 +95,9 @@ def test_a_bad_enum_value_and_a_negative_amount_block_with_their_lineage(warehou
 
     enum = outcomes["raw.aid_payments.programme.allowed_values"]
     assert (enum.status, enum.severity, enum.failing_count) == (FAILED, BLOCKING, 1)
-    assert enum.examples == [{"unit_code": "S03", "source_file": "月坛.xlsx", "sheet": "帮扶救助", "source_row": 5, "项目": "送凉爽"}]
+    assert enum.examples == [
+        {"unit_code": "S03", "source_file": "月坛.xlsx", "sheet": "帮扶救助", "source_row": 5, "项目": "送凉爽"}
+    ]
 
     money = outcomes["raw.aid_payments.cash.range"]
     assert (money.status, money.severity, money.failing_count) == (FAILED, BLOCKING, 1)

@@ -83,7 +83,8 @@ def test_an_empty_enterprise_list_is_a_warning_naming_the_unit(warehouse, tmp_pa
 def test_a_sheet_of_an_older_return_does_not_fill_the_current_one(warehouse, tmp_path):
     """The rows are in the unit's first workbook; its corrected workbook (current) lacks the sheet."""
     result = run_gate(
-        warehouse, tmp_path,
+        warehouse,
+        tmp_path,
         "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file, filled_on)"
         " values ('S08', '大栅栏街道工会服务站', DATE '2018-01-01', DATE '2018-12-31', '大栅栏-更正.xlsx', DATE '2019-01-20')",
     )
@@ -99,32 +100,53 @@ def test_a_unit_without_any_return_is_named_once_not_for_each_sheet(warehouse, t
 def test_more_member_card_holders_than_members_blocks(warehouse, tmp_path):
     card = dict(unit="S03", status="正常", cancelled="null", in_force="true", member="true")
     result = run_gate(
-        warehouse, tmp_path, MEMBER.format(unit="S03", person="p1"),
-        CARD.format(holder="p1", row=4, **card), CARD.format(holder="p2", row=5, **card),
+        warehouse,
+        tmp_path,
+        MEMBER.format(unit="S03", person="p1"),
+        CARD.format(holder="p1", row=4, **card),
+        CARD.format(holder="p2", row=5, **card),
         CARD.format(holder="p2", row=6, **card),  # a second card of the same holder counts once
     )
     assert [o.check_id for o in result.blocking] == ["rule.unit_card_holders_within_members"]
     assert result.blocking[0].examples == [
-        {"unit_code": "S03", "unit": "月坛", "members": 1, "card_holders": 2, "member_holders": 2, "non_member_holders": 0}
+        {
+            "unit_code": "S03",
+            "unit": "月坛",
+            "members": 1,
+            "card_holders": 2,
+            "member_holders": 2,
+            "non_member_holders": 0,
+        }
     ]
 
 
 def test_an_excess_of_non_member_card_holders_is_only_a_warning(warehouse, tmp_path):
     card = dict(unit="S03", status="正常", cancelled="null", in_force="true")
     result = run_gate(
-        warehouse, tmp_path, MEMBER.format(unit="S03", person="p1"), MEMBER.format(unit="S03", person="p9"),
+        warehouse,
+        tmp_path,
+        MEMBER.format(unit="S03", person="p1"),
+        MEMBER.format(unit="S03", person="p9"),
         CARD.format(holder="p1", row=4, member="true", **card),
-        CARD.format(holder="n1", row=5, member="false", **card), CARD.format(holder="n2", row=6, member="false", **card),
+        CARD.format(holder="n1", row=5, member="false", **card),
+        CARD.format(holder="n2", row=6, member="false", **card),
     )
     assert result.passed
-    assert {o.check_id for o in result.warnings} == {"rule.unit_card_holders_with_non_members", "rule.cards_of_non_members"}
+    assert {o.check_id for o in result.warnings} == {
+        "rule.unit_card_holders_with_non_members",
+        "rule.cards_of_non_members",
+    }
     excess = next(o for o in result.warnings if o.check_id == "rule.unit_card_holders_with_non_members")
     assert excess.examples[0]["members"] == 2 and excess.examples[0]["card_holders"] == 3
 
 
 def test_a_case_closed_before_it_was_accepted_blocks(warehouse, tmp_path):
-    late = CASE.format(unit="S04", case_no="A-1", closed="DATE '2017-10-01'", outcome="'调解成功'", closed_in_period="true", row=7)
-    fine = CASE.format(unit="S04", case_no="A-2", closed="DATE '2018-03-01'", outcome="'调解成功'", closed_in_period="true", row=8)
+    late = CASE.format(
+        unit="S04", case_no="A-1", closed="DATE '2017-10-01'", outcome="'调解成功'", closed_in_period="true", row=7
+    )
+    fine = CASE.format(
+        unit="S04", case_no="A-2", closed="DATE '2018-03-01'", outcome="'调解成功'", closed_in_period="true", row=8
+    )
     result = run_gate(warehouse, tmp_path, late, fine)
     assert [o.check_id for o in result.blocking] == ["rule.cases_closed_after_accepted"]
     assert [(e["source_file"], e["source_row"]) for e in result.blocking[0].examples] == [("S04.xlsx", 7)]
@@ -134,9 +156,12 @@ def test_a_contract_cited_by_more_enterprises_than_it_covers_is_a_warning(wareho
     cite = "insert into intermediate.int_enterprise_contract_references values ('{unit}', '{code}', '集体合同编号', 'HT-1', '{unit}.xlsx', '建会企业', 4)"
     warning = only_warning(
         run_gate(
-            warehouse, tmp_path,
+            warehouse,
+            tmp_path,
             "insert into intermediate.int_contracts_in_force values ('HT-1', true, false, '单独', 1, 1)",
-            cite.format(unit="S02", code="E1"), cite.format(unit="S03", code="E2"), cite.format(unit="S03", code="E1"),
+            cite.format(unit="S02", code="E1"),
+            cite.format(unit="S03", code="E2"),
+            cite.format(unit="S03", code="E1"),
         ),
         "contract_cited_within_its_coverage",
     )
@@ -147,14 +172,19 @@ def test_a_contract_cited_by_more_enterprises_than_it_covers_is_a_warning(wareho
 
 def test_a_case_with_a_closing_date_or_a_result_alone_is_listed(warehouse, tmp_path):
     cases = [
-        CASE.format(unit="S02", case_no="B-1", closed="DATE '2018-05-01'", outcome="null", closed_in_period="false", row=4),
+        CASE.format(
+            unit="S02", case_no="B-1", closed="DATE '2018-05-01'", outcome="null", closed_in_period="false", row=4
+        ),
         CASE.format(unit="S02", case_no="B-2", closed="null", outcome="'调解成功'", closed_in_period="false", row=5),
-        CASE.format(unit="S02", case_no="B-3", closed="DATE '2017-05-01'", outcome="null", closed_in_period="false", row=6),
+        CASE.format(
+            unit="S02", case_no="B-3", closed="DATE '2017-05-01'", outcome="null", closed_in_period="false", row=6
+        ),
         CASE.format(unit="S02", case_no="B-4", closed="null", outcome="null", closed_in_period="false", row=7),
     ]
     warning = only_warning(run_gate(warehouse, tmp_path, *cases), "case_closing_and_result_agree")
     assert [(e["source_row"], e["problem"]) for e in warning.examples] == [
-        (4, "有结案日期、无调解结果"), (5, "有调解结果、无结案日期")
+        (4, "有结案日期、无调解结果"),
+        (5, "有调解结果、无结案日期"),
     ]
     assert warning.examples[0]["sheet"] == "劳动争议调解" and warning.examples[0]["source_file"] == "S02.xlsx"
 
@@ -168,10 +198,12 @@ def test_a_card_whose_status_contradicts_its_cancellation_date_is_listed(warehou
         CARD.format(status="注销", cancelled="DATE '2018-02-01'", in_force="false", row=7, **card),
     ]
     warning = only_warning(
-        run_gate(warehouse, tmp_path, MEMBER.format(unit="S03", person="p1"), *cards), "card_status_and_cancel_date_agree"
+        run_gate(warehouse, tmp_path, MEMBER.format(unit="S03", person="p1"), *cards),
+        "card_status_and_cancel_date_agree",
     )
     assert [(e["source_row"], e["problem"]) for e in warning.examples] == [
-        (4, "状态为正常、注销日期不晚于期末"), (6, "状态为注销、无注销日期")
+        (4, "状态为正常、注销日期不晚于期末"),
+        (6, "状态为注销、无注销日期"),
     ]
 
 
@@ -186,8 +218,14 @@ def test_insurance_totals_from_a_unit_other_than_the_federation_are_listed_as_no
         "insurance_totals_from_their_own_units_only",
     )
     assert warning.examples == [
-        {"unit_code": "S02", "unit": "新街口", "source_file": "S02.xlsx", "sheet": "互助保障", "source_row": 4,
-         "plan": "保费型保障计划"}
+        {
+            "unit_code": "S02",
+            "unit": "新街口",
+            "source_file": "S02.xlsx",
+            "sheet": "互助保障",
+            "source_row": 4,
+            "plan": "保费型保障计划",
+        }
     ]
     assert "区总工会本级以外" in warning.title and "没有计入" in warning.detail
 
@@ -195,12 +233,15 @@ def test_insurance_totals_from_a_unit_other_than_the_federation_are_listed_as_no
 def test_a_case_number_from_two_units_is_listed_but_a_repeat_within_a_unit_is_not(warehouse, tmp_path):
     case = dict(closed="DATE '2018-05-01'", outcome="'调解成功'", closed_in_period="true")
     cases = [
-        CASE.format(unit="S02", case_no="C-1", row=4, **case), CASE.format(unit="S03", case_no="C-1", row=9, **case),
-        CASE.format(unit="S04", case_no="C-2", row=4, **case), CASE.format(unit="S04", case_no="C-2", row=5, **case),
+        CASE.format(unit="S02", case_no="C-1", row=4, **case),
+        CASE.format(unit="S03", case_no="C-1", row=9, **case),
+        CASE.format(unit="S04", case_no="C-2", row=4, **case),
+        CASE.format(unit="S04", case_no="C-2", row=5, **case),
     ]
     warning = only_warning(run_gate(warehouse, tmp_path, *cases), "case_numbers_unique_across_units")
     assert [(e["unit_code"], e["source_file"], e["source_row"], e["case_no"]) for e in warning.examples] == [
-        ("S02", "S02.xlsx", 4, "C-1"), ("S03", "S03.xlsx", 9, "C-1")
+        ("S02", "S02.xlsx", 4, "C-1"),
+        ("S03", "S03.xlsx", 9, "C-1"),
     ]
 
 
@@ -213,6 +254,13 @@ def test_a_screening_card_given_to_a_man_in_the_period_is_listed(warehouse, tmp_
     ]
     warning = only_warning(run_gate(warehouse, tmp_path, *rows), "screening_recipients_are_women")
     assert warning.examples == [
-        {"unit_code": "S09", "unit": "天桥", "source_file": "天桥.xlsx", "sheet": "女职工关爱", "source_row": 4,
-         "given_on": "2018-04-01", "recipient_sex": "男"}
+        {
+            "unit_code": "S09",
+            "unit": "天桥",
+            "source_file": "天桥.xlsx",
+            "sheet": "女职工关爱",
+            "source_row": 4,
+            "given_on": "2018-04-01",
+            "recipient_sex": "男",
+        }
     ]

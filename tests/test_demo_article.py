@@ -66,4 +66,3 @@ def test_both_contract_rates_print_as_the_article(truth):
         assert number_text("pct:0", truth[rate]) == printed
     lower = min(Decimal(truth[r]["value"]) for r in ("collective_contract_rate", "wage_agreement_rate"))
     assert Decimal(truth["contract_signing_rate"]["value"]) == lower
-

@@ -77,7 +77,9 @@ def _with_screening(values: list[int]) -> pd.DataFrame:
 def test_every_published_output_withholds_the_same_cells_and_they_stay_underivable(tmp_path):
     indicators = _with_screening([3, 120, 57, 9, 88, 64, 71])
     exported = write_exports(indicators, tmp_path, run_id="r", generated_at=GENERATED, sources=fake_sources())
-    rows = [r for r in csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()) if r["id"] == SENSITIVE]
+    rows = [
+        r for r in csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()) if r["id"] == SENSITIVE
+    ]
     head = next(r for r in rows if r["分项"] == "合计")
     units = [r for r in rows if r["分项"] != "合计"]
     hidden = {r["分项"] for r in units if r["可否发布"] != "是"}
@@ -94,4 +96,6 @@ def test_every_published_output_withholds_the_same_cells_and_they_stay_underivab
     assert in_json == hidden
     by_unit = indicators[(indicators["indicator_id"] == SENSITIVE) & (indicators["breakdown_dim"] == "unit")]
     drawn, count = publishable(by_unit, SENSITIVE, "unit")
-    assert count == len(hidden) and {f"按单位：{k}" for k in drawn["breakdown_key"]} == {r["分项"] for r in units} - hidden
+    assert (
+        count == len(hidden) and {f"按单位：{k}" for k in drawn["breakdown_key"]} == {r["分项"] for r in units} - hidden
+    )

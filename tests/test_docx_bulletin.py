@@ -23,8 +23,12 @@ def indicators():
 
 @pytest.fixture(scope="module")
 def document(indicators, tmp_path_factory):
-    path = write_docx(indicators, tmp_path_factory.mktemp("docx") / "bulletin.docx", run_id="20240115-093000-0001",
-                      notes=["本期有一条提示。"])
+    path = write_docx(
+        indicators,
+        tmp_path_factory.mktemp("docx") / "bulletin.docx",
+        run_id="20240115-093000-0001",
+        notes=["本期有一条提示。"],
+    )
     return path, Document(str(path))
 
 

@@ -29,7 +29,10 @@ def table_rows(bulletin_html: str) -> dict[str, str]:
     """指标一览: label → printed figure, read back from the rendered HTML table."""
     rows = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", bulletin_html, flags=re.S):
-        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        ]
         if len(cells) >= 2:
             rows[cells[0]] = cells[1]
     return rows

@@ -26,10 +26,20 @@ def fake_sources(period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31))) -> pd.Data
     """raw.submissions as ingest writes it: one workbook per unit, and for the first unit an older
     workbook it later replaced (the newer one is the one counted)."""
     units = yaml.safe_load(UNITS.read_text(encoding="utf-8"))["units"]
-    rows = [{"unit_code": u["code"], "unit_name": u["name"], "period_start": period[0], "period_end": period[1],
-             "source_file": f"{u['name']}_年报.xlsx", "file_sha256": f"{i:064x}", "filled_by": "填报人",
-             "filled_on": dt.date(period[1].year + 1, 1, 10), "file_modified_at": dt.datetime(period[1].year + 1, 1, 10, 8)}
-            for i, u in enumerate(units)]
+    rows = [
+        {
+            "unit_code": u["code"],
+            "unit_name": u["name"],
+            "period_start": period[0],
+            "period_end": period[1],
+            "source_file": f"{u['name']}_年报.xlsx",
+            "file_sha256": f"{i:064x}",
+            "filled_by": "填报人",
+            "filled_on": dt.date(period[1].year + 1, 1, 10),
+            "file_modified_at": dt.datetime(period[1].year + 1, 1, 10, 8),
+        }
+        for i, u in enumerate(units)
+    ]
     old = dict(rows[0], source_file=f"{units[0]['name']}_年报_初稿.xlsx", filled_on=dt.date(period[1].year + 1, 1, 2))
     rows = [old, *rows]
     decide(rows, GENERATED.date())  # which file counts, recorded as ingest records it
@@ -65,7 +75,11 @@ def test_csv_has_a_bom_and_one_row_per_figure(exported, indicators):
 
 
 def test_headline_rows_carry_printed_figure_wording_and_exact_value(exported, indicators):
-    rows = {r["id"]: r for r in csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()) if r["分项"] == "合计"}
+    rows = {
+        r["id"]: r
+        for r in csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines())
+        if r["分项"] == "合计"
+    }
     head = indicators[indicators["breakdown_dim"].isna()].set_index("indicator_id")
     cards = rows["cards_issued"]
     printed = format_figure(head.loc["cards_issued"])
@@ -103,21 +117,40 @@ def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
     assert all(isinstance(r["数值"], int) and 0 < r["占合计"] < 1 for r in cards)  # a number, shown as a percentage
     shares = [row[header.index("占合计")] for row in book["分单位"].iter_rows(min_row=2)]
     assert all(c.number_format == "0.00%" for c in shares if c.value is not None)
-    assert all(cell.value is None or cell.value != "" for row in book["分单位"].iter_rows() for cell in row)  # blank, not ''
+    assert all(
+        cell.value is None or cell.value != "" for row in book["分单位"].iter_rows() for cell in row
+    )  # blank, not ''
 
-    files = [dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r))
-             for r in book["来源文件"].iter_rows(min_row=2, values_only=True)]
+    files = [
+        dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r))
+        for r in book["来源文件"].iter_rows(min_row=2, values_only=True)
+    ]
     adoption = [f["是否采用"] for f in files]
     assert adoption.count("采用") == len(unit_short_names()) and len(adoption) == len(unit_short_names()) + 1
     assert all(isinstance(f["有误未计入的行"], int) for f in files)  # a number the analyst can sort and sum
 
 
 def test_source_files_count_the_rows_left_out_for_correction():
-    sources = pd.DataFrame({"unit_code": ["S01", "S02"], "unit_name": ["甲", "乙"], "source_file": ["甲.xlsx", "乙.xlsx"],
-                            "file_sha256": ["a", "b"], "filled_on": [None, None], "file_modified_at": [None, None],
-                            "period_start": [None, None], "period_end": [None, None]})
-    sheet_rows = pd.DataFrame({"source_file": ["甲.xlsx", "甲.xlsx", "乙.xlsx"], "sheet_name": ["members", "aid", "members"],
-                               "rows_loaded": [10, 4, 7], "rows_rejected": [2, 3, 0]})
+    sources = pd.DataFrame(
+        {
+            "unit_code": ["S01", "S02"],
+            "unit_name": ["甲", "乙"],
+            "source_file": ["甲.xlsx", "乙.xlsx"],
+            "file_sha256": ["a", "b"],
+            "filled_on": [None, None],
+            "file_modified_at": [None, None],
+            "period_start": [None, None],
+            "period_end": [None, None],
+        }
+    )
+    sheet_rows = pd.DataFrame(
+        {
+            "source_file": ["甲.xlsx", "甲.xlsx", "乙.xlsx"],
+            "sheet_name": ["members", "aid", "members"],
+            "rows_loaded": [10, 4, 7],
+            "rows_rejected": [2, 3, 0],
+        }
+    )
     records = {r["报送文件"]: r for r in source_records(sources, sheet_rows)}
     assert records["甲.xlsx"]["有误未计入的行"] == 5 and records["乙.xlsx"]["有误未计入的行"] == 0
 
@@ -166,12 +199,19 @@ def test_the_adopted_file_is_the_one_ingest_marked_current_whatever_the_dates_sa
     """raw.submissions records ingest's decision (ingest/current.py); the exports read it and do not
     decide again: here the file with the later 填报日期 was held (it named another unit), so the
     other is 采用 and the held one says why."""
-    sources = pd.DataFrame({
-        "unit_code": ["U1", "U1"], "unit_name": ["甲", "甲"],
-        "source_file": ["甲_v1.xlsx", "乙_v2.xlsx"], "file_sha256": ["a", "b"],
-        "filled_on": [dt.date(2023, 2, 1), dt.date(2023, 3, 1)], "file_modified_at": [None, None],
-        "is_current": [True, False], "submission_rank": [1, None], "status_reason": [None, "文件名表明是乙的报表"],
-    })
+    sources = pd.DataFrame(
+        {
+            "unit_code": ["U1", "U1"],
+            "unit_name": ["甲", "甲"],
+            "source_file": ["甲_v1.xlsx", "乙_v2.xlsx"],
+            "file_sha256": ["a", "b"],
+            "filled_on": [dt.date(2023, 2, 1), dt.date(2023, 3, 1)],
+            "file_modified_at": [None, None],
+            "is_current": [True, False],
+            "submission_rank": [1, None],
+            "status_reason": [None, "文件名表明是乙的报表"],
+        }
+    )
     frame = adopted_submissions(sources)
     assert frame.loc[frame["adopted"], "source_file"].tolist() == ["甲_v1.xlsx"]
     records = {r["报送文件"]: r["是否采用"] for r in source_records(sources)}
@@ -195,5 +235,9 @@ def test_a_unit_rate_printed_above_its_exact_value_is_not_said_to_reach_it():
     assert rate_rounded_up(above, "94%") and not rate_rounded_up(below, "93%")
     assert wording("collective_contract_rate", "94%", "西长安街", rounded_up=True) == "西长安街集体合同签订率为94%"
     assert wording("collective_contract_rate", "93%", "西长安街") == "西长安街集体合同签订率达到93%"
-    assert wording("collective_contract_rate", "94%", rounded_up=True) == "集体合同签订率达到94%"  # the headline keeps the article's words
-    assert wording("card_uptake_rate", "91.28%", "西长安街", rounded_up=True) == "西长安街办卡率为91.28%"  # 达, not only 达到
+    assert (
+        wording("collective_contract_rate", "94%", rounded_up=True) == "集体合同签订率达到94%"
+    )  # the headline keeps the article's words
+    assert (
+        wording("card_uptake_rate", "91.28%", "西长安街", rounded_up=True) == "西长安街办卡率为91.28%"
+    )  # 达, not only 达到

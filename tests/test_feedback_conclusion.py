@@ -43,15 +43,20 @@ def test_a_refused_cover_counts_only_the_cover_cells_to_fix(tmp_path):
 
 
 def test_a_readable_file_without_a_cell_to_show_promises_no_copies(tmp_path):
-    write_return(tmp_path / "in" / "隐藏表.xlsx", {"培训": (headers_of("trainings"), [TRAINING])},
-                 hidden={"京卡办理": (headers_of("cards"), [])})
+    write_return(
+        tmp_path / "in" / "隐藏表.xlsx",
+        {"培训": (headers_of("trainings"), [TRAINING])},
+        hidden={"京卡办理": (headers_of("cards"), [])},
+    )
     facts, lines = _facts(tmp_path)
     assert len(lines) == 2 and "隐藏" in lines[1][7]
     assert "未能读取" not in facts["怎么看"] and "原表" not in facts["怎么看"]
 
 
 def test_the_problem_list_links_under_a_header_that_says_what_it_does(tmp_path):
-    write_return(tmp_path / "in" / "日期.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", "不是日期", 3]])})
+    write_return(
+        tmp_path / "in" / "日期.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", "不是日期", 3]])}
+    )
     _, lines = _facts(tmp_path)
     assert lines[0][6] == "查看原表" and "位置" not in lines[0]
     assert lines[1][6] == "去看"
@@ -70,7 +75,11 @@ def test_a_csv_is_told_about_its_first_lines_and_file_not_a_cover_or_workbook(tm
 def test_a_refused_cover_still_counts_what_else_there_is_to_fix(tmp_path):
     (tmp_path / "in").mkdir()
     heads = headers_of("trainings")
-    lines = ["填报单位,", ",".join([*heads[:2], heads[3], "备注"]), "班,通用能力,2018-03-05,甲"]  # required columns missing
+    lines = [
+        "填报单位,",
+        ",".join([*heads[:2], heads[3], "备注"]),
+        "班,通用能力,2018-03-05,甲",
+    ]  # required columns missing
     (tmp_path / "in" / "2018年度_培训.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     facts, problems = _facts(tmp_path)
     missing = sum(1 for line in problems[1:] if line[5] == "须改正" and "缺少必填列" in line[7])

@@ -21,9 +21,15 @@ SHEETS = {"会员名册": "members", "京卡办理": "cards", "培训": "trainin
 @pytest.fixture(scope="module")
 def refused(tmp_path_factory):
     root = tmp_path_factory.mktemp("cover-first")
-    path = write_return(root / "in" / "空单位.xlsx", {
-        "会员名册": (headers_of("members"), []), "京卡办理": (headers_of("cards"), []),
-        "培训": (headers_of("trainings"), [TRAINING, TRAINING])}, unit="")
+    path = write_return(
+        root / "in" / "空单位.xlsx",
+        {
+            "会员名册": (headers_of("members"), []),
+            "京卡办理": (headers_of("cards"), []),
+            "培训": (headers_of("trainings"), [TRAINING, TRAINING]),
+        },
+        unit="",
+    )
     book = openpyxl.load_workbook(path)
     book["填报说明"]["D3"], book["填报说明"]["E3"] = "工作表", "填报说明"  # the template's sheet list beside the fields
     book.save(path)
@@ -36,7 +42,7 @@ def refused(tmp_path_factory):
 def _problem_lines(ws) -> list[tuple]:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "序号")
-    return [r for r in rows[start + 1:] if r[0] is not None]
+    return [r for r in rows[start + 1 :] if r[0] is not None]
 
 
 def test_the_cover_problem_comes_first_at_its_cell(refused):

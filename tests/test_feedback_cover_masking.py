@@ -30,7 +30,11 @@ def test_the_copied_cover_masks_who_filled_it_and_the_phone(tmp_path):
 
 
 def test_merged_and_inline_cover_fields_are_masked_at_their_value():
-    rows = [["填报人", "", "王小明", "工作表"], ["联系电话：138 0000 5290", "", "", ""], ["填报单位", "", "", "会员名册"]]
+    rows = [
+        ["填报人", "", "王小明", "工作表"],
+        ["联系电话：138 0000 5290", "", "", ""],
+        ["填报单位", "", "", "会员名册"],
+    ]
     masked = masked_cover(rows, [((0, 0), (0, 1))])
     assert masked[0] == ["填报人", "", "王**", "工作表"]
     assert masked[1][0] == "联系电话：****5290" and masked[2] == rows[2]
@@ -43,13 +47,20 @@ def test_a_phone_keeps_only_its_last_four_digits():
 
 def test_a_csvs_first_lines_are_masked_like_a_cover(tmp_path):
     (tmp_path / "in").mkdir()
-    lines = [f"填报单位,{UNIT}", "填报人,赵六", "联系电话,13900001234", ",".join(headers_of("trainings")),
-             "班,通用能力,甲,不是日期,3"]  # a bad date: the sheet is copied
+    lines = [
+        f"填报单位,{UNIT}",
+        "填报人,赵六",
+        "联系电话,13900001234",
+        ",".join(headers_of("trainings")),
+        "班,通用能力,甲,不是日期,3",
+    ]  # a bad date: the sheet is copied
     (tmp_path / "in" / "2018年度_培训.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ingest(tmp_path / "in", tmp_path / "w.duckdb", key=KEY, workers=1)
     (feedback,) = write_feedback(report, tmp_path / "in", tmp_path / "run")
     book = openpyxl.load_workbook(feedback)
-    texts = " ".join(str(c.value) for ws in book.worksheets[1:] for row in ws.iter_rows() for c in row if c.value is not None)
+    texts = " ".join(
+        str(c.value) for ws in book.worksheets[1:] for row in ws.iter_rows() for c in row if c.value is not None
+    )
     assert len(book.worksheets) == 2 and "赵*" in texts and "****1234" in texts
     assert "赵六" not in texts and "13900001234" not in texts
 

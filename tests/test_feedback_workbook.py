@@ -46,9 +46,15 @@ def _fill(cell) -> str | None:
 
 def test_one_feedback_per_submission_with_something_to_say(written):
     _, _, paths, _, run = written
-    assert sorted(p.name for p in paths) == sorted([
-        "月坛街道工会服务站_整改清单.xlsx", "德胜街道工会服务站_整改清单.xlsx", "展览路街道工会服务站_整改清单.xlsx",
-        "天桥街道工会服务站_整改清单.xlsx", "导出数据_整改清单.xlsx"])  # not the clean ones, not 天桥's replaced file
+    assert sorted(p.name for p in paths) == sorted(
+        [
+            "月坛街道工会服务站_整改清单.xlsx",
+            "德胜街道工会服务站_整改清单.xlsx",
+            "展览路街道工会服务站_整改清单.xlsx",
+            "天桥街道工会服务站_整改清单.xlsx",
+            "导出数据_整改清单.xlsx",
+        ]
+    )  # not the clean ones, not 天桥's replaced file
     assert all(p.parent == run / "feedback" for p in paths)
 
 
@@ -60,12 +66,16 @@ def test_highlighted_cells_are_exactly_the_problem_cells(written):
         file = by_unit[path.name.replace("_整改清单.xlsx", "")]
         book = openpyxl.load_workbook(path)
         assert book.sheetnames[0] == "整改清单"
-        problems = [p for p in report.problems if p.source_file == file.source_file and p.source_row and p.source_column]
+        problems = [
+            p for p in report.problems if p.source_file == file.source_file and p.source_row and p.source_column
+        ]
         for sheet in {p.sheet for p in problems}:
             ws = book[sheet]
             red = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == REJECTED_FILL}
             yellow = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == WARNING_FILL}
-            rejected = {(p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "rejected"}
+            rejected = {
+                (p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "rejected"
+            }
             warned = {(p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "warning"}
             assert red == rejected, (path.name, sheet)
             assert yellow == warned - rejected, (path.name, sheet)
@@ -77,11 +87,22 @@ def test_highlighted_cells_are_exactly_the_problem_cells(written):
 
 def test_no_whole_id_or_name_in_any_feedback(written):
     cases, _, paths, summary, _ = written
-    ids = {v for case in cases.values() for exp in case.sheets.values() for row in exp.loaded.values()
-           for v in row if isinstance(v, str) and (_is_resident_id(v) or (v.isdigit() and len(v) == 16))}
+    ids = {
+        v
+        for case in cases.values()
+        for exp in case.sheets.values()
+        for row in exp.loaded.values()
+        for v in row
+        if isinstance(v, str) and (_is_resident_id(v) or (v.isdigit() and len(v) == 16))
+    }
     ids |= {person_id(90), person_id(91), str(int(EXCEL_ID))[:15]}
-    names = {row[0] for case in cases.values() for exp in case.sheets.values() for row in exp.loaded.values()
-             if isinstance(row[0], str) and row[0].startswith("张")}
+    names = {
+        row[0]
+        for case in cases.values()
+        for exp in case.sheets.values()
+        for row in exp.loaded.values()
+        if isinstance(row[0], str) and row[0].startswith("张")
+    }
     assert len(ids) > 20 and any(len(i) == 16 for i in ids) and names
     for path in [*paths, summary]:
         book = openpyxl.load_workbook(path)

@@ -113,14 +113,19 @@ def test_breakdown_exact_values_carry_their_unit_like_the_headline(build_dir, in
     next to a percentage is easy to misread; each part now says % (or 张, 人 …) too."""
     result = invoke("figure", "card_uptake_rate", "--build", str(build_dir))
     assert result.exit_code == 0, result.output
-    part = indicators[(indicators["indicator_id"] == "card_uptake_rate") & (indicators["breakdown_dim"] == "unit")].iloc[0]
+    part = indicators[
+        (indicators["indicator_id"] == "card_uptake_rate") & (indicators["breakdown_dim"] == "unit")
+    ].iloc[0]
     exact, unit = exact_value(part)
     assert unit == "%" and f"{exact}%" in result.output.replace("\n", ""), result.output
 
 
 def test_units_withheld_for_one_reason_are_one_line_not_a_row_each(build_dir, indicators):
-    small = indicators[(indicators["indicator_id"] == "women_screening_cards") & (indicators["breakdown_dim"] == "unit")
-                       & (indicators["value"].astype(float) < 5)]["breakdown_key"]
+    small = indicators[
+        (indicators["indicator_id"] == "women_screening_cards")
+        & (indicators["breakdown_dim"] == "unit")
+        & (indicators["value"].astype(float) < 5)
+    ]["breakdown_key"]
     assert len(small) >= 2, "the synthetic data withholds several units"
     result = invoke("figure", "women_screening_cards", "--build", str(build_dir))
     assert result.exit_code == 0, result.output

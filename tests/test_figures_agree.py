@@ -33,7 +33,9 @@ def test_the_demo_pays_songwennuan_to_other_workers_too(small_run):
 def test_the_aid_chart_shows_the_bulletins_songwennuan(small_run):
     indicators = indicators_of(small_run)
     spec = next(s for s in CHARTS if s.indicator_id == "aid_amount")
-    drawn, _ = publishable(breakdown(indicators, spec.indicator_id, spec.breakdown_dim), spec.indicator_id, spec.breakdown_dim)
+    drawn, _ = publishable(
+        breakdown(indicators, spec.indicator_id, spec.breakdown_dim), spec.indicator_id, spec.breakdown_dim
+    )
     bar = drawn[drawn.breakdown_key == WARMTH].iloc[0]
     assert format_figure(bar) == format_figure(headline_row(indicators, "warmth_aid_amount"))
     assert sum(drawn["value"]) == headline_row(indicators, "aid_amount")["value"]
@@ -41,8 +43,11 @@ def test_the_aid_chart_shows_the_bulletins_songwennuan(small_run):
 
 def test_every_publishable_songwennuan_amount_in_figures_csv_is_one_amount(small_run):
     rows = list(csv.DictReader((small_run.run_dir / "figures.csv").read_text(encoding="utf-8-sig").splitlines()))
-    said = {r["印刷数字"] for r in rows
-            if r["可否发布"] == "是" and WARMTH in r["发布用语"] and "其他职工" not in r["发布用语"]}
+    said = {
+        r["印刷数字"]
+        for r in rows
+        if r["可否发布"] == "是" and WARMTH in r["发布用语"] and "其他职工" not in r["发布用语"]
+    }
     assert len(said) == 1, said
     bulletin = (small_run.run_dir / "bulletin.md").read_text(encoding="utf-8")
     assert f"送温暖，发放款物{said.pop()}" in bulletin

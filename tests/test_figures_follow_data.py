@@ -45,7 +45,9 @@ def header_index(sheet, header: str) -> tuple[int, int]:
 
 def column_values(sheet, header: str) -> list[tuple[int, object]]:
     top, col = header_index(sheet, header)
-    return [(r, sheet.cell(r, col).value) for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, col).value is not None]
+    return [
+        (r, sheet.cell(r, col).value) for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, col).value is not None
+    ]
 
 
 def test_every_headline_figure_is_what_the_generator_generated(small_run, small_truth):
@@ -78,24 +80,33 @@ def test_one_more_card_and_one_aid_payment_fewer_move_the_figures(small_demo, sm
     path, book = next((p, b) for p, b in books.items() if CARD_SHEET in b.sheetnames and MEMBER_SHEET in b.sheetnames)
     joined = dict(column_values(book[MEMBER_SHEET], "入会日期"))
     member = next(
-        v for r, v in column_values(book[MEMBER_SHEET], "身份证号")
+        v
+        for r, v in column_values(book[MEMBER_SHEET], "身份证号")
         if v not in holders and isinstance(joined.get(r), datetime) and joined[r] <= datetime(2018, 12, 31)
     )
     cards = book[CARD_SHEET]
     top, _ = header_index(cards, "身份证号")
     headers = [c.value.strip().rstrip("*").strip() if isinstance(c.value, str) else c.value for c in cards[top]]
-    new_card = {"姓名": "新办卡", "身份证号": member, "卡号": luhn_complete("621468000000123987"),
-                "办卡日期": datetime(2018, 6, 1), "状态": "正常"}
+    new_card = {
+        "姓名": "新办卡",
+        "身份证号": member,
+        "卡号": luhn_complete("621468000000123987"),
+        "办卡日期": datetime(2018, 6, 1),
+        "状态": "正常",
+    }
     cards.append([new_card.get(h) for h in headers])
     book.save(path)
 
-    aid_path, aid_book = next((p, b) for p, b in books.items() if AID_SHEET in b.sheetnames and len(column_values(b[AID_SHEET], "项目")) > 0)
+    aid_path, aid_book = next(
+        (p, b) for p, b in books.items() if AID_SHEET in b.sheetnames and len(column_values(b[AID_SHEET], "项目")) > 0
+    )
     aid = aid_book[AID_SHEET]
     programme, category = dict(column_values(aid, "项目")), dict(column_values(aid, "对象类别"))
     cash, goods = dict(column_values(aid, "现金（元）")), dict(column_values(aid, "物资折款（元）"))
     paid_on = dict(column_values(aid, "发放日期"))
     row = next(
-        r for r, v in programme.items()
+        r
+        for r, v in programme.items()
         if v == "送温暖" and category.get(r) in ("在档困难职工", "困难劳模") and in_2018(paid_on.get(r))
     )
     removed = Decimal(str(cash.get(row) or 0)) + Decimal(str(goods.get(row) or 0))

@@ -156,8 +156,14 @@ def test_unknown_styles_are_refused(style):
 
 
 def _row(value, style, unit, printed_unit, **extra):
-    return {"indicator_id": "x_test", "value": value, "style": style, "unit": unit,
-            "printed_unit": printed_unit, **extra}
+    return {
+        "indicator_id": "x_test",
+        "value": value,
+        "style": style,
+        "unit": unit,
+        "printed_unit": printed_unit,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -170,8 +176,7 @@ def _row(value, style, unit, printed_unit, **extra):
         (_row(Decimal("123456"), "exact", "张", "张"), "123456张"),
         (_row(Decimal("4321"), "yu:1000", "人", "名"), "4000余名"),
         (_row(Decimal("45678"), "shangwan", "人次", "人次"), "上万人次"),
-        (_row(None, "pct:2", "%", float("nan"), numerator=Decimal("249"),
-              denominator=Decimal("2000")), "12.45%"),
+        (_row(None, "pct:2", "%", float("nan"), numerator=Decimal("249"), denominator=Decimal("2000")), "12.45%"),
     ],
 )
 def test_format_figure_joins_number_and_printed_unit(row, expected):

@@ -32,7 +32,7 @@ def test_a_missing_unit_blocks_publication_and_names_the_check(small_demo, small
 
 def test_warnings_are_listed_in_the_bulletin_notes(small_run):
     page = small_run.bulletin.read_text(encoding="utf-8")
-    notes = page[page.index("数据说明"):]
+    notes = page[page.index("数据说明") :]
     assert small_run.warnings, "the demo plants cards of non-members: the gate must warn"
     assert any("非会员" in w for w in small_run.warnings)
     assert "非会员" in notes

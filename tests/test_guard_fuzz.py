@@ -45,29 +45,89 @@ BASE = _base(_BASE_DIR)
 with zipfile.ZipFile(BASE) as _archive:
     BASE_PARTS = {info.filename: _archive.read(info) for info in _archive.infolist()}
 
-NUMBERS = st.sampled_from(["1e308", "-1e308", "1e309", "NaN", "nan", "inf", "-inf", "Infinity", "12345678901234567890",
-                           "0.000000001", "-0", "2.5", "1e-999", "abc", "", "  ", "9" * 400, "0x10", "1_000"])
-REFS = st.one_of(st.none(), st.sampled_from(["A1", "XFD1", "A1048576", "XFD1048576", "XFE1", "A1048577", "a2", "Z9",
-                                             "A0", "1", "", "AAAA1", "B" + "9" * 30, "C700000"]),
-                 st.builds(lambda c, r: f"{c}{r}", st.sampled_from(["A", "B", "D", "AA", "ZZ"]),
-                           st.integers(1, 2_000_000)))
-CELL = st.builds(lambda ref, t, v, empty: "<c" + (f' r="{ref}"' if ref is not None else "") + (f' t="{t}"' if t else "")
-                 + ("/>" if empty else f"><v>{v}</v></c>"),
-                 REFS, st.sampled_from([None, "n", "s", "str", "b", "e"]), NUMBERS, st.booleans())
-ROW = st.builds(lambda r, cells, empty: "<row" + (f' r="{r}"' if r is not None else "") + ("/>" if empty else ">" + "".join(cells) + "</row>"),
-                st.one_of(st.none(), st.integers(1, 1_100_000), st.sampled_from(["0", "-1", "x", "9" * 20])),
-                st.lists(CELL, max_size=6), st.booleans())
+NUMBERS = st.sampled_from(
+    [
+        "1e308",
+        "-1e308",
+        "1e309",
+        "NaN",
+        "nan",
+        "inf",
+        "-inf",
+        "Infinity",
+        "12345678901234567890",
+        "0.000000001",
+        "-0",
+        "2.5",
+        "1e-999",
+        "abc",
+        "",
+        "  ",
+        "9" * 400,
+        "0x10",
+        "1_000",
+    ]
+)
+REFS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "A1",
+            "XFD1",
+            "A1048576",
+            "XFD1048576",
+            "XFE1",
+            "A1048577",
+            "a2",
+            "Z9",
+            "A0",
+            "1",
+            "",
+            "AAAA1",
+            "B" + "9" * 30,
+            "C700000",
+        ]
+    ),
+    st.builds(lambda c, r: f"{c}{r}", st.sampled_from(["A", "B", "D", "AA", "ZZ"]), st.integers(1, 2_000_000)),
+)
+CELL = st.builds(
+    lambda ref, t, v, empty: (
+        "<c"
+        + (f' r="{ref}"' if ref is not None else "")
+        + (f' t="{t}"' if t else "")
+        + ("/>" if empty else f"><v>{v}</v></c>")
+    ),
+    REFS,
+    st.sampled_from([None, "n", "s", "str", "b", "e"]),
+    NUMBERS,
+    st.booleans(),
+)
+ROW = st.builds(
+    lambda r, cells, empty: (
+        "<row" + (f' r="{r}"' if r is not None else "") + ("/>" if empty else ">" + "".join(cells) + "</row>")
+    ),
+    st.one_of(st.none(), st.integers(1, 1_100_000), st.sampled_from(["0", "-1", "x", "9" * 20])),
+    st.lists(CELL, max_size=6),
+    st.booleans(),
+)
 
 
 @st.composite
 def mutated_sheet(draw) -> bytes:
     xml = BASE_PARTS[SHEET_PART].decode()
     if draw(st.booleans()):  # drop some cell references
-        xml = re.sub(r'<c r="[A-Z]+\d+"', lambda m: "<c" if draw(st.booleans()) else m.group(), xml, count=draw(st.integers(0, 40)))
+        xml = re.sub(
+            r'<c r="[A-Z]+\d+"',
+            lambda m: "<c" if draw(st.booleans()) else m.group(),
+            xml,
+            count=draw(st.integers(0, 40)),
+        )
     if draw(st.booleans()):  # drop some row references
         xml = re.sub(r'<row r="\d+"', "<row", xml, count=draw(st.integers(0, 12)))
     if draw(st.booleans()):  # odd numbers in place of typed ones
-        xml = re.sub(r"<v>(\d+(?:\.\d+)?)</v>", lambda m: f"<v>{draw(NUMBERS)}</v>" if draw(st.booleans()) else m.group(), xml)
+        xml = re.sub(
+            r"<v>(\d+(?:\.\d+)?)</v>", lambda m: f"<v>{draw(NUMBERS)}</v>" if draw(st.booleans()) else m.group(), xml
+        )
     extra = "".join(draw(st.lists(ROW, max_size=4)))
     if draw(st.booleans()):  # a bare row, thousands of bare cells long
         extra += "<row>" + "<c><v>1</v></c>" * draw(st.sampled_from([10, 3_000, 16_385, 40_000])) + "</row>"
@@ -114,8 +174,12 @@ def _in_child(path: Path) -> tuple[str, object]:
     return pickle.loads(data)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=FUZZ_EXAMPLES <= 50,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=FUZZ_EXAMPLES <= 50,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(mutated_sheet())
 def test_a_mutated_return_is_refused_cleanly_or_read_never_a_crash(sheet):
     with tempfile.TemporaryDirectory(prefix="guard-fuzz-") as folder:

@@ -22,7 +22,11 @@ HOSTILE = {
     "2000 bare cells in the last row": LAST_ROW + "<c><v>1</v></c>" * 2_000 + "</row>",
     "bare cells after a far reference": '<row r="1048576"><c r="Z1048576"><v>1</v></c>' + "<c/>" * 5 + "</row>",
     "150 000 bare rows, then a wide row": "<row/>" * 150_000 + "<row>" + "<c/>" * 200 + "</row>",
-    "a bare cell in row 1 048 576 reached by bare rows": '<row r="1048000"/>' + "<row/>" * 575 + "<row>" + "<c/>" * 30 + "</row>",
+    "a bare cell in row 1 048 576 reached by bare rows": '<row r="1048000"/>'
+    + "<row/>" * 575
+    + "<row>"
+    + "<c/>" * 30
+    + "</row>",
     "prefixed elements": f'<x:row xmlns:x="{MAIN}" r="1048576">' + "<x:c/>" * 100 + "</x:row>",
     "bare cells past column XFD": '<row r="1">' + "<c/>" * 16_385 + "</row>",
     "a 5000-digit row reference": '<row r="' + "9" * 5000 + '"><c r="A' + "9" * 5000 + '"><v>1</v></c></row>',
@@ -41,8 +45,13 @@ def test_sheets_that_reach_far_only_by_bare_cells_or_rows_are_refused_by_name(tm
 def test_what_the_guard_passed_before_now_crashes_calamine_alone(tmp_path):
     """The case the guard must stop: calamine alone, capped at 1 GB, is killed by the allocator."""
     path = workbook(tmp_path / "bare.xlsx", sheet_xml(HOSTILE["16384 bare cells in the last row"]))
-    child = subprocess.run([sys.executable, "-c", CALAMINE_ALONE, str(path)], capture_output=True, text=True,
-                           timeout=60, preexec_fn=_one_gigabyte)
+    child = subprocess.run(
+        [sys.executable, "-c", CALAMINE_ALONE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_one_gigabyte,
+    )
     assert child.returncode != 0 and "memory allocation" in child.stderr
 
 
@@ -87,8 +96,13 @@ def test_a_shared_string_table_that_declares_billions_of_strings_is_refused(tmp_
     """calamine reserves room for the declared count first (measured: 96 GB asked, aborted)."""
     strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="4000000000"><si><t>姓名</t></si></sst>'
     path = workbook(tmp_path / "sst.xlsx", parts={"xl/sharedStrings.xml": strings})
-    child = subprocess.run([sys.executable, "-c", CALAMINE_ALONE, str(path)], capture_output=True, text=True,
-                           timeout=60, preexec_fn=_one_gigabyte)
+    child = subprocess.run(
+        [sys.executable, "-c", CALAMINE_ALONE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_one_gigabyte,
+    )
     assert child.returncode != 0
     with pytest.raises(UnsafeFile) as caught:
         inspect(path)

@@ -46,11 +46,16 @@ PARTS = {
     "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="1" uniqueCount="1">'
     '<si><t>姓名</t></si></sst>',
 }
-LAUGHS = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">' + "".join(
-    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>"
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
 
 
-def sheet_xml(cells: str = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>', extra: str = "") -> str:
+def sheet_xml(
+    cells: str = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>', extra: str = ""
+) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData>{extra}</worksheet>'
 
 
@@ -112,10 +117,10 @@ def test_a_part_larger_than_its_zip_header_declares_is_refused(tmp_path):
     raw = bytearray(path.read_bytes())
     name = b"xl/worksheets/sheet1.xml"
     local = raw.find(b"PK\x03\x04")
-    while raw[local + 30: local + 30 + len(name)] != name:
+    while raw[local + 30 : local + 30 + len(name)] != name:
         local = raw.find(b"PK\x03\x04", local + 4)
     central = raw.find(b"PK\x01\x02")
-    while raw[central + 46: central + 46 + len(name)] != name:
+    while raw[central + 46 : central + 46 + len(name)] != name:
         central = raw.find(b"PK\x01\x02", central + 4)
     struct.pack_into("<I", raw, local + 22, 2_000)  # uncompressed size, local header
     struct.pack_into("<I", raw, central + 24, 2_000)  # uncompressed size, central directory
@@ -145,15 +150,22 @@ def test_billion_laughs_neither_hangs_nor_explodes(tmp_path, part):
     """calamine itself does not expand entities (checked in a child process capped at 1 GB and
     30 s); the guard refuses the DTD before calamine sees it, and the reader reports the file."""
     if part == "sheet":
-        laughs = LAUGHS + f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>' \
-                          '</is></c></row></sheetData></worksheet>'
+        laughs = (
+            LAUGHS + f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>'
+            '</is></c></row></sheetData></worksheet>'
+        )
         path = workbook(tmp_path / "laughs.xlsx", laughs)
     else:
         laughs = LAUGHS + f'<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
         path = workbook(tmp_path / "laughs.xlsx", parts={"xl/sharedStrings.xml": laughs})
     started = time.monotonic()
-    child = subprocess.run([sys.executable, "-c", CALAMINE_ALONE, str(path)], capture_output=True, text=True,
-                           timeout=30, preexec_fn=_one_gigabyte)
+    child = subprocess.run(
+        [sys.executable, "-c", CALAMINE_ALONE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=_one_gigabyte,
+    )
     assert child.returncode == 0, child.stderr
     assert time.monotonic() - started < 10 and "lol" * 1000 not in child.stdout
     assert "DOCTYPE" in refused(path)
@@ -171,8 +183,10 @@ def test_a_cell_far_from_a1_is_refused_before_calamine_allocates_the_rectangle(t
 
 
 def test_ordinary_wide_or_long_sheets_and_look_alike_attributes_pass(tmp_path):
-    cells = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="AD1"><v>1</v></c></row>' \
-            '<row r="600000"><c r="B600000"><v>1</v></c></row>'  # 18 million cells: under the limit
+    cells = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="AD1"><v>1</v></c></row>'
+        '<row r="600000"><c r="B600000"><v>1</v></c></row>'
+    )  # 18 million cells: under the limit
     page = '<pageSetup firstPageNumber="4294967295" useFirstPageNumber="1"/><headerFooter/>'
     assert inspect(workbook(tmp_path / "wide.xlsx", sheet_xml(cells, page))) == []
 
@@ -237,13 +251,13 @@ def test_a_truncated_return_is_named_and_skipped_and_its_unit_blocks_the_gate(tm
 
     status = {f.source_file: f.status for f in report.files}
     assert status.pop(damaged) == "unreadable" and set(status.values()) == {"loaded"}
-    problem, = [p for p in report.problems if p.source_file == damaged]
+    (problem,) = [p for p in report.problems if p.source_file == damaged]
     assert problem.severity == "rejected" and "损坏或不完整" in problem.reason
     unit = next(u for u in units() if damaged.startswith(u.name))
     rule = next(r for r in RULES if r.id == "expected_units_present")
     assert rule.severity == "blocking"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        outcome, = run_rules(con, *_period(con), rules=(rule,))
+        (outcome,) = run_rules(con, *_period(con), rules=(rule,))
     assert outcome.is_blocking_failure and [e["unit_code"] for e in outcome.examples] == [unit.code]
 
 

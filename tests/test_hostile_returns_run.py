@@ -88,18 +88,23 @@ def test_every_sheet_balances_and_the_other_units_rows_are_unchanged(clean, host
     assert {f.source_file: f for f in report.files if f.source_file in kept} == kept
     loaded_by_hostile = {f.source_file for f in report.files if f.source_file not in kept and f.status == "loaded"}
     assert all(f.period_start == "2016-01-01" for f in report.files if f.source_file in loaded_by_hostile)
-    assert {s["unit_code"]: s["source_file"] for s in report.submissions_used if s["period_start"] == "2018-01-01"} == \
-           {s["unit_code"]: s["source_file"] for s in clean_report.submissions_used if s["period_start"] == "2018-01-01"}
+    assert {s["unit_code"]: s["source_file"] for s in report.submissions_used if s["period_start"] == "2018-01-01"} == {
+        s["unit_code"]: s["source_file"] for s in clean_report.submissions_used if s["period_start"] == "2018-01-01"
+    }
 
 
 def test_the_warehouse_holds_the_same_rows_for_the_other_units(clean, hostile):
     (clean_base, _), (base, *_) = clean, hostile
     query = """select table_name from information_schema.tables where table_schema = 'raw'
                and table_name not like 'ingest_%' and table_name <> 'submissions'"""
-    with duckdb.connect(str(clean_base / "w.duckdb"), read_only=True) as before, \
-            duckdb.connect(str(base / "build" / "w.duckdb"), read_only=True) as after:
+    with (
+        duckdb.connect(str(clean_base / "w.duckdb"), read_only=True) as before,
+        duckdb.connect(str(base / "build" / "w.duckdb"), read_only=True) as after,
+    ):
         for (table,) in before.execute(query).fetchall():
-            count = f"select source_file, count(*) from raw.{table} where period_start = '2018-01-01' group by 1 order by 1"
+            count = (
+                f"select source_file, count(*) from raw.{table} where period_start = '2018-01-01' group by 1 order by 1"
+            )
             assert before.execute(count).fetchall() == after.execute(count).fetchall(), table
 
 
@@ -210,8 +215,10 @@ def test_the_whole_run_finishes_names_every_file_and_publishes_the_same_figures(
 
 def _values(figures: dict) -> dict:
     """figures.json but for what names the run (its id and time)."""
-    return {part: [{k: v for k, v in row.items() if k not in ("运行编号", "生成时间")} for row in figures[part]]
-            for part in ("figures", "unit_parts", "source_files")}
+    return {
+        part: [{k: v for k, v in row.items() if k not in ("运行编号", "生成时间")} for row in figures[part]]
+        for part in ("figures", "unit_parts", "source_files")
+    }
 
 
 def test_a_panic_of_the_reader_is_the_files_problem_even_past_the_guard(tmp_path, monkeypatch):

@@ -14,7 +14,9 @@ from ingest.schema import units
 UNIT = units()[1].name
 
 
-def template_cover(unit: object = UNIT, start: object = dt.date(2018, 1, 1), end: object = dt.date(2018, 12, 31)) -> list[list]:
+def template_cover(
+    unit: object = UNIT, start: object = dt.date(2018, 1, 1), end: object = dt.date(2018, 12, 31)
+) -> list[list]:
     """The fields in A:B and, as in the template, the list of sheets in D:E on the same rows."""
     return [
         ["工会统计报表（数说工会）", "", "", "", ""],
@@ -50,12 +52,20 @@ def test_a_value_two_cells_away_is_not_the_fields_value():
 def test_an_unknown_unit_and_a_bad_date_say_which_cell():
     rows = template_cover(unit="不存在的单位", end="明年")
     unit_error, end_error = read_cover(rows).errors
-    assert (unit_error.row, unit_error.column) == (3, 2) and "B3「填报单位」填的“不存在的单位”不在单位名单中" in unit_error.reason
+    assert (unit_error.row, unit_error.column) == (
+        3,
+        2,
+    ) and "B3「填报单位」填的“不存在的单位”不在单位名单中" in unit_error.reason
     assert (end_error.row, end_error.column) == (5, 2) and end_error.reason.startswith("封面 B5「统计期止」：")
 
 
 def test_header_and_value_in_one_cell_point_at_that_cell():
-    rows = [["工会统计报表（数说工会）"], ["填报单位：不存在的单位"], ["统计期起：2018-01-01"], ["统计期止：2018-12-31"]]
+    rows = [
+        ["工会统计报表（数说工会）"],
+        ["填报单位：不存在的单位"],
+        ["统计期起：2018-01-01"],
+        ["统计期止：2018-12-31"],
+    ]
     (error,) = read_cover(rows).errors
     assert (error.row, error.column) == (2, 1) and error.reason.startswith("封面 A2「填报单位」")
 

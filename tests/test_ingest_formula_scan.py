@@ -44,7 +44,7 @@ def test_the_streamed_scan_does_not_depend_on_block_size(workbook, block):
             data = archive.read(part)
             scan = FormulaScan()
             for start in range(0, len(data), block):
-                scan.feed(data[start:start + block])
+                scan.feed(data[start : start + block])
             found[name] = scan.finish()
             assert found[name] == scan_part(archive, part)
     assert len(found["培训"]) == 57 and not found["就业服务"]
@@ -53,17 +53,20 @@ def test_the_streamed_scan_does_not_depend_on_block_size(workbook, block):
 FILLER = b'<c r="A1" t="inlineStr"><is><t>staff of the fifth office</t></is></c>'
 
 
-@pytest.mark.parametrize(("xml", "strict", "loose"), [
-    (b'<c r="B2"><f>SUM(A1:A3)</f></c>', True, True),
-    (b'<c r="B2"><f t="shared" ref="B2:B9" si="0"/></c>', True, True),
-    (b'<x:c r="B2"><x:f>A1+1</x:f></x:c>', True, True),
-    (b'<c r="B2"><f/></c>', False, True),  # an element named f, but not a formula token
-    (b'xmlns="http://schemas.openxmlformats.org/" <formula1>0</formula1>', False, True),  # loose: any "<f"
-    (FILLER, False, False),
-    (b"f<f>", True, True),
-    (b"<f", False, True),  # at the end of a block: the scan's edge check carries it over
-    (b"", False, False),
-])
+@pytest.mark.parametrize(
+    ("xml", "strict", "loose"),
+    [
+        (b'<c r="B2"><f>SUM(A1:A3)</f></c>', True, True),
+        (b'<c r="B2"><f t="shared" ref="B2:B9" si="0"/></c>', True, True),
+        (b'<x:c r="B2"><x:f>A1+1</x:f></x:c>', True, True),
+        (b'<c r="B2"><f/></c>', False, True),  # an element named f, but not a formula token
+        (b'xmlns="http://schemas.openxmlformats.org/" <formula1>0</formula1>', False, True),  # loose: any "<f"
+        (FILLER, False, False),
+        (b"f<f>", True, True),
+        (b"<f", False, True),  # at the end of a block: the scan's edge check carries it over
+        (b"", False, False),
+    ],
+)
 def test_the_f_tag_search_agrees_with_a_plain_token_search(xml, strict, loose):
     assert holds_f_tag(xml, strict=True) is strict
     assert holds_f_tag(xml, strict=False) is loose

@@ -19,8 +19,13 @@ def test_synonyms_and_units():
 
 
 def test_header_row_found_below_title_and_hint_rows():
-    rows = [["会员名册", "", ""], ["说明：一人一行", "", ""], ["", "", ""], ["序号", "", ""],
-            ["姓名", "身份证号码", "基层工会名称", "统一社会信用代码", "入会时间"]]
+    rows = [
+        ["会员名册", "", ""],
+        ["说明：一人一行", "", ""],
+        ["", "", ""],
+        ["序号", "", ""],
+        ["姓名", "身份证号码", "基层工会名称", "统一社会信用代码", "入会时间"],
+    ]
     found = locate_header(rows, sheet("members"))
     assert found.row_index == 4 and [c.column.name for c in found.columns][:2] == ["member_name", "person"]
 

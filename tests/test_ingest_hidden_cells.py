@@ -31,8 +31,10 @@ def test_hidden_training_rows_are_reported_and_not_counted(tmp_path):
     assert "第 5–6 行、第 8 行被隐藏" in problem.reason and "取消隐藏并核对后重新报送" in problem.reason
     assert sorted(row[-1] for row in found.loaded["trainings"]) == [4, 7, 9]  # source_row (last): visible rows only
     with duckdb.connect(str(tmp_path / "both.duckdb"), read_only=True) as con:
-        assert con.execute("select rows_hidden, rows_skipped from raw.ingest_sheets where source_file = ? and sheet = '培训'",
-                           [CARELESS_FILE]).fetchone() == (3, sheet.rows_skipped)
+        assert con.execute(
+            "select rows_hidden, rows_skipped from raw.ingest_sheets where source_file = ? and sheet = '培训'",
+            [CARELESS_FILE],
+        ).fetchone() == (3, sheet.rows_skipped)
 
 
 def test_hidden_blank_rows_are_blank_rows_and_hidden_title_rows_title_rows(tmp_path):
@@ -54,7 +56,12 @@ def test_a_hidden_required_column_leaves_the_sheet_unread_and_says_it_is_hidden(
     sheet = found.careless["会员名册"]
     assert (sheet.rows_loaded, sheet.rows_rejected, sheet.status) == (0, 3, "rejected")
     rejected = next(p for p in found.problems if p.severity == "rejected")
-    assert (rejected.sheet, rejected.source_row, rejected.column_header, rejected.source_column) == ("会员名册", 3, "入会日期", joined + 1)
+    assert (rejected.sheet, rejected.source_row, rejected.column_header, rejected.source_column) == (
+        "会员名册",
+        3,
+        "入会日期",
+        joined + 1,
+    )
     assert "必填列“入会日期”（E 列）被隐藏" in rejected.reason and "取消隐藏" in rejected.reason
     warning = next(p for p in found.problems if p.severity == "warning")
     assert "E 列（“入会日期”）被隐藏" in warning.reason
@@ -66,7 +73,11 @@ def test_a_hidden_optional_column_is_not_loaded_and_named(tmp_path):
     header = grid.rows[2]
     sex, remark = header.index("性别"), header.index("备注")
     grid.rows[FIRST_DATA_ROW - 1][remark] = "已退休"
-    grid.hidden_columns = {sex, remark, *range(len(header), 16_384)}  # and every unused column to the right, as tidy clerks do
+    grid.hidden_columns = {
+        sex,
+        remark,
+        *range(len(header), 16_384),
+    }  # and every unused column to the right, as tidy clerks do
     found = ingest_beside_a_clean_return(tmp_path, [grid])
 
     sheet = found.careless["会员名册"]
@@ -76,8 +87,9 @@ def test_a_hidden_optional_column_is_not_loaded_and_named(tmp_path):
     assert any("列“性别”（G 列）被隐藏，未读取，该列按空值处理" in p.reason for p in hidden)
     assert any("G 列（“性别”）、I 列（“备注”）被隐藏" in p.reason for p in hidden)
     with duckdb.connect(str(tmp_path / "both.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*), count(declared_sex) from raw.members where source_file = ?",
-                           [CARELESS_FILE]).fetchone() == (3, 0)
+        assert con.execute(
+            "select count(*), count(declared_sex) from raw.members where source_file = ?", [CARELESS_FILE]
+        ).fetchone() == (3, 0)
 
 
 def test_nothing_hidden_means_no_hidden_rows_and_no_problem(tmp_path):
@@ -96,13 +108,20 @@ def test_the_guard_finds_hidden_rows_and_columns_as_each_writer_saves_them(tmp_p
     assert inspect_workbook(path).hidden == {"培训": HiddenCells({4, 6}, {1, 2})}
 
 
-@pytest.mark.parametrize("xml, rows, columns", [
-    (b'<row r="5" spans="1:3" hidden="1" x14ac:dyDescent="0.25"><c r="A5"><v>1</v></c></row>', {4}, set()),
-    (b"<x:row r='7' hidden='true'/>", {6}, set()),
-    (b'<row r="5" hidden="0"/><row r="6"/>', set(), set()),
-    (b'<cols><col min="2" max="4" width="0" hidden="1"/><col min="6" max="6" hidden="1"/></cols>', set(), {1, 2, 3, 5}),
-    (b'<c r="A1" t="inlineStr"><is><t>hidden="1"</t></is></c><sheetView hidden="1"/>', set(), set()),
-])
+@pytest.mark.parametrize(
+    "xml, rows, columns",
+    [
+        (b'<row r="5" spans="1:3" hidden="1" x14ac:dyDescent="0.25"><c r="A5"><v>1</v></c></row>', {4}, set()),
+        (b"<x:row r='7' hidden='true'/>", {6}, set()),
+        (b'<row r="5" hidden="0"/><row r="6"/>', set(), set()),
+        (
+            b'<cols><col min="2" max="4" width="0" hidden="1"/><col min="6" max="6" hidden="1"/></cols>',
+            set(),
+            {1, 2, 3, 5},
+        ),
+        (b'<c r="A1" t="inlineStr"><is><t>hidden="1"</t></is></c><sheetView hidden="1"/>', set(), set()),
+    ],
+)
 def test_the_hidden_scan_reads_the_row_and_col_elements_only(xml, rows, columns):
     scan = HiddenScan()
     data, carry = whole_tags(xml)  # as the guard feeds it: blocks cut after a tag's end

@@ -30,12 +30,18 @@ def test_only_valid_ids_count_and_they_are_masked_in_what_is_shown():
 
 def test_a_member_row_with_an_id_in_its_union_name_is_rejected_and_nothing_leaks(tmp_path):
     someone = person_id(8)
-    write_return(tmp_path / "in" / "月坛_2018年度.xlsx", {
-        "会员名册": (headers_of("members"), [
-            ["会员1", person_id(1), "甲单位工会", CREDIT, "2018-03-05", "男", "是"],
-            ["会员2", person_id(2), f"乙单位工会{someone}", CREDIT, "2018-03-05", "男", "是"],
-        ]),
-    })
+    write_return(
+        tmp_path / "in" / "月坛_2018年度.xlsx",
+        {
+            "会员名册": (
+                headers_of("members"),
+                [
+                    ["会员1", person_id(1), "甲单位工会", CREDIT, "2018-03-05", "男", "是"],
+                    ["会员2", person_id(2), f"乙单位工会{someone}", CREDIT, "2018-03-05", "男", "是"],
+                ],
+            ),
+        },
+    )
     warehouse = tmp_path / "w.duckdb"
     report = ingest(tmp_path / "in", warehouse, key=KEY, workers=1)
     problem = next(p for p in report.problems if p.severity == "rejected")

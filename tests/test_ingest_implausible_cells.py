@@ -22,8 +22,15 @@ FIRST_DATA_ROW = 4  # title, hint, header above (Style())
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
 
-@pytest.mark.parametrize("serial, day", [(1.0, dt.date(1900, 1, 1)), (59.0, dt.date(1900, 2, 28)),
-                                         (61.0, dt.date(1900, 3, 1)), (43164.0, dt.date(2018, 3, 5))])
+@pytest.mark.parametrize(
+    "serial, day",
+    [
+        (1.0, dt.date(1900, 1, 1)),
+        (59.0, dt.date(1900, 2, 28)),
+        (61.0, dt.date(1900, 3, 1)),
+        (43164.0, dt.date(2018, 3, 5)),
+    ],
+)
 def test_excel_serials_are_the_days_excel_shows(serial, day):
     assert cells.to_date(serial) == day
 
@@ -67,8 +74,9 @@ def test_the_gate_and_ingest_read_one_plausible_window():
     for s in schema.sheets():
         for c in s.columns:
             if c.type == "date":
-                assert date_windows.plausible_window(date_windows.kind_of(s.name, c.name), PERIOD[1]) == \
-                    c.date_window(PERIOD[1]), (s.name, c.name)
+                assert date_windows.plausible_window(date_windows.kind_of(s.name, c.name), PERIOD[1]) == c.date_window(
+                    PERIOD[1]
+                ), (s.name, c.name)
 
 
 def test_cells_longer_than_their_column_allows_are_rejected_and_shown_cut_short(tmp_path):

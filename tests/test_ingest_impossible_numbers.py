@@ -11,9 +11,24 @@ from ingest import cells, totals
 from ingest.headers import ColumnMatch
 from ingest.schema import sheets
 
-IMPOSSIBLE = [math.inf, -math.inf, math.nan, 1e308, -1e308, 1.7976931348623157e308,
-              "NaN", "nan", "sNaN", "Infinity", "-inf", "1e308", "1e999999999", "-1E+999999999",
-              "12345678901234567890", 12345678901234567890.0]
+IMPOSSIBLE = [
+    math.inf,
+    -math.inf,
+    math.nan,
+    1e308,
+    -1e308,
+    1.7976931348623157e308,
+    "NaN",
+    "nan",
+    "sNaN",
+    "Infinity",
+    "-inf",
+    "1e308",
+    "1e999999999",
+    "-1E+999999999",
+    "12345678901234567890",
+    12345678901234567890.0,
+]
 
 
 @pytest.mark.parametrize("raw", IMPOSSIBLE, ids=repr)
@@ -25,8 +40,11 @@ def test_an_impossible_amount_is_a_rejected_cell_with_a_reason(raw, scale):
     assert values[1] == 1250 * scale
 
 
-@pytest.mark.parametrize("raw", IMPOSSIBLE + [1e15, "1000000000000000", 2.0**63, "9" * 5000, 2.5, "2.5", "1e-999999999"],
-                         ids=lambda r: repr(r)[:30])
+@pytest.mark.parametrize(
+    "raw",
+    IMPOSSIBLE + [1e15, "1000000000000000", 2.0**63, "9" * 5000, 2.5, "2.5", "1e-999999999"],
+    ids=lambda r: repr(r)[:30],
+)
 def test_an_impossible_count_is_a_rejected_cell_with_a_reason(raw):
     values, errors = cells.integer([raw, 3.0])
     assert values == [None, 3] and set(errors) == {0}
@@ -41,8 +59,9 @@ def test_not_a_number_is_told_as_such_not_as_a_fraction():
 
 
 def test_tiny_or_long_amounts_are_judged_exactly():
-    values, errors = cells.money(["1e-999999999", "1.000000000000000000000000000001", "1." + "0" * 60, "0.000001"],
-                                 scale=1)
+    values, errors = cells.money(
+        ["1e-999999999", "1.000000000000000000000000000001", "1." + "0" * 60, "0.000001"], scale=1
+    )
     assert set(errors) == {0, 1, 3} and values[2] == 100
     assert all("小数" in errors[i] for i in (0, 1, 3))
     values, errors = cells.money(["0.000001"], scale=10000)

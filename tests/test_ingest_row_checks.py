@@ -20,21 +20,29 @@ def _read(rows):
 
 
 def test_a_screening_card_for_a_mans_id_is_loaded_and_sent_back_to_check():
-    outcome = _read([
-        ["甲", WOMAN, "两癌筛查", "2018-04-01"],
-        ["乙", MAN, "两癌筛查", "2018-04-02"],
-        ["丙", MAN, "母婴关爱", "2018-04-03"],  # not a screening card: nothing to check
-    ])
+    outcome = _read(
+        [
+            ["甲", WOMAN, "两癌筛查", "2018-04-01"],
+            ["乙", MAN, "两癌筛查", "2018-04-02"],
+            ["丙", MAN, "母婴关爱", "2018-04-03"],  # not a screening card: nothing to check
+        ]
+    )
     assert outcome.report.rows_loaded == 3 and outcome.report.rows_rejected == 0
     (problem,) = outcome.problems
-    assert (problem.sheet, problem.source_row, problem.column_header, problem.source_column, problem.severity) == \
-        ("女职工关爱", 4, "身份证号", 2, "warning")
+    assert (problem.sheet, problem.source_row, problem.column_header, problem.source_column, problem.severity) == (
+        "女职工关爱",
+        4,
+        "身份证号",
+        2,
+        "warning",
+    )
     assert "男性" in problem.reason and "不计入" in problem.reason
     assert MAN not in problem.reason and MAN[:14] not in problem.reason
 
 
 def test_every_row_check_names_loaded_columns_of_its_sheet():
     from ingest.schema import sheets
+
     for sheet in sheets():
         raw = {name for name, _ in sheet.raw_columns}
         for check in sheet.row_checks:

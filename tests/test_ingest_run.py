@@ -26,18 +26,35 @@ def member(n: int, joined: object = dt.date(2018, 3, 5)) -> list:
 def returns(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("ingest")
     folder = tmp_path / "in"
-    write_return(folder / "月坛_2018年度.xlsx", {
-        "会员名册": (headers_of("members"), [
-            member(1), member(2, "2018年3月5日"), [], ["合计", "", "", "", "", "", ""],
-            ["会员3", EXCEL_ID, "甲单位工会", CREDIT, "2018-13-01", "男", "是"],
-        ]),
-        "Sheet2": (headers_of("cards"), [["会员1", person_id(1), luhn_card(1), "2018/03/05", "正常", "", ""]]),
-        "帮扶救助": (["姓名", "身份证号码", "对象类别", "困难类别", "项目", "现金(万元)", "物资折款（元）", "发放日期"],
-                   [["会员2", person_id(2), "在档困难职工", "深度困难", "送温暖", 0.15, "1,200.50", 43164]]),
-    }, hidden={"隐藏表": (headers_of("trainings"), [["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]])})
-    write_return(folder / "sub" / "德胜_2018年度.xlsx", {
-        "培训": (headers_of("trainings"), [["班", "通用能力", "甲", "2018.3.5", "1,200"]]),
-    }, unit="德胜街道总工会", rows_above_header=[["2018年度培训"], [], ["填报说明"], []])
+    write_return(
+        folder / "月坛_2018年度.xlsx",
+        {
+            "会员名册": (
+                headers_of("members"),
+                [
+                    member(1),
+                    member(2, "2018年3月5日"),
+                    [],
+                    ["合计", "", "", "", "", "", ""],
+                    ["会员3", EXCEL_ID, "甲单位工会", CREDIT, "2018-13-01", "男", "是"],
+                ],
+            ),
+            "Sheet2": (headers_of("cards"), [["会员1", person_id(1), luhn_card(1), "2018/03/05", "正常", "", ""]]),
+            "帮扶救助": (
+                ["姓名", "身份证号码", "对象类别", "困难类别", "项目", "现金(万元)", "物资折款（元）", "发放日期"],
+                [["会员2", person_id(2), "在档困难职工", "深度困难", "送温暖", 0.15, "1,200.50", 43164]],
+            ),
+        },
+        hidden={"隐藏表": (headers_of("trainings"), [["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]])},
+    )
+    write_return(
+        folder / "sub" / "德胜_2018年度.xlsx",
+        {
+            "培训": (headers_of("trainings"), [["班", "通用能力", "甲", "2018.3.5", "1,200"]]),
+        },
+        unit="德胜街道总工会",
+        rows_above_header=[["2018年度培训"], [], ["填报说明"], []],
+    )
     (folder / "损坏的文件.xlsx").write_bytes(b"not a workbook")
     (folder / "~$月坛_2018年度.xlsx").write_bytes(b"lock")
     warehouse = tmp_path / "w.duckdb"
@@ -51,7 +68,9 @@ def test_every_raw_table_exists_with_the_schema_columns(returns):
     for sheet in sheets():
         found = con.execute(
             "select column_name from information_schema.columns where table_schema='raw' and table_name=? "
-            "order by ordinal_position", [sheet.name]).fetchall()
+            "order by ordinal_position",
+            [sheet.name],
+        ).fetchall()
         assert [c for (c,) in found] == [n for n, _ in sheet.raw_columns]
 
 
@@ -59,27 +78,32 @@ def test_rows_loaded_with_lineage(returns):
     _, con = returns
     rows = con.execute(
         "select unit_code, period_start, period_end, source_file, sheet, source_row, joined_on, file_sha256, loaded_at "
-        "from raw.members order by source_row").fetchall()
+        "from raw.members order by source_row"
+    ).fetchall()
     assert [r[5] for r in rows] == [4, 5]  # Excel rows of the template's first data rows
     assert rows[0][:5] == ("S03", dt.date(2018, 1, 1), dt.date(2018, 12, 31), "月坛_2018年度.xlsx", "会员名册")
     assert rows[1][6] == dt.date(2018, 3, 5) and len(rows[0][7]) == 64 and rows[0][8] is not None
     lineage = [n for n, _ in lineage_columns()]
     for sheet in sheets():
-        nulls = con.execute(f"select count(*) from raw.{sheet.name} where "
-                            + " or ".join(f"{c} is null" for c in lineage)).fetchone()[0]
+        nulls = con.execute(
+            f"select count(*) from raw.{sheet.name} where " + " or ".join(f"{c} is null" for c in lineage)
+        ).fetchone()[0]
         assert nulls == 0
 
 
 def test_header_below_title_rows_alias_unit_and_subfolder(returns):
     _, con = returns
-    row = con.execute("select unit_code, source_file, source_row, person_times, started_on from raw.trainings").fetchall()
+    row = con.execute(
+        "select unit_code, source_file, source_row, person_times, started_on from raw.trainings"
+    ).fetchall()
     assert row == [("S05", "sub/德胜_2018年度.xlsx", 6, 1200, dt.date(2018, 3, 5))]
 
 
 def test_renamed_sheet_recognised_and_personal_columns_pseudonymised(returns):
     _, con = returns
-    (holder, birth, sex, card, sheet), = con.execute(
-        "select holder_key, holder_birth_year, holder_sex, card_key, sheet from raw.cards").fetchall()
+    ((holder, birth, sex, card, sheet),) = con.execute(
+        "select holder_key, holder_birth_year, holder_sex, card_key, sheet from raw.cards"
+    ).fetchall()
     member_key = con.execute("select person_key from raw.members where source_row = 4").fetchone()[0]
     assert sheet == "Sheet2" and holder == member_key and len(card) == 32 and card != holder
     assert (birth, sex) == (1985, "男")
@@ -88,13 +112,17 @@ def test_renamed_sheet_recognised_and_personal_columns_pseudonymised(returns):
 def test_wan_yuan_scaled_and_amounts_exact(returns):
     _, con = returns
     assert con.execute("select cash, goods_value from raw.aid_payments").fetchone() == (
-        __import__("decimal").Decimal("1500.00"), __import__("decimal").Decimal("1200.50"))
+        __import__("decimal").Decimal("1500.00"),
+        __import__("decimal").Decimal("1200.50"),
+    )
 
 
 def test_row_identity_and_skipped_total_rows(returns):
     report, con = returns
-    members = con.execute("select rows_read, rows_loaded, rows_rejected, rows_skipped, rows_blank, rows_title, "
-                          "rows_total, rows_note from raw.ingest_sheets where sheet_name = 'members'").fetchone()
+    members = con.execute(
+        "select rows_read, rows_loaded, rows_rejected, rows_skipped, rows_blank, rows_title, "
+        "rows_total, rows_note from raw.ingest_sheets where sheet_name = 'members'"
+    ).fetchone()
     # title, hint and header rows are read too (skipped as title rows), then 5 rows under the header
     assert members == (8, 2, 1, 5, 1, 3, 1, 0)
     for f in report.files:
@@ -104,9 +132,11 @@ def test_row_identity_and_skipped_total_rows(returns):
 
 def test_rejected_row_reports_every_problem_with_place(returns):
     _, con = returns
-    problems = con.execute("select source_file, sheet, source_row, column_header, value_shown, reason "
-                           "from raw.ingest_problems where severity = 'rejected' and sheet = '会员名册' "
-                           "order by column_header").fetchall()
+    problems = con.execute(
+        "select source_file, sheet, source_row, column_header, value_shown, reason "
+        "from raw.ingest_problems where severity = 'rejected' and sheet = '会员名册' "
+        "order by column_header"
+    ).fetchall()
     assert {p[3] for p in problems} == {"身份证号", "入会日期"}
     assert all(p[:3] == ("月坛_2018年度.xlsx", "会员名册", 8) for p in problems)
     id_problem = next(p for p in problems if p[3] == "身份证号")
@@ -127,13 +157,15 @@ def test_unreadable_file_and_hidden_sheet_reported_run_goes_on(returns):
 def test_no_id_number_anywhere_in_the_warehouse(returns):
     _, con = returns
     secrets = [person_id(n) for n in (1, 2)] + [person_id(n)[:17] for n in (1, 2)] + [luhn_card(1), str(EXCEL_ID)[:15]]
-    columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
-                          "where data_type = 'VARCHAR'").fetchall()
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'"
+    ).fetchall()
     assert columns
     for schema, table, column in columns:
         for secret in secrets:
-            hits = con.execute(f'select count(*) from {schema}."{table}" where "{column}" like ?',
-                               [f"%{secret}%"]).fetchone()[0]
+            hits = con.execute(
+                f'select count(*) from {schema}."{table}" where "{column}" like ?', [f"%{secret}%"]
+            ).fetchone()[0]
             assert hits == 0, (table, column)
         names = con.execute(f'select count(*) from {schema}."{table}" where "{column}" like ?', ["会员_"]).fetchone()[0]
         assert names == 0, (table, column)
@@ -141,8 +173,11 @@ def test_no_id_number_anywhere_in_the_warehouse(returns):
 
 def test_unknown_unit_rejects_the_workbook_but_counts_its_rows(tmp_path):
     folder = tmp_path / "in"
-    write_return(folder / "x.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", "2018.3.5", 3]])},
-                 unit="不存在的单位")
+    write_return(
+        folder / "x.xlsx",
+        {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", "2018.3.5", 3]])},
+        unit="不存在的单位",
+    )
     report = ingest(folder, tmp_path / "w.duckdb", key=KEY, workers=1)
     (file,) = report.files
     assert file.status == "cover_invalid" and file.sheets[0].rows_rejected == 1
@@ -174,8 +209,9 @@ def test_clerk_variations_in_one_sheet(tmp_path):
     assert (sheet_report.rows_read, sheet_report.rows_loaded, sheet_report.rows_skipped) == (6, 1, 5)
     assert report.problems == []
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        assert con.execute("select worker_birth_year, worker_sex, served_on from raw.model_worker_services").fetchall() == [
-            (1949, "女", dt.date(2018, 3, 5))]
+        assert con.execute(
+            "select worker_birth_year, worker_sex, served_on from raw.model_worker_services"
+        ).fetchall() == [(1949, "女", dt.date(2018, 3, 5))]
 
 
 def test_empty_folder_still_creates_every_table_and_missing_folder_is_an_error(tmp_path):
@@ -183,7 +219,12 @@ def test_empty_folder_still_creates_every_table_and_missing_folder_is_an_error(t
     report = ingest(tmp_path / "in", tmp_path / "w.duckdb", key=KEY)
     assert report.totals()["files"] == 0
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        tables = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema='raw'").fetchall()}
+        tables = {
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema='raw'"
+            ).fetchall()
+        }
     assert {s.name for s in sheets()} | {"submissions", "ingest_sheets", "ingest_problems"} <= tables
     with pytest.raises(FileNotFoundError):
         ingest(tmp_path / "missing", tmp_path / "w2.duckdb", key=KEY)
@@ -199,7 +240,13 @@ def test_the_run_is_told_once_when_it_may_start_threads(small_demo, tmp_path, wo
     calls = []
     cache = IngestCache(tmp_path / "cache", DEMO_KEY)
     for name in ("cold", "cached"):
-        ingest(small_demo, tmp_path / f"{name}.duckdb", key=DEMO_KEY, workers=workers, cache=cache,
-               while_reading=lambda: calls.append((name, len(multiprocessing.active_children()))))
+        ingest(
+            small_demo,
+            tmp_path / f"{name}.duckdb",
+            key=DEMO_KEY,
+            workers=workers,
+            cache=cache,
+            while_reading=lambda: calls.append((name, len(multiprocessing.active_children()))),
+        )
     forked = workers if workers > 1 else 0
     assert calls == [("cold", forked), ("cached", 0)] and cache.read == []

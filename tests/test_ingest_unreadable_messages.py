@@ -39,8 +39,9 @@ def an_xlsx(tmp_path) -> Path:
 
 def test_an_xlsx_renamed_xls_is_told_to_rename_it_back(tmp_path, an_xlsx):
     path = shutil.copy(an_xlsx, tmp_path / "月报.xls")
-    assert reason_for(Path(path)) == ("文件扩展名与内容不符：这是 .xlsx 文件，扩展名却是 .xls，请改回 .xlsx 后重新报送"
-                                      f"{HIDDEN_EXTENSIONS}")
+    assert reason_for(Path(path)) == (
+        f"文件扩展名与内容不符：这是 .xlsx 文件，扩展名却是 .xls，请改回 .xlsx 后重新报送{HIDDEN_EXTENSIONS}"
+    )
 
 
 def test_an_xlsx_renamed_xls_is_told_its_extension_before_any_limit_trips(tmp_path, an_xlsx):
@@ -55,8 +56,9 @@ def test_an_xls_renamed_xlsx_is_told_to_rename_it_back(tmp_path):
     book = xlwt.Workbook(encoding="utf-8")
     book.add_sheet("填报说明").write(2, 0, "填报单位")
     book.save(str(tmp_path / "月报.xlsx"))
-    assert reason_for(tmp_path / "月报.xlsx") == ("文件扩展名与内容不符：这是 .xls 文件，扩展名却是 .xlsx，请改回 .xls 后重新报送"
-                                                  f"{HIDDEN_EXTENSIONS}")
+    assert reason_for(tmp_path / "月报.xlsx") == (
+        f"文件扩展名与内容不符：这是 .xls 文件，扩展名却是 .xlsx，请改回 .xls 后重新报送{HIDDEN_EXTENSIONS}"
+    )
 
 
 def test_a_macro_workbook_renamed_xls_is_told_xlsm(tmp_path, an_xlsx):
@@ -74,7 +76,9 @@ def test_a_password_protected_xlsx_is_not_called_renamed(tmp_path):
     path.write_bytes(OLE_MAGIC + b"\0" * 512 + "EncryptedPackage\0".encode("utf-16-le") + b"\0" * 512)
     with pytest.raises(UnsafeFile) as caught:
         inspect(path)
-    assert "密码" in caught.value.reason and "另存为 .xlsx" in caught.value.reason and "扩展名" not in caught.value.reason
+    assert (
+        "密码" in caught.value.reason and "另存为 .xlsx" in caught.value.reason and "扩展名" not in caught.value.reason
+    )
 
 
 def test_another_ole_document_named_xlsx_is_not_a_workbook(tmp_path):

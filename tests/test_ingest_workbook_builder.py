@@ -64,8 +64,14 @@ def write_return(
 
     cover = book.add_worksheet(cover_title())
     cover.write_string(layout.TITLE_ROW - 1, 0, layout.WORKBOOK_TITLE)
-    fields = [("填报单位", unit), ("统计期起", period[0]), ("统计期止", period[1]),
-              ("填报人", "张三"), ("联系电话", "010-12345678"), ("填报日期", filled_on)]
+    fields = [
+        ("填报单位", unit),
+        ("统计期起", period[0]),
+        ("统计期止", period[1]),
+        ("填报人", "张三"),
+        ("联系电话", "010-12345678"),
+        ("填报日期", filled_on),
+    ]
     for offset, (header, value) in enumerate(fields):
         cover.write_string(layout.COVER_FIRST_FIELD_ROW - 1 + offset, 0, header)
         put(cover, layout.COVER_FIRST_FIELD_ROW - 1 + offset, 1, value)
@@ -88,7 +94,9 @@ def write_return(
 
 
 def test_builder_follows_the_template_layout(tmp_path):
-    path = write_return(tmp_path / "a.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]])})
+    path = write_return(
+        tmp_path / "a.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]])}
+    )
     book = calamine.CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name("培训").to_python(skip_empty_area=False)
     assert rows[layout.HEADER_ROW - 1][0] == "班次名称"

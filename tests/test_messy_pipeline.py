@@ -25,8 +25,10 @@ def messy_runs(small_demo, tmp_path_factory):
 
 def _indicators(run) -> list[tuple]:
     with duckdb.connect(str(run.run_dir / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute("select indicator_id, breakdown_dim, breakdown_key, value, numerator, denominator, "
-                           "period_start, period_end from marts.indicators order by all").fetchall()
+        return con.execute(
+            "select indicator_id, breakdown_dim, breakdown_key, value, numerator, denominator, "
+            "period_start, period_end from marts.indicators order by all"
+        ).fetchall()
 
 
 def _figures(run, drop: set[str]) -> list[dict]:
@@ -54,13 +56,20 @@ def test_only_the_spoiled_rows_are_rejected(messy_runs):
 
 
 def _tables(con) -> list[tuple[str, str, list[str]]]:
-    found = con.execute("select table_schema, table_name from information_schema.tables "
-                        "where table_schema in ('raw', 'staging', 'intermediate', 'marts') order by all").fetchall()
+    found = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('raw', 'staging', 'intermediate', 'marts') order by all"
+    ).fetchall()
     out = []
     for schema, table in found:
-        columns = [c for (c,) in con.execute("select column_name from information_schema.columns where table_schema = ? "
-                                              "and table_name = ? and column_name <> 'loaded_at' order by ordinal_position",
-                                              [schema, table]).fetchall()]
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? "
+                "and table_name = ? and column_name <> 'loaded_at' order by ordinal_position",
+                [schema, table],
+            ).fetchall()
+        ]
         out.append((schema, table, columns))
     return out
 
@@ -68,8 +77,10 @@ def _tables(con) -> list[tuple[str, str, list[str]]]:
 def test_a_second_run_on_the_same_input_changes_nothing(messy_runs):
     _, first, second = messy_runs
     assert first.run_dir != second.run_dir
-    with duckdb.connect(str(first.run_dir / "warehouse.duckdb"), read_only=True) as a, \
-            duckdb.connect(str(second.run_dir / "warehouse.duckdb"), read_only=True) as b:
+    with (
+        duckdb.connect(str(first.run_dir / "warehouse.duckdb"), read_only=True) as a,
+        duckdb.connect(str(second.run_dir / "warehouse.duckdb"), read_only=True) as b,
+    ):
         tables = _tables(a)
         assert tables == _tables(b) and len(tables) > 30
         for schema, table, columns in tables:
@@ -77,8 +88,9 @@ def test_a_second_run_on_the_same_input_changes_nothing(messy_runs):
             assert a.execute(query).fetchall() == b.execute(query).fetchall(), f"{schema}.{table}"
     assert _figures(first, RUN_KEYS) == _figures(second, RUN_KEYS)
     for name in ("bulletin.md",):
-        assert (first.run_dir / name).read_text(encoding="utf-8").replace(first.run_id, "") == \
-            (second.run_dir / name).read_text(encoding="utf-8").replace(second.run_id, "")
+        assert (first.run_dir / name).read_text(encoding="utf-8").replace(first.run_id, "") == (
+            second.run_dir / name
+        ).read_text(encoding="utf-8").replace(second.run_id, "")
 
 
 def test_the_run_sends_corrections_back(messy_runs, small_run):
@@ -87,7 +99,9 @@ def test_the_run_sends_corrections_back(messy_runs, small_run):
     status = report["submission_status"]
     assert status["missing"] == [] and len(status["units"]) == 17
     with_rows_rejected = {u["unit_code"] for u in status["units"] if u["rows_rejected"]}
-    assert set(status["problems"]) == with_rows_rejected and len(with_rows_rejected) == sum(1 for n in rejected.values() if n)
+    assert set(status["problems"]) == with_rows_rejected and len(with_rows_rejected) == sum(
+        1 for n in rejected.values() if n
+    )
     written = {p.name for p in (messy.run_dir / "feedback").iterdir()}
     assert {u["feedback"] for u in status["units"] if u["status"] in ("problems", "warnings")} == written
     assert (messy.run_dir / "提交情况.xlsx").is_file()

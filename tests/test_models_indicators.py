@@ -56,19 +56,25 @@ def by(figures, indicator_id, dim, key):
 def test_every_catalog_id_has_exactly_one_headline(con):
     with (REPO_ROOT / "seeds" / "indicator_catalog.csv").open(encoding="utf-8") as f:
         catalog = [row["indicator_id"] for row in csv.DictReader(f)]
-    headlines = [i for (i,) in con.execute(
-        "select indicator_id from marts.indicators where breakdown_dim is null").fetchall()]
+    headlines = [
+        i for (i,) in con.execute("select indicator_id from marts.indicators where breakdown_dim is null").fetchall()
+    ]
     assert sorted(headlines) == sorted(catalog)
 
 
 def test_indicators_carry_the_catalog_and_the_period(con):
     label, style, start, end = con.execute(
         "select label, style, period_start, period_end from marts.indicators "
-        "where indicator_id = 'card_uptake_rate' and breakdown_dim is null").fetchone()
+        "where indicator_id = 'card_uptake_rate' and breakdown_dim is null"
+    ).fetchone()
     assert (label, style) == ("办卡率", "pct:2")
     assert (start, end) == fixtures_returns.PERIOD
-    types = dict(con.execute("select column_name, data_type from information_schema.columns "
-                             "where table_schema = 'marts' and table_name = 'indicators'").fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'indicators'"
+        ).fetchall()
+    )
     assert types["value"] == "DECIMAL(38,6)" and types["numerator"] == "DECIMAL(38,2)"
 
 
@@ -90,14 +96,15 @@ def test_cards_count_members_holding_a_card_in_force(figures):
 
 
 def test_cards_mart_reports_the_non_member_card_apart(con):
-    rows = con.execute("select is_in_force, holder_is_member, is_counted from marts.cards "
-                       "where unit_code = 'S01' order by source_row").fetchall()
+    rows = con.execute(
+        "select is_in_force, holder_is_member, is_counted from marts.cards where unit_code = 'S01' order by source_row"
+    ).fetchall()
     assert rows == [(True, True, True), (False, True, False), (True, True, True), (True, False, False)]
 
 
 def test_is_counted_marks_cards_not_the_members_counted(con, built, figures):
     """A's two cards are both marked: the column's description must not promise one row per member."""
-    marked, = con.execute("select count(*) from marts.cards where is_counted").fetchone()
+    (marked,) = con.execute("select count(*) from marts.cards where is_counted").fetchone()
     assert marked == 3 and headline(figures, "cards_issued") == 2
     manifest = json.loads((built[2] / "manifest.json").read_text(encoding="utf-8"))
     words = manifest["nodes"]["model.shushuo.cards"]["columns"]["is_counted"]["description"]
@@ -112,8 +119,9 @@ def test_participation_counts_activated_holders_who_used_a_service(figures):
 
 def definition(con, indicator_id) -> str:
     """The 口径 a reader is shown beside the figure (the catalog's, as marts.indicators carries it)."""
-    return con.execute("select definition from marts.indicators where indicator_id = ? and breakdown_dim is null",
-                       [indicator_id]).fetchone()[0]
+    return con.execute(
+        "select definition from marts.indicators where indicator_id = ? and breakdown_dim is null", [indicator_id]
+    ).fetchone()[0]
 
 
 def test_service_items_are_counted_by_name(figures, con):
@@ -133,8 +141,12 @@ def test_a_contract_signed_after_the_end_is_in_force_neither_in_the_sql_nor_in_t
     assert headline(figures, "enterprises_covered") == 4
     assert figures[("collective_contract_rate", None, None)][1:] == (D("3.00"), D("7.00"))
     assert "签订日期不晚于期末" in definition(con, "contracts_signed")
-    for indicator_id in ("enterprises_covered", "collective_contract_rate", "wage_agreement_rate",
-                         "worker_coverage_rate"):
+    for indicator_id in (
+        "enterprises_covered",
+        "collective_contract_rate",
+        "wage_agreement_rate",
+        "worker_coverage_rate",
+    ):
         assert "期末前已签订且期末在期限内" in definition(con, indicator_id), indicator_id
 
 
@@ -143,8 +155,10 @@ BREAKDOWN_WORDS = {"unit": "分单位", "programme": "按项目分列", "categor
 
 def test_every_breakdown_a_figure_has_is_described_in_its_definition(con):
     """A breakdown row is shown with the figure's 口径: the 口径 must say how that breakdown counts."""
-    rows = con.execute("select distinct indicator_id, breakdown_dim from marts.indicators "
-                       "where breakdown_dim is not null order by 1, 2").fetchall()
+    rows = con.execute(
+        "select distinct indicator_id, breakdown_dim from marts.indicators "
+        "where breakdown_dim is not null order by 1, 2"
+    ).fetchall()
     assert {dim for _, dim in rows} == set(BREAKDOWN_WORDS)
     for indicator_id, dim in rows:
         assert BREAKDOWN_WORDS[dim] in definition(con, indicator_id), (indicator_id, dim)
@@ -162,7 +176,8 @@ def test_by_unit_counts_say_whether_their_sum_is_the_total(con):
         order by 1
     """).fetchall()
     assert {"members", "cards_issued", "enterprises_covered", "warmth_aid_amount", "disputes_mediated"} <= {
-        indicator_id for indicator_id, _, _ in rows}
+        indicator_id for indicator_id, _, _ in rows
+    }
     for indicator_id, total_of_units, value in rows:
         words = definition(con, indicator_id)
         if total_of_units > value:
@@ -218,37 +233,41 @@ def test_disputes_count_cases_closed_inside_the_period(figures):
     assert by(figures, "disputes_mediated", "unit", "新街口") == 1
 
 
-@pytest.mark.parametrize("indicator_id, expected", [
-    ("training_person_times", 160),       # 通用能力 classes started in 2018: 人次
-    ("training_units", 2),                # 甲公司 twice counts once
-    ("migrant_students_funded", 2),       # S1 funded twice is one person
-    ("mutual_insurance_enrolled", 300),   # the federation's return only
-    ("mutual_insurance_benefited", 12),
-    ("medical_mutual_benefited", 40),
-    ("medical_mutual_claims", D("88888.88")),
-    ("job_fairs", 2),                     # 招聘会 and 专项招聘会, not 职业指导
-    ("jobs_placed", 18),
-    ("model_worker_recuperation", 2),     # one worker twice: 2 人次
-    ("model_worker_checkups", 1),
-    ("summer_relief_amount", D("1335.00")),
-    ("summer_relief_packs", 120),
-    ("women_screening_cards", 2),         # R1 twice counts once; 母婴关爱 and a man's ID not counted
-    ("matchmaking_events", 2),
-    ("matchmaking_participants", 50),
-    ("stations_qualified", 2),
-    ("stations_star_applied", 1),
-    ("retired_assistants", 3),
-    ("social_workers", 8),
-    ("social_org_activities", 2),
-    ("social_org_served", 150),
-])
+@pytest.mark.parametrize(
+    "indicator_id, expected",
+    [
+        ("training_person_times", 160),  # 通用能力 classes started in 2018: 人次
+        ("training_units", 2),  # 甲公司 twice counts once
+        ("migrant_students_funded", 2),  # S1 funded twice is one person
+        ("mutual_insurance_enrolled", 300),  # the federation's return only
+        ("mutual_insurance_benefited", 12),
+        ("medical_mutual_benefited", 40),
+        ("medical_mutual_claims", D("88888.88")),
+        ("job_fairs", 2),  # 招聘会 and 专项招聘会, not 职业指导
+        ("jobs_placed", 18),
+        ("model_worker_recuperation", 2),  # one worker twice: 2 人次
+        ("model_worker_checkups", 1),
+        ("summer_relief_amount", D("1335.00")),
+        ("summer_relief_packs", 120),
+        ("women_screening_cards", 2),  # R1 twice counts once; 母婴关爱 and a man's ID not counted
+        ("matchmaking_events", 2),
+        ("matchmaking_participants", 50),
+        ("stations_qualified", 2),
+        ("stations_star_applied", 1),
+        ("retired_assistants", 3),
+        ("social_workers", 8),
+        ("social_org_activities", 2),
+        ("social_org_served", 150),
+    ],
+)
 def test_flows_and_stocks(figures, indicator_id, expected):
     assert headline(figures, indicator_id) == expected
 
 
 def test_rates_are_their_numerator_over_denominator(con):
-    rows = con.execute("select indicator_id, value, numerator, denominator from marts.indicators "
-                       "where denominator is not null").fetchall()
+    rows = con.execute(
+        "select indicator_id, value, numerator, denominator from marts.indicators where denominator is not null"
+    ).fetchall()
     assert rows
     for indicator_id, value, numerator, denominator in rows:
         exact = numerator / denominator if denominator else None
@@ -256,8 +275,7 @@ def test_rates_are_their_numerator_over_denominator(con):
 
 
 def test_models_land_in_the_contract_schemas(con):
-    schemas = {s for (s,) in con.execute(
-        "select distinct table_schema from information_schema.tables").fetchall()}
+    schemas = {s for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
     assert {"staging", "intermediate", "marts", "reference", "raw"} == schemas
 
 

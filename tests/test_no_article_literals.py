@@ -28,7 +28,11 @@ def article_numbers() -> set[str]:
 def pipeline_files() -> list[Path]:
     listed = subprocess.run(["git", "ls-files", *PIPELINE], cwd=ROOT, capture_output=True, text=True, check=True)
     untracked = subprocess.run(
-        ["git", "ls-files", "--others", "--exclude-standard", *PIPELINE], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "--others", "--exclude-standard", *PIPELINE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     names = set(listed.stdout.split()) | set(untracked.stdout.split())
     return [ROOT / n for n in sorted(names) if not n.startswith("ingest/demo/") and (ROOT / n).is_file()]
@@ -40,7 +44,9 @@ def test_the_scan_knows_the_article_numbers():
 
 def test_no_article_figure_is_a_literal_in_the_pipeline():
     numbers = article_numbers()
-    pattern = re.compile(r"(?<![\d.])(" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")(?![\d])")
+    pattern = re.compile(
+        r"(?<![\d.])(" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)) + r")(?![\d])"
+    )
     found = []
     for path in pipeline_files():
         for lineno, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):

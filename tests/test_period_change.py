@@ -25,13 +25,16 @@ YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 YEAR_BEFORE = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 
 
-@pytest.mark.parametrize("period, before", [
-    (YEAR, YEAR_BEFORE),
-    ((dt.date(2023, 4, 1), dt.date(2023, 6, 30)), (dt.date(2023, 1, 1), dt.date(2023, 3, 31))),
-    ((dt.date(2023, 1, 1), dt.date(2023, 3, 31)), (dt.date(2022, 10, 1), dt.date(2022, 12, 31))),
-    ((dt.date(2024, 3, 1), dt.date(2024, 3, 31)), (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
-    ((dt.date(2023, 1, 10), dt.date(2023, 1, 19)), (dt.date(2022, 12, 31), dt.date(2023, 1, 9))),
-])
+@pytest.mark.parametrize(
+    "period, before",
+    [
+        (YEAR, YEAR_BEFORE),
+        ((dt.date(2023, 4, 1), dt.date(2023, 6, 30)), (dt.date(2023, 1, 1), dt.date(2023, 3, 31))),
+        ((dt.date(2023, 1, 1), dt.date(2023, 3, 31)), (dt.date(2022, 10, 1), dt.date(2022, 12, 31))),
+        ((dt.date(2024, 3, 1), dt.date(2024, 3, 31)), (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
+        ((dt.date(2023, 1, 10), dt.date(2023, 1, 19)), (dt.date(2022, 12, 31), dt.date(2023, 1, 9))),
+    ],
+)
 def test_the_previous_period_has_the_same_length_just_before(period, before):
     assert previous_period(*period) == before
 
@@ -48,15 +51,27 @@ def headline(frame: pd.DataFrame, indicator_id: str) -> pd.Series:
 
 
 def row(style: str, value, before, num=None, den=None, before_num=None, before_den=None) -> pd.Series:
-    return pd.Series({"indicator_id": "x", "style": style, "value": value, "numerator": num, "denominator": den,
-                      "previous_value": before, "previous_numerator": before_num, "previous_denominator": before_den})
+    return pd.Series(
+        {
+            "indicator_id": "x",
+            "style": style,
+            "value": value,
+            "numerator": num,
+            "denominator": den,
+            "previous_value": before,
+            "previous_numerator": before_num,
+            "previous_denominator": before_den,
+        }
+    )
 
 
 def test_a_rate_changes_in_percentage_points_from_its_exact_parts(compared):
     figure = headline(compared, "card_uptake_rate")
     change = change_of(figure)
-    exact = (Decimal(figure["numerator"]) / Decimal(figure["denominator"])
-             - Decimal(figure["previous_numerator"]) / Decimal(figure["previous_denominator"])) * 100
+    exact = (
+        Decimal(figure["numerator"]) / Decimal(figure["denominator"])
+        - Decimal(figure["previous_numerator"]) / Decimal(figure["previous_denominator"])
+    ) * 100
     assert change.kind == "points" and change.amount == exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert change.text.endswith("个百分点") and "%" not in change.text
     assert change_of(row("pct:2", None, None, 8540, 10000, 8215, 10000)).text == "提高3.25个百分点"
@@ -143,8 +158,13 @@ def test_the_site_shows_tongbi_beside_each_figure_only_with_a_previous_period(co
     page = write_site(compared, tmp_path / "a", run_id="r", generated_at=GENERATED, sources=fake_sources()).parent
     text = (page / "figures.html").read_text(encoding="utf-8")
     assert f'<dt>同比</dt><dd class="change">{change_of(figure).text}' in text
-    plain = write_site(synthetic_indicators(seed=11, period=YEAR), tmp_path / "b", run_id="r", generated_at=GENERATED,
-                       sources=fake_sources()).parent
+    plain = write_site(
+        synthetic_indicators(seed=11, period=YEAR),
+        tmp_path / "b",
+        run_id="r",
+        generated_at=GENERATED,
+        sources=fake_sources(),
+    ).parent
     assert "<dt>同比</dt>" not in (plain / "figures.html").read_text(encoding="utf-8")
 
 

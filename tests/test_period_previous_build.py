@@ -52,7 +52,9 @@ def test_the_run_records_the_previous_period_and_the_gate_compares_with_it(small
 def test_exports_give_rates_in_points_and_counts_in_percent(small_run):
     with open(small_run.run_dir / "figures.csv", encoding="utf-8-sig", newline="") as f:
         heads = {r["id"]: r for r in csv.DictReader(f) if r["分项"] == "合计"}
-    assert heads["card_uptake_rate"]["同比"].startswith(("提高", "下降")) and heads["card_uptake_rate"]["同比"].endswith("个百分点")
+    assert heads["card_uptake_rate"]["同比"].startswith(("提高", "下降")) and heads["card_uptake_rate"][
+        "同比"
+    ].endswith("个百分点")
     members = heads["members"]
     growth = (Decimal(members["数值"]) - Decimal(members["上期数值"])) / Decimal(members["上期数值"]) * 100
     assert members["同比"] == f"增长{growth.quantize(Decimal('0.1'), ROUND_HALF_UP)}%"

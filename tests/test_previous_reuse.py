@@ -59,23 +59,36 @@ def test_the_fingerprint_follows_that_periods_returns_only(small_run, warehouse)
     assert previous_reuse.fingerprint(warehouse, *before, DEMO_KEY) == original
     assert previous_reuse.fingerprint(warehouse, *before, b"another key, another set of pseudonyms") != original
     with duckdb.connect(str(warehouse)) as con:  # the same bytes loading one more row (a birth date has come)
-        con.execute("update raw.ingest_sheets set rows_loaded = rows_loaded + 1, rows_rejected = rows_rejected - 1 "
-                    "where source_file = (select min(source_file) from raw.submissions where period_end = ?)", [before[1]])
+        con.execute(
+            "update raw.ingest_sheets set rows_loaded = rows_loaded + 1, rows_rejected = rows_rejected - 1 "
+            "where source_file = (select min(source_file) from raw.submissions where period_end = ?)",
+            [before[1]],
+        )
     assert previous_reuse.fingerprint(warehouse, *before, DEMO_KEY) != original
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("update raw.ingest_sheets set rows_loaded = rows_loaded - 1, rows_rejected = rows_rejected + 1 "
-                    "where source_file = (select min(source_file) from raw.submissions where period_end = ?)", [before[1]])
+        con.execute(
+            "update raw.ingest_sheets set rows_loaded = rows_loaded - 1, rows_rejected = rows_rejected + 1 "
+            "where source_file = (select min(source_file) from raw.submissions where period_end = ?)",
+            [before[1]],
+        )
     assert previous_reuse.fingerprint(warehouse, *before, DEMO_KEY) == original
     with duckdb.connect(str(warehouse)) as con:  # a return of the previous period corrected
-        con.execute("update raw.submissions set filled_on = filled_on + 1 where period_end = ? and unit_code = 'S01'",
-                    [before[1]])
+        con.execute(
+            "update raw.submissions set filled_on = filled_on + 1 where period_end = ? and unit_code = 'S01'",
+            [before[1]],
+        )
     assert previous_reuse.fingerprint(warehouse, *before, DEMO_KEY) != original
 
 
 def test_the_fingerprint_covers_the_dbt_project():
     files = {p.relative_to(REPO_ROOT).as_posix() for p in previous_reuse._dbt_files()}
-    assert {"dbt_project.yml", "profiles.yml", "models/marts/indicators.sql", "seeds/indicator_catalog.csv",
-            "shushuo/dbt_runner.py"} <= files
+    assert {
+        "dbt_project.yml",
+        "profiles.yml",
+        "models/marts/indicators.sql",
+        "seeds/indicator_catalog.csv",
+        "shushuo/dbt_runner.py",
+    } <= files
     assert any(f.startswith("macros/") for f in files)
 
 

@@ -19,7 +19,7 @@ def id_check(first17: str) -> str:
 
 
 def credit_check(first17: str) -> str:
-    total = sum(CREDIT_CHARS.index(c) * 3 ** i % 31 for i, c in enumerate(first17))
+    total = sum(CREDIT_CHARS.index(c) * 3**i % 31 for i, c in enumerate(first17))
     return CREDIT_CHARS[(31 - total % 31) % 31]
 
 
@@ -30,16 +30,23 @@ def luhn_check(body: str) -> str:
 
 VALID_IDS = [
     "11010519491231002X",  # GB 11643's own example (check character X)
-    "110101" "20000229" "0014",  # a leap day
-    "440301" "19800101" "0019",
-    "650102" "19000101" "0010",  # the earliest birth year accepted
-    "810000" "19900515" "0017",  # Hong Kong residents' permit
+    "110101200002290014",  # a leap day
+    "440301198001010019",
+    "650102190001010010",  # the earliest birth year accepted
+    "810000199005150017",  # Hong Kong residents' permit
 ]
 VALID_IDS = [i[:17] + id_check(i[:17]) for i in VALID_IDS]  # the made-up ones get their check digit
 # 统一社会信用代码: the first character is the registering authority; 1 机构编制, 5 民政, 9 工商,
 # A 其他 (e.g. 工会 is registered under 8 or A in places), N 农业, Y 其他 — stdnum wrongly refuses A, N, Y.
-CREDIT_BODIES = ["91350100M000100Y4", "81110102MA0123456", "A1110000MB1234567", "N2110108MC1234560",
-                 "Y1110000MD0000001", "11100000000013127", "51110000500000010"]
+CREDIT_BODIES = [
+    "91350100M000100Y4",
+    "81110102MA0123456",
+    "A1110000MB1234567",
+    "N2110108MC1234560",
+    "Y1110000MD0000001",
+    "11100000000013127",
+    "51110000500000010",
+]
 VALID_CREDITS = [b + credit_check(b) for b in CREDIT_BODIES]
 VALID_CARDS = [b + luhn_check(b) for b in ("622202000000001", "622202000000000001", "411111111111111")]
 
@@ -74,7 +81,7 @@ def test_any_single_mistyped_digit_of_a_resident_id_is_rejected(number):
     for position, digit in itertools.product(range(17), "0123456789"):
         if digit != number[position]:
             with pytest.raises(InvalidValue):
-                resident_id(number[:position] + digit + number[position + 1:])
+                resident_id(number[:position] + digit + number[position + 1 :])
 
 
 @pytest.mark.parametrize("birth", ["19000229", "20190229", "19801301", "19800132", "18991231", "20991231"])
@@ -114,7 +121,7 @@ def test_any_single_mistyped_character_of_a_credit_code_is_rejected(code):
     for position, char in itertools.product(range(17), CREDIT_CHARS):
         if char != code[position]:
             with pytest.raises(InvalidValue):
-                credit_code(code[:position] + char + code[position + 1:])
+                credit_code(code[:position] + char + code[position + 1 :])
 
 
 def test_credit_codes_with_letters_outside_the_alphabet_or_wrong_length_are_rejected():
@@ -128,7 +135,7 @@ def test_card_numbers_pass_luhn_and_any_single_mistyped_digit_fails(card):
     for position, digit in itertools.product(range(len(card)), "0123456789"):
         if digit != card[position]:
             with pytest.raises(InvalidValue):
-                card_number(card[:position] + digit + card[position + 1:])
+                card_number(card[:position] + digit + card[position + 1 :])
 
 
 def test_an_id_shown_to_a_person_is_masked():

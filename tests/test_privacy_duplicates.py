@@ -26,7 +26,9 @@ def listing(small_run) -> list[dict]:
 
 def test_the_listing_has_one_group_per_member_the_gate_counted(small_run, listing):
     manifest = json.loads((small_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
-    counted, = [o["failing_count"] for o in manifest["checks"]["outcomes"] if o["check_id"] == "rule.members_in_two_units"]
+    (counted,) = [
+        o["failing_count"] for o in manifest["checks"]["outcomes"] if o["check_id"] == "rule.members_in_two_units"
+    ]
     groups = {}
     for row in listing:
         groups.setdefault(row["组号"], set()).add(row["单位代码"])
@@ -58,8 +60,10 @@ def test_no_listing_when_no_member_is_listed_twice(small_run, tmp_path):
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(small_run.run_dir / "warehouse.duckdb", warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("delete from intermediate.int_members_by_unit where unit_code <> "
-                    "(select min(unit_code) from intermediate.int_members_by_unit)")
+        con.execute(
+            "delete from intermediate.int_members_by_unit where unit_code <> "
+            "(select min(unit_code) from intermediate.int_members_by_unit)"
+        )
     assert write_duplicate_listing(warehouse, tmp_path) is None
     assert not (tmp_path / LISTING_FILE).exists()
 

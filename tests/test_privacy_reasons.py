@@ -15,7 +15,9 @@ ID = "140105197910027772"
 
 
 def test_a_problem_masks_every_long_run_of_digits():
-    problem = Problem("f.xlsx", "培训", 3, "开班日期", ID, "rejected", f"无法识别的日期“{ID}”：请按“2018-03-05”的样式填写")
+    problem = Problem(
+        "f.xlsx", "培训", 3, "开班日期", ID, "rejected", f"无法识别的日期“{ID}”：请按“2018-03-05”的样式填写"
+    )
     assert ID not in problem.reason and ID not in problem.value_shown
     assert "140105********7772" in problem.reason  # still enough for the clerk to recognise the cell
 
@@ -26,5 +28,7 @@ def test_an_id_typed_into_a_date_cell_is_quoted_masked_everywhere(tmp_path):
     assert any("140105********7772" in p.reason for p in report.problems), [p.reason for p in report.problems]
     assert ID not in report.to_json()
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        stored = con.execute("select string_agg(reason || coalesce(value_shown, ''), '|') from raw.ingest_problems").fetchall()
+        stored = con.execute(
+            "select string_agg(reason || coalesce(value_shown, ''), '|') from raw.ingest_problems"
+        ).fetchall()
     assert ID not in stored[0][0]

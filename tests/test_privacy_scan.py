@@ -40,8 +40,8 @@ def png_texts(data: bytes) -> list[str]:
     """The text chunks (tEXt, zTXt, iTXt) of a PNG: where matplotlib writes its metadata."""
     texts, at = [], 8
     while at + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[at: at + 8])
-        body = data[at + 8: at + 8 + length]
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = data[at + 8 : at + 8 + length]
         if kind == b"tEXt":
             texts.append(body.decode("latin-1"))
         elif kind == b"zTXt":
@@ -72,8 +72,9 @@ def warehouse_values(warehouse: Path, pattern: str | None = None) -> set[str]:
     BIGINT would show too); with `pattern`, only values matching it (done in DuckDB)."""
     found: set[str] = set()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
-                              "order by all").fetchall()
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns order by all"
+        ).fetchall()
         for schema, table, column in columns:
             value = f'cast("{column}" as varchar)'
             where = f"where regexp_matches({value}, '{pattern}')" if pattern else f"where {value} is not null"
@@ -92,7 +93,9 @@ def names_in_returns(folder: Path) -> set[str]:
             header = next((r for r in rows[:10] if "姓名" in r), None)
             if header:
                 column = header.index("姓名")
-                names.update(r[column] for r in rows[rows.index(header) + 1:] if isinstance(r[column], str) and r[column])
+                names.update(
+                    r[column] for r in rows[rows.index(header) + 1 :] if isinstance(r[column], str) and r[column]
+                )
     return names
 
 
@@ -119,10 +122,16 @@ def test_no_name_from_the_returns_is_in_the_warehouse(small_demo, small_run):
 
 
 def test_no_output_file_of_the_run_holds_a_resident_id(small_run):
-    files = [p for p in sorted(small_run.run_dir.rglob("*")) if p.is_file() and not p.name.startswith("warehouse.duckdb")]
+    files = [
+        p for p in sorted(small_run.run_dir.rglob("*")) if p.is_file() and not p.name.startswith("warehouse.duckdb")
+    ]
     kinds = {p.suffix for p in files}
     assert {".html", ".md", ".json", ".csv", ".xlsx", ".docx", ".png"} <= kinds, kinds
-    leaked = {p.relative_to(small_run.run_dir).as_posix(): ids for p in files if (ids := set().union(*map(ids_in, file_texts(p))))}
+    leaked = {
+        p.relative_to(small_run.run_dir).as_posix(): ids
+        for p in files
+        if (ids := set().union(*map(ids_in, file_texts(p))))
+    }
     assert not leaked
 
 

@@ -34,12 +34,18 @@ def _texts(folder) -> dict[str, str]:
     from docx import Document
 
     document = Document(str(folder / "bulletin.docx"))
-    docx_text = "\n".join([p.text for p in document.paragraphs] + [p.text for p in document.sections[0].header.paragraphs]
-                          + [c.text for t in document.tables for row in t.rows for c in row.cells])
-    return {"html": (folder / "bulletin.html").read_text(encoding="utf-8"),
-            "md": (folder / "bulletin.md").read_text(encoding="utf-8"), "docx": docx_text,
-            "site": (folder / "site" / "index.html").read_text(encoding="utf-8"),
-            "csv": (folder / "figures.csv").read_text(encoding="utf-8-sig")}
+    docx_text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [p.text for p in document.sections[0].header.paragraphs]
+        + [c.text for t in document.tables for row in t.rows for c in row.cells]
+    )
+    return {
+        "html": (folder / "bulletin.html").read_text(encoding="utf-8"),
+        "md": (folder / "bulletin.md").read_text(encoding="utf-8"),
+        "docx": docx_text,
+        "site": (folder / "site" / "index.html").read_text(encoding="utf-8"),
+        "csv": (folder / "figures.csv").read_text(encoding="utf-8-sig"),
+    }
 
 
 def _one_card_fewer(inputs) -> str:
@@ -47,22 +53,35 @@ def _one_card_fewer(inputs) -> str:
     the file's name."""
     end = dt.datetime(2018, 12, 31)
     books = {p: openpyxl.load_workbook(p) for p in sorted(inputs.glob("*2018*.xlsx"))}
-    holders = Counter(v for b in books.values() if CARD_SHEET in b.sheetnames
-                      for _, v in column_values(b[CARD_SHEET], "身份证号"))
+    holders = Counter(
+        v for b in books.values() if CARD_SHEET in b.sheetnames for _, v in column_values(b[CARD_SHEET], "身份证号")
+    )
     members = set()
     for book in books.values():
         if MEMBER_SHEET in book.sheetnames:
             joined = dict(column_values(book[MEMBER_SHEET], "入会日期"))
-            members |= {v for r, v in column_values(book[MEMBER_SHEET], "身份证号")
-                        if isinstance(joined.get(r), dt.datetime) and joined[r] <= end}
+            members |= {
+                v
+                for r, v in column_values(book[MEMBER_SHEET], "身份证号")
+                if isinstance(joined.get(r), dt.datetime) and joined[r] <= end
+            }
     for path, book in books.items():
         if CARD_SHEET not in book.sheetnames:
             continue
         sheet = book[CARD_SHEET]
         status, issued = dict(column_values(sheet, "状态")), dict(column_values(sheet, "办卡日期"))
-        row = next((r for r, v in column_values(sheet, "身份证号")
-                    if holders[v] == 1 and v in members and status.get(r) == "正常"
-                    and isinstance(issued.get(r), dt.datetime) and issued[r] <= end), None)
+        row = next(
+            (
+                r
+                for r, v in column_values(sheet, "身份证号")
+                if holders[v] == 1
+                and v in members
+                and status.get(r) == "正常"
+                and isinstance(issued.get(r), dt.datetime)
+                and issued[r] <= end
+            ),
+            None,
+        )
         if row is not None:
             sheet.delete_rows(row)
             book.save(path)
@@ -93,8 +112,15 @@ def season(small_demo, tmp_path_factory):
     changed_file = _one_card_fewer(inputs)
     second_run = run_pipeline(inputs, build)
     second = releases.release(build, root, by="李四", note="天桥更正", now=MARCH + dt.timedelta(days=30))
-    return dict(build=build, root=root, first=first, second=second, first_run=first_run, second_run=second_run,
-                changed_file=changed_file)
+    return dict(
+        build=build,
+        root=root,
+        first=first,
+        second=second,
+        first_run=first_run,
+        second_run=second_run,
+        changed_file=changed_file,
+    )
 
 
 def test_a_draft_says_so_in_every_output_and_a_release_in_none(season):
@@ -109,7 +135,12 @@ def test_a_release_is_frozen_read_only_and_its_checksums_verify(season):
     first = season["first"]
     assert first.path == season["root"] / "2018-01-01_2018-12-31" / "1"
     info = json.loads((first.path / "release.json").read_text(encoding="utf-8"))
-    assert (info["by"], info["note"], info["release"], info["run_id"]) == ("张三", "首次发布", 1, season["first_run"].run_id)
+    assert (info["by"], info["note"], info["release"], info["run_id"]) == (
+        "张三",
+        "首次发布",
+        1,
+        season["first_run"].run_id,
+    )
     assert releases.verify(first.path) == []
     assert all(not p.stat().st_mode & 0o222 for p in first.path.rglob("*") if p.is_file())
     assert (season["root"] / "index.html").is_file()
@@ -147,7 +178,10 @@ def test_the_figures_desk_serves_the_release_in_force(season):
     assert latest.exit_code == 0 and "第 2 版" in latest.output
     then = CliRunner().invoke(app, ["figure", "cards_issued", "--build", build, "--as-of", "2019-03-15"])
     assert then.exit_code == 0 and "第 1 版" in then.output
-    printed = {v: _figures(r.path)[("cards_issued", "合计")]["印刷数字"] for v, r in (("1", season["first"]), ("2", season["second"]))}
+    printed = {
+        v: _figures(r.path)[("cards_issued", "合计")]["印刷数字"]
+        for v, r in (("1", season["first"]), ("2", season["second"]))
+    }
     assert printed["1"] in then.output
     before = CliRunner().invoke(app, ["figure", "cards_issued", "--build", build, "--as-of", "2019-02-01"])
     assert before.exit_code == 1 and "还没有发布" in before.output

@@ -87,12 +87,25 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
     with duckdb.connect(str(empty_warehouse(work / WAREHOUSE, period))) as connection:
         connection.execute("delete from raw.submissions where unit_code = 'S07'")  # a unit missing: the gate blocks
         for unit, row in (("S03", 4), ("S04", 9)):  # one member listed by two units: 重复填报.xlsx
-            connection.execute(f"insert into intermediate.int_members_by_unit values ('{unit}', 'p1', DATE '2010-05-01', 1)")
-            connection.execute("insert into staging.stg_members (unit_code, person_key, source_file, sheet, source_row) "
-                               f"values ('{unit}', 'p1', '{unit}.xlsx', '会员名册', {row})")
+            connection.execute(
+                f"insert into intermediate.int_members_by_unit values ('{unit}', 'p1', DATE '2010-05-01', 1)"
+            )
+            connection.execute(
+                "insert into staging.stg_members (unit_code, person_key, source_file, sheet, source_row) "
+                f"values ('{unit}', 'p1', '{unit}.xlsx', '会员名册', {row})"
+            )
     said: list[str] = []
-    ctx = RunContext(tmp_path, tmp_path, work, "r1", b"k" * 32, Manifest("r1", {}), say=said.append,
-                     doing=lambda *_: None, period=period)
+    ctx = RunContext(
+        tmp_path,
+        tmp_path,
+        work,
+        "r1",
+        b"k" * 32,
+        Manifest("r1", {}),
+        say=said.append,
+        doing=lambda *_: None,
+        period=period,
+    )
     with pytest.raises(RunFailed) as failure:
         check_quality(ctx)
     failed = publish.abandon(work)
@@ -131,4 +144,6 @@ def test_a_folder_of_workbooks_without_a_usable_cover_keeps_the_cover_hint(tmp_p
     assert "没有报表文件" not in str(failure)
     # the run failed for want of a usable return: the clerks still get their 整改清单
     (folder,) = [p for p in _paths_named([m for m in said if m.startswith("整改清单")], tmp_path / "build")]
-    assert folder.parent.name.endswith(".failed") and [f.name for f in folder.iterdir()] == ["打不开的报表_整改清单.xlsx"]
+    assert folder.parent.name.endswith(".failed") and [f.name for f in folder.iterdir()] == [
+        "打不开的报表_整改清单.xlsx"
+    ]

@@ -20,8 +20,10 @@ def warehouse_with(tmp_path, returns: dict[tuple[date, date], int]):
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
-        con.execute("create table raw.submissions (unit_code varchar, unit_name varchar, period_start date, period_end date,"
-                    " is_current boolean)")
+        con.execute(
+            "create table raw.submissions (unit_code varchar, unit_name varchar, period_start date, period_end date,"
+            " is_current boolean)"
+        )
         for (start, end), n in returns.items():
             for unit in units()[:n]:
                 con.execute("insert into raw.submissions values (?, ?, ?, ?, true)", [unit.code, unit.name, start, end])

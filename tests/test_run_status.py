@@ -17,9 +17,17 @@ def test_the_status_follows_the_stages_and_counts_the_workbooks(small_demo, tmp_
     assert all(s.startswith(f"读取报表 {i}/{files}：") for i, s in enumerate(reading, 1))
     assert all(s.endswith(".xlsx") for s in reading[:-1]) and reading[-1].endswith("；写入数据库…")
     stages = [s for s in shown if not s.startswith("读取报表 ")]
-    assert stages == ["读取报表…", "建模：dbt build…", "上一统计期指标（同比）…", "质量检查…", "生成公报和图表…",
-                      "导出数字、DOCX 和网页…"]
-    assert shown.index("读取报表…") < shown.index(reading[0]) and shown.index(reading[-1]) < shown.index("建模：dbt build…")
+    assert stages == [
+        "读取报表…",
+        "建模：dbt build…",
+        "上一统计期指标（同比）…",
+        "质量检查…",
+        "生成公报和图表…",
+        "导出数字、DOCX 和网页…",
+    ]
+    assert shown.index("读取报表…") < shown.index(reading[0]) and shown.index(reading[-1]) < shown.index(
+        "建模：dbt build…"
+    )
 
 
 def test_the_cli_status_line_runs_no_thread_while_the_workers_are_forked(small_demo, tmp_path, monkeypatch):

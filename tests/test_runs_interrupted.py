@@ -62,21 +62,25 @@ def _set_text(sheet, header: str, value) -> None:
     rows = list(sheet.iter_rows())
     header_row = next(i for i, row in enumerate(rows) if header in [c.value for c in row])
     column = [c.value for c in rows[header_row]].index(header)
-    for n, row in enumerate(rows[header_row + 1:]):
+    for n, row in enumerate(rows[header_row + 1 :]):
         if row[column].value is not None:
             row[column].value = value(n)
             row[column].data_type = "s"
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def shushuo_run(input_dir: Path, build: Path, **popen) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "400", "SHUSHUO_KEY": "5a" * 32}
-    return subprocess.Popen([str(SHUSHUO), "run", "--input", str(input_dir), "--build", str(build)],
-                            env=env, text=True, **popen)
+    return subprocess.Popen(
+        [str(SHUSHUO), "run", "--input", str(input_dir), "--build", str(build)], env=env, text=True, **popen
+    )
 
 
 def wait_for(condition, seconds: float, what: str):
@@ -110,8 +114,12 @@ def runs(small_run, small_demo, tmp_path_factory):
     killed.send_signal(signal.SIGKILL)
     killed.wait(30)
     killed.stdout.close()
-    facts.update(partial=partial, partial_files=sorted(p.name for p in partial.iterdir()),
-                 after_kill=digests(good), current_after_kill=(build / "current").resolve())
+    facts.update(
+        partial=partial,
+        partial_files=sorted(p.name for p in partial.iterdir()),
+        after_kill=digests(good),
+        current_after_kill=(build / "current").resolve(),
+    )
 
     # 2. The next run, and a second one while it holds the lock.
     log = (tmp / "next.log").open("w")
@@ -119,13 +127,23 @@ def runs(small_run, small_demo, tmp_path_factory):
     wait_for(lambda: f"pid {following.pid}" in (build / ".lock").read_text(encoding="utf-8"), 60, "the lock")
     # Once its own .partial folder exists, the following run has cleaned up the killed one and
     # changes no folder names until it finishes (seconds later): a stable listing to compare.
-    wait_for(lambda: not partial.exists() and next((build / "runs").glob("*.partial"), None), 60, "the next run's folder")
+    wait_for(
+        lambda: not partial.exists() and next((build / "runs").glob("*.partial"), None), 60, "the next run's folder"
+    )
     runs_before_second = sorted(p.name for p in (build / "runs").iterdir())
-    second = subprocess.run([str(SHUSHUO), "run", "--input", str(input_dir), "--build", str(build)],
-                            env={**os.environ, "COLUMNS": "400", "SHUSHUO_KEY": "5a" * 32},
-                            capture_output=True, text=True, timeout=120)
-    facts.update(second=second, runs_while_second=sorted(p.name for p in (build / "runs").iterdir()),
-                 runs_before_second=runs_before_second, following_alive=following.poll() is None)
+    second = subprocess.run(
+        [str(SHUSHUO), "run", "--input", str(input_dir), "--build", str(build)],
+        env={**os.environ, "COLUMNS": "400", "SHUSHUO_KEY": "5a" * 32},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    facts.update(
+        second=second,
+        runs_while_second=sorted(p.name for p in (build / "runs").iterdir()),
+        runs_before_second=runs_before_second,
+        following_alive=following.poll() is None,
+    )
 
     # 3. The next run finishes.
     facts["following_code"] = following.wait(300)

@@ -25,7 +25,11 @@ def test_file_names_fit_in_bytes_with_their_ending_and_stay_distinct():
     assert all(len(n.encode()) <= MAX_FILE_NAME_BYTES and n.endswith(ending) for n in names)
     assert len({n.casefold() for n in names}) == len(names)
     assert names[2] == "a_b_c_d_e_f_g" + ending and names[3] == "隐藏" + ending
-    assert file_names(["CON", "nul", "com1"], ".xlsx") == ["_CON.xlsx", "_nul.xlsx", "_com1.xlsx"]  # Windows reserves them
+    assert file_names(["CON", "nul", "com1"], ".xlsx") == [
+        "_CON.xlsx",
+        "_nul.xlsx",
+        "_com1.xlsx",
+    ]  # Windows reserves them
     assert all(n.encode().decode("utf-8") == n for n in names)  # never cut inside a character
 
 

@@ -27,22 +27,40 @@ CARD_FIGURES = {"cards_issued", "card_uptake_rate", "card_services"}
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        pytest.fail("找不到 chromium：请运行 scripts/setup_browser.sh（或 apt-get install -y chromium fonts-noto-cjk）后再测。")
+        pytest.fail(
+            "找不到 chromium：请运行 scripts/setup_browser.sh（或 apt-get install -y chromium fonts-noto-cjk）后再测。"
+        )
     return path
 
 
 def headless(profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-               f"--user-data-dir={profile}", "--virtual-time-budget=3000", *args]
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=3000",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=90)
 
 
 @pytest.fixture(scope="module")
 def figures_page(tmp_path_factory) -> Path:
     run_dir = tmp_path_factory.mktemp("run")
-    index = write_site(synthetic_indicators(3), run_dir, run_id="20240115-093000-0001",
-                       generated_at=dt.datetime(2024, 1, 15, 9, 30), sources=fake_sources())
+    index = write_site(
+        synthetic_indicators(3),
+        run_dir,
+        run_id="20240115-093000-0001",
+        generated_at=dt.datetime(2024, 1, 15, 9, 30),
+        sources=fake_sources(),
+    )
     return index.parent / "figures.html"
 
 

@@ -27,7 +27,9 @@ def site(indicators, tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("run")
     (run_dir / "bulletin.html").write_text("<html></html>", encoding="utf-8")
     (run_dir / "figures.xlsx").write_bytes(b"x")
-    index = write_site(indicators, run_dir, run_id="20240115-093000-0001", generated_at=GENERATED, sources=fake_sources())
+    index = write_site(
+        indicators, run_dir, run_id="20240115-093000-0001", generated_at=GENERATED, sources=fake_sources()
+    )
     return index, (index.parent / "figures.html").read_text(encoding="utf-8")
 
 

@@ -24,7 +24,9 @@ PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 def _summarise(folder, out):
     report = ingest(folder, out / "w.duckdb", key=KEY, workers=2)
     path = write_submission_summary(report, out, PERIOD)
-    rows = [r for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    rows = [
+        r for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True) if any(v is not None for v in r)
+    ]
     return report.submission_status, rows, out / "w.duckdb"
 
 
@@ -32,7 +34,7 @@ def _section(rows, title_start: str) -> list[str]:
     """The file names listed under the section whose title starts so."""
     at = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith(title_start))
     names = []
-    for r in rows[at + 1:]:
+    for r in rows[at + 1 :]:
         if r[0] is not None:
             break
         if r[1] != "文件":
@@ -69,7 +71,10 @@ def test_a_previous_period_not_every_unit_sent_is_not_used(small_demo, tmp_path)
     assert previous["used_for_change"] is has_submissions(warehouse, *previous_period(*PERIOD)) is False
     assert previous["units_sent"] == len(units()) - 1 and not any(f["used"] for f in previous["files"])
     title = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("上一统计期"))
-    assert title == f"上一统计期（2017年度）的文件（{len(units())} 个应报单位中只有 {len(units()) - 1} 个报送，不计算同比，本次未用）"
+    assert (
+        title
+        == f"上一统计期（2017年度）的文件（{len(units())} 个应报单位中只有 {len(units()) - 1} 个报送，不计算同比，本次未用）"
+    )
 
 
 def test_files_of_any_other_period_are_still_not_used(small_demo, tmp_path):

@@ -36,7 +36,11 @@ def test_a_refused_file_named_after_a_unit_is_shown_in_its_row(tmp_path):
     assert row[2] == "已报送，文件未能入库（1 个，见下方），须请单位按整改清单重报"
     (file,) = report.submission_status["unattributed_files"]
     assert file["likely_unit"] == unit.name and file["likely_by"] == "file_name"
-    texts = [r[2] for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True) if r[1] == file["source_file"]]
+    texts = [
+        r[2]
+        for r in openpyxl.load_workbook(path)["提交情况"].iter_rows(values_only=True)
+        if r[1] == file["source_file"]
+    ]
     assert texts == [f"封面有误，无法确定单位或统计期（据文件名应是{unit.name}）"]
 
 
@@ -55,8 +59,10 @@ def test_a_file_of_another_period_is_not_this_periods_return():
 
 def test_a_file_named_for_another_period_is_not_this_periods_return():
     unit = BY_CODE["S05"]
-    rows, _ = _status(FileReport(f"{unit.name}_2017年度.xls", None, "unreadable"),
-                      FileReport(f"{unit.short}_2018年度.xls", None, "unreadable"))
+    rows, _ = _status(
+        FileReport(f"{unit.name}_2017年度.xls", None, "unreadable"),
+        FileReport(f"{unit.short}_2018年度.xls", None, "unreadable"),
+    )
     assert rows[unit.code]["files_not_loaded"] == [f"{unit.short}_2018年度.xls"]
 
 
@@ -70,7 +76,8 @@ def test_a_name_inside_a_longer_name_of_another_unit_does_not_count():
 
 def test_a_file_naming_two_units_or_none_is_tied_to_no_unit():
     a, b = BY_CODE["S03"], BY_CODE["S05"]
-    rows, status = _status(FileReport(f"{a.short}和{b.short}.xlsx", None, "unreadable"),
-                           FileReport("导出数据.xlsx", None, "unreadable"))
+    rows, status = _status(
+        FileReport(f"{a.short}和{b.short}.xlsx", None, "unreadable"), FileReport("导出数据.xlsx", None, "unreadable")
+    )
     assert not any(r["files_not_loaded"] for r in rows.values())
     assert not any("likely_unit" in f for f in status["unattributed_files"])

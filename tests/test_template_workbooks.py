@@ -46,8 +46,10 @@ def test_each_template_has_the_sheets_of_its_kind_of_unit(templates):
 def test_cover_is_prefilled_with_unit_and_period(templates):
     unit = schema.units()[0]
     cover = openpyxl.load_workbook(templates[0])[schema.cover_title()]
-    fields = {cover.cell(row, 1).value: cover.cell(row, 2).value
-              for row in range(layout.COVER_FIRST_FIELD_ROW, layout.COVER_FIRST_FIELD_ROW + len(schema.cover_fields()))}
+    fields = {
+        cover.cell(row, 1).value: cover.cell(row, 2).value
+        for row in range(layout.COVER_FIRST_FIELD_ROW, layout.COVER_FIRST_FIELD_ROW + len(schema.cover_fields()))
+    }
     headers = {f.name: f.header for f in schema.cover_fields()}
     assert fields[headers["unit_name"]] == unit.name
     assert fields[headers["period_start"]] == datetime(2018, 1, 1)

@@ -23,8 +23,13 @@ def id_candidates(rng: random.Random, n: int) -> list[str]:
         if rng.random() < 0.2:
             check = check.lower()
         out.append(first17 + check)
-    out += ["11010519491231002X", "11010519491231002x", "1101051949123100 X", "１１０１０５１９４９１２３１００２Ｘ",
-            "A1010519491231002X"]
+    out += [
+        "11010519491231002X",
+        "11010519491231002x",
+        "1101051949123100 X",
+        "１１０１０５１９４９１２３１００２Ｘ",
+        "A1010519491231002X",
+    ]
     for birth in ("20000229", "19000229", "19490230", "19491300", "20991231", "18991231"):  # edge dates
         first17 = f"110105{birth}001"
         out.append(first17 + id_check_char(first17))

@@ -71,7 +71,7 @@ def test_credit_code_worked_example_and_bad_check():
 
 @pytest.mark.parametrize("prefix", ["A1", "N1", "Y1", "81"])
 def test_credit_codes_starting_with_a_n_y_are_accepted(prefix):
-    first17 = prefix + "110000MA01234567"[: 15]
+    first17 = prefix + "110000MA01234567"[:15]
     code = first17 + credit_check_char(first17)
     assert credit_code(code) == code
 

@@ -37,9 +37,15 @@ TIED_OLDER, TIED_NEWER = "新街口_a.xlsx", "新街口_b.xlsx"
 NAMELESS = "导出数据.xlsx"
 
 
-def _return(folder, name: str, cover_unit: str, filled_on, rows: int, category: str = "通用能力", mtime: int | None = None):
-    path = write_return(folder / name, {"培训": (headers_of("trainings"), [list(r) for r in trainings(rows, category)])},
-                        unit=UNIT[cover_unit].name, filled_on=filled_on)
+def _return(
+    folder, name: str, cover_unit: str, filled_on, rows: int, category: str = "通用能力", mtime: int | None = None
+):
+    path = write_return(
+        folder / name,
+        {"培训": (headers_of("trainings"), [list(r) for r in trainings(rows, category)])},
+        unit=UNIT[cover_unit].name,
+        filled_on=filled_on,
+    )
     if mtime is not None:
         os.utime(path, (mtime, mtime))
 
@@ -81,7 +87,9 @@ def _query(warehouse, sql: str, *params) -> list[tuple]:
 
 
 def _decisions(warehouse) -> dict[str, tuple]:
-    rows = _query(warehouse, "select source_file, unit_code, claimed_unit_code, is_current, status from raw.submissions")
+    rows = _query(
+        warehouse, "select source_file, unit_code, claimed_unit_code, is_current, status from raw.submissions"
+    )
     return {r[0]: r[1:] for r in rows}
 
 
@@ -91,9 +99,14 @@ def test_a_return_whose_cover_names_another_unit_than_its_name_is_held(built):
     yuetan, desheng = UNIT["月坛"], UNIT["德胜"]
     assert decisions[HELD] == (yuetan.code, desheng.code, False, "held")
     assert decisions[OWN] == (yuetan.code, yuetan.code, True, "current")  # not replaced by the newer held file
-    problem, = [p for p in report.problems if p.source_file == HELD and p.severity == "rejected"]
+    (problem,) = [p for p in report.problems if p.source_file == HELD and p.severity == "rejected"]
     assert desheng.name in problem.reason and yuetan.name in problem.reason and "暂扣" in problem.reason
-    assert (problem.sheet, problem.column_header, problem.source_row, problem.source_column) == ("填报说明", "填报单位", 3, 2)
+    assert (problem.sheet, problem.column_header, problem.source_row, problem.source_column) == (
+        "填报说明",
+        "填报单位",
+        3,
+        2,
+    )
     assert next(f for f in report.files if f.source_file == HELD).used is False
 
 
@@ -137,7 +150,9 @@ def test_the_gate_says_a_held_return_is_held_not_to_chase_the_unit(built):
     missing = [e["unit_code"] for e in outcomes["rule.expected_units_present"].examples]
     held = outcomes["rule.returns_held"]
     assert UNIT["德胜"].code not in missing and UNIT["西长安街"].code in missing  # 西长安街 sent nothing: 请催报
-    assert held.is_blocking_failure and [(e["unit_code"], e["source_file"]) for e in held.examples] == [(UNIT["德胜"].code, HELD)]
+    assert held.is_blocking_failure and [(e["unit_code"], e["source_file"]) for e in held.examples] == [
+        (UNIT["德胜"].code, HELD)
+    ]
     assert UNIT["月坛"].name in held.examples[0]["problem"]
     assert "请催报" not in next(r for r in RULES if r.id == "returns_held").advice
 
@@ -187,12 +202,22 @@ def test_a_run_with_a_future_date_is_redone_the_day_it_is_reached(tmp_path):
 
 
 def _submission(name: str, unit: str, filled_on=None, modified=None) -> dict:
-    return {"unit_code": UNIT[unit].code, "unit_name": UNIT[unit].name, "period_start": PERIOD[0], "period_end": PERIOD[1],
-            "source_file": name, "file_sha256": "0" * 64, "filled_on": filled_on, "file_modified_at": modified}
+    return {
+        "unit_code": UNIT[unit].code,
+        "unit_name": UNIT[unit].name,
+        "period_start": PERIOD[0],
+        "period_end": PERIOD[1],
+        "source_file": name,
+        "file_sha256": "0" * 64,
+        "filled_on": filled_on,
+        "file_modified_at": modified,
+    }
 
 
 def test_a_date_before_the_period_began_ranks_as_none():
-    early = _submission("天桥_a.xlsx", "天桥", dt.date(2017, 6, 1))  # before 2018-01-01: cannot be when it was filled in
+    early = _submission(
+        "天桥_a.xlsx", "天桥", dt.date(2017, 6, 1)
+    )  # before 2018-01-01: cannot be when it was filled in
     dated = _submission("天桥_b.xlsx", "天桥", dt.date(2019, 1, 2), dt.datetime(2019, 1, 2))
     undated_newer_file = _submission("天桥_c.xlsx", "天桥", None, dt.datetime(2019, 3, 1))
     rows = [early, dated, undated_newer_file]
@@ -212,7 +237,10 @@ def test_a_tie_on_date_and_file_time_is_decided_by_name_and_says_so():
     (chosen,) = choose_current(report)
     assert chosen["source_file"] == "新街口_v2.xlsx"
     (warning,) = report.problems
-    assert "“新街口_v2.xlsx”、“新街口_v1.xlsx”" in warning.reason and "文件名排在最后（文件修改时间也相同）" in warning.reason
+    assert (
+        "“新街口_v2.xlsx”、“新街口_v1.xlsx”" in warning.reason
+        and "文件名排在最后（文件修改时间也相同）" in warning.reason
+    )
 
 
 def test_where_a_file_came_from_uploader_then_file_name_then_folder():

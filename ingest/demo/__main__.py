@@ -11,7 +11,9 @@ from ingest.demo import TRUTH_FILE, generate
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ingest.demo", description="生成演示报表（确定性：同样的参数得到同样的文件）。")
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest.demo", description="生成演示报表（确定性：同样的参数得到同样的文件）。"
+    )
     parser.add_argument("--out", type=Path, required=True, help="输出文件夹")
     parser.add_argument("--scale", type=float, default=1.0, help="规模倍数：1 为一个区（与文章数字一致）")
     parser.add_argument("--period-start", type=date.fromisoformat, default=date(2018, 1, 1), help="统计期起")
@@ -21,12 +23,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-previous", dest="previous", action="store_false", help="不生成上一统计期（同比用）的报表")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    paths = generate(args.out, scale=args.scale, period_start=args.period_start, period_end=args.period_end, seed=args.seed, workers=args.workers,
-                     previous=args.previous)
+    paths = generate(
+        args.out,
+        scale=args.scale,
+        period_start=args.period_start,
+        period_end=args.period_end,
+        seed=args.seed,
+        workers=args.workers,
+        previous=args.previous,
+    )
     files = [p for p in args.out.glob("*.xlsx")]
     size = sum(p.stat().st_size for p in files)
     earlier = f"（含上一统计期 {len(files) - len(paths)} 份）" if args.previous else ""
-    print(f"已生成 {len(files)} 份演示报表{earlier}（共 {size / 1e6:.1f} MB）与 {TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒")
+    print(
+        f"已生成 {len(files)} 份演示报表{earlier}（共 {size / 1e6:.1f} MB）与 {TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒"
+    )
 
 
 if __name__ == "__main__":

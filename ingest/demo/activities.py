@@ -15,7 +15,10 @@ from ingest.demo.plan import UnitPlan, partition, split
 HARDSHIP_KINDS = ("深度困难", "相对困难", "意外致困")
 GENERAL, OTHER_CLASSES = "通用能力", ("专业技能", "安全生产")
 GENERAL_COURSES = ("职工沟通与协作", "办公软件应用", "职业素养提升", "心理健康与压力管理", "法律知识普及", "公文写作")
-OTHER_COURSES = {"专业技能": ("电工取证", "厨师技能提升", "养老护理员"), "安全生产": ("消防安全", "安全生产法规", "应急救护")}
+OTHER_COURSES = {
+    "专业技能": ("电工取证", "厨师技能提升", "养老护理员"),
+    "安全生产": ("消防安全", "安全生产法规", "应急救护"),
+}
 TRAINEE_WORDS = "华信泰安恒达宏远天成金源中和鑫盛嘉禾博雅汇通瑞丰"
 SITES = ("建筑工地", "环卫作业点", "快递分拣中心", "公交场站", "社区服务站", "园林绿化队", "交通执勤岗", "物业项目部")
 CAUSES = ("拖欠工资", "解除劳动合同", "加班费", "工伤待遇", "社会保险", "经济补偿金")
@@ -28,7 +31,9 @@ def trainee_unit(k: int) -> str:
     words = TRAINEE_WORDS
     n = len(words)
     extra = words[(k // (n * n)) % n] if k >= n * n else ""
-    return f"北京{words[k % n]}{words[(k // n + 7) % n]}{extra}{('科技', '商贸', '物业', '文化', '餐饮')[k % 5]}有限公司"
+    return (
+        f"北京{words[k % n]}{words[(k // n + 7) % n]}{extra}{('科技', '商贸', '物业', '文化', '餐饮')[k % 5]}有限公司"
+    )
 
 
 def build(p: UnitPlan, members: list[Person], name_offset: int) -> dict[str, list[tuple]]:
@@ -66,19 +71,57 @@ def _aid(rng, p: UnitPlan, members: list[Person]) -> list[tuple]:
     for cents in amounts(rng, total, count, 1200, 3800):
         goods = cents * rng.choice((0, 0, 20, 25, 30)) // 100
         if rng.random() < 0.1:
-            who, category, kind = person(MODEL_WORKERS, p.model_base + rng.randrange(40), p.period_end), "困难劳模", None
+            who, category, kind = (
+                person(MODEL_WORKERS, p.model_base + rng.randrange(40), p.period_end),
+                "困难劳模",
+                None,
+            )
         else:
             who, category, kind = rng.choice(pool), "在档困难职工", rng.choice(HARDSHIP_KINDS)
-        rows.append((who.name, who.id_number, category, kind, "送温暖", yuan(cents - goods), yuan(goods), _in_period(rng, p)))
+        rows.append(
+            (who.name, who.id_number, category, kind, "送温暖", yuan(cents - goods), yuan(goods), _in_period(rng, p))
+        )
     for _ in range(max(3, count // 4)):
         who = rng.choice(pool)
         programme = rng.choice(("金秋助学", "医疗救助", "其他帮扶"))
-        rows.append((who.name, who.id_number, "在档困难职工", rng.choice(HARDSHIP_KINDS), programme,
-                     yuan(rng.randint(1000, 6000) * 100), yuan(0), _in_period(rng, p)))
+        rows.append(
+            (
+                who.name,
+                who.id_number,
+                "在档困难职工",
+                rng.choice(HARDSHIP_KINDS),
+                programme,
+                yuan(rng.randint(1000, 6000) * 100),
+                yuan(0),
+                _in_period(rng, p),
+            )
+        )
     for _ in range(max(2, count // 40)):
         who = rng.choice(members) if members else pool[0]
-        rows.append((who.name, who.id_number, "其他职工", None, "送温暖", yuan(rng.randint(20_000, 80_000)), yuan(rng.randint(0, 20_000)), _in_period(rng, p)))
-        rows.append((who.name, who.id_number, "在档困难职工", rng.choice(HARDSHIP_KINDS), "送温暖", yuan(rng.randint(50_000, 200_000)), yuan(0), _outside(rng, p)))
+        rows.append(
+            (
+                who.name,
+                who.id_number,
+                "其他职工",
+                None,
+                "送温暖",
+                yuan(rng.randint(20_000, 80_000)),
+                yuan(rng.randint(0, 20_000)),
+                _in_period(rng, p),
+            )
+        )
+        rows.append(
+            (
+                who.name,
+                who.id_number,
+                "在档困难职工",
+                rng.choice(HARDSHIP_KINDS),
+                "送温暖",
+                yuan(rng.randint(50_000, 200_000)),
+                yuan(0),
+                _outside(rng, p),
+            )
+        )
     rows.sort(key=lambda r: (r[7], r[1]))
     return rows
 
@@ -92,14 +135,36 @@ def _trainings(rng, p: UnitPlan, name_offset: int) -> list[tuple]:
         classes = max(own_names, 1, total // 70)
         names = [trainee_unit(name_offset + k) for k in range(own_names)] or [trainee_unit(0)]
         for k, times in enumerate(partition(total, classes, rng)):
-            unit = names[k] if k < len(names) else (names + [trainee_unit(rng.randrange(max(1, name_offset + own_names)))])[rng.randrange(len(names) + 1)]
+            unit = (
+                names[k]
+                if k < len(names)
+                else (names + [trainee_unit(rng.randrange(max(1, name_offset + own_names)))])[
+                    rng.randrange(len(names) + 1)
+                ]
+            )
             course = GENERAL_COURSES[rng.randrange(len(GENERAL_COURSES))]
             rows.append((f"{course}培训班（第{k + 1}期）", GENERAL, unit, _in_period(rng, p), times))
     for k in range(max(2, len(rows) // 3)):
         category = OTHER_CLASSES[k % 2]
         course = rng.choice(OTHER_COURSES[category])
-        rows.append((f"{course}培训班", category, trainee_unit(1000 + rng.randrange(200)), _in_period(rng, p), rng.randint(15, 60)))
-    rows.append((f"{GENERAL_COURSES[0]}培训班（上年度）", GENERAL, trainee_unit(2000 + p.index), _outside(rng, p), rng.randint(20, 50)))
+        rows.append(
+            (
+                f"{course}培训班",
+                category,
+                trainee_unit(1000 + rng.randrange(200)),
+                _in_period(rng, p),
+                rng.randint(15, 60),
+            )
+        )
+    rows.append(
+        (
+            f"{GENERAL_COURSES[0]}培训班（上年度）",
+            GENERAL,
+            trainee_unit(2000 + p.index),
+            _outside(rng, p),
+            rng.randint(20, 50),
+        )
+    )
     rows.sort(key=lambda r: r[3])
     return rows
 
@@ -107,13 +172,23 @@ def _trainings(rng, p: UnitPlan, name_offset: int) -> list[tuple]:
 def _job_events(rng, p: UnitPlan) -> list[tuple]:
     fairs, placed = p.parts["job_fairs"], p.parts["jobs_placed"]
     others = max(1, fairs // 2 + 1) if placed else 1
-    events = [("招聘会" if k % 3 else "专项招聘会") for k in range(fairs)] + [("职业指导", "政策宣讲")[k % 2] for k in range(others)]
+    events = [("招聘会" if k % 3 else "专项招聘会") for k in range(fairs)] + [
+        ("职业指导", "政策宣讲")[k % 2] for k in range(others)
+    ]
     weights = [3.0 if e in ("招聘会", "专项招聘会") else 1.0 for e in events]
     rows = []
     for category, got in zip(events, split(placed, weights) if placed else [0] * len(events)):
         employers = rng.randint(15, 120) if category in ("招聘会", "专项招聘会") else None
         rows.append((f"{p.unit.short}{category}", category, _in_period(rng, p), employers, got))
-    rows.append((f"{p.unit.short}春风行动招聘会（上年度）", "招聘会", _outside(rng, p), rng.randint(20, 60), rng.randint(10, 80)))
+    rows.append(
+        (
+            f"{p.unit.short}春风行动招聘会（上年度）",
+            "招聘会",
+            _outside(rng, p),
+            rng.randint(20, 60),
+            rng.randint(10, 80),
+        )
+    )
     rows.sort(key=lambda r: r[2])
     return rows
 
@@ -152,7 +227,10 @@ def _women_care(rng, p: UnitPlan, members: list[Person]) -> list[tuple]:
     women = [m for m in members if m.female][: p.parts["screened_women"]]
     rows = [(w.name, w.id_number, "两癌筛查", _in_period(rng, p)) for w in women]
     rows += [(w.name, w.id_number, "两癌筛查", _in_period(rng, p)) for w in rng.sample(women, len(women) // 50)]
-    rows += [(w.name, w.id_number, rng.choice(("母婴关爱", "其他关爱")), _in_period(rng, p)) for w in rng.sample(women, max(1, len(women) // 10))]
+    rows += [
+        (w.name, w.id_number, rng.choice(("母婴关爱", "其他关爱")), _in_period(rng, p))
+        for w in rng.sample(women, max(1, len(women) // 10))
+    ]
     extra = [m for m in members if m.female][len(women) : len(women) + 3]
     rows += [(w.name, w.id_number, "两癌筛查", _outside(rng, p)) for w in extra]
     rows.sort(key=lambda r: (r[3], r[1]))
@@ -161,8 +239,10 @@ def _women_care(rng, p: UnitPlan, members: list[Person]) -> list[tuple]:
 
 def _matchmaking(rng, p: UnitPlan) -> list[tuple]:
     events, people = p.parts["matchmaking_events"], p.parts["matchmaking_participants"]
-    rows = [(f"{rng.choice(MATCH_NAMES)}（第{k + 1}场）", _in_period(rng, p), n, "市级" if rng.random() < 0.3 else "区级")
-            for k, n in enumerate(partition(people, events, rng) if events else [])]
+    rows = [
+        (f"{rng.choice(MATCH_NAMES)}（第{k + 1}场）", _in_period(rng, p), n, "市级" if rng.random() < 0.3 else "区级")
+        for k, n in enumerate(partition(people, events, rng) if events else [])
+    ]
     rows.append((f"{MATCH_NAMES[0]}（上年度）", _outside(rng, p), rng.randint(20, 60), "区级"))
     rows.sort(key=lambda r: r[1])
     return rows
@@ -170,7 +250,13 @@ def _matchmaking(rng, p: UnitPlan) -> list[tuple]:
 
 def _station(rng, p: UnitPlan) -> tuple:
     name = "区职工服务中心" if p.kind == "federation" else p.unit.name
-    return (name, bool(p.parts["station_qualified"]), bool(p.parts["station_star"]), p.parts["retired_assistants"], p.parts["social_workers"])
+    return (
+        name,
+        bool(p.parts["station_qualified"]),
+        bool(p.parts["station_star"]),
+        p.parts["retired_assistants"],
+        p.parts["social_workers"],
+    )
 
 
 def _mediation(rng, p: UnitPlan) -> list[tuple]:
@@ -184,14 +270,54 @@ def _mediation(rng, p: UnitPlan) -> list[tuple]:
     for outcome, amount in cases:
         closed = _in_period(rng, p)
         accepted = day(rng, shift(closed, -60), closed)
-        rows.append(("", accepted, closed, rng.choice(CAUSES), rng.randint(1, 6), amount or yuan(rng.randint(100_000, 3_000_000)), outcome))
+        rows.append(
+            (
+                "",
+                accepted,
+                closed,
+                rng.choice(CAUSES),
+                rng.randint(1, 6),
+                amount or yuan(rng.randint(100_000, 3_000_000)),
+                outcome,
+            )
+        )
     for _ in range(max(1, success // 25)):  # still open at the period end
-        rows.append(("", day(rng, shift(end, -40), end), None, rng.choice(CAUSES), rng.randint(1, 3), yuan(rng.randint(100_000, 2_000_000)), None))
+        rows.append(
+            (
+                "",
+                day(rng, shift(end, -40), end),
+                None,
+                rng.choice(CAUSES),
+                rng.randint(1, 3),
+                yuan(rng.randint(100_000, 2_000_000)),
+                None,
+            )
+        )
     for _ in range(max(1, success // 10)):  # closed before the period
         closed = _outside(rng, p)
-        rows.append(("", shift(closed, -rng.randint(3, 40)), closed, rng.choice(CAUSES), rng.randint(1, 4), yuan(rng.randint(100_000, 2_000_000)), "调解成功"))
+        rows.append(
+            (
+                "",
+                shift(closed, -rng.randint(3, 40)),
+                closed,
+                rng.choice(CAUSES),
+                rng.randint(1, 4),
+                yuan(rng.randint(100_000, 2_000_000)),
+                "调解成功",
+            )
+        )
     for _ in range(max(1, success // 50)):  # accepted in the period, closed after it
-        rows.append(("", day(rng, shift(end, -20), end), day(rng, shift(end, 1), shift(end, 20)), rng.choice(CAUSES), 1, yuan(rng.randint(100_000, 900_000)), "调解成功"))
+        rows.append(
+            (
+                "",
+                day(rng, shift(end, -20), end),
+                day(rng, shift(end, 1), shift(end, 20)),
+                rng.choice(CAUSES),
+                1,
+                yuan(rng.randint(100_000, 900_000)),
+                "调解成功",
+            )
+        )
     rows.sort(key=lambda r: (r[1], r[2] or date.max))
     numbered = []
     for k, r in enumerate(rows):

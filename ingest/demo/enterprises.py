@@ -24,8 +24,18 @@ ENTERPRISES_PER_UNIT = 1_000_000  # organisation-code numbers: unit index * this
 UNION_CODE_OFFSET = 50_000_000
 NAME_WORDS = "华信泰安恒达宏远天成金源中和鑫盛嘉禾博雅汇通瑞丰永新同德盛世德润聚力卓越正阳明德京华博远长城"
 TRADES = (
-    "科技有限公司", "商贸有限公司", "餐饮管理有限公司", "物业管理有限公司", "文化传媒有限公司", "建筑工程有限公司",
-    "投资管理有限公司", "咨询有限公司", "酒店管理有限公司", "医药连锁有限公司", "信息技术有限公司", "资产管理有限公司",
+    "科技有限公司",
+    "商贸有限公司",
+    "餐饮管理有限公司",
+    "物业管理有限公司",
+    "文化传媒有限公司",
+    "建筑工程有限公司",
+    "投资管理有限公司",
+    "咨询有限公司",
+    "酒店管理有限公司",
+    "医药连锁有限公司",
+    "信息技术有限公司",
+    "资产管理有限公司",
 )
 COMPREHENSIVE, WAGE, WOMEN = "综合集体合同", "工资专项集体协议", "女职工专项集体合同"
 TERM_YEARS = 3
@@ -46,7 +56,10 @@ class Enterprise:
 
 def _enterprise(rng: random.Random, p: UnitPlan, k: int) -> Enterprise:
     number = p.index * ENTERPRISES_PER_UNIT + k
-    a, b = NAME_WORDS[(k * 7 + p.index) % len(NAME_WORDS)], NAME_WORDS[(k // len(NAME_WORDS) + 3 * p.index) % len(NAME_WORDS)]
+    a, b = (
+        NAME_WORDS[(k * 7 + p.index) % len(NAME_WORDS)],
+        NAME_WORDS[(k // len(NAME_WORDS) + 3 * p.index) % len(NAME_WORDS)],
+    )
     c = NAME_WORDS[(k * 13 + 5) % len(NAME_WORDS)]
     name = f"北京{a}{b}{c}{TRADES[k % len(TRADES)]}"
     mean = 4.0 if p.kind == "centre" else 3.0
@@ -111,7 +124,9 @@ def _unit_enterprises(p: UnitPlan) -> tuple[list[Enterprise], list[tuple]]:
     for e in rng.sample(firms, min(len(firms), max(1, len(firms) // 12))):
         writer.add(WOMEN, [e], in_force=rng.random() < 0.7)
     for _ in range(max(1, len(firms) // 50)):
-        writer.add(COMPREHENSIVE, rng.sample(firms, min(len(firms), rng.randint(1, 3))) if firms else [], in_force=False)
+        writer.add(
+            COMPREHENSIVE, rng.sample(firms, min(len(firms), rng.randint(1, 3))) if firms else [], in_force=False
+        )
     return firms, writer.rows
 
 

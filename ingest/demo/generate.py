@@ -46,7 +46,11 @@ def _unit_job(job: tuple) -> tuple[date, int, str | None, dict]:
     path = Path(out_dir) / layout.return_file_name(plan.unit.name, period_label(plan.period_start, plan.period_end))
     h = mix(plan.seed, plan.index)
     write_return(
-        path, plan.unit.name, plan.period_start, plan.period_end, rows,
+        path,
+        plan.unit.name,
+        plan.period_start,
+        plan.period_end,
+        rows,
         filled_by=SURNAMES[h % len(SURNAMES)] + ("晓红", "建国", "丽娜", "志强", "文静")[h % 5],
         phone=f"010-{66000000 + h % 1000000:08d}",
         filled_on=plan.period_end + timedelta(days=10 + h % 15),
@@ -105,7 +109,11 @@ def period_plans(scale: float, period_start: date, period_end: date, seed: int, 
 
 
 def _truth_document(plans: list[UnitPlan], figures: dict) -> dict:
-    return {"period_start": plans[0].period_start.isoformat(), "period_end": plans[0].period_end.isoformat(), "figures": figures}
+    return {
+        "period_start": plans[0].period_start.isoformat(),
+        "period_end": plans[0].period_end.isoformat(),
+        "figures": figures,
+    }
 
 
 def generate(
@@ -136,13 +144,20 @@ def generate(
     }
     if previous:
         document["previous"] = _truth_document(periods[1], outcomes[1][1])
-    (out_dir / TRUTH_FILE).write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (out_dir / TRUTH_FILE).write_text(
+        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return outcomes[0][0]
 
 
 def compute_truth(
-    *, scale: float = 1.0, period_start: date = date(2018, 1, 1), period_end: date = date(2018, 12, 31), seed: int = 2018,
-    workers: int = 2, previous: bool = False,
+    *,
+    scale: float = 1.0,
+    period_start: date = date(2018, 1, 1),
+    period_end: date = date(2018, 12, 31),
+    seed: int = 2018,
+    workers: int = 2,
+    previous: bool = False,
 ) -> dict:
     """The figures the demo data would give, without writing any workbook (for tests): the
     period's, or with `previous` the period's before it."""

@@ -19,8 +19,20 @@ from ingest.demo.people import MEMBERS, NON_MEMBERS, Person, person
 from ingest.demo.plan import UnitPlan
 
 SERVICE_ITEMS = (
-    "职工体检优惠", "公园游览", "电影观影优惠", "健身场馆", "职工书屋借阅", "法律咨询", "心理咨询",
-    "技能培训报名", "餐饮优惠", "职工疗休养预约", "子女托管", "博物馆参观", "文艺演出票", "京卡积分兑换",
+    "职工体检优惠",
+    "公园游览",
+    "电影观影优惠",
+    "健身场馆",
+    "职工书屋借阅",
+    "法律咨询",
+    "心理咨询",
+    "技能培训报名",
+    "餐饮优惠",
+    "职工疗休养预约",
+    "子女托管",
+    "博物馆参观",
+    "文艺演出票",
+    "京卡积分兑换",
 )
 CARDS_PER_UNIT = 10_000_000  # card numbers: unit index * this + a counter
 
@@ -94,7 +106,7 @@ def build(p: UnitPlan, unions: list[tuple[str, str]]) -> tuple[dict[str, list[tu
         cards.add(members[j], issued, active if active and active < cancelled else None, cancelled)
         if active and active < cancelled and cancelled > start and rng.random() < 0.5:
             noise_uses.append((members[j], max(start, active), shift(cancelled, -1)))
-    for j in spare[len(cancelled_only): len(cancelled_only) + max(1, n_members // 2000)]:
+    for j in spare[len(cancelled_only) : len(cancelled_only) + max(1, n_members // 2000)]:
         cards.add(members[j], day(rng, shift(end, 1), shift(end, 15)))  # issued after the period
     outsiders = [person(NON_MEMBERS, p.other_base + k, end) for k in range(max(1, round(holders * 0.004)))]
     for k, who in enumerate(late[: max(1, len(late) // 2)] + outsiders):

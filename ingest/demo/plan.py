@@ -14,9 +14,23 @@ from ingest.demo.targets import targets
 
 # Relative size of each unit (by short name); streets not named weigh 1.
 SIZE = {
-    "西长安街": 1.3, "新街口": 1.1, "月坛": 1.5, "展览路": 1.6, "德胜": 1.4, "金融街": 1.9, "什刹海": 1.0,
-    "大栅栏": 0.5, "天桥": 0.6, "椿树": 0.45, "陶然亭": 0.7, "广安门内": 1.2, "牛街": 0.6, "白纸坊": 0.8,
-    "广安门外": 1.5, "金融街楼宇": 1.2, "区总工会本级": 1.0,
+    "西长安街": 1.3,
+    "新街口": 1.1,
+    "月坛": 1.5,
+    "展览路": 1.6,
+    "德胜": 1.4,
+    "金融街": 1.9,
+    "什刹海": 1.0,
+    "大栅栏": 0.5,
+    "天桥": 0.6,
+    "椿树": 0.45,
+    "陶然亭": 0.7,
+    "广安门内": 1.2,
+    "牛街": 0.6,
+    "白纸坊": 0.8,
+    "广安门外": 1.5,
+    "金融街楼宇": 1.2,
+    "区总工会本级": 1.0,
 }
 # The centre's enterprises are many and large for its size.
 ENTERPRISE_SIZE = {"金融街楼宇": 2.4}
@@ -138,13 +152,26 @@ MEMBER_CHAIN = ["members", "card_holders", "activated_holders", "service_users",
 ENTERPRISE_KEYS = ["enterprises_both", "enterprises_comprehensive_only", "enterprises_wage_only", "enterprises_neither"]
 CONTRACT_KEYS = ["comprehensive_contracts", "wage_contracts"]
 FEDERATION_ONLY = [
-    "card_services", "migrant_students", "insurance_enrolled", "insurance_benefited", "medical_benefited",
-    "medical_claims_cents", "social_org_activities", "social_org_served",
+    "card_services",
+    "migrant_students",
+    "insurance_enrolled",
+    "insurance_benefited",
+    "medical_benefited",
+    "medical_claims_cents",
+    "social_org_activities",
+    "social_org_served",
 ]
 
 
-def make_plan(scale: float, period_start: date, period_end: date, seed: int, *,
-              goal: dict[str, int] | None = None, shape_seed: int | None = None) -> list[UnitPlan]:
+def make_plan(
+    scale: float,
+    period_start: date,
+    period_end: date,
+    seed: int,
+    *,
+    goal: dict[str, int] | None = None,
+    shape_seed: int | None = None,
+) -> list[UnitPlan]:
     """Each unit's part of every target (`goal`, by default the article's at `scale`). The units'
     own habits (how keen on cards, how well bargained) come from `shape_seed` (default `seed`),
     so two periods made with one shape seed show the same units strong and weak."""
@@ -187,7 +214,9 @@ def _enterprise_groups(plans: list[UnitPlan], goal: dict[str, int], weight: list
     """Unionised enterprises per unit by its size; then the few without a comprehensive contract
     or a wage agreement by each unit's habit, so signing rates differ between units; the rest
     are under both."""
-    room = split(sum(goal[k] for k in ENTERPRISE_KEYS), [w if p.kind in MEMBER_KINDS else 0.0 for p, w in zip(plans, weight)])
+    room = split(
+        sum(goal[k] for k in ENTERPRISE_KEYS), [w if p.kind in MEMBER_KINDS else 0.0 for p, w in zip(plans, weight)]
+    )
     unionised = list(room)
     for key in GAP_KEYS:
         parts = split_capped(goal[key], [n * s[key] for n, s in zip(unionised, shapes)], room)

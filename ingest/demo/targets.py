@@ -152,4 +152,6 @@ def targets(scale: float) -> dict[str, int]:
     base = article_targets()
     if scale == 1:
         return dict(base)
-    return {k: v if k in STRUCTURAL else max(1, int(half_up(Decimal(v) * Decimal(str(scale))))) for k, v in base.items()}
+    return {
+        k: v if k in STRUCTURAL else max(1, int(half_up(Decimal(v) * Decimal(str(scale))))) for k, v in base.items()
+    }

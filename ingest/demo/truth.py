@@ -68,7 +68,9 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
             out["aid"] += amount
             if r["programme"] == "送温暖" and r["recipient_category"] in ("在档困难职工", "困难劳模"):
                 out["warmth"] += amount
-    general = [r for r in _records(rows_by_sheet, "trainings") if r["category"] == "通用能力" and inside(r["started_on"])]
+    general = [
+        r for r in _records(rows_by_sheet, "trainings") if r["category"] == "通用能力" and inside(r["started_on"])
+    ]
     out["training_person_times"] = sum(r["person_times"] for r in general)
     out["training_units"] = {r["trainee_unit"] for r in general}
     events = [r for r in _records(rows_by_sheet, "job_events") if inside(r["held_on"])]
@@ -80,8 +82,11 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
     summer = [r for r in _records(rows_by_sheet, "summer_relief") if inside(r["delivered_on"])]
     out["summer_amount"] = sum((r["amount"] for r in summer), ZERO)
     out["summer_packs"] = sum(r["packs"] for r in summer)
-    out["screened"] = {r["recipient"] for r in _records(rows_by_sheet, "women_care")
-                       if r["programme"] == "两癌筛查" and _is_woman(r["recipient"]) and inside(r["given_on"])}
+    out["screened"] = {
+        r["recipient"]
+        for r in _records(rows_by_sheet, "women_care")
+        if r["programme"] == "两癌筛查" and _is_woman(r["recipient"]) and inside(r["given_on"])
+    }
     matches = [r for r in _records(rows_by_sheet, "matchmaking_events") if inside(r["held_on"])]
     out["matchmaking_events"], out["matchmaking_participants"] = len(matches), sum(r["participants"] for r in matches)
     for r in _records(rows_by_sheet, "stations"):
@@ -105,7 +110,8 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
         out[f"{key}_claims"] = out.get(f"{key}_claims", ZERO) + r["claims"]
     out["students"] = {r["student"] for r in _records(rows_by_sheet, "migrant_students") if inside(r["funded_on"])}
     out["card_services"] = sum(
-        r["online_on"] <= end and (r["offline_on"] is None or r["offline_on"] > end) for r in _records(rows_by_sheet, "card_service_items")
+        r["online_on"] <= end and (r["offline_on"] is None or r["offline_on"] > end)
+        for r in _records(rows_by_sheet, "card_service_items")
     )
     return dict(out)
 
@@ -186,6 +192,14 @@ def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
 def _entry(value) -> str | dict[str, str | None]:
     if isinstance(value, tuple):
         numerator, denominator = value
-        ratio = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"), ROUND_HALF_UP) if denominator else None
-        return {"numerator": str(numerator), "denominator": str(denominator), "value": str(ratio) if ratio is not None else None}
+        ratio = (
+            (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+            if denominator
+            else None
+        )
+        return {
+            "numerator": str(numerator),
+            "denominator": str(denominator),
+            "value": str(ratio) if ratio is not None else None,
+        }
     return str(value)
