@@ -18,8 +18,8 @@ import duckdb
 import great_expectations as gx
 
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, field_label, plain
-from checks.rules import TABLES
 from checks.raw_suites import LINEAGE_INDEX, ROW_INDEX, columns_read, date_columns, expectations_for, from_day_number
+from checks.rules import TABLES
 from ingest import schema
 
 SOURCE = "数据期望（GE）"

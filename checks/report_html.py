@@ -50,7 +50,7 @@ def _columns(examples: list[dict]) -> list[str]:
     return lineage + [k for k in seen if k not in LINEAGE_LABELS]
 
 
-def render_report(result: "GateResult") -> str:
+def render_report(result: GateResult) -> str:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     environment.filters["plain"] = lambda v: "（空）" if plain(v) is None else plain(v)
     template = environment.get_template("gate_report.html.j2")

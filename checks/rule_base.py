@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-
 from ingest import schema
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_catalog.csv"

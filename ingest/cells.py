@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Callable, Iterable
 
 from ingest.validators import InvalidValue, resident_ids_in
 

@@ -14,21 +14,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import xlsxwriter
 
+from ingest import safe_names
 from ingest.cover import about_whole_file
 from ingest.feedback_cells import masked_cover, masked_rows, read_sheet_rows
 from ingest.reader import is_failure
 from ingest.report import FileReport, IngestReport, Problem
-from ingest import safe_names
 from ingest.schema import sheet as schema_sheet
 from ingest.sheet_reader import column_letter
 from ingest.submission_status import feedback_names, write_submission_summary
 
-__all__ = ["write_feedback", "write_submission_summary", "REJECTED_FILL", "WARNING_FILL"]
+__all__ = ["REJECTED_FILL", "WARNING_FILL", "write_feedback", "write_submission_summary"]
 
 FEEDBACK_DIR = "feedback"
 SUMMARY_SHEET = "整改清单"
@@ -68,7 +68,7 @@ def write_feedback(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_one(path, file, by_file[file.source_file], Path(input_dir) / file.source_file, report.loaded_at)
-        except BaseException as error:  # noqa: BLE001 - one unit's list never stops the others'
+        except BaseException as error:
             if not is_failure(error):  # a panic of calamine re-reading the sheet is one
                 raise
             path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ member list, the cards and the services of a workbook. The cache lives for one w
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ingest.cells import Errors, convert_cells
 from ingest.validators import InvalidValue

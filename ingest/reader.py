@@ -158,7 +158,7 @@ def read_workbook(path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
             outcome = _read_workbook(path, input_dir, key)
         for sheet in outcome.file.sheets:
             sheet.check_identity()  # rows that do not add up are not loaded: the file is refused instead
-    except BaseException as error:  # noqa: BLE001 - whatever it is, it is this file's, and named
+    except BaseException as error:
         if not is_failure(error):
             raise
         return failed(_source_file(path, input_dir), INTERNAL_ERROR.format(kind=type(error).__name__))

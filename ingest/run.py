@@ -11,11 +11,11 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -62,7 +62,7 @@ def _outcomes(paths: list[Path], input_dir: Path, key: bytes, workers: int, read
                 yield futures[path].result()
             except BrokenProcessPool:
                 yield _read_alone(read, path, input_dir, key)
-            except BaseException as error:  # noqa: BLE001 - e.g. a result that cannot be sent back: the file's
+            except BaseException as error:
                 if not is_failure(error):
                     raise
                 yield failed(path.relative_to(input_dir).as_posix(), INTERNAL_ERROR.format(kind=type(error).__name__))
@@ -83,7 +83,7 @@ def _read_alone(read, path: Path, input_dir: Path, key: bytes):
             return pool.submit(read, path, input_dir, key).result()
     except BrokenProcessPool:
         return failed(source_file, WORKER_DIED)
-    except BaseException as error:  # noqa: BLE001
+    except BaseException as error:
         if not is_failure(error):
             raise
         return failed(source_file, INTERNAL_ERROR.format(kind=type(error).__name__))

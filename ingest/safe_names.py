@@ -14,7 +14,7 @@ a sheet's name, a file's name): the one place such a name is made safe and uniqu
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 MAX_FILE_NAME_BYTES = 240  # under the 255 of ext4 and NTFS, with room for a copy's " (2)"
 MAX_SHEET_NAME_CHARS = 31

@@ -19,10 +19,10 @@ from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
 from ingest.current import HELD
 from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
+from ingest.periods import previous_period
 from ingest.report import IngestReport
 from ingest.safe_names import file_names
 from ingest.schema import units
-from ingest.periods import previous_period
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"

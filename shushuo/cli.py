@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -46,7 +45,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="数说工会
 console = Console(highlight=False, soft_wrap=True)
 
 
-def _date(text: Optional[str], option: str) -> Optional[date]:
+def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
@@ -57,10 +56,10 @@ def _date(text: Optional[str], option: str) -> Optional[date]:
 
 @app.command(cls=_Command)
 def run(
-    input_dir: Optional[Path] = typer.Option(None, "--input", help="报表所在文件夹；不给则使用演示数据"),
+    input_dir: Path | None = typer.Option(None, "--input", help="报表所在文件夹；不给则使用演示数据"),
     build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
-    period_start: Optional[str] = typer.Option(None, metavar=DAY, help="统计期起；不给则取报表封面上最近的统计期"),
-    period_end: Optional[str] = typer.Option(None, metavar=DAY, help="统计期止"),
+    period_start: str | None = typer.Option(None, metavar=DAY, help="统计期起；不给则取报表封面上最近的统计期"),
+    period_end: str | None = typer.Option(None, metavar=DAY, help="统计期止"),
     wait: float = typer.Option(0.0, help="另一次运行未结束时最多等待的秒数"),
     workers: int = typer.Option(2, help="并行读取报表的进程数"),
     force: bool = typer.Option(False, "--force", help="即使报表、程序和参数都与上次发布时相同，也重新计算"),
@@ -125,8 +124,8 @@ def demo(
 @app.command(cls=_Command)
 def template(
     out: Path = typer.Option(BUILD_DIR / "templates", help="模板的输出文件夹"),
-    period_start: Optional[str] = typer.Option(None, metavar=DAY, help="统计期起（默认：今年1月1日）"),
-    period_end: Optional[str] = typer.Option(None, metavar=DAY, help="统计期止（默认：今年12月31日）"),
+    period_start: str | None = typer.Option(None, metavar=DAY, help="统计期起（默认：今年1月1日）"),
+    period_end: str | None = typer.Option(None, metavar=DAY, help="统计期止（默认：今年12月31日）"),
 ) -> None:
     """为每个填报单位生成空白报表模板（下拉选项、填报提示、冻结表头）。"""
     from ingest.template import write_templates
@@ -165,15 +164,13 @@ def docs(
 @app.command(cls=_Command)
 def release(
     by: str = typer.Option(..., "--by", help="发布人（记入发布记录）"),
-    run_id: Optional[str] = typer.Option(None, "--run", help="要发布的运行编号；不给则发布最近一次成功的运行"),
+    run_id: str | None = typer.Option(None, "--run", help="要发布的运行编号；不给则发布最近一次成功的运行"),
     note: str = typer.Option("", "--note", help="发布说明，如“第二次发布：天桥更正京卡办理”"),
     accept_open_problems: bool = typer.Option(
         False, "--accept-open-problems", help="仍有待单位改正的问题时也发布，受影响的数字标为初步数"
     ),
     build_dir: Path = typer.Option(BUILD_DIR, "--build", help="输出文件夹"),
-    releases_dir: Optional[Path] = typer.Option(
-        None, "--releases", help="发布文件夹（默认为输出文件夹旁的 releases/）"
-    ),
+    releases_dir: Path | None = typer.Option(None, "--releases", help="发布文件夹（默认为输出文件夹旁的 releases/）"),
 ) -> None:
     """发布一次运行的结果：冻结为本统计期的第 n 版，数字查询从此以它为准。"""
     from shushuo import releases

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from shushuo.paths import REPO_ROOT
 from ingest.periods import previous_period
+from shushuo.paths import REPO_ROOT
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 

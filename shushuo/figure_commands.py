@@ -7,7 +7,6 @@ Register in shushuo/cli.py with `app.command()(figure)` and `app.command()(figur
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -25,7 +24,7 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _source(build_dir: Path, as_of: Optional[str], draft: bool, console: Console) -> tuple[Path, str]:
+def _source(build_dir: Path, as_of: str | None, draft: bool, console: Console) -> tuple[Path, str]:
     """(the folder whose figures are served, the line saying which edition it is): the latest
     release; the release in force on a day (--as-of); or the last run, as a draft (--draft, or
     when nothing was released yet)."""
@@ -52,7 +51,7 @@ def _source(build_dir: Path, as_of: Optional[str], draft: bool, console: Console
     return run_dir, f"[bold red]草稿[/]：{why}以下为最近一次运行的结果，未经发布，请勿引用"
 
 
-def _catalogue(build_dir: Path, console: Console, as_of: Optional[str] = None, draft: bool = False):
+def _catalogue(build_dir: Path, console: Console, as_of: str | None = None, draft: bool = False):
     """The figure catalogue of the edition served, or exit with what to do."""
     from reports.bulletin import load_indicators
     from reports.figure_book import BulletinDataError, period_of
@@ -158,7 +157,7 @@ def _listing(title: str, heads) -> Text:
 def figure(
     query: str = typer.Argument(..., help="指标编号（如 cards_issued）或名称中的字（如 办卡率、京卡）"),
     build_dir: Path = BUILD_OPTION,
-    as_of: Optional[str] = AS_OF_OPTION,
+    as_of: str | None = AS_OF_OPTION,
     draft: bool = DRAFT_OPTION,
 ) -> None:
     """查一个数字：印刷写法、准确值、发布用语、口径与来源单位（默认为最新发布的版本）。"""
@@ -180,10 +179,10 @@ def figure(
 
 
 def figures(
-    topic: Optional[str] = typer.Argument(None, help="主题（如 京卡服务，可只写其中几个字）；不给则列出全部"),
-    topic_option: Optional[str] = typer.Option(None, "--topic", "-t", help="同上，以选项给出主题：--topic 帮扶"),
+    topic: str | None = typer.Argument(None, help="主题（如 京卡服务，可只写其中几个字）；不给则列出全部"),
+    topic_option: str | None = typer.Option(None, "--topic", "-t", help="同上，以选项给出主题：--topic 帮扶"),
     build_dir: Path = BUILD_OPTION,
-    as_of: Optional[str] = AS_OF_OPTION,
+    as_of: str | None = AS_OF_OPTION,
     draft: bool = DRAFT_OPTION,
 ) -> None:
     """按主题列出指标及其发布用语（默认为最新发布的版本）。"""

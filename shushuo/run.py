@@ -17,7 +17,7 @@ from shushuo.manifest import Manifest
 from shushuo.stages import STAGES_AFTER_READING, WAREHOUSE, RunContext, RunFailed, read_returns
 from shushuo.stages import choose_period as _choose_period
 
-__all__ = ["RunFailed", "RunOptions", "RunResult", "WAREHOUSE", "choose_period", "run"]
+__all__ = ["WAREHOUSE", "RunFailed", "RunOptions", "RunResult", "choose_period", "run"]
 
 
 @dataclass

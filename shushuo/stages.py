@@ -9,15 +9,15 @@ import importlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
-from shushuo import publish
 from reports.edition import Edition
+from shushuo import publish
 from shushuo.manifest import Manifest
 
 WAREHOUSE = "warehouse.duckdb"
@@ -343,7 +343,7 @@ class LaterImports:
         for module in LATER_STAGES:
             try:
                 importlib.import_module(module)
-            except Exception:  # noqa: BLE001 - raised again, with its traceback, by the stage's own import
+            except Exception:
                 return
 
 

@@ -9,9 +9,9 @@ import datetime as dt
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from test_hostile_files import MAIN, sheet_xml, workbook
 from test_ingest_workbook_builder import headers_of, write_return

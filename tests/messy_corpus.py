@@ -16,7 +16,8 @@ from pathlib import Path
 
 from messy_grids import Formula, Grid, write_grids
 
-from ingest.schema import Column, Sheet, cover_title, sheet as schema_sheet
+from ingest.schema import Column, Sheet, cover_title
+from ingest.schema import sheet as schema_sheet
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FULL = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
@@ -299,4 +300,4 @@ def write_messy_return(
     return expected
 
 
-__all__ = ["Bad", "Expected", "Formula", "Grid", "Style", "messy_sheet", "write_messy_return", "cover_grid", "render"]
+__all__ = ["Bad", "Expected", "Formula", "Grid", "Style", "cover_grid", "messy_sheet", "render", "write_messy_return"]

@@ -7,8 +7,8 @@ from datetime import date
 
 import duckdb
 import pytest
-
 from fixtures_warehouse import new_warehouse, submit
+
 from shushuo import dbt_runner
 
 PERIOD = (date(2018, 1, 1), date(2018, 12, 31))

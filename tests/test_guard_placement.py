@@ -10,10 +10,10 @@ import zipfile
 
 import pytest
 import python_calamine as calamine
+from test_hostile_files import CALAMINE_ALONE, MAIN, _one_gigabyte, refused, sheet_xml, workbook
 
 from ingest.cell_extent import SheetScan
 from ingest.file_guard import UnsafeFile, inspect, inspect_workbook
-from test_hostile_files import CALAMINE_ALONE, MAIN, _one_gigabyte, refused, sheet_xml, workbook
 
 LAST_ROW = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
 HOSTILE = {

@@ -9,7 +9,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from careless_returns import CARELESS_FILE, ingest_beside_a_clean_return, sheet_grid
+from careless_returns import ingest_beside_a_clean_return, sheet_grid
 from messy_cases import CARDS, members, trainings
 
 from ingest import cells, schema

@@ -9,10 +9,10 @@ import json
 from decimal import Decimal as D
 
 import duckdb
-import pytest
-
 import fixtures_returns
+import pytest
 from fixtures_warehouse import new_warehouse
+
 from shushuo import dbt_runner
 from shushuo.paths import REPO_ROOT
 

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from docx import Document
 
+from ingest.periods import previous_period
 from reports.bulletin import render
 from reports.docx_export import write_docx
 from reports.exports import write_exports
 from reports.period_change import change_of, comparison_word, with_previous
 from reports.synthetic import synthetic_indicators
-from ingest.periods import previous_period
 from tests.test_exports_catalogue import GENERATED, fake_sources
 
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -9,8 +9,8 @@ import shutil
 
 import duckdb
 import pytest
-from openpyxl import load_workbook
 import python_calamine as calamine
+from openpyxl import load_workbook
 from test_privacy_scan import file_texts, ids_in, names_in_returns
 
 from checks.duplicates import COLUMNS, LISTING_FILE, write_duplicate_listing

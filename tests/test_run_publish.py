@@ -47,9 +47,8 @@ def test_a_second_run_stops_with_a_message_while_the_first_holds_the_lock(tmp_pa
     try:
         assert ready.wait(10)
         asked = time.monotonic()
-        with pytest.raises(RunInProgress, match="另一个运行正在使用"):
-            with run_lock(tmp_path):
-                pass
+        with pytest.raises(RunInProgress, match="另一个运行正在使用"), run_lock(tmp_path):
+            pass
         with run_lock(tmp_path, wait_seconds=10):  # queues behind the first run
             assert time.monotonic() - asked > 1.5
     finally:

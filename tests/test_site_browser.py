@@ -16,10 +16,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from test_exports_catalogue import fake_sources
 
 from reports.site import write_site
 from reports.synthetic import synthetic_indicators
-from test_exports_catalogue import fake_sources
 
 CARD_FIGURES = {"cards_issued", "card_uptake_rate", "card_services"}
 
@@ -71,7 +71,7 @@ def test_search_for_jingka_shows_the_card_figures(figures_page, tmp_path):
     dom = result.stdout
     articles = dict(re.findall(r'<article class="figure" id="([a-z_]+)" data-id="[a-z_]+"( hidden="")?', dom))
     visible = {i for i, hidden in articles.items() if not hidden}
-    assert CARD_FIGURES <= visible
+    assert visible >= CARD_FIGURES
     assert "disputes_mediated" in articles and "disputes_mediated" not in visible
     assert re.search(r'id="result-count"[^>]*>找到 \d+ 个指标', dom), "the count says what the search found"
 

@@ -11,11 +11,11 @@ import shutil
 import openpyxl
 import pytest
 
+from ingest.periods import previous_period
 from ingest.run import ingest
 from ingest.schema import units
 from ingest.submission_status import write_submission_summary
 from shushuo.dbt_runner import has_submissions
-from ingest.periods import previous_period
 
 KEY = b"submission-previous-key" * 2
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

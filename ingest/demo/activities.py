@@ -5,7 +5,6 @@ dated outside the period, duplicates that count once)."""
 
 from __future__ import annotations
 
-import random
 from datetime import date
 
 from ingest.demo.draw import amounts, day, shift, summer_day, unit_rng, yuan

@@ -15,9 +15,9 @@ from ingest.demo.people import SURNAMES, mix
 from ingest.demo.plan import UnitPlan, make_plan
 from ingest.demo.previous_year import previous_targets
 from ingest.demo.targets import targets
+from ingest.periods import previous_period
 from ingest.template import period_label
 from ingest.workbook_writer import write_return
-from ingest.periods import previous_period
 
 TRUTH_FILE = "demo_truth.json"
 CENTRE_NEIGHBOUR = "金融街"  # the building centre's enterprises overlap its street's
