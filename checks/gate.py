@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from checks.outcome import CheckOutcome, describe_example
+from checks.explanations import attach, read_explanations
+from checks.outcome import INFO, VERIFY, CheckOutcome, describe_example
 from checks.raw_validation import validate_raw
 from checks.report_html import render_report
 from checks.rule_runner import run_rules
@@ -40,6 +41,7 @@ class GateResult:
     outcomes: list[CheckOutcome]
     report_html: Path | None = None
     seconds: dict = field(default_factory=dict)
+    unmatched_explanations: list[dict] = field(default_factory=list)  # 上报说明 that answered no check
 
     @property
     def blocking(self) -> list[CheckOutcome]:
@@ -48,6 +50,19 @@ class GateResult:
     @property
     def warnings(self) -> list[CheckOutcome]:
         return [o for o in self.outcomes if o.is_warning]
+
+    @property
+    def verify_warnings(self) -> list[CheckOutcome]:
+        return [o for o in self.warnings if o.severity == VERIFY]
+
+    @property
+    def info_warnings(self) -> list[CheckOutcome]:
+        return [o for o in self.warnings if o.severity == INFO]
+
+    @property
+    def open_warnings(self) -> list[CheckOutcome]:
+        """核实性 warnings no unit has explained yet: open problems for a release."""
+        return [o for o in self.warnings if o.is_open]
 
     @property
     def passed(self) -> bool:
@@ -79,7 +94,14 @@ class GateResult:
         period = f"{self.period_start.isoformat()} 至 {self.period_end.isoformat()}"
         if self.passed:
             text = f"质量检查通过（统计期 {period}，共 {len(self.outcomes)} 项检查"
-            return text + (f"，{len(self.warnings)} 项警告，见检查报告）。" if self.warnings else "）。")
+            text += f"，{len(self.warnings)} 项警告，见检查报告）。" if self.warnings else "）。"
+            if self.open_warnings:
+                text += (
+                    f"其中 {len(self.open_warnings)} 项核实性问题尚待单位说明（"
+                    + "、".join(o.title for o in self.open_warnings)
+                    + "），说明前不能正式发布。"
+                )
+            return text
         lines = [f"质量检查发现 {len(self.blocking)} 项阻断问题，统计期 {period} 的数字不能发布："]
         for number, outcome in enumerate(self.blocking, 1):
             lines.append(
@@ -102,6 +124,8 @@ class GateResult:
             "checks": len(self.outcomes),
             "blocking": [o.check_id for o in self.blocking],
             "warnings": [o.check_id for o in self.warnings],
+            "open_warnings": [o.check_id for o in self.open_warnings],
+            "unmatched_explanations": self.unmatched_explanations,
             "notes": self.notes(),
             "seconds": self.seconds,
             # relative to the run folder: the folder is renamed when the run is published or fails
@@ -117,16 +141,20 @@ def run(
     out_dir: Path,
     *,
     previous_indicators: pd.DataFrame | None = None,
+    input_dir: Path | None = None,
 ) -> GateResult:
     """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
     into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
-    period-on-period comparison."""
+    period-on-period comparison; `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
+    (checks/explanations.py; the returns' own 上报说明 sheets are in the warehouse)."""
     period_start, period_end = _as_date(period_start), _as_date(period_end)
     started = time.perf_counter()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         raw_outcomes = validate_raw(connection, period_start, period_end)
         after_raw = time.perf_counter()
         rule_outcomes = run_rules(connection, period_start, period_end, previous_indicators)
+        explanations = read_explanations(connection, (period_start, period_end), input_dir)
+    unmatched = attach(raw_outcomes + rule_outcomes, explanations)
     finished = time.perf_counter()
     result = GateResult(
         period_start,
@@ -137,6 +165,7 @@ def run(
             "business_rules": round(finished - after_raw, 3),
             "total": round(finished - started, 3),
         },
+        unmatched_explanations=[e.to_dict() for e in unmatched],
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     result.report_html = out_dir / REPORT_FILE

@@ -8,9 +8,18 @@ import decimal
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
+# Three severities; each check states its own beside its definition (the rule, the expectation).
+# blocking: the figures cannot be published until it is fixed (no explanation lifts it).
+# verify (核实性): the data may be right, but the unit must explain it (a figure that moved > 50 %,
+#   a contract cited beyond its coverage): an open problem until explained (上报说明), so a release
+#   is refused without --accept-open-problems.
+# info (提示): what a definition already handles (non-members' cards left out, a member on two
+#   rolls counted once, a date outside the period not counted): listed, never open.
 BLOCKING = "blocking"
-WARNING = "warning"
-SEVERITY_LABELS = {BLOCKING: "阻断", WARNING: "警告"}
+VERIFY = "verify"
+INFO = "info"
+SEVERITIES = (BLOCKING, VERIFY, INFO)
+SEVERITY_LABELS = {BLOCKING: "阻断", VERIFY: "核实性", INFO: "提示"}
 
 PASSED = "passed"
 FAILED = "failed"
@@ -97,6 +106,21 @@ class CheckOutcome:
     examples: list[dict] = field(default_factory=list)
     detail: str = ""
     count_noun: str = "条"
+    units: list[str] = field(default_factory=list)  # codes of every unit among the failing rows
+    sheets: list[str] = field(default_factory=list)  # schema sheets whose figures the problem can move
+    figures: list[str] = field(default_factory=list)  # indicator ids the failing rows name themselves
+    explanations: list[dict] = field(default_factory=list)  # the units' 上报说明 that answer it
+    unexplained_units: list[str] = field(default_factory=list)  # concerned units without one
+
+    @property
+    def explained(self) -> bool:
+        """A 核实性 warning every concerned unit has explained (one without units: any explanation)."""
+        return self.needs_explanation and bool(self.explanations) and not self.unexplained_units
+
+    @property
+    def is_open(self) -> bool:
+        """A 核实性 warning not yet explained: it stands between the run and a release."""
+        return self.needs_explanation and not self.explained
 
     @property
     def failed(self) -> bool:
@@ -108,7 +132,13 @@ class CheckOutcome:
 
     @property
     def is_warning(self) -> bool:
-        return self.failed and self.severity == WARNING
+        """Failed, but does not block: a 核实性 warning or an informational one."""
+        return self.failed and self.severity in (VERIFY, INFO)
+
+    @property
+    def needs_explanation(self) -> bool:
+        """A 核实性 warning: open until the unit explains it (上报说明)."""
+        return self.failed and self.severity == VERIFY
 
     def count_phrase(self) -> str:
         if self.status == ERROR:
@@ -122,7 +152,13 @@ class CheckOutcome:
     def __str__(self) -> str:
         """One Chinese line, as the bulletin's notes list a warning."""
         if self.status == FAILED:
-            return f"{self.title}：{self.failing_count} {self.count_noun}"
+            line = f"{self.title}：{self.failing_count} {self.count_noun}"
+            if self.explanations:
+                said = "；".join(
+                    f"{e.get('unit') or e.get('unit_code') or ''}：{e['explanation']}" for e in self.explanations
+                )
+                line += f"（单位说明：{said}）"
+            return line
         return f"{self.title}：{self.count_phrase()}"
 
     def to_dict(self) -> dict:

@@ -13,10 +13,10 @@ import datetime as dt
 import great_expectations.expectations as gxe
 
 from checks import date_windows
-from checks.outcome import BLOCKING, WARNING, field_label
+from checks.outcome import BLOCKING, INFO, VERIFY, field_label
 from ingest import schema
 
-GX_SEVERITY = {BLOCKING: "critical", WARNING: "warning"}
+GX_SEVERITY = {BLOCKING: "critical", VERIFY: "warning", INFO: "info"}
 # Columns shown with every failing value so a clerk can find the row.
 LINEAGE_INDEX = ["unit_code", "source_file", "sheet", "source_row"]
 NUMERIC_TYPES = ("BIGINT", "SMALLINT", "INTEGER", "DECIMAL", "DOUBLE")
@@ -85,7 +85,7 @@ def _lineage_expectations(sheet: schema.Sheet):
         "unit_code",
         "expected_submitter",
         f"填报单位属于应报本表的单位（{kinds}）",
-        WARNING,
+        VERIFY,  # rows from a unit that should not send this sheet: the unit must say why
         value_set=expected,
     )
 
@@ -149,7 +149,7 @@ def _date_expectations(sheet: schema.Sheet, column: schema.Column, period_start:
             column.name,
             "in_period",
             f"{column.header}在统计期内（{period_start.isoformat()} 至 {period_end.isoformat()}），期外的不计入",
-            WARNING,
+            INFO,  # the definition leaves them out
             min_value=day_number(period_start),
             max_value=day_number(period_end),
         )
@@ -160,7 +160,7 @@ def _date_expectations(sheet: schema.Sheet, column: schema.Column, period_start:
             column.name,
             "not_after_period",
             f"{column.header}不晚于统计期末（{period_end.isoformat()}），晚于期末的不计入",
-            WARNING,
+            INFO,  # the definition leaves them out
             max_value=day_number(period_end),
         )
 

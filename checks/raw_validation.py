@@ -17,8 +17,16 @@ import os
 import duckdb
 import great_expectations as gx
 
-from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, WARNING, CheckOutcome, field_label, plain
-from checks.raw_suites import LINEAGE_INDEX, ROW_INDEX, columns_read, date_columns, expectations_for, from_day_number
+from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, CheckOutcome, field_label, plain
+from checks.raw_suites import (
+    GX_SEVERITY,
+    LINEAGE_INDEX,
+    ROW_INDEX,
+    columns_read,
+    date_columns,
+    expectations_for,
+    from_day_number,
+)
 from checks.rules import TABLES
 from ingest import schema
 
@@ -113,7 +121,9 @@ def _empty_table(sheet: schema.Sheet, expectation) -> CheckOutcome:
 
 
 def _severity(expectation) -> str:
-    return WARNING if str(getattr(expectation.severity, "value", expectation.severity)) == "warning" else BLOCKING
+    """Ours, from the GE severity raw_suites gave the expectation (GX_SEVERITY)."""
+    gx = str(getattr(expectation.severity, "value", expectation.severity))
+    return {value: ours for ours, value in GX_SEVERITY.items()}.get(gx, BLOCKING)
 
 
 def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection) -> CheckOutcome:
@@ -128,6 +138,7 @@ def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection)
         severity=severity,
         status=PASSED if result.success else FAILED,
         count_noun="行",
+        sheets=[sheet.name],
     )
     if result.exception_info.get("raised_exception"):
         outcome.status = ERROR
@@ -142,6 +153,7 @@ def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection)
         label = field_label(column) if column in dict(schema.lineage_columns()) else sheet.raw_column_label(column)
         outcome.examples = [_example(lineage.get(row[ROW_INDEX], {}), row, column, label, is_date) for row in failing]
         outcome.detail = f"“{label}”有 {outcome.failing_count} 行不符合要求"
+        outcome.units = sorted({str(e["unit_code"]) for e in outcome.examples if e.get("unit_code")})
     return outcome
 
 

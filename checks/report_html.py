@@ -15,7 +15,7 @@ from checks.outcome import (
     SEVERITY_LABELS,
     SKIPPED,
     STATUS_LABELS,
-    WARNING,
+    VERIFY,
     field_label,
     plain,
 )
@@ -27,11 +27,14 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def _order(outcome) -> tuple:
-    """Blocking failures, then warnings, then checks with nothing to compare, then passes."""
+    """Blocking failures, then open 核实性 warnings, then the other warnings, then checks with
+    nothing to compare, then passes."""
     if outcome.is_blocking_failure:
         rank = 0
-    elif outcome.is_warning:
+    elif outcome.is_open:
         rank = 1
+    elif outcome.is_warning:
+        rank = 1.5
     elif outcome.status == SKIPPED:
         rank = 2
     else:
@@ -62,5 +65,5 @@ def render_report(result: GateResult) -> str:
         severity_labels=SEVERITY_LABELS,
         status_labels=STATUS_LABELS,
         BLOCKING=BLOCKING,
-        WARNING=WARNING,
+        VERIFY=VERIFY,
     )

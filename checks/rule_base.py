@@ -40,6 +40,10 @@ class Rule:
     count_column: str | None = None  # failing rows are groups: sum this column to count them
     count_noun: str = "条"  # what a failing row is, for "3 条不符合"
     needs_previous: bool = False
+    # The schema sheets (ingest/schema.yaml) whose figures a failure can move: the figures counted
+    # from them (reports/figure_wording.yaml `sheets`) are the ones a 核实性 problem makes provisional.
+    # Failing rows that carry an indicator_id name their figures themselves.
+    sheets: tuple[str, ...] = ()
 
     def query(self) -> str:
         return self.sql.format(**TABLES)

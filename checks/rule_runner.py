@@ -38,6 +38,7 @@ def _run_one(connection, rule: Rule, existing: set[str], params: dict, have_prev
         severity=rule.severity,
         status=PASSED,
         count_noun=rule.count_noun,
+        sheets=list(rule.sheets),
     )
     if rule.needs_previous and not have_previous:
         outcome.status = SKIPPED
@@ -61,6 +62,10 @@ def _run_one(connection, rule: Rule, existing: set[str], params: dict, have_prev
     outcome.failing_count = int(frame[rule.count_column].sum()) if rule.count_column else len(frame)
     outcome.examples = [{k: plain(v) for k, v in row.items()} for row in frame.head(MAX_EXAMPLES).to_dict("records")]
     outcome.detail = rule.advice
+    if "unit_code" in frame.columns:
+        outcome.units = sorted({str(code) for code in frame["unit_code"].dropna()})
+    if "indicator_id" in frame.columns:
+        outcome.figures = list(dict.fromkeys(str(i) for i in frame["indicator_id"].dropna()))
     return outcome
 
 

@@ -12,7 +12,7 @@ returns). Queries may use the parameters $period_start and $period_end (DATE).""
 
 from __future__ import annotations
 
-from checks.outcome import BLOCKING, WARNING
+from checks.outcome import BLOCKING, INFO, VERIFY
 from checks.rule_base import CATALOG_FILE, SCOPE, TABLES, Rule, not_more_than
 from checks.rules_by_unit import SHEETS_FILLED, UNIT_RULES
 from checks.rules_rows import ROW_RULES
@@ -133,7 +133,7 @@ FIGURE_RULES: tuple[Rule, ...] = (
     Rule(
         id="cards_of_non_members",
         title="非会员持有的有效京卡（单列报告，不计入办卡数）",
-        severity=WARNING,
+        severity=INFO,
         tables=("cards",),
         sql="""
             select unit_code, unit_short_name as unit, source_file, sheet, source_row
@@ -142,12 +142,13 @@ FIGURE_RULES: tuple[Rule, ...] = (
             order by unit_code, source_file, source_row
         """,
         advice="持卡人不在任何单位期末会员名册中。请核对会员名册是否漏报，或该卡是否应注销。",
+        sheets=('cards',),
         count_noun="张",
     ),
     Rule(
         id="members_in_two_units",
         title="同一会员被两个及以上单位填报（按人去重只计一次）",
-        severity=WARNING,
+        severity=INFO,
         tables=("members_by_unit",),
         sql="""
             with people as (
@@ -159,12 +160,13 @@ FIGURE_RULES: tuple[Rule, ...] = (
         """,
         advice="会员人数已按身份证去重；请相关单位核实该会员的所属工会，避免重复建档。",
         count_column="members",
+        sheets=('members',),
         count_noun="人",
     ),
     Rule(
         id="moved_against_previous_period",
         title=f"与上期相比变动过大（数量超过 {MAX_CHANGE_SHARE:.0%}，比率超过 {MAX_RATE_CHANGE * 100:.0f} 个百分点）",
-        severity=WARNING,
+        severity=VERIFY,
         tables=("indicators",),
         sql=f"""
             with now as (

@@ -8,7 +8,7 @@ unit's own lists instead, where a clerk's mistake shows."""
 
 from __future__ import annotations
 
-from checks.outcome import BLOCKING, WARNING
+from checks.outcome import BLOCKING, INFO, VERIFY
 from checks.rule_base import Rule, expected_nonempty
 from ingest import schema
 
@@ -41,6 +41,7 @@ def _sheet_filled(sheet: schema.Sheet, severity: str) -> Rule:
             order by expected_units.unit_code
         """,
         advice=f"「{sheet.title}」缺失或没有数据行，{effect}。请该单位补填「{sheet.title}」后重新报送整个工作簿。",
+        sheets=(sheet.name,),
         count_noun="个单位",
     )
 
@@ -83,7 +84,7 @@ UNIT_RULES: tuple[Rule, ...] = (
     Rule(
         id="unit_card_holders_with_non_members",
         title="各单位有效持卡人多于其会员名册人数，超出部分为非会员（已单列，不计入办卡数）",
-        severity=WARNING,
+        severity=INFO,
         tables=("cards", "members_by_unit"),
         sql=_CARD_HOLDERS.replace(
             "{condition}",
@@ -92,6 +93,7 @@ UNIT_RULES: tuple[Rule, ...] = (
         ),
         advice="超出的持卡人都不在任何会员名册中，已列入“非会员持有的有效京卡”，不计入办卡数。"
         "请核对会员名册是否漏报这些持卡人，或这些卡是否应注销。",
+        sheets=('cards', 'members'),
         count_noun="个单位",
     ),
     Rule(
@@ -112,7 +114,7 @@ UNIT_RULES: tuple[Rule, ...] = (
     Rule(
         id="contract_cited_within_its_coverage",
         title="引用同一集体合同编号的建会企业多于该合同填报的覆盖企业数",
-        severity=WARNING,
+        severity=VERIFY,
         tables=("contracts_in_force", "contract_references"),
         sql="""
             with citing as (
@@ -129,6 +131,7 @@ UNIT_RULES: tuple[Rule, ...] = (
         """,
         advice="引用这些编号的企业都计为已覆盖，多于合同本身所写的覆盖企业数：可能是企业填错了合同编号"
         "（单独合同只覆盖一家企业），也可能是区域性、行业性合同的覆盖企业数未更新。请相关单位核对建会企业表与集体合同表。",
+        sheets=('contracts', 'enterprises'),
         count_noun="份合同",
     ),
 )

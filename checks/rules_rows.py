@@ -5,7 +5,7 @@ two units), and without a word here it would vanish from, or be doubled in, the 
 
 from __future__ import annotations
 
-from checks.outcome import WARNING
+from checks.outcome import INFO, VERIFY
 from checks.rule_base import Rule
 from ingest import schema
 
@@ -18,7 +18,7 @@ ROW_RULES: tuple[Rule, ...] = (
     Rule(
         id="rejected_rows_in_current_returns",
         title="本期报表中有误、未计入数字的行（须各单位改正后重新报送）",
-        severity=WARNING,
+        severity=VERIFY,
         tables=("current_submissions", "ingest_sheets"),
         sql="""
             select current.unit_code, coalesce(units.unit_short, current.unit_name) as unit, current.source_file,
@@ -41,7 +41,7 @@ ROW_RULES: tuple[Rule, ...] = (
     Rule(
         id="case_closing_and_result_agree",
         title="结案日期与调解结果只填了一项的调解案件（不计入结案数）",
-        severity=WARNING,
+        severity=INFO,
         tables=("mediation_cases",),
         sql="""
             select unit_code, unit_short_name as unit, source_file, sheet, source_row, case_no, closed_on, outcome,
@@ -53,12 +53,13 @@ ROW_RULES: tuple[Rule, ...] = (
             order by unit_code, source_file, source_row
         """,
         advice="这些案件既不计入结案数，也不计入调解成功数。已结案的请补填调解结果或结案日期；未结案的两项都留空。",
+        sheets=('mediation_cases',),
         count_noun="件",
     ),
     Rule(
         id="card_status_and_cancel_date_agree",
         title="状态与注销日期矛盾的京卡（按已注销处理，不计入办卡数）",
-        severity=WARNING,
+        severity=INFO,
         tables=("cards",),
         sql="""
             select unit_code, unit_short_name as unit, source_file, sheet, source_row, status, cancelled_on,
@@ -70,12 +71,13 @@ ROW_RULES: tuple[Rule, ...] = (
             order by unit_code, source_file, source_row
         """,
         advice="这些卡按已注销处理，不计入办卡数。仍在使用的卡请把状态改为正常并清空注销日期；已注销的请补填注销日期。",
+        sheets=('cards',),
         count_noun="张",
     ),
     Rule(
         id="insurance_totals_from_their_own_units_only",
         title=f"{_INSURANCE_FILLERS}以外的单位填报的「互助保障」（不计入互助保障各数）",
-        severity=WARNING,
+        severity=INFO,
         tables=("stg_mutual_insurance",),
         sql=f"""
             select insurance.unit_code, coalesce(expected_units.unit_short, insurance.unit_code) as unit,
@@ -87,12 +89,13 @@ ROW_RULES: tuple[Rule, ...] = (
         """,
         advice=f"互助保障各数只取{_INSURANCE_FILLERS}报送的期内合计，这些行没有计入。若是替{_INSURANCE_FILLERS}填的，"
         f"请把数字报给{_INSURANCE_FILLERS}；否则请从报表中删去「互助保障」工作表后重新报送。",
+        sheets=('mutual_insurance',),
         count_noun="行",
     ),
     Rule(
         id="case_numbers_unique_across_units",
         title="两个及以上单位填报的同一案件编号（各单位分别计数）",
-        severity=WARNING,
+        severity=VERIFY,
         tables=("mediation_cases",),
         sql="""
             with repeated as (
@@ -104,12 +107,13 @@ ROW_RULES: tuple[Rule, ...] = (
             order by case_no, unit_code, source_file, source_row
         """,
         advice="同一编号的案件在各单位分别计数。若是同一案件，请由不负责调解的单位删除该行；若是不同案件，请更正编号。",
+        sheets=('mediation_cases',),
         count_noun="行",
     ),
     Rule(
         id="screening_recipients_are_women",
         title="身份证显示为男性的两癌筛查体检卡领取人（未计入）",
-        severity=WARNING,
+        severity=INFO,
         tables=("stg_women_care",),
         sql="""
             select care.unit_code, expected_units.unit_short as unit, care.source_file, care.sheet, care.source_row,
@@ -122,6 +126,7 @@ ROW_RULES: tuple[Rule, ...] = (
         """,
         advice="两癌筛查只计女职工，这些领取人未计入两癌筛查人数，已在各单位的整改清单中列为请核对。"
         "请单位核对身份证号是否填成了家属或他人的，或项目是否应为其他关爱。",
+        sheets=('women_care',),
         count_noun="行",
     ),
 )

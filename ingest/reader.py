@@ -32,6 +32,10 @@ from ingest.tables import with_lineage
 from ingest.validators import earliest_future_birth, forget_future_births
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+# The submission desk's list of the units' explanations of 核实性 warnings, kept beside the returns
+# (UTF-8 with BOM: unit_code, rule, explanation, explained_by, explained_at). Not a return: the gate
+# reads it (checks/explanations.py).
+EXPLANATIONS_FILE = "上报说明.csv"
 
 
 @dataclass
@@ -74,7 +78,7 @@ def find_inputs(input_dir: Path) -> tuple[list[Path], dict[Path, str]]:
     root = Path(input_dir).resolve()
     workbooks, refused = [], {}
     for path in Path(input_dir).rglob("*"):
-        if path.name.startswith(("~$", ".")):
+        if path.name.startswith(("~$", ".")) or path.name == EXPLANATIONS_FILE:
             continue
         suffix = path.suffix.lower()
         if path.is_symlink() and not _inside(path, root):

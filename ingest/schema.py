@@ -113,7 +113,7 @@ class Sheet:
     submitted_by: tuple[str, ...]
     description: str
     columns: tuple[Column, ...]
-    expected_nonempty: str | None = None  # 'blocking' | 'warning' | None: see schema.yaml
+    expected_nonempty: str | None = None  # 'blocking' | 'verify' | None: see schema.yaml
     row_checks: tuple[RowCheck, ...] = ()
 
     @property

@@ -8,9 +8,10 @@ SHA256SUMS over every file. Files are made read-only and a release is never modi
 made; releases/ sits beside build/ and `make clean` leaves it alone.
 
 A release is refused, with the reason, when the run did not pass the gate or when it has open
-problems (checks/open_problems.py: rows rejected in a current return); with
-`accept_open_problems` it goes ahead and every figure counted from an affected sheet is marked
-初步数 in every output, with the units, sheets and rows beside it."""
+problems (checks/open_problems.py: rows rejected in a current return, a held return, a 核实性
+warning no unit has explained); with `accept_open_problems` it goes ahead and every figure a
+problem can move (counted from its sheets, or named by it) is marked 初步数 in every output, with
+the units, sheets and rows beside it."""
 
 from __future__ import annotations
 
@@ -133,13 +134,15 @@ def _manifest(run_dir: Path) -> dict:
 
 
 def affected_figures(problems) -> dict[str, str]:
-    """indicator_id → why it is provisional: the figures counted from a sheet with open problems."""
+    """indicator_id → why it is provisional: the figures counted from a sheet with open problems, and
+    those a problem names itself."""
     from reports.provenance import wording_table
 
     reasons: dict[str, list[str]] = {}
     for indicator_id, entry in wording_table().items():
+        counted_from = set((entry or {}).get("sheets") or ())
         for problem in problems:
-            if problem.sheet_name in ((entry or {}).get("sheets") or ()):
+            if counted_from & set(problem.sheets) or indicator_id in problem.figures:
                 reasons.setdefault(indicator_id, []).append(problem.describe())
     return {i: "；".join(dict.fromkeys(r)) + "，改正后数字可能变动" for i, r in reasons.items()}
 
@@ -186,12 +189,13 @@ def release(
         dt.date.fromisoformat(manifest["parameters"]["period_start"]),
         dt.date.fromisoformat(manifest["parameters"]["period_end"]),
     )
-    problems = open_problems(run_dir / "warehouse.duckdb", period)
+    problems = open_problems(run_dir / "warehouse.duckdb", period, manifest.get("checks"))
     if problems and not accept_open_problems:
         listed = "\n".join(f"  - {p.describe()}" for p in problems)
         raise ReleaseRefused(
-            f"运行 {manifest['run_id']} 还有待单位改正的问题，相关数字偏低，暂不能发布：\n{listed}\n"
-            "请把整改清单退回单位，改正后重新运行再发布；确需先发布的，加 --accept-open-problems"
+            f"运行 {manifest['run_id']} 还有待单位改正或说明的问题，相关数字可能不准，暂不能发布：\n{listed}\n"
+            "请把整改清单退回单位，改正（核实性问题由单位在「上报说明」中说明）后重新运行再发布；"
+            "确需先发布的，加 --accept-open-problems"
             "（make release 时为 ACCEPT_OPEN_PROBLEMS=1），受影响的数字将标为初步数。"
         )
     provisional = affected_figures(problems)

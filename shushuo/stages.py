@@ -177,7 +177,11 @@ def check_quality(ctx: RunContext) -> None:
     ctx.doing("质量检查…")
     with ctx.manifest.stage("checks"):
         result = gate.run(
-            ctx.warehouse, *ctx.period, ctx.work / "checks", previous_indicators=load_previous(ctx.warehouse)
+            ctx.warehouse,
+            *ctx.period,
+            ctx.work / "checks",
+            previous_indicators=load_previous(ctx.warehouse),
+            input_dir=ctx.input_dir,
         )
         ctx.manifest.checks = result.to_json()
         if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ingest.cache import file_hashes, key_fingerprint
-from ingest.reader import find_inputs, find_workbooks
+from ingest.reader import EXPLANATIONS_FILE, find_inputs, find_workbooks
 from shushuo import publish
 from shushuo.paths import REPO_ROOT
 
@@ -81,6 +81,9 @@ def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[
         hashes = file_hashes(find_workbooks(input_dir))
     for path in sorted(hashes):
         add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
+    explanations = Path(input_dir) / EXPLANATIONS_FILE  # the units' 上报说明, read by the gate
+    if explanations.is_file():
+        add("explanations", hashlib.sha256(explanations.read_bytes()).hexdigest())
     for path, reason in find_inputs(input_dir)[1].items():  # a refused file (a link out, an .xlsb) is news too
         add("refused", (path.relative_to(input_dir).as_posix(), reason))
     for path in _code_files():
