@@ -105,11 +105,11 @@ def unexplained_warnings(gate: dict) -> list[OpenProblem]:
         if outcome.get("explanations") and not units:
             continue
         who = f"，待 {'、'.join(units)} 说明" if units else "，待说明"
+        count = f"{outcome.get('failing_count', 0)} {outcome.get('count_noun', '条')}"
         problems.append(
             OpenProblem(
                 UNEXPLAINED,
-                f"核实性问题「{outcome['title']}」{outcome.get('failing_count', 0)} {outcome.get('count_noun', '条')}{who}"
-                "（单位可在报表的「上报说明」工作表或上报说明.csv 中说明）",
+                f"核实性问题「{outcome['title']}」{count}{who}（单位可在「上报说明」工作表或上报说明.csv 中说明）",
                 tuple(outcome.get("sheets") or ()),
                 tuple(outcome.get("figures") or ()),
             )

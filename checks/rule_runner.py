@@ -62,11 +62,19 @@ def _run_one(connection, rule: Rule, existing: set[str], params: dict, have_prev
     outcome.failing_count = int(frame[rule.count_column].sum()) if rule.count_column else len(frame)
     outcome.examples = [{k: plain(v) for k, v in row.items()} for row in frame.head(MAX_EXAMPLES).to_dict("records")]
     outcome.detail = rule.advice
-    if "unit_code" in frame.columns:
-        outcome.units = sorted({str(code) for code in frame["unit_code"].dropna()})
+    outcome.units = _units(frame)
     if "indicator_id" in frame.columns:
         outcome.figures = list(dict.fromkeys(str(i) for i in frame["indicator_id"].dropna()))
     return outcome
+
+
+def _units(frame: pd.DataFrame) -> list[str]:
+    """The codes of every unit the failing rows concern: their unit_code, or the units they list
+    (a contract cited from two units: units = "S02、S03")."""
+    codes = set(frame["unit_code"].dropna().astype(str)) if "unit_code" in frame.columns else set()
+    if "units" in frame.columns:
+        codes |= {code for listed in frame["units"].dropna() for code in str(listed).split("、") if code}
+    return sorted(codes)
 
 
 def _error(outcome: CheckOutcome, detail: str) -> CheckOutcome:
