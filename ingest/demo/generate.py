@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingest import layout
-from ingest.demo import activities, enterprises, federation, members_cards, truth
+from ingest.demo import activities, enterprises, explained, federation, members_cards, truth
 from ingest.demo.people import SURNAMES, mix
 from ingest.demo.plan import UnitPlan, make_plan
 from ingest.demo.previous_year import previous_targets
@@ -45,13 +45,15 @@ def _unit_job(job: tuple) -> tuple[date, int, str | None, dict]:
         return plan.period_end, plan.index, None, part
     path = Path(out_dir) / layout.return_file_name(plan.unit.name, period_label(plan.period_start, plan.period_end))
     h = mix(plan.seed, plan.index)
+    filled_by = SURNAMES[h % len(SURNAMES)] + ("晓红", "建国", "丽娜", "志强", "文静")[h % 5]
+    explained.plant(plan, rows, filled_by)  # a shared case number and the units' 上报说明: no figure moves
     write_return(
         path,
         plan.unit.name,
         plan.period_start,
         plan.period_end,
         rows,
-        filled_by=SURNAMES[h % len(SURNAMES)] + ("晓红", "建国", "丽娜", "志强", "文静")[h % 5],
+        filled_by=filled_by,
         phone=f"010-{66000000 + h % 1000000:08d}",
         filled_on=plan.period_end + timedelta(days=10 + h % 15),
     )
