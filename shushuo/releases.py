@@ -139,12 +139,34 @@ def affected_figures(problems) -> dict[str, str]:
     from reports.provenance import wording_table
 
     reasons: dict[str, list[str]] = {}
-    for indicator_id, entry in wording_table().items():
-        counted_from = set((entry or {}).get("sheets") or ())
-        for problem in problems:
-            if counted_from & set(problem.sheets) or indicator_id in problem.figures:
-                reasons.setdefault(indicator_id, []).append(problem.describe())
+    for problem in problems:
+        for indicator_id in figures_moved_by(problem):
+            reasons.setdefault(indicator_id, []).append(problem.describe())
     return {i: "；".join(dict.fromkeys(r)) + "，改正后数字可能变动" for i, r in reasons.items()}
+
+
+def figures_moved_by(problem) -> list[str]:
+    """The figures an open problem can move: those counted from its sheets (figure_wording.yaml
+    `sheets`) and those it names itself, in the catalogue's order."""
+    from reports.provenance import wording_table
+
+    return [
+        indicator_id
+        for indicator_id, entry in wording_table().items()
+        if set((entry or {}).get("sheets") or ()) & set(problem.sheets) or indicator_id in problem.figures
+    ]
+
+
+def problem_notes(problems) -> list[str]:
+    """A draft's notes on its open problems, each naming the figures it can move (by their labels)."""
+    from checks.rule_base import labels
+
+    notes = []
+    for problem in problems:
+        moved = "、".join(f"“{labels().get(i, i)}”" for i in figures_moved_by(problem))
+        effect = f"，可能影响{moved}" if moved else ""
+        notes.append(f"待改正或说明：{problem.describe()}{effect}；正式发布前须处理，否则这些数字标为初步数。")
+    return notes
 
 
 def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Path, str] | None) -> None:

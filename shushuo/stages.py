@@ -172,6 +172,8 @@ def check_quality(ctx: RunContext) -> None:
     duplicate listing is written either way: the units need it to correct their returns."""
     from checks import gate
     from checks.duplicates import write_duplicate_listing
+    from checks.open_problems import open_problems
+    from shushuo.releases import problem_notes
     from reports.period_change import load_previous
 
     ctx.doing("质量检查…")
@@ -190,8 +192,11 @@ def check_quality(ctx: RunContext) -> None:
         # The message names checks.html where it will be: the run is failing.
         failing = replace(result, report_html=publish.failed_path(ctx.work) / result.report_html.relative_to(ctx.work))
         raise RunFailed("质量检查未通过，本次结果不发布：\n" + failing.message())
-    # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
-    ctx.warnings = result.notes() + [f"模型检查：{w}" for w in ctx.model_warnings]
+    # Open problems (rows to correct, held returns, unexplained 核实性 warnings) name the figures they
+    # can move; dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
+    problems = open_problems(ctx.warehouse, ctx.period, ctx.manifest.checks)
+    ctx.manifest.checks["open_problems"] = [p.describe() for p in problems]
+    ctx.warnings = result.notes() + problem_notes(problems) + [f"模型检查：{w}" for w in ctx.model_warnings]
     ctx.manifest.checks["dbt_warnings"] = ctx.model_warnings
     ctx.outputs["checks_html"] = result.report_html
 

@@ -16,12 +16,13 @@ from checks import gate
 from checks.open_problems import HELD, UNEXPLAINED, open_problems
 from checks.outcome import BLOCKING, INFO, SEVERITIES, VERIFY
 from checks.raw_suites import expectations_for
+from checks.rule_base import labels
 from checks.rules import RULES
 from checks.sample_warehouse import empty_warehouse, fixture_file, insert_rows, lineage
 from ingest import schema
 from ingest.current import mark_current
 from ingest.reader import EXPLANATIONS_FILE, find_workbooks
-from shushuo.releases import affected_figures
+from shushuo.releases import affected_figures, problem_notes
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 CITE = (
@@ -170,6 +171,8 @@ def test_an_unexplained_contract_warning_makes_the_figures_of_its_sheets_provisi
     assert problem.kind == UNEXPLAINED and "S02、S03" in problem.describe()
     figures = affected_figures([problem])
     assert "enterprises_covered" in figures and "members" not in figures
+    [note] = problem_notes([problem])  # a draft's 数据说明 names the figures, not only 可能略低
+    assert f"“{labels()['enterprises_covered']}”" in note and f"“{labels()['members']}”" not in note
 
 
 def test_a_held_return_is_an_open_problem(warehouse, tmp_path):
