@@ -19,7 +19,7 @@ from checks.explanations import attach, read_explanations
 from checks.outcome import INFO, VERIFY, CheckOutcome, describe_example
 from checks.raw_validation import validate_raw
 from checks.report_html import render_report
-from checks.rule_runner import run_rules
+from checks.rule_results import read_rule_results
 
 REPORT_FILE = "checks.html"
 RESULTS_FILE = "checks.json"
@@ -142,17 +142,20 @@ def run(
     *,
     previous_indicators: pd.DataFrame | None = None,
     input_dir: Path | None = None,
+    dbt_target: Path | None = None,
 ) -> GateResult:
     """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
     into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
-    period-on-period comparison; `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
+    period-on-period comparison (the rule reads marts_previous.indicators itself; without them it is
+    未比较); `dbt_target`, the target folder of the run's `dbt build`, holds the business rules'
+    results (checks/rule_results.py); `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
     (checks/explanations.py; the returns' own 上报说明 sheets are in the warehouse)."""
     period_start, period_end = _as_date(period_start), _as_date(period_end)
     started = time.perf_counter()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         raw_outcomes = validate_raw(connection, period_start, period_end)
         after_raw = time.perf_counter()
-        rule_outcomes = run_rules(connection, period_start, period_end, previous_indicators)
+        rule_outcomes = read_rule_results(connection, dbt_target, previous_indicators is not None)
         explanations = read_explanations(connection, (period_start, period_end), input_dir)
     unmatched = attach(raw_outcomes + rule_outcomes, explanations)
     finished = time.perf_counter()

@@ -75,6 +75,11 @@ FIELD_LABELS = {
     "form": "形式",
     "enterprises_declared": "合同所填覆盖企业数",
     "enterprises_citing": "引用该编号的企业数",
+    "lesser_label": "指标",
+    "lesser_value": "数值",
+    "greater_label": "不应小于它的指标",
+    "greater_value": "其数值",
+    "plan": "保障计划",
 }
 
 

@@ -27,7 +27,7 @@ from checks.raw_suites import (
     expectations_for,
     from_day_number,
 )
-from checks.rules import TABLES
+from checks.rule_base import TABLES
 from ingest import schema
 
 SOURCE = "数据期望（GE）"
@@ -92,7 +92,7 @@ def _no_current_submissions(table: str, error: Exception) -> CheckOutcome:
         table=table,
         severity=BLOCKING,
         status=ERROR,
-        detail=f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 dbt build 之后运行（或在 checks/rules.py 的 TABLES 中更正表名）。",
+        detail=f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 dbt build 之后运行（或在 checks/rule_base.py 的 TABLES 中更正表名）。",
     )
 
 

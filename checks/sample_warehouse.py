@@ -137,7 +137,7 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     units.yaml, one row in staging.stg_<sheet> from each unit that must fill a sheet flagged
     expected_nonempty (the other staging tables empty), and the other models empty (columns as
     the dbt models make them)."""
-    from checks.rules import CATALOG_FILE  # the catalog the gate itself reads
+    from checks.rule_base import CATALOG_FILE  # the catalog the gate itself reads
 
     connection.execute("create schema if not exists marts")
     connection.execute(
@@ -197,6 +197,19 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     for unit in schema.units():
         submit(connection, unit.code, period, fixture_file(unit))
     _create_staging_sheets(connection)
+    _create_seeds(connection, catalog)
+
+
+def _create_seeds(connection: duckdb.DuckDBPyConnection, catalog: pd.DataFrame) -> None:
+    """dbt's seeds as `dbt seed` makes them (reference.units, reference.indicator_catalog): the rules read them."""
+    connection.execute("create schema if not exists reference")
+    units = pd.DataFrame(
+        [{"unit_code": u.code, "unit_name": u.name, "short_name": u.short, "kind": u.kind} for u in schema.units()]
+    )
+    for name, frame in (("units", units), ("indicator_catalog", catalog)):
+        connection.register("seed_rows", frame)
+        connection.execute(f"create or replace table reference.{name} as select * from seed_rows")
+        connection.unregister("seed_rows")
 
 
 def empty_warehouse(path: Path, period: tuple[dt.date, dt.date]) -> Path:

@@ -24,6 +24,7 @@ __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "
 
 WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
 FAILED = {"error", "fail", "runtime error"}
+GATE_TAG = "gate"
 
 
 class DbtBuildFailed(RuntimeError):
@@ -112,6 +113,11 @@ def _test_finding(result) -> str:
     return f"{meta.get('message') or _node_label(result)}：{found}（{result.node.name}）"
 
 
+def is_gate_rule(node) -> bool:
+    """A business rule of the gate: a dbt test tagged `gate` (tests/dbt; meta says its severity)."""
+    return str(node.resource_type) == "test" and GATE_TAG in (getattr(node, "tags", None) or [])
+
+
 def _release_warehouse() -> None:
     """dbt-duckdb keeps its DuckDB instance open in the process after an invocation; while it
     does, the next stage cannot open the file (DuckDB refuses a second configuration, e.g.
@@ -160,25 +166,32 @@ def build(
     select: str | None = None,
     command: str = "build",
     more_vars: dict | None = None,
+    resource_types: tuple[str, ...] = (),
 ) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
-    error-severity test failure. Warn-severity tests that find rows come back in warnings.
-    `command="run"` runs models only; `more_vars` adds vars (e.g. schema_suffix)."""
+    error-severity test failure but the gate's rules (is_gate_rule). Warn-severity tests that find
+    rows come back in warnings. `command="run"` runs models only, `command="test"` tests only;
+    `more_vars` adds vars (e.g. schema_suffix); `resource_types` limits a build (seed, model)."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
+    for kind in resource_types:
+        extra += ["--resource-type", kind]
     outcome, target_dir = _invoke(
         [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars
     )
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
+    # The gate's business rules (tests tagged gate, tests/dbt) never fail the build: the gate reads
+    # their results (checks/rule_results.py) and decides; they run after the figures, so they stop no model.
+    own = [r for r in results if not is_gate_rule(r.node)]
     failures = [
         _test_finding(r)
         if str(r.node.resource_type) == "test"
         else f"{_node_label(r)}：{(r.message or '').strip() or r.status}"
-        for r in results
+        for r in own
         if str(r.status) in FAILED
     ]
-    if outcome.exception is not None or failures or not outcome.success:
+    if outcome.exception is not None or failures or (not outcome.success and len(own) == len(results)):
         if outcome.exception is not None:
             failures.append(f"dbt 无法运行：{outcome.exception}")
         skipped = sum(1 for r in results if str(r.status) == "skipped")
@@ -189,7 +202,7 @@ def build(
             + tail
         )
         raise DbtBuildFailed(message, failures)
-    warnings = [_test_finding(r) for r in results if str(r.status) == "warn"]
+    warnings = [_test_finding(r) for r in own if str(r.status) == "warn"]
     counts = Counter(str(r.node.resource_type) for r in results)
     return BuildResult(seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=target_dir)
 
@@ -287,6 +300,8 @@ def build_previous(
         project_dir=project_dir,
         target_dir=target_dir.parent / f"{target_dir.name}{PREVIOUS_SUFFIX}",
         select="+indicators",
-        command="run",
         more_vars={"schema_suffix": PREVIOUS_SUFFIX},
+        # seeds too (they stay in reference, shared): this runs before the period's own build, whose
+        # rule moved_against_previous_period reads marts_previous.indicators
+        resource_types=("seed", "model"),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ingest import schema
+from ingest.load import INGEST_SHEETS_COLUMNS
 from ingest.report import SUBMISSION_COLUMNS
 from shushuo.paths import REPO_ROOT
 
@@ -98,7 +99,12 @@ def sources_document() -> dict:
             "description": "每读入一个报送工作簿一行（封面信息），并记下 ingest 对哪份报表计入统计的决定（is_current、status）："
             "同一单位同一统计期报送多次时只采用一份；来源与封面填报单位不一致的暂扣，不计入。",
             "columns": [{"name": n, "data_type": t, "description": d} for n, t, d in SUBMISSIONS_COLUMNS],
-        }
+        },
+        {
+            "name": "ingest_sheets",
+            "description": "每个读入的工作簿的每张工作表一行：读到、入库、有误未入库（rows_rejected）与跳过的行数。",
+            "columns": [{"name": n, "data_type": t} for n, t in INGEST_SHEETS_COLUMNS],
+        },
     ]
     for sheet in schema.sheets():
         columns = [doc for column in sheet.columns for doc in _column_docs(column)] + _lineage_docs()
@@ -108,6 +114,7 @@ def sources_document() -> dict:
             {
                 "name": sheet.name,
                 "description": f"{sheet.title}：{sheet.description}（一行为{sheet.row_is}，{grain}）",
+                "meta": {"submitted_by": list(sheet.submitted_by)},  # read by the gate's rules (tests/dbt)
                 "columns": columns,
             }
         )
@@ -174,8 +181,41 @@ def staging_document(sheet: schema.Sheet) -> dict:
                     "（见 stg_submissions.is_current），重复报送不重复计数。"
                 ),
                 "columns": _staging_columns(sheet),
+                **({"data_tests": [sheet_filled_test(sheet)]} if sheet.expected_nonempty else {}),
             }
         ],
+    }
+
+
+def sheet_filled_test(sheet: schema.Sheet) -> dict:
+    """The gate's rule that every unit expected to fill a flagged sheet (`expected_nonempty`) did, with
+    the flag's severity (blocking: a published rate's denominator or a figure's only source; verify:
+    核实性, the unit must explain an empty sheet), written beside the sheet's staging model."""
+    blocking = sheet.expected_nonempty == "blocking"
+    effect = "该表是已发布比率的分母或唯一来源，为空时数字不能发布" if blocking else "为空时全区合计会偏低"
+    title = (
+        f"每个应报单位本期报表的「{sheet.title}」工作表有数据"
+        if blocking
+        else f"本期报表的「{sheet.title}」工作表为空的单位（全区合计可能偏低）"
+    )
+    return {
+        "sheet_filled": {
+            "name": f"sheet_filled_{sheet.name}",
+            "arguments": {"sheet_title": sheet.title, "kinds": list(sheet.submitted_by)},
+            "config": {
+                "severity": "error" if blocking else "warn",
+                "store_failures": True,
+                "tags": ["gate"],
+                "meta": {
+                    "rule": f"sheet_filled.{sheet.name}",
+                    "title": title,
+                    "severity": sheet.expected_nonempty,
+                    "advice": f"「{sheet.title}」缺失或没有数据行，{effect}。请该单位补填「{sheet.title}」后重新报送整个工作簿。",
+                    "count_noun": "个单位",
+                    "sheets": [sheet.name],
+                },
+            },
+        }
     }
 
 

@@ -62,6 +62,7 @@ class RunContext:
     report: object = None  # ingest.report.IngestReport
     period: tuple[date, date] | None = None
     model_warnings: list[str] = field(default_factory=list)
+    dbt_target: Path | None = None  # the target folder of the period's dbt build (the gate reads its results)
     warnings: list[str] = field(default_factory=list)
     indicators: object = None  # pandas.DataFrame of marts.indicators
     outputs: dict = field(default_factory=dict)
@@ -151,13 +152,17 @@ def build_models(ctx: RunContext) -> None:
     reported it (copied from build/current when nothing they are made of changed)."""
     from shushuo import dbt_runner
 
-    ctx.doing("建模：dbt build…")
     with ctx.manifest.stage("dbt build") as stage:
-        built = dbt_runner.build(ctx.warehouse, *ctx.period)
-        ctx.model_warnings = built.warnings
+        # the previous period first: the rule moved_against_previous_period, run by this period's
+        # build, compares with marts_previous.indicators
         before = dbt_runner.previous_period(*ctx.period)
         ctx.doing("上一统计期指标（同比）…")
-        if _previous_indicators(ctx, stage):
+        has_previous = _previous_indicators(ctx, stage)
+        ctx.doing("建模：dbt build…")
+        built = dbt_runner.build(ctx.warehouse, *ctx.period)
+        ctx.model_warnings = built.warnings
+        ctx.dbt_target = built.target_dir
+        if has_previous:
             ctx.manifest.parameters.update(
                 previous_period_start=before[0].isoformat(), previous_period_end=before[1].isoformat()
             )
@@ -173,8 +178,8 @@ def check_quality(ctx: RunContext) -> None:
     from checks import gate
     from checks.duplicates import write_duplicate_listing
     from checks.open_problems import open_problems
-    from shushuo.releases import problem_notes
     from reports.period_change import load_previous
+    from shushuo.releases import problem_notes
 
     ctx.doing("质量检查…")
     with ctx.manifest.stage("checks"):
@@ -184,6 +189,7 @@ def check_quality(ctx: RunContext) -> None:
             ctx.work / "checks",
             previous_indicators=load_previous(ctx.warehouse),
             input_dir=ctx.input_dir,
+            dbt_target=ctx.dbt_target,
         )
         ctx.manifest.checks = result.to_json()
         if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:

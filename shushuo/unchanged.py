@@ -32,7 +32,18 @@ from shushuo.paths import REPO_ROOT
 
 FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
 CHANGES_ON = "inputs_change_on"  # and the day from which the inputs would read differently
-CODE = ("ingest", "models", "macros", "seeds", "checks", "reports", "shushuo", "dbt_project.yml", "profiles.yml")
+CODE = (
+    "ingest",
+    "models",
+    "macros",
+    "seeds",
+    "tests/dbt",  # the gate's business rules, run by dbt build
+    "checks",
+    "reports",
+    "shushuo",
+    "dbt_project.yml",
+    "profiles.yml",
+)
 SKIPPED_PARTS = {"__pycache__", "demo"}  # ingest/demo makes data; it is not run by a run
 
 

@@ -17,12 +17,14 @@ from checks.open_problems import HELD, UNEXPLAINED, open_problems
 from checks.outcome import BLOCKING, INFO, SEVERITIES, VERIFY
 from checks.raw_suites import expectations_for
 from checks.rule_base import labels
-from checks.rules import RULES
+from checks.rule_results import declared_rules
 from checks.sample_warehouse import empty_warehouse, fixture_file, insert_rows, lineage
 from ingest import schema
 from ingest.current import mark_current
 from ingest.reader import EXPLANATIONS_FILE, find_workbooks
 from shushuo.releases import affected_figures, problem_notes
+from tests.gate_rules import TARGET, run_rules
+from tests.gate_rules import run_gate as run_gate_with_rules
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 CITE = (
@@ -55,15 +57,18 @@ def run_gate(path, tmp_path, *statements, explained=(), previous=None):
         writer = csv.writer(handle)
         writer.writerow(["unit_code", "rule", "explanation", "explained_by", "explained_at"])
         writer.writerows([(*row, "王五", "2019-01-05") for row in explained])
-    return gate.run(path, *PERIOD, tmp_path / "checks", previous_indicators=previous, input_dir=inputs)
+    return run_gate_with_rules(path, PERIOD, tmp_path / "checks", previous=previous, input_dir=inputs)
 
 
 def outcome(result, check_id):
     return next(o for o in result.outcomes if o.check_id == check_id)
 
 
-def test_every_check_has_one_of_the_three_severities_and_the_examples_each_are_placed():
-    severities = {rule.id: rule.severity for rule in RULES}
+def test_every_check_has_one_of_the_three_severities_and_the_examples_each_are_placed(warehouse):
+    run_rules(warehouse, PERIOD)  # dbt parses the rules (tests/dbt) into TARGET
+    rules = declared_rules(TARGET)
+    assert all(meta["title"] and meta["advice"] and "sheets" in meta for meta in rules.values())
+    severities = {rule: meta["severity"] for rule, meta in rules.items()}
     assert set(severities.values()) == set(SEVERITIES)
     assert severities["moved_against_previous_period"] == severities["contract_cited_within_its_coverage"] == VERIFY
     assert severities["cards_of_non_members"] == severities["members_in_two_units"] == INFO

@@ -15,12 +15,11 @@ import duckdb
 import pytest
 import python_calamine as calamine
 
-from checks.rule_runner import run_rules
-from checks.rules import RULES
 from ingest.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
 from ingest.reader import read_workbook
 from ingest.run import ingest
 from ingest.schema import units
+from tests.gate_rules import rule_outcomes
 
 KEY = b"hostile-files-test-key"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -254,11 +253,14 @@ def test_a_truncated_return_is_named_and_skipped_and_its_unit_blocks_the_gate(tm
     (problem,) = [p for p in report.problems if p.source_file == damaged]
     assert problem.severity == "rejected" and "损坏或不完整" in problem.reason
     unit = next(u for u in units() if damaged.startswith(u.name))
-    rule = next(r for r in RULES if r.id == "expected_units_present")
-    assert rule.severity == "blocking"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        (outcome,) = run_rules(con, *_period(con), rules=(rule,))
-    assert outcome.is_blocking_failure and [e["unit_code"] for e in outcome.examples] == [unit.code]
+        period = _period(con)
+    outcome = rule_outcomes(warehouse, period, ["expected_units_present"])["rule.expected_units_present"]
+    assert (
+        outcome.severity == "blocking"
+        and outcome.is_blocking_failure
+        and [e["unit_code"] for e in outcome.examples] == [unit.code]
+    )
 
 
 def _period(con):

@@ -1,0 +1,16 @@
+{#- True by the models' own definitions, so data cannot break it: kept to catch a model change. -#}
+{{ config(
+    severity="error",
+    store_failures=true,
+    tags=['gate'],
+    meta={
+        "rule": "internal.cards_not_more_than_members",
+        "title": "（内部一致性）办卡数不超过期末会员人数（全区与各单位）",
+        "severity": "blocking",
+        "advice": "此项由模型的口径保证，报表数据不会使它不通过；不通过说明 dbt 模型有误，请检查模型而不是报表。",
+        "count_noun": "条",
+        "sheets": []
+    },
+) }}
+
+{{ indicator_not_more_than('cards_issued', 'members') }}

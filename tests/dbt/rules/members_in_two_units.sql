@@ -1,0 +1,23 @@
+{{ config(
+    severity="warn",
+    store_failures=true,
+    tags=['gate'],
+    meta={
+        "rule": "members_in_two_units",
+        "title": "同一会员被两个及以上单位填报（按人去重只计一次）",
+        "severity": "info",
+        "advice": "会员人数已按身份证去重；请相关单位核实该会员的所属工会，避免重复建档。",
+        "count_noun": "人",
+        "sheets": ["members"],
+        "count_column": "members"
+    },
+) }}
+-- Runs after the figures, so a failure never stops a model (the gate decides):
+-- depends_on: {{ ref('indicators') }}
+
+with people as (
+    select person_key, string_agg(distinct unit_code, '、' order by unit_code) as units
+    from {{ ref('int_members_by_unit') }} group by person_key having count(distinct unit_code) > 1
+)
+select units, count(*) as members
+from people group by units order by members desc, units
