@@ -139,7 +139,7 @@ def compare(before: Path, after: Path, period: tuple[dt.date, dt.date], title: s
             continue
         x, y = _number(row["原数值"]), _number(row["新数值"])
         row["差额"] = plain_number(y - x) if x is not None and y is not None else ""
-        row["原因"] = _cause(key, changes)
+        row["原因"] = "；".join([_cause(key, changes), *explanations_for(key[0], after)])
         changed.append(row)
     return Revision(title, changed, unchanged, [c.describe() for c in changes])
 
@@ -155,6 +155,26 @@ def _cause(key: tuple[str, str], changes: list[UnitChange]) -> str:
     if not relevant:
         return "报表未变，口径或程序更新所致（见运行清单中的代码版本）"
     return "；".join(c.describe(sheets or None) for c in relevant)
+
+
+def explanations_for(indicator_id: str, folder: Path) -> list[str]:
+    """The units' explanations (上报说明) of the gate's warnings that concern a figure, as the run in
+    `folder` recorded them (checks/checks.json): warnings on a sheet the figure is counted from, or
+    naming the figure itself."""
+    path = folder / "checks" / "checks.json"
+    if not path.is_file():
+        return []
+    sheets = set((wording_table().get(indicator_id) or {}).get("sheets") or [])
+    said = []
+    for outcome in json.loads(path.read_text(encoding="utf-8")).get("outcomes") or []:
+        if not outcome.get("explanations"):
+            continue
+        if sheets & set(outcome.get("sheets") or []) or indicator_id in (outcome.get("figures") or []):
+            said += [
+                f"{e.get('unit') or e.get('unit_code')}说明（{outcome['title']}）：{e['explanation']}"
+                for e in outcome["explanations"]
+            ]
+    return said
 
 
 CHANGED_COLUMNS = ["id", "指标", "分项", "原印刷数字", "新印刷数字", "原数值", "新数值", "差额", "单位", "原因"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import duckdb
 import pandas as pd
@@ -191,3 +192,19 @@ def test_the_desks_explanations_file_is_not_read_as_a_return(tmp_path):
     (tmp_path / EXPLANATIONS_FILE).write_text("unit_code,rule,explanation\n", encoding="utf-8-sig")
     (tmp_path / "西长安街.csv").write_text("x\n", encoding="utf-8")
     assert [p.name for p in find_workbooks(tmp_path)] == ["西长安街.csv"]
+
+
+def test_a_revision_gives_the_units_explanation_beside_a_figure_it_concerns(tmp_path):
+    from reports.revision import explanations_for
+
+    (tmp_path / "checks").mkdir()
+    outcome = {
+        "title": "两个及以上单位填报的同一案件编号（各单位分别计数）",
+        "sheets": ["mediation_cases"],
+        "figures": [],
+        "explanations": [{"unit": "西长安街", "unit_code": "S01", "explanation": "系两件不同的案件"}],
+    }
+    (tmp_path / "checks" / "checks.json").write_text(json.dumps({"outcomes": [outcome]}), encoding="utf-8")
+    [said] = explanations_for("disputes_closed", tmp_path)
+    assert said.startswith("西长安街说明") and "系两件不同的案件" in said
+    assert explanations_for("cards_issued", tmp_path) == []
