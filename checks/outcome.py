@@ -160,7 +160,8 @@ class CheckOutcome:
             line = f"{self.title}：{self.failing_count} {self.count_noun}"
             if self.explanations:
                 said = "；".join(
-                    f"{e.get('unit') or e.get('unit_code') or ''}：{e['explanation']}" for e in self.explanations
+                    f"{e.get('unit') or e.get('unit_code') or ''}：{e['explanation'].rstrip('。')}"
+                    for e in self.explanations
                 )
                 line += f"（单位说明：{said}）"
             return line
