@@ -20,7 +20,7 @@ def test_generated_dbt_files_are_up_to_date():
 def test_sources_list_every_raw_column_in_order():
     document = yaml.safe_load(dbt_sources.sources_yaml())
     tables = {t["name"]: t for t in document["sources"][0]["tables"]}
-    assert set(tables) == {s.name for s in schema.sheets()} | {"submissions"}
+    assert set(tables) == {s.name for s in schema.sheets()} | {"submissions", "ingest_sheets"}
     for sheet in schema.sheets():
         assert [c["name"] for c in tables[sheet.name]["columns"]] == [n for n, _ in sheet.raw_columns]
         assert sheet.title in tables[sheet.name]["description"]
@@ -35,6 +35,18 @@ def test_staging_documents_every_column_and_leaves_value_checks_to_the_gate():
     columns = {c["name"]: c for c in document["models"][0]["columns"]}
     assert "身份证号" in columns["holder_key"]["description"]
     assert all("data_tests" not in c for c in columns.values())
+    # the one test a flagged sheet's model carries is the gate's rule that every unit filled it
+    [rule] = document["models"][0]["data_tests"]
+    meta = rule["sheet_filled"]["config"]["meta"]
+    assert (meta["rule"], meta["severity"], meta["sheets"]) == ("sheet_filled.cards", "blocking", ["cards"])
+    assert rule["sheet_filled"]["config"]["severity"] == "error" and rule["sheet_filled"]["config"]["store_failures"]
+    assert (
+        dbt_sources.staging_document(schema.sheet("stations"))["models"][0]["data_tests"][0]["sheet_filled"]["config"][
+            "severity"
+        ]
+        == "warn"
+    )
+    assert "data_tests" not in dbt_sources.staging_document(schema.sheet("aid_payments"))["models"][0]
     expectations = raw_suites.expectations_for(schema.sheet("cards"), date(2018, 1, 1), date(2018, 12, 31))
     kinds = {(type(e).__name__, getattr(e, "column", None)) for e in expectations}
     assert ("ExpectColumnValuesToNotBeNull", "holder_key") in kinds
