@@ -51,7 +51,7 @@ def rule_outcomes(warehouse: Path, period: tuple[dt.date, dt.date], names: list[
     built first. check_id → outcome."""
     from checks.rule_results import read_rule_results
 
-    selected = " ".join(["units", "indicator_catalog", *names])
-    built = dbt_runner.build(warehouse, *period, select=selected, target_dir=TARGET)
+    dbt_runner.build(warehouse, *period, command="seed", target_dir=TARGET)
+    built = dbt_runner.build(warehouse, *period, command="test", select=" ".join(names), target_dir=TARGET)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return {o.check_id: o for o in read_rule_results(connection, built.target_dir, have_previous=True)}
