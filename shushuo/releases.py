@@ -136,7 +136,6 @@ def _manifest(run_dir: Path) -> dict:
 def affected_figures(problems) -> dict[str, str]:
     """indicator_id → why it is provisional: the figures counted from a sheet with open problems, and
     those a problem names itself."""
-    from reports.provenance import wording_table
 
     reasons: dict[str, list[str]] = {}
     for problem in problems:
