@@ -109,7 +109,7 @@ def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
     run then works on the files as they were at that moment; a file changed later is a change
     for the next run."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(zip(paths, pool.map(file_sha256, paths)))
+        return dict(zip(paths, pool.map(file_sha256, paths), strict=True))
 
 
 # --- one entry: WorkbookOutcome <-> meta.json + Arrow IPC files ---------------------------------

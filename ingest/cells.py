@@ -334,7 +334,10 @@ def too_long(values: list, limit: int) -> Errors:
     if longest <= limit:
         return {}
     return {
-        i: f"内容过长：有 {len(v):,} 个字，本列最多 {limit} 个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
+        i: (
+            f"内容过长：有 {len(v):,} 个字，本列最多 {limit} "
+            "个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
+        )
         for i, v in enumerate(values)
         if type(v) is str and len(v) > limit
     }

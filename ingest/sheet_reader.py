@@ -178,7 +178,7 @@ def read_sheet(
 
     data = rows[header_row:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
-    columns = list(zip(*data))
+    columns = list(zip(*data, strict=True))
     hidden_rows = {r - header_row for r in hidden.rows if r >= header_row} if hidden else set()
     kinds = classify(
         data, columns, mapped, {cm.index: cm.header for cm in match.columns}, hidden_rows, above, match.sheet.title
@@ -222,7 +222,7 @@ def read_sheet(
         report.status = "rejected"
         report.check_identity()
         return SheetOutcome(report, problems)
-    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
+    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept], strict=True))
     source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
     formula_at = _formula_positions(formulas, kept, header_row)
     table, values, rejected = _normalise(

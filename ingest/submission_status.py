@@ -68,7 +68,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
         for f in chosen:
             if counts[label[f.source_file]] > 1:
                 label[f.source_file] += f"_{extra(f)}"
-    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING)))
+    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING), strict=True))
 
 
 def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:

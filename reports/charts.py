@@ -131,7 +131,7 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
     """The rows that may be drawn, and how many were withheld to protect people."""
     if dim != "unit":
         return rows, 0
-    withheld = withheld_units(indicator_id, dict(zip(rows["breakdown_key"].astype(str), rows["value"])))
+    withheld = withheld_units(indicator_id, dict(zip(rows["breakdown_key"].astype(str), rows["value"], strict=True)))
     hidden = rows["breakdown_key"].astype(str).isin(withheld).astype(bool)
     return rows.loc[~hidden], int(hidden.sum())
 
@@ -260,12 +260,14 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
             rows = rows.loc[~undefined]
         if withheld:
             notes.append(
-                f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，或可据以推算出人数较少的单位），未单列。"
+                f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，"
+                "或可据以推算出人数较少的单位），未单列。"
             )
         if rows.empty:
             if not withheld:
                 notes.append(
-                    f"图“{spec.title}”未绘制：指标 {spec.indicator_id} 没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。"
+                    f"图“{spec.title}”未绘制：指标 {spec.indicator_id} "
+                    f"没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。"
                 )
             continue
         second = breakdown(indicators, spec.compare_with, spec.breakdown_dim) if spec.compare_with else None

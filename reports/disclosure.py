@@ -49,7 +49,7 @@ def withheld_rows(indicators: pd.DataFrame) -> dict[tuple[str, str, str], str]:
     units = indicators[indicators["breakdown_dim"] == "unit"]
     out: dict[tuple[str, str], str] = {}
     for indicator_id, rows in units.groupby("indicator_id", sort=False):
-        values = dict(zip(rows["breakdown_key"].astype(str), rows["value"]))
+        values = dict(zip(rows["breakdown_key"].astype(str), rows["value"], strict=True))
         out.update(
             {
                 (str(indicator_id), "unit", key): reason

@@ -105,7 +105,7 @@ def _figure_table(document, book: FigureBook, edition: Edition) -> None:
     table = document.add_table(rows=1, cols=len(titles))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, title in zip(table.rows[0].cells, titles):
+    for cell, title in zip(table.rows[0].cells, titles, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(title).bold = True
     for figure in printed:
@@ -116,10 +116,10 @@ def _figure_table(document, book: FigureBook, edition: Edition) -> None:
             cells[1].paragraphs[0].add_run(f"（{PROVISIONAL}）")
         if book.has_previous:
             cells[2].text = figure.change
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:

@@ -122,6 +122,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
             frame["filled_on"],
             frame["adopted"],
             frame["status_reason"],
+            strict=True,
         )
     ]
 

@@ -121,7 +121,9 @@ def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
     """raw.submissions with `adopted`: the workbook ingest decided counts (is_current; ingest/current.py),
     read, never decided again here. Listed by unit, the adopted first, then as ingest ranked them."""
     frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
-    frame["unit_short"] = [unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"])]
+    frame["unit_short"] = [
+        unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"], strict=True)
+    ]
     frame["adopted"] = frame["is_current"].eq(True)  # NULL (a warehouse made by hand): not adopted
     frame = frame.sort_values(["unit_code", "submission_rank", "source_file"], na_position="last", kind="stable")
     return frame.reset_index(drop=True)
@@ -226,7 +228,7 @@ class Provenance:
     def describe(files: pd.DataFrame) -> str:
         if files.empty:
             return "未记录报送文件"
-        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"]))
+        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"], strict=True))
 
 
 def _comparison(row, withheld: str | None, dim: str | None) -> tuple[str, str]:

@@ -225,7 +225,8 @@ def units_submitted(warehouse: Path, period_start: date, period_end: date) -> se
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
             rows = con.execute(
-                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ? and is_current",
+                "select distinct unit_code from raw.submissions where "
+                "period_start = ? and period_end = ? and is_current",
                 [period_start, period_end],
             ).fetchall()
         except duckdb.CatalogException:
@@ -249,7 +250,8 @@ def _drop_previous(warehouse: Path) -> None:
         schemas = [
             r[0]
             for r in con.execute(
-                "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
+                "select schema_name from information_schema.schemata where "
+                "catalog_name = current_database() and schema_name like ?",
                 [f"%{PREVIOUS_SUFFIX}"],
             ).fetchall()
         ]

@@ -44,7 +44,8 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
     the returns are read from the warehouse's raw.submissions."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         returns = con.execute(
-            "select unit_code, source_file, file_sha256, filled_on, file_modified_at, is_current, status from raw.submissions "
+            "select unit_code, source_file, file_sha256, filled_on, "
+            "file_modified_at, is_current, status from raw.submissions "
             "where period_start = ? and period_end = ? order by all",
             [period_start, period_end],
         ).fetchall()

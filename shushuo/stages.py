@@ -132,7 +132,8 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
         for held in (s for s in report.submissions if s["status"] == HELD):
             say(
-                f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
+                f"暂扣 {held['source_file']}：{held['status_reason']}。"
+                "请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
             )
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover

@@ -208,7 +208,7 @@ def test_a_damaged_entry_is_read_again(runs, tmp_path):
     tables = sorted(cache.generation.rglob("*.arrow"), key=lambda p: p.stat().st_size)
     damaged = tables[-1]
     damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
-    report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
+    _report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
     assert len(cache.read) == 1
     assert raw == runs["plain"][1]
     assert IngestCache(root, DEMO_KEY).lookup(sorted(runs["folder"].glob("*.xlsx")), runs["folder"]).keys() == set(

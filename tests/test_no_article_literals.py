@@ -19,7 +19,7 @@ def article_numbers() -> set[str]:
     or more digits (two-digit numbers such as 17 or 97 occur in code for other reasons)."""
     numbers = set()
     for figure in yaml.safe_load(ARTICLE.read_text(encoding="utf-8"))["figures"]:
-        for text in re.findall(r"\d+(?:\.\d+)?", figure["printed"]) + [str(figure.get("value", ""))]:
+        for text in [*re.findall(r"\d+(?:\.\d+)?", figure["printed"]), str(figure.get("value", ""))]:
             if len(text.replace(".", "")) >= 3:
                 numbers.add(text)
     return numbers

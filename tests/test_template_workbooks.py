@@ -37,7 +37,7 @@ def test_one_template_per_unit_named_by_unit_and_period(templates):
 
 
 def test_each_template_has_the_sheets_of_its_kind_of_unit(templates):
-    for unit, path in zip(schema.units(), templates):
+    for unit, path in zip(schema.units(), templates, strict=True):
         wb = openpyxl.load_workbook(path)
         expected = [schema.cover_title()] + [s.title for s in schema.sheets() if unit.kind in s.submitted_by]
         assert wb.sheetnames == expected, unit.name

@@ -65,7 +65,7 @@ def _jobs(plans: list[UnitPlan], out_dir: Path | None) -> list[tuple]:
         offsets.append(running)
         running += p.parts.get("training_units", 0)
     jobs = []
-    for p, offset in zip(plans, offsets):
+    for p, offset in zip(plans, offsets, strict=True):
         neighbour = None
         if p.kind == "centre" and CENTRE_NEIGHBOUR in by_short:
             neighbour = by_short[CENTRE_NEIGHBOUR]

@@ -140,7 +140,7 @@ def _service_uses(rng, p: UnitPlan, users: list[Person], activated: list[date], 
         counts[k] += 1
     item = SERVICE_ITEMS
     rows = []
-    for who, since, n in zip(users, activated, counts):
+    for who, since, n in zip(users, activated, counts, strict=True):
         for _ in range(n):
             rows.append((who.name, who.id_number, item[rng.randrange(len(item))], day(rng, max(start, since), end)))
     for who, first, last in noise:
