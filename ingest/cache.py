@@ -103,7 +103,7 @@ def file_sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
+def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str | None]:
     """sha256 of each file, in threads (hashlib releases the GIL on large blocks). A run hashes
     its inputs once, for its fingerprint (shushuo/unchanged.py), and hands them to the cache: the
     run then works on the files as they were at that moment; a file changed later is a change
@@ -211,9 +211,9 @@ class IngestCache:
     """The cache of one build folder for one key. `reused` and `read` list the files (as named in
     the input folder) the last lookup found and did not find."""
 
-    def __init__(self, root: Path, key: bytes, hashes: dict[Path, str] | None = None):
+    def __init__(self, root: Path, key: bytes, hashes: dict[Path, str | None] | None = None):
         self.root = Path(root)
-        self.hashes = dict(hashes or {})  # sha256 by path, when the caller has them already
+        self.hashes: dict[Path, str | None] = dict(hashes or {})  # sha256 by path, when the caller has them already
         self.generation = self.root / f"{code_fingerprint()[:24]}-{key_fingerprint(key)[:24]}"
         self.reused: list[str] = []
         self.read: list[str] = []

@@ -95,7 +95,7 @@ def _group_key(s: dict) -> tuple:
     return s["unit_code"], s["period_start"], s["period_end"]
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: dt.date | None) -> str | None:
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat() if value else None
 
 

@@ -6,7 +6,7 @@ member list, the cards and the services of a workbook. The cache lives for one w
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ingest.cells import Errors, convert_cells
 from ingest.validators import InvalidValue
@@ -23,7 +23,7 @@ def forget_validated() -> None:
 
 
 def identifiers(
-    values: list,
+    values: Sequence,
     validate: Callable[[object], str],
     required: bool = False,
     batch: Callable[[list[str]], dict[str, str]] | None = None,

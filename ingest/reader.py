@@ -234,7 +234,7 @@ def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key
     return _read_sheets(cover, [(title or path.stem, rows, [], set(), None)], source_file, sha, modified, key, problems)
 
 
-def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
+def _unreadable(source_file: str, sha: str | None, error: BaseException) -> WorkbookOutcome:
     if isinstance(error, (CsvUnreadable, UnsafeFile)):
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):

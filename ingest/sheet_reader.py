@@ -8,6 +8,7 @@ not read: nobody reviewing the sheet saw them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pyarrow as pa
@@ -42,7 +43,7 @@ class SheetOutcome:
 
 
 def normalise_column(
-    column: Column, raw: list, scale: int, period_end: dt.date | None = None
+    column: Column, raw: Sequence, scale: int, period_end: dt.date | None = None
 ) -> tuple[list, dict[int, str]]:
     """The column's values and {position: reason}; a cell longer than the column's max_length
     (the schema's) is rejected as too long whatever its type, before it is parsed."""
@@ -56,10 +57,12 @@ def normalise_column(
     return out, errors
 
 
-def _normalise_cells(column: Column, raw: list, scale: int, period_end: dt.date | None) -> tuple[list, dict[int, str]]:
+def _normalise_cells(
+    column: Column, raw: Sequence, scale: int, period_end: dt.date | None
+) -> tuple[list, dict[int, str]]:
     kind, required = column.type, column.required
     if kind == "person_name":  # never loaded: only whether it is filled in matters
-        return raw, (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
+        return list(raw), (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
     if kind in ("text", "code"):
         return cells.text(raw, required)
     if kind == "int":

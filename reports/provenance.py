@@ -257,7 +257,9 @@ def _entry(
             withheld = f"无法印刷（{exc}）"
     if withheld:
         exact = ""
-    files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
+    files = (
+        provenance.files_of_unit(key) if dim == "unit" and key else provenance.files_of(row["indicator_id"], unit_keys)
+    )
     previous, change = _comparison(row, withheld, dim) if comparison else ("", "")
     return FigureEntry(
         indicator_id=str(row["indicator_id"]),
@@ -326,7 +328,7 @@ def share_text(part: str, whole: str) -> str:
     return f"{(Decimal(part) / Decimal(whole) * 100).quantize(Decimal('0.01')):f}%"
 
 
-def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str]]:
+def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str | None]]:
     """Per headline figure with a unit breakdown, each unit's part (分单位): value, share, files.
 
     Shares of a rate are left blank (a rate is not a part of the whole); units may overlap, so

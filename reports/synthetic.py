@@ -128,7 +128,8 @@ def synthetic_indicators(
         "enterprises_unionised": union_total,
         "enterprises_covered": signed_total,
     }
-    for indicator_id, entry in catalog.iterrows():
+    for index, entry in catalog.iterrows():
+        indicator_id = str(index)
         if indicator_id in drop:
             continue
         if entry["style"].startswith("pct"):

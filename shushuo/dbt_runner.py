@@ -12,6 +12,7 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,7 +132,7 @@ def _invoke(
     period_end: date,
     project_dir: Path,
     target_dir: Path | None,
-    extra: list[str] = (),
+    extra: Sequence[str] = (),
     more_vars: dict | None = None,
 ):
     from dbt.cli.main import dbtRunner

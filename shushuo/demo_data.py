@@ -9,7 +9,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from shushuo.paths import DEMO_DIR, REPO_ROOT
@@ -41,7 +40,7 @@ def fingerprint(scale: float) -> str:
     return digest.hexdigest()
 
 
-def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False, **period: date) -> Path:
+def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False) -> Path:
     """Return a folder holding the demo workbooks, generating them only when needed.
 
     The new set is written into a sibling folder and swapped in whole, so a run (or a test in
@@ -49,14 +48,14 @@ def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = F
     from ingest.demo import generate
 
     out_dir = Path(out_dir)
-    wanted = fingerprint(scale) + repr(sorted(period.items()))
+    wanted = fingerprint(scale)
     stamp = out_dir / FINGERPRINT
     if not force and stamp.is_file() and stamp.read_text() == wanted:
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     try:
-        generate(fresh, scale=scale, **period)
+        generate(fresh, scale=scale)
         (fresh / FINGERPRINT).write_text(wanted)
         fresh.chmod(0o755)
         old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")

@@ -56,7 +56,7 @@ class Manifest:
     def stage(self, name: str):
         """Time a stage; the timing is kept whether the stage succeeds or not."""
         start = time.perf_counter()
-        entry = {"stage": name, "seconds": None, "ok": False}
+        entry: dict[str, object] = {"stage": name, "seconds": None, "ok": False}
         self.stages.append(entry)
         try:
             yield entry

@@ -65,7 +65,7 @@ def _library_versions() -> list[str]:
     return versions
 
 
-def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[Path, str] | None = None) -> str:
+def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[Path, str | None] | None = None) -> str:
     """One hash of everything the run's outputs depend on (see the module's docstring).
     `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known."""
     digest = hashlib.sha256()

@@ -6,6 +6,7 @@ dated outside the period, duplicates that count once)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from ingest.demo.draw import amounts, day, shift, summer_day, unit_rng, yuan
 from ingest.demo.people import MODEL_WORKERS, Person, person
@@ -263,9 +264,9 @@ def _mediation(rng, p: UnitPlan) -> list[tuple]:
     planned amount; failures, withdrawals, open cases, cases closed before or after it."""
     end = p.period_end
     success, cents = p.parts["disputes_mediated"], p.parts["disputes_cents"]
-    cases = [("调解成功", yuan(c)) for c in amounts(rng, cents, success, 2000, 18000)]
+    cases: list[tuple[str, Decimal | None]] = [("调解成功", yuan(c)) for c in amounts(rng, cents, success, 2000, 18000)]
     cases += [("调解不成", None)] * max(1, success // 11) + [("撤回", None)] * max(1, success // 20)
-    rows = []
+    rows: list[tuple] = []
     for outcome, amount in cases:
         closed = _in_period(rng, p)
         accepted = day(rng, shift(closed, -60), closed)

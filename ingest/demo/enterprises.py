@@ -154,7 +154,8 @@ class _ContractWriter:
     PREFIX: ClassVar[dict[str, str]] = {COMPREHENSIVE: "JT", WAGE: "GZ", WOMEN: "NZ"}
 
     def __init__(self, rng: random.Random, p: UnitPlan):
-        self.rng, self.p, self.rows, self.count = rng, p, [], 0
+        self.rng, self.p, self.count = rng, p, 0
+        self.rows: list[tuple] = []
 
     def add(self, category: str, firms: list[Enterprise], *, in_force: bool, future: bool = False) -> str:
         rng, end = self.rng, self.p.period_end

@@ -26,7 +26,7 @@ CENTRE_NEIGHBOUR = "金融街"  # the building centre's enterprises overlap its 
 def unit_rows(plan: UnitPlan, neighbour: UnitPlan | None, name_offset: int) -> dict[str, list[tuple]]:
     """Every sheet's rows for one unit, in schema column order."""
     sheets: dict[str, list[tuple]] = {}
-    members = []
+    members: list = []
     if plan.kind in ("street", "centre"):
         company, unions = enterprises.build(plan, neighbour)
         people, members = members_cards.build(plan, unions)

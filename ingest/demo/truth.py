@@ -159,7 +159,7 @@ def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
             entry[0] = max(entry[0], employees)
             entry[1] |= contract_nos
             entry[2] |= wage_nos
-    in_force = defaultdict(set)
+    in_force: dict[str, set] = defaultdict(set)
     for p in partials:
         for category, numbers in p.get("contracts", {}).items():
             in_force[category] |= numbers
