@@ -104,7 +104,7 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
         Manifest("r1", {}),
         say=said.append,
         doing=lambda *_: None,
-        period=period,
+        chosen_period=period,
     )
     with pytest.raises(RunFailed) as failure:
         check_quality(ctx)
