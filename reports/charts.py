@@ -28,8 +28,9 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ingest.periods import chinese_date, period_span
 from reports.disclosure import withheld_units
-from reports.figure_book import chinese_date, period_of
+from reports.figure_book import period_of
 from reports.formatting import format_figure, is_missing, to_decimal
 
 BAR_COLOUR, SECOND_COLOUR = "#b3261e", "#8c8c8c"
@@ -139,13 +140,13 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
 def period_label(indicators: pd.DataFrame, stock: bool) -> str:
     """When the chart is of: a stock is dated at the period's end, a flow by the whole period."""
     start, end = period_of(indicators)
-    return f"截至{chinese_date(end)}" if stock else f"{chinese_date(start)}至{chinese_date(end)}"
+    return f"截至{chinese_date(end)}" if stock else period_span(start, end)
 
 
 def period_footer(indicators: pd.DataFrame, stock: bool) -> str:
     """The line drawn at the foot of the PNG, so a chart used alone still says when it is of."""
     start, end = period_of(indicators)
-    span = f"统计期：{chinese_date(start)}至{chinese_date(end)}"
+    span = f"统计期：{period_span(start, end)}"
     return f"{span}；图中为期末（{chinese_date(end)}）数" if stock else span
 
 

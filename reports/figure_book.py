@@ -77,10 +77,6 @@ def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
     return periods.pop()
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 class FigureBook:
     """Headline figures for a template: `fig(id)` prints and records, `same(a, b)` compares."""
 

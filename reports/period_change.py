@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingest.periods import period_span
 from reports.formatting import is_missing, to_decimal
 
 PREVIOUS_TABLE = "marts_previous.indicators"
@@ -187,7 +188,7 @@ def comparison_note(indicators: pd.DataFrame) -> str | None:
     if before is None:
         return None
     word = comparison_word(indicators)
-    span = "至".join(f"{day.year}年{day.month}月{day.day}日" for day in before)
+    span = period_span(*before)
     return (
         f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，小数位数与该比率印出的相同"
         f"（至少一位），其余数字以百分比计、保留一位小数；变化小到显示不出时记为“基本持平”；"

@@ -23,15 +23,17 @@ import duckdb
 import pandas as pd
 import yaml
 
+from ingest.periods import period_span
+from ingest.schema import UNITS_FILE
 from reports.charts import DIM_NAMES
 from reports.disclosure import hides_previous, withheld_rows
-from reports.figure_book import chinese_date, period_of
+from reports.figure_book import period_of
 from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous, previous_exact
 from reports.synthetic import read_catalog
 
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
-UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
+UNITS = UNITS_FILE  # read through ingest's schema module, never by a path into ingest/
 HEADLINE = "合计"
 SUBMISSION_COLUMNS = [
     "unit_code",
@@ -291,7 +293,7 @@ def figure_catalogue(
 ) -> list[FigureEntry]:
     """Every row of the indicators table, headline first, in the catalog's order."""
     start, end = period_of(indicators)
-    period = f"{chinese_date(start)}至{chinese_date(end)}"
+    period = period_span(start, end)
     provenance = Provenance(sources, sheet_rows)
     order = catalog_order()
     unit_order = {short: i for i, short in enumerate(unit_short_names().values())}

@@ -1,43 +1,25 @@
 """The demo data set, generated once and reused while nothing it is made from has changed.
 
 The workbooks are not in git: they are rebuilt by ingest/demo from the schema, the units and
-the article's figures, and cached under data/demo/ with a fingerprint of those sources."""
+the article's figures, and cached under data/demo/ with a fingerprint of what they are made of:
+every module ingest.demo imports, directly or not, with the data files beside them (schema.yaml,
+units.yaml, article_figures.yaml), found by ingest/fingerprint.py from the files themselves."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from shushuo.paths import DEMO_DIR, REPO_ROOT
+from ingest.fingerprint import Fingerprint, source_files
+from shushuo.paths import DEMO_DIR
 
 FINGERPRINT = ".fingerprint"
-# Everything the generated files depend on.
-SOURCES = (
-    "ingest/demo",
-    "ingest/schema.yaml",
-    "ingest/units.yaml",
-    "ingest/layout.py",
-    "ingest/workbook_writer.py",
-    "ingest/periods.py",
-)
 
 
 def fingerprint(scale: float) -> str:
-    digest = hashlib.sha256(f"scale={scale}".encode())
-    for source in SOURCES:
-        path = REPO_ROOT / source
-        files = (
-            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            if path.is_dir()
-            else [path]
-        )
-        for file in files:
-            digest.update(str(file.relative_to(REPO_ROOT)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
+    return Fingerprint("demo").add("scale", scale).add_files(source_files("ingest.demo")).hexdigest()
 
 
 def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False) -> Path:

@@ -3,7 +3,6 @@ stage took, what the checks said, and what came out. Written into every run fold
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import time
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.paths import REPO_ROOT
 
 
@@ -29,14 +29,6 @@ def code_version() -> dict:
         "commit": git("rev-parse", "HEAD") or None,
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
     }
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.lock import run_lock
-from shushuo.manifest import sha256_of
 
 RELEASE_FILE = "release.json"
 CHECKSUMS = "SHA256SUMS"

@@ -37,7 +37,7 @@ def _same_code_as_the_published_run(build: Path, input_dir: Path) -> None:
     asked = {"input_dir": str(input_dir.resolve()), "demo_key": True, "period": [None, None]}
     now = unchanged.run_fingerprint(input_dir.resolve(), DEMO_KEY, asked)
     started = datetime.fromisoformat(manifest["started_at"]).timestamp() - 1
-    if any(p.stat().st_mtime >= started for p in unchanged._code_files()):
+    if any(p.stat().st_mtime >= started for p in unchanged.code_files()):
         manifest["parameters"][unchanged.FINGERPRINT] = now
         path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     assert manifest["parameters"][unchanged.FINGERPRINT] == now

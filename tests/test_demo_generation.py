@@ -14,8 +14,9 @@ from python_calamine import CalamineWorkbook
 
 from ingest import layout, schema
 from ingest.demo import TRUTH_FILE, generate
+from ingest.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 SMALL = 0.01
 PERIOD_END = date(2018, 12, 31)
 

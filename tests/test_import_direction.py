@@ -4,9 +4,10 @@ models never import the runner (shushuo/); the runner imports them."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from ingest.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 STAGES = ("ingest", "checks", "reports", "models", "macros")
 IMPORTS_RUNNER = re.compile(r"^\s*(?:from\s+shushuo[\s.]|import\s+shushuo\b)", re.M)
 

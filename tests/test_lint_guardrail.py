@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from ingest.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 
 
 def _tree_with(tmp_path: Path, relative: str, text: str) -> Path:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from ingest.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 ARTICLE = ROOT / "ingest" / "demo" / "article_figures.yaml"
 PIPELINE = ("ingest", "models", "checks", "reports", "seeds", "macros", "shushuo")
 

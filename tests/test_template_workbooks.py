@@ -12,7 +12,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from ingest import layout, schema
-from ingest.template import period_label, write_templates
+from ingest.periods import period_file_label as period_label
+from ingest.template import write_templates
 from ingest.workbook_writer import TEXT_TYPES, write_return
 
 START, END = date(2018, 1, 1), date(2018, 12, 31)

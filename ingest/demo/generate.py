@@ -15,8 +15,7 @@ from ingest.demo.people import SURNAMES, mix
 from ingest.demo.plan import UnitPlan, make_plan
 from ingest.demo.previous_year import previous_targets
 from ingest.demo.targets import targets
-from ingest.periods import previous_period
-from ingest.template import period_label
+from ingest.periods import period_file_label, previous_period
 from ingest.workbook_writer import write_return
 
 TRUTH_FILE = "demo_truth.json"
@@ -43,7 +42,9 @@ def _unit_job(job: tuple) -> tuple[date, int, str | None, dict]:
     part = truth.partial(rows, plan.period_start, plan.period_end)
     if out_dir is None:
         return plan.period_end, plan.index, None, part
-    path = Path(out_dir) / layout.return_file_name(plan.unit.name, period_label(plan.period_start, plan.period_end))
+    path = Path(out_dir) / layout.return_file_name(
+        plan.unit.name, period_file_label(plan.period_start, plan.period_end)
+    )
     h = mix(plan.seed, plan.index)
     write_return(
         path,
