@@ -24,6 +24,17 @@ def test_no_stage_imports_the_runner():
     assert not found, f"a stage imports shushuo (the runner): {found}"
 
 
+def test_ingest_knows_no_later_stage_and_checks_do_not_know_reports():
+    for stage, later in (("ingest", ("checks", "reports")), ("checks", ("reports",))):
+        pattern = re.compile(rf"^\s*(?:from|import)\s+({'|'.join(later)})\b", re.M)
+        found = [
+            path.relative_to(ROOT).as_posix()
+            for path in sorted((ROOT / stage).rglob("*.py"))
+            if pattern.search(path.read_text(encoding="utf-8"))
+        ]
+        assert not found, f"{stage} imports a later stage: {found}"
+
+
 def test_the_check_finds_an_import_of_the_runner():
     for line in ("from shushuo.paths import REPO_ROOT", "import shushuo", "    from shushuo import publish"):
         assert IMPORTS_RUNNER.search(f'"""doc"""\n{line}\n'), line
