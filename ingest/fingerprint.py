@@ -57,10 +57,11 @@ def source_files(*modules: str, root: Path = REPO_ROOT) -> list[Path]:
     under `root` reached through imports (with its parent packages' __init__.py), and the data
     files in each reached module's folder and in its subfolders that are not packages."""
     found: dict[str, Path] = {}
+    packages = {d.name for d in root.iterdir() if (d / "__init__.py").is_file()}
     todo = list(modules)
     while todo:
         name = todo.pop()
-        if name in found:
+        if name in found or name.partition(".")[0] not in packages:
             continue
         path = _module_file(name, root)
         if path is None:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ingest.cache import file_hashes, key_fingerprint
 from ingest.fingerprint import Fingerprint, dbt_project_files, source_files
+from ingest.paths import REPO_ROOT
 from ingest.reader import find_inputs, find_workbooks
 from shushuo import publish
 
@@ -34,9 +35,9 @@ FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
 CHANGES_ON = "inputs_change_on"  # and the day from which the inputs would read differently
 
 
-def code_files() -> list[Path]:
+def code_files(root: Path = REPO_ROOT) -> list[Path]:
     """What a run runs and reads besides its inputs (see the module's docstring)."""
-    return source_files("shushuo.run") + dbt_project_files()
+    return source_files("shushuo.run", root=root) + dbt_project_files(root / "dbt_project.yml")
 
 
 def _library_versions() -> list[str]:
@@ -55,9 +56,16 @@ def _library_versions() -> list[str]:
     return versions
 
 
-def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[Path, str | None] | None = None) -> str:
+def run_fingerprint(
+    input_dir: Path,
+    key: bytes,
+    parameters: dict,
+    hashes: dict[Path, str | None] | None = None,
+    root: Path = REPO_ROOT,
+) -> str:
     """One hash of everything the run's outputs depend on (see the module's docstring).
-    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known."""
+    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known; `root`:
+    the tree whose code is hashed (a copy, in tests)."""
     made_of = Fingerprint("run").add_python().add("libraries", _library_versions())
     made_of.add("parameters", json.dumps(parameters, sort_keys=True, default=str))
     made_of.add("key", key_fingerprint(key))
@@ -67,7 +75,7 @@ def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[
         made_of.add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
     for path, reason in find_inputs(input_dir)[1].items():  # a refused file (a link out, an .xlsb) is news too
         made_of.add("refused", (path.relative_to(input_dir).as_posix(), reason))
-    return made_of.add_files(code_files()).hexdigest()
+    return made_of.add_files(code_files(root), root).hexdigest()
 
 
 def _modified_ns(path: Path) -> int | None:
