@@ -55,6 +55,7 @@ class Chart:
     title: str
     path: Path
     caption: str
+    alt: str = ""  # alt text: what the chart shows, bar by bar, for a reader who cannot see it
 
     @property
     def href(self) -> str:
@@ -181,6 +182,22 @@ def footer_lines(spec: ChartSpec, indicators: pd.DataFrame) -> list[str]:
     return lines
 
 
+def alt_text(spec: ChartSpec, rows: pd.DataFrame, second: pd.DataFrame | None) -> str:
+    """横向条形图，按数值从大到小：广宁门 92.31%、…: every bar as printed, largest first."""
+    ordered = rows.assign(_len=[_length(r, spec.scale) for _, r in rows.iterrows()]).sort_values(
+        ["_len", "breakdown_key"], ascending=[False, True]
+    )
+    others = {}
+    if second is not None and not second.empty:
+        others = {str(r["breakdown_key"]): format_figure(r) for _, r in second.iterrows() if not is_missing(r["value"])}
+    bars = "、".join(
+        f"{r['breakdown_key']} {format_figure(r)}" + (f"（{others[str(r['breakdown_key'])]}）" if others else "")
+        for _, r in ordered.iterrows()
+    )
+    pair = f"；括号内为{second['label'].iloc[0]}" if others else ""
+    return f"{spec.title}，横向条形图，按{rows['label'].iloc[0]}从大到小{pair}：{bars}。"
+
+
 def _length(row, scale: str) -> float:
     """Bar length for drawing only; every printed number comes from the formatter."""
     if scale == "ratio" and not is_missing(row["denominator"]) and to_decimal(row["denominator"]) != 0:
@@ -274,5 +291,7 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
         definitions = [rows["definition"].iloc[0]]
         if second is not None and not second.empty:
             definitions.append(second["definition"].iloc[0])
-        charts.append(Chart(spec.name, spec.title, path, caption_of(spec, indicators, definitions)))
+        charts.append(
+            Chart(spec.name, spec.title, path, caption_of(spec, indicators, definitions), alt_text(spec, rows, second))
+        )
     return charts, notes
