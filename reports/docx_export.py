@@ -24,7 +24,7 @@ from ingest.schema import federation
 from reports import docx_style
 from reports.charts import Chart, draw_charts
 from reports.edition import PROVISIONAL, Edition, provisional_notes
-from reports.figure_book import FigureBook, PrintedFigure, chinese_date, period_of
+from reports.figure_book import OTHERS_TITLE, FigureBook, PrintedFigure, chinese_date, period_of
 from reports.period_change import comparison_note
 
 REPORTS = Path(__file__).resolve().parent
@@ -204,6 +204,10 @@ def write_docx(
         _runs(document.add_paragraph(style=docx_style.BODY_STYLE), paragraph_text)
     _heading(document, "指标一览", 1)
     _figure_table(document, book, edition, book.printed())
+    others = book.others()
+    if others:
+        _heading(document, OTHERS_TITLE, 1)
+        _figure_table(document, book, edition, others)
     drawn, chart_notes = charts
     if drawn:
         _heading(document, "图表", 1)

@@ -12,15 +12,20 @@ the prose "，同比增长7.5%" — or "" when there is no previous period, so t
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from reports.formatting import MissingFigureError, format_figure, is_missing
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
+OTHERS_TITLE = "其他指标（正文未引用）"  # the table after 指标一览: the catalogue's figures the prose does not print
+CATALOG = Path(__file__).resolve().parent.parent / "seeds" / "indicator_catalog.csv"
 REQUIRED_COLUMNS = (
     "indicator_id",
     "label",
@@ -75,6 +80,13 @@ def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
     return periods.pop()
 
 
+@functools.cache
+def catalogue_order() -> tuple[str, ...]:
+    """The indicator ids in the order of seeds/indicator_catalog.csv (grouped by topic)."""
+    with CATALOG.open(encoding="utf-8", newline="") as handle:
+        return tuple(row["indicator_id"] for row in csv.DictReader(handle))
+
+
 def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -125,3 +137,10 @@ class FigureBook:
 
     def printed(self) -> list[PrintedFigure]:
         return list(self._printed.values())
+
+    def others(self) -> list[PrintedFigure]:
+        """The headline figures the prose did not print, in the catalogue's order: the bulletin
+        lists them after 指标一览, so every figure of the catalogue is in it. Not recorded."""
+        order = {i: n for n, i in enumerate(catalogue_order())}
+        rest = [i for i in self._rows.index if i not in self._printed]
+        return [self._format(i) for i in sorted(rest, key=lambda i: (order.get(i, len(order)), i))]

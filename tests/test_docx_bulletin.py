@@ -115,3 +115,13 @@ def test_core_properties_and_alt_text_are_real(document):
     for shape in shapes:
         doc_pr = shape._inline.docPr
         assert doc_pr.get("title") and len(doc_pr.get("descr", "")) > 20, doc_pr.get("name")
+
+
+def test_without_libreoffice_no_pdf_is_started_and_a_stale_one_is_removed(tmp_path, monkeypatch):
+    from reports import pdf_export
+
+    monkeypatch.setattr(pdf_export.shutil, "which", lambda name: None)
+    (tmp_path / "bulletin.pdf").write_bytes(b"%PDF- an earlier edition")
+    assert pdf_export.start(tmp_path / "bulletin.docx") is None
+    assert not (tmp_path / "bulletin.pdf").exists()
+    assert "scripts/setup_office.sh" in pdf_export.MISSING

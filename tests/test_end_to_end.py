@@ -3,6 +3,7 @@ each printed in the bulletin exactly as the article prints it, next to its label
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import run_pipeline
+from tests.pdf_reading import fonts, page_count, page_texts
 
 ARTICLE = Path(__file__).resolve().parent.parent / "ingest" / "demo" / "article_figures.yaml"
 
@@ -22,7 +24,19 @@ def article_figures() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def full_run(full_demo, tmp_path_factory):
-    return run_pipeline(full_demo, tmp_path_factory.mktemp("full-build"))
+    """The demo as `make report` runs it, bulletin.pdf included (LibreOffice converts the DOCX)."""
+    return run_pipeline(full_demo, tmp_path_factory.mktemp("full-build"), pdf=True)
+
+
+@pytest.fixture(scope="module")
+def bulletin_pdf(full_run) -> tuple[Path, list[str]]:
+    pdf = full_run.run_dir / "bulletin.pdf"
+    assert pdf.is_file(), "bulletin.pdf 未生成：请运行 bash scripts/setup_office.sh 安装 LibreOffice"
+    return pdf, page_texts(pdf)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def table_rows(bulletin_html: str) -> dict[str, str]:
@@ -66,3 +80,40 @@ def test_the_run_is_published_with_its_manifest(full_run, full_demo):
     assert {"bulletin.html", "figures.xlsx", "warehouse.duckdb"} <= {o["path"] for o in manifest["outputs"]}
     assert [s["stage"] for s in manifest["stages"]][:4] == ["ingest", "dbt build", "checks", "reports"]
     assert manifest["checks"]["passed"] is True
+
+
+def test_the_bulletin_pdf_numbers_its_pages_and_keeps_each_table_row_on_one_page(full_run, bulletin_pdf):
+    """Read back with pdftotext: 第 n 页 共 m 页 on every page; each row of the bulletin's tables
+    (label, value, 同比, 口径 in drawing order) whole on one page; the header row on every page
+    that holds rows of a table."""
+    from docx import Document
+
+    pdf, pages = bulletin_pdf
+    assert len(pages) == page_count(pdf) > 3
+    for number, text in enumerate(pages, 1):
+        assert f"第{number}页共{len(pages)}页" in text, f"page {number} has no page number"
+    for table in Document(str(full_run.run_dir / "bulletin.docx")).tables:
+        header = squash("".join(c.text for c in table.rows[0].cells))
+        holding = set()
+        for row in table.rows[1:]:
+            whole = squash("".join(c.text for c in row.cells))
+            found = [n for n, text in enumerate(pages) if whole in text]
+            assert found, f"row split across pages or missing: {row.cells[0].text}"
+            holding.update(found)
+        assert all(header in pages[n] for n in holding), "a page of the table has no header row"
+
+
+def test_the_bulletin_pdf_embeds_cjk_fonts_and_holds_every_figure(full_run, bulletin_pdf):
+    pdf, pages = bulletin_pdf
+    found = fonts(pdf)
+    assert found and all(f["emb"] for f in found), found
+    assert any("CJK" in f["name"] for f in found), found
+    text = "".join(pages)
+    assert "数说工会" in text and "职工服务品牌" in text
+    rows = csv.DictReader((full_run.run_dir / "figures.csv").read_text(encoding="utf-8-sig").splitlines())
+    headline = {r["id"]: squash(r["印刷数字"]) for r in rows if r["分项"] == "合计"}
+    missing = {i: printed for i, printed in headline.items() if printed not in text}
+    assert len(headline) > 40 and not missing, missing
+    manifest = json.loads((full_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert "bulletin.pdf" in {o["path"] for o in manifest["outputs"]}
+    assert 'href="../bulletin.pdf"' in (full_run.run_dir / "site" / "index.html").read_text(encoding="utf-8")
