@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.formatting import MissingFigureError, format_figure, is_missing
+from reports.formatting import MissingFigureError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
 OTHERS_TITLE = "其他指标（正文未引用）"  # the table after 指标一览: the catalogue's figures the prose does not print
@@ -101,6 +101,10 @@ class FigureBook:
         self.has_previous = has_previous(indicators)
         self.comparison = comparison_word(indicators) if self.has_previous else ""  # 同比 or 环比
 
+    def _row(self, indicator_id: str):
+        self._format(indicator_id)  # names a missing figure
+        return self._rows.loc[indicator_id]
+
     def _format(self, indicator_id: str) -> PrintedFigure:
         if indicator_id not in self._rows.index:
             raise MissingFigureError(
@@ -130,6 +134,26 @@ class FigureBook:
         if printed.change in ("", NO_CHANGE):
             return ""
         return "，" + self.comparison + self._mark(printed.change)
+
+    def reach(self, indicator_id: str) -> str:
+        """达到, or the evaluative word (高达) the figure's exact value earns by the rule of
+        reports/evaluative_words.yaml."""
+        from reports.provenance import exact_number, reach_word
+
+        return reach_word(indicator_id, exact_number(self._row(indicator_id)))
+
+    def covers(self, part_id: str, whole_id: str) -> bool:
+        """True when the count `part_id` is all of `whole_id` and not zero (e.g. every station is
+        staffed to its quota: 满编配备); False when either is missing."""
+        if part_id not in self._rows.index or whole_id not in self._rows.index:
+            return False
+        part, whole = self._rows.loc[part_id, "value"], self._rows.loc[whole_id, "value"]
+        return (
+            not is_missing(part)
+            and not is_missing(whole)
+            and to_decimal(whole) > 0
+            and to_decimal(part) == to_decimal(whole)
+        )
 
     def same(self, *indicator_ids: str) -> bool:
         """True when the figures print identically (e.g. both signing rates → 均达到)."""

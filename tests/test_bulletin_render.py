@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import html
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -45,6 +46,7 @@ HEADLINE = [
     "stations_star_applied",
     "social_org_activities",
     "social_org_served",
+    "stations",
     "retired_assistants",
     "social_workers",
     "contracts_signed",
@@ -213,3 +215,33 @@ def test_load_indicators_explains_a_missing_table(tmp_path):
 def test_an_empty_indicators_table_is_refused_with_a_reason(indicators, tmp_path):
     with pytest.raises(BulletinDataError, match="统计期"):
         render(indicators.iloc[0:0], tmp_path)
+
+
+def _with_values(indicators, **values):
+    """Headline rows set to exact values; a rate given as (numerator, denominator)."""
+    indicators = indicators.copy()
+    for indicator_id, value in values.items():
+        at = indicators.index[(indicators.indicator_id == indicator_id) & indicators.breakdown_dim.isna()][0]
+        if isinstance(value, tuple):
+            indicators.loc[at, ["numerator", "denominator"]] = [Decimal(value[0]), Decimal(value[1])]
+            value = Decimal(value[0]) / Decimal(value[1])
+        indicators.loc[at, "value"] = Decimal(value)
+    return indicators
+
+
+def test_full_staffing_is_claimed_only_when_every_station_is_staffed(indicators, tmp_path):
+    claim = "实现工会服务站工作人员满编配备"
+    full = render(_with_values(indicators, stations=17, stations_fully_staffed=17), tmp_path / "full")
+    short = render(_with_values(indicators, stations=17, stations_fully_staffed=16), tmp_path / "short")
+    full_md, short_md = (p["md"].read_text(encoding="utf-8").split("## 指标一览")[0] for p in (full, short))
+    assert claim in full_md and "为全区17个工会服务站，招录" in full_md
+    assert claim not in short_md and "为全区17个工会服务站，招录" in short_md
+
+
+def test_gaoda_follows_the_rule_of_the_wording_table(indicators, tmp_path):
+    """高达 for a participation rate of 90 % or more, read from the exact rate: 89.6 % prints
+    90% but is 达到."""
+    high = render(_with_values(indicators, participation_rate=(9001, 10000)), tmp_path / "high")
+    under = render(_with_values(indicators, participation_rate=(896, 1000)), tmp_path / "under")
+    assert "职工参与率高达90%" in high["md"].read_text(encoding="utf-8")
+    assert "职工参与率达到90%" in under["md"].read_text(encoding="utf-8")

@@ -117,3 +117,52 @@ def test_the_bulletin_pdf_embeds_cjk_fonts_and_holds_every_figure(full_run, bull
     manifest = json.loads((full_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert "bulletin.pdf" in {o["path"] for o in manifest["outputs"]}
     assert 'href="../bulletin.pdf"' in (full_run.run_dir / "site" / "index.html").read_text(encoding="utf-8")
+
+
+SEED_ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_a607dbb5dbc09326.txt"
+WORDING_DOC = Path(__file__).resolve().parent.parent / "docs" / "bulletin_wording.md"
+COMPARISON = re.compile(r"，(?:同比|环比)[^，。]*")
+
+
+def article_section() -> tuple[list[str], list[str]]:
+    """The 数说工会 section of the seed article: (heading lines, sentences)."""
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
+    section = text.split(">>> 数说工会", 1)[1].split("紧贴职工需求", 1)[0]
+    lines = [line.strip() for line in section.splitlines() if line.strip()][1:]  # after the section title
+    headings = [line for line in lines if "。" not in line]
+    sentences = [s + "。" for line in lines if "。" in line for s in line.split("。") if s]
+    return headings, sentences
+
+
+def departures(period_end: str) -> list[tuple[str, str]]:
+    """The table of docs/bulletin_wording.md: (原文, 公报)."""
+    table = WORDING_DOC.read_text(encoding="utf-8").split("## Intended departures", 1)[1]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith("| ") and not line.startswith("| 原文")
+    ]
+    return [(row[0], row[1].replace("{统计期末}", period_end)) for row in rows]
+
+
+def test_the_bulletin_says_what_the_article_says(full_run):
+    """Each heading and sentence of the article's section is in the bulletin, the 同比 clauses
+    aside, once the departures documented in docs/bulletin_wording.md are applied."""
+    from reports.figure_book import chinese_date
+
+    markdown = (full_run.run_dir / "bulletin.md").read_text(encoding="utf-8").split("## 指标一览", 1)[0]
+    prose = COMPARISON.sub("", markdown)
+    changes = departures(chinese_date(full_run.period[1]))
+    headings, sentences = article_section()
+    assert len(headings) >= 10 and len(sentences) >= 15
+    used = set()
+    missing = []
+    for text in headings + sentences:
+        for original, replacement in changes:
+            if original in text:
+                text = text.replace(original, replacement)
+                used.add(original)
+        if text not in prose:
+            missing.append(text)
+    assert not missing, "article text not in the bulletin:\n" + "\n".join(missing)
+    assert used == {original for original, _ in changes}, "a documented departure no longer applies"
