@@ -22,9 +22,12 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 LATIN_FONT = "Times New Roman"
+HEADING_LATIN_FONT = "Arial"  # digits in a 黑体 heading in a sans-serif too
 TEXT_FONT = "宋体"  # SimSun; Noto Serif CJK SC where it is missing
 HEADING_FONT = "黑体"  # SimHei; Noto Sans CJK SC where it is missing
 LANGUAGE = "zh-CN"
+# Latin text (digits, %) is marked English: LibreOffice's Chinese line breaking would break 6.4|%.
+WESTERN_LANGUAGE = "en-US"
 ACCENT = RGBColor(0xB3, 0x26, 0x1E)
 INK = RGBColor(0x1D, 0x1D, 0x1F)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -57,7 +60,7 @@ def _language(rpr) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:val"), WESTERN_LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
@@ -77,7 +80,7 @@ def _defaults(document) -> None:
             del old.attrib[attribute]
     theme_language = document.settings.element.find(qn("w:themeFontLang"))
     if theme_language is not None:
-        theme_language.set(qn("w:val"), LANGUAGE)
+        theme_language.set(qn("w:val"), WESTERN_LANGUAGE)
         theme_language.set(qn("w:eastAsia"), LANGUAGE)
 
 
@@ -90,9 +93,10 @@ def _paragraph_style(document, name: str, *, base: str = "Normal"):
 
 
 def _look(style, *, size: float, font: str = TEXT_FONT, bold: bool = False, colour: RGBColor = INK) -> None:
-    style.font.name, style.font.size, style.font.bold = LATIN_FONT, Pt(size), bold
+    latin = HEADING_LATIN_FONT if font == HEADING_FONT else LATIN_FONT
+    style.font.name, style.font.size, style.font.bold = latin, Pt(size), bold
     style.font.color.rgb = colour
-    _fonts(style.element.get_or_add_rPr(), LATIN_FONT, font)
+    _fonts(style.element.get_or_add_rPr(), latin, font)
 
 
 def _spacing(style, *, before: float = 0, after: float = 0, line: float | None = None, keep: bool = False) -> None:

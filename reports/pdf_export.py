@@ -10,7 +10,7 @@ The conversion costs seconds (LibreOffice starts afresh each time), so a run sta
 the DOCX is written and collects it before the site is written (which links it): it runs beside
 the figures desk's exports. Each conversion has its own profile and HOME, so two never share one,
 and a fontconfig file that maps the document's 宋体/黑体 to Noto Serif/Sans CJK SC where the
-Windows fonts are missing (without it LibreOffice falls back to a sans-serif for 宋体).
+Windows fonts are missing (FONT_ALIASES).
 """
 
 from __future__ import annotations
@@ -26,11 +26,15 @@ MISSING = (
     "未找到 LibreOffice（soffice 命令），本次不生成 bulletin.pdf（其余文件照常生成）。"
     "安装：bash scripts/setup_office.sh（make report 会自动运行它）。"
 )
+# The Windows fonts the DOCX names, mapped to the Noto CJK fonts (their Latin glyphs match them)
+# where they are missing: without this LibreOffice sets 宋体 in a sans-serif and digits in DejaVu.
 FONT_ALIASES = {
     "宋体": "Noto Serif CJK SC",
     "SimSun": "Noto Serif CJK SC",
+    "Times New Roman": "Noto Serif CJK SC",
     "黑体": "Noto Sans CJK SC",
     "SimHei": "Noto Sans CJK SC",
+    "Arial": "Noto Sans CJK SC",
 }
 
 
