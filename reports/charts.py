@@ -290,7 +290,7 @@ def _draw(
     with rc_context(
         {"font.family": [font], "axes.unicode_minus": False, "svg.fonttype": "none", "svg.hashsalt": "shushuo"}
     ):
-        per_bar = 0.34 if second is not None else 0.26
+        per_bar = 0.3 if second is not None else 0.2
         fig_height = 1.05 + 0.2 * len(footer) + per_bar * len(keys) + (0.25 if district is not None else 0)
         fig = Figure(figsize=(6.8, fig_height), dpi=PNG_DPI)
         FigureCanvasAgg(fig)
@@ -333,7 +333,7 @@ def _draw(
             )
         if second is not None or district is not None:
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), ncols=2, fontsize=8, frameon=False)
-        ax.set_yticks(positions, keys, fontsize=8.5)
+        ax.set_yticks(positions, keys, fontsize=8)
         ax.set_ylim(-0.6, len(keys) - 0.4)
         ax.set_title(title, fontsize=11, loc="left")
         ax.margins(x=0.16)

@@ -33,7 +33,7 @@ FIG_OPEN, FIG_CLOSE = "\x02", "\x03"
 # The text is 163 mm wide (A4 less 25 + 22 mm margins); 同比 wide enough for 提高3.29个百分点.
 TABLE_WIDTHS = (Mm(45), Mm(27), Mm(91))
 COMPARED_WIDTHS = (Mm(38), Mm(26), Mm(33), Mm(66))
-CHART_WIDTH, CHART_MAX_HEIGHT = Mm(150), Mm(125)
+CHART_WIDTH, CHART_MAX_HEIGHT = Mm(140), Mm(135)
 
 
 def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], str]], FigureBook]:
