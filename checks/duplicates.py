@@ -97,7 +97,9 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
         notes.write_string(row_no, 0, name, formats["header"])
         notes.write_string(row_no, 1, text)
     units = sorted({(r[1], r[2] or r[1]) for r in rows})
-    for (unit_code, _), name in zip(units, sheet_names([name for _, name in units], taken=["重复填报", "说明"])):
+    for (unit_code, _), name in zip(
+        units, sheet_names([name for _, name in units], taken=["重复填报", "说明"]), strict=True
+    ):
         groups = {r[0] for r in rows if r[1] == unit_code}
         _listing(book.add_worksheet(name), [r for r in rows if r[0] in groups], formats)
     book.close()
@@ -105,7 +107,7 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
 
 
 def _listing(sheet, rows: list[tuple], formats: dict) -> None:
-    for col, (title, width) in enumerate(zip(COLUMNS, WIDTHS)):
+    for col, (title, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True)):
         sheet.write_string(0, col, title, formats["header"])
         sheet.set_column(col, col, width)
     for row_no, row in enumerate(rows, start=1):

@@ -97,7 +97,7 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
     # the cover (not among the sheets read) first, then the sheets as in the workbook
     sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
     sheets = {name: found for name in sheet_names if (found := _sheet_to_copy(file, source, name)) is not None}
-    copies = dict(zip(sheets, safe_names.sheet_names(sheets, taken=[SUMMARY_SHEET])))
+    copies = dict(zip(sheets, safe_names.sheet_names(sheets, taken=[SUMMARY_SHEET]), strict=True))
     _summary(book.add_worksheet(SUMMARY_SHEET), styles, file, problems, loaded_at, copies)
     for name, rows in sheets.items():
         _copy(book.add_worksheet(copies[name]), styles, rows, [p for p in at_cells if p.sheet == name])
@@ -169,7 +169,10 @@ def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
         which = "第 1 条" if rejected <= 1 else f"第 1–{rejected} 条"
         return f"本文件未能打开，其中数据全部未计入统计：请按下表{which}处理后重新报送。"
     if file.held:
-        return f"本文件暂扣，其中数据全部未计入统计，也没有取代任何单位的报表：{file.held}。请按下表第 1 条核实后重新报送{whole}。"
+        return (
+            "本文件暂扣，其中数据全部未计入统计，也没有取代任何单位的报表："
+            f"{file.held}。请按下表第 1 条核实后重新报送{whole}。"
+        )
     if file.status == "cover_invalid":
         sheets = {s.sheet for s in file.sheets}
         first = sum(1 for p in ordered if p.severity == "rejected" and about_whole_file(p, sheets))
@@ -249,7 +252,10 @@ def _summary(
     for s in file.sheets:
         r += 1
         title = schema_sheet(s.sheet_name).title if s.sheet_name else "—"
-        skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
+        skipped = (
+            f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 "
+            f"{s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
+        )
         ws.write_row(
             r,
             0,

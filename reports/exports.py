@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from ingest.periods import period_span
 from reports.edition import DEMO, PROVISIONAL, Edition
-from reports.figure_book import chinese_date
 from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
 
@@ -122,6 +122,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
             frame["filled_on"],
             frame["adopted"],
             frame["status_reason"],
+            strict=True,
         )
     ]
 
@@ -298,7 +299,7 @@ def write_exports(
         run_id,
         generated_at,
         figures,
-        f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
+        period_span(*before) if before else None,
         edition,
     )
     paths = {

@@ -196,7 +196,9 @@ def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
         sheet.write_string(
             0,
             0,
-            f"{revision.title}：{'有 %d 个数字变化' % len(revision.changed) if name == '变化' else '%d 个数字未变' % len(revision.unchanged)}",
+            f"{revision.title}：有 {len(revision.changed)} 个数字变化"
+            if name == "变化"
+            else f"{revision.title}：{len(revision.unchanged)} 个数字未变",
             header,
         )
         for col, title in enumerate(columns):
