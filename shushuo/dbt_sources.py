@@ -213,7 +213,8 @@ def sheet_filled_test(sheet: schema.Sheet) -> dict:
                     "rule": f"sheet_filled.{sheet.name}",
                     "title": title,
                     "severity": sheet.expected_nonempty,
-                    "advice": f"「{sheet.title}」缺失或没有数据行，{effect}。请该单位补填「{sheet.title}」后重新报送整个工作簿。",
+                    "advice": f"「{sheet.title}」缺失或没有数据行，{effect}。"
+                    f"请该单位补填「{sheet.title}」后重新报送整个工作簿。",
                     "count_noun": "个单位",
                     "sheets": [sheet.name],
                 },
