@@ -29,6 +29,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 def _order(outcome) -> tuple:
     """Blocking failures, then open 核实性 warnings, then the other warnings, then checks with
     nothing to compare, then passes."""
+    rank: float
     if outcome.is_blocking_failure:
         rank = 0
     elif outcome.is_open:

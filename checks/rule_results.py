@@ -30,6 +30,8 @@ def read_rule_results(
     connection: duckdb.DuckDBPyConnection, target_dir: Path | None, have_previous: bool
 ) -> list[CheckOutcome]:
     """One outcome per gate rule of the build whose target folder is `target_dir`."""
+    if target_dir is None:
+        return [_not_run("没有 dbt build 的运行结果：业务规则须由 dbt build 运行（tests/dbt）。")]
     try:
         results = json.loads((Path(target_dir) / "run_results.json").read_text(encoding="utf-8"))["results"]
         nodes = json.loads((Path(target_dir) / "manifest.json").read_text(encoding="utf-8"))["nodes"]
@@ -80,7 +82,7 @@ def _outcome(connection, result: dict, node: dict, meta: dict, have_previous: bo
         outcome.status, outcome.severity = ERROR, BLOCKING
         outcome.detail = f"规则无法执行（dbt：{status}）：{(result.get('message') or '').strip()}"
         return outcome
-    relation = result.get("relation_name") or node.get("relation_name")
+    relation = str(result.get("relation_name") or node.get("relation_name") or "")
     try:
         frame = connection.execute(f"select * from {_local(relation)}").df()
     except (duckdb.Error, TypeError) as error:

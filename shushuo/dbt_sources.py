@@ -93,7 +93,7 @@ def _lineage_docs() -> list[dict]:
 
 
 def sources_document() -> dict:
-    tables = [
+    tables: list[dict] = [
         {
             "name": "submissions",
             "description": "每读入一个报送工作簿一行（封面信息），"
