@@ -24,6 +24,7 @@ SOURCE = "业务规则"
 TAG = "gate"
 FOUND = {"fail", "warn"}
 PASS = {"pass"}
+AFTER_THE_FIGURES = "-- depends_on: {{ ref('indicators') }}"  # each rule's line that orders it after the figures
 
 
 def read_rule_results(
@@ -61,6 +62,8 @@ def declared_rules(target_dir: Path) -> dict[str, dict]:
 
 def _outcome(connection, result: dict, node: dict, meta: dict, have_previous: bool) -> CheckOutcome:
     reads = sorted({uid.split(".")[-1] for uid in (node.get("depends_on") or {}).get("nodes") or []})
+    if "indicator" not in (node.get("raw_code") or "").replace(AFTER_THE_FIGURES, ""):
+        reads = [name for name in reads if name != "indicators"]  # only there to run after the figures
     outcome = CheckOutcome(
         check_id=f"rule.{meta['rule']}",
         title=meta.get("title", meta["rule"]),

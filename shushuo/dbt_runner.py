@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -168,11 +169,15 @@ def build(
     command: str = "build",
     more_vars: dict | None = None,
     resource_types: tuple[str, ...] = (),
+    results_dir: Path | None = None,
 ) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
     error-severity test failure but the gate's rules (is_gate_rule). Warn-severity tests that find
     rows come back in warnings. `command="run"` runs models only, `command="test"` tests only;
-    `more_vars` adds vars (e.g. schema_suffix); `resource_types` limits a build (seed, model)."""
+    `more_vars` adds vars (e.g. schema_suffix); `resource_types` limits a build (seed, model).
+    `results_dir` receives this invocation's run_results.json (written from its own results, so a
+    build of another run sharing the target folder cannot replace it) and manifest.json: what the
+    gate reads of the business rules."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
     for kind in resource_types:
@@ -182,6 +187,10 @@ def build(
     )
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
+    if results_dir is not None and outcome.exception is None and outcome.result is not None:
+        Path(results_dir).mkdir(parents=True, exist_ok=True)
+        outcome.result.write(str(Path(results_dir) / "run_results.json"))
+        shutil.copyfile(target_dir / "manifest.json", Path(results_dir) / "manifest.json")
     # The gate's business rules (tests tagged gate, tests/dbt) never fail the build: the gate reads
     # their results (checks/rule_results.py) and decides; they run after the figures, so they stop no model.
     own = [r for r in results if not is_gate_rule(r.node)]
@@ -205,7 +214,9 @@ def build(
         raise DbtBuildFailed(message, failures)
     warnings = [_test_finding(r) for r in own if str(r.status) == "warn"]
     counts = Counter(str(r.node.resource_type) for r in results)
-    return BuildResult(seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=target_dir)
+    return BuildResult(
+        seconds=seconds, counts=dict(counts), warnings=warnings, target_dir=Path(results_dir or target_dir)
+    )
 
 
 def docs(

@@ -68,7 +68,7 @@ class RunContext:
     report: object = None  # ingest.report.IngestReport
     chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
     model_warnings: list[str] = field(default_factory=list)
-    dbt_target: Path | None = None  # the target folder of the period's dbt build (the gate reads its results)
+    dbt_target: Path | None = None  # the period's dbt build's run_results.json and manifest.json (the gate reads them)
     warnings: list[str] = field(default_factory=list)
     indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
@@ -179,7 +179,7 @@ def build_models(ctx: RunContext) -> None:
         ctx.doing("上一统计期指标（同比）…")
         has_previous = _previous_indicators(ctx, stage)
         ctx.doing("建模：dbt build…")
-        built = dbt_runner.build(ctx.warehouse, *ctx.period)
+        built = dbt_runner.build(ctx.warehouse, *ctx.period, results_dir=ctx.work / "checks" / "dbt")
         ctx.model_warnings = built.warnings
         ctx.dbt_target = built.target_dir
         if has_previous:

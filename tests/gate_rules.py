@@ -1,10 +1,12 @@
 """The gate over a stand-in warehouse (checks/sample_warehouse.py), as a run has it: dbt runs the
 business rules (`dbt test --select tag:gate`, tests/dbt) against the warehouse's tables, then the
-gate reads their results. One target folder for every call keeps dbt's partial parse."""
+gate reads their results. One target folder for every call (per pytest-xdist worker) keeps
+dbt's partial parse."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import duckdb
@@ -14,7 +16,8 @@ from checks import gate
 from shushuo import dbt_runner
 from shushuo.paths import REPO_ROOT
 
-TARGET = REPO_ROOT / "build" / "dbt" / "target_gate_tests"
+# one per pytest-xdist worker: two workers must not read each other's run_results.json
+TARGET = REPO_ROOT / "build" / "dbt" / f"target_gate_tests_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def run_rules(warehouse: Path, period: tuple[dt.date, dt.date], previous: pd.DataFrame | None = None) -> Path:
@@ -31,7 +34,14 @@ def run_rules(warehouse: Path, period: tuple[dt.date, dt.date], previous: pd.Dat
             connection.execute("create schema marts_previous")
             connection.execute("create table marts_previous.indicators as select * from previous_rows")
             connection.unregister("previous_rows")
-    built = dbt_runner.build(warehouse, *period, command="test", select=f"tag:{dbt_runner.GATE_TAG}", target_dir=TARGET)
+    built = dbt_runner.build(
+        warehouse,
+        *period,
+        command="test",
+        select=f"tag:{dbt_runner.GATE_TAG}",
+        target_dir=TARGET,
+        results_dir=Path(warehouse).parent / "dbt_results",
+    )
     return built.target_dir
 
 
