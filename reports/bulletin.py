@@ -88,7 +88,7 @@ def render(
     """
     out_dir = Path(out_dir)
     start, end = period_of(indicators)
-    context = {
+    context: dict[str, object] = {
         "period_text": period_span(start, end),
         "period_end": chinese_date(end),
         "run_id": run_id,

@@ -101,7 +101,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
     frame = adopted_submissions(sources)
     rejected: dict[str, int] = {}
     if sheet_rows is not None and "rows_rejected" in sheet_rows:
-        rejected = {f: int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
+        rejected = {str(f): int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
     return [
         {
             "单位代码": code,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ def write_figures_desk(
     from reports.site import write_site
 
     sources, sheet_rows = load_sources(warehouse, period)
-    figures = dict(
+    figures: dict[str, Any] = dict(
         run_id=run_id,
         generated_at=generated_at or dt.datetime.now(),
         sources=sources,
