@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report release test template demo docs bench clean setup
+.PHONY: report release test template demo docs bench clean setup serve
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
@@ -21,6 +21,9 @@ release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
 	bash scripts/setup_browser.sh
 	$(BIN)/python -m pytest
+
+serve: $(READY)  ## the submission desk on http://127.0.0.1:8765 (HOST=, PORT= to change; README: behind nginx with TLS)
+	$(BIN)/shushuo serve $(if $(HOST),--host $(HOST),) $(if $(PORT),--port $(PORT),)
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/
 	$(BIN)/shushuo template $(PERIOD_ARGS)
