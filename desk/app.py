@@ -82,74 +82,78 @@ def secret_key(paths: DeskPaths) -> str:
     return path.read_text().strip()
 
 
-def create_app(config: DeskConfig) -> Starlette:
-    paths = config.paths.make()
-    db = Database(paths.database)
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["verdict_words"] = checking.VERDICT_WORDS
-    templates.env.globals["roles"] = accounts.ROLES
-    state: dict = {}
+class DeskApp:
+    """The desk's handlers and what they share: the paths, the database, the templates, the check pool."""
 
-    def new_pool() -> ProcessPoolExecutor:
+    def __init__(self, config: DeskConfig):
+        self.config = config
+        self.paths = paths = config.paths.make()
+        self.db = Database(paths.database)
+        self.templates = templates = Jinja2Templates(directory=str(HERE / "templates"))
+        templates.env.globals["verdict_words"] = checking.VERDICT_WORDS
+        templates.env.globals["roles"] = accounts.ROLES
+        self.state: dict = {}
+
+    def new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            config.check_workers, mp_context=multiprocessing.get_context("spawn"), initializer=checking.warm_up
+            self.config.check_workers, mp_context=multiprocessing.get_context("spawn"), initializer=checking.warm_up
         )
 
     @asynccontextmanager
-    async def lifespan(app):
-        clear_incoming(paths.incoming)
-        state["pool"] = new_pool()
-        period = current_period(db)
-        for row in db.all("select id from uploads where state = 'checking'"):  # the server stopped mid-check
-            asyncio.get_running_loop().create_task(run_check(row["id"]))
-        inbox.rebuild(db, period, paths.store, paths.inbox)
+    async def lifespan(self, app):
+        clear_incoming(self.paths.incoming)
+        self.state["pool"] = self.new_pool()
+        period = current_period(self.db)
+        for row in self.db.all("select id from uploads where state = 'checking'"):  # the server stopped mid-check
+            asyncio.get_running_loop().create_task(self.run_check(row["id"]))
+        inbox.rebuild(self.db, period, self.paths.store, self.paths.inbox)
         yield
-        state["pool"].shutdown(wait=False, cancel_futures=True)
+        self.state["pool"].shutdown(wait=False, cancel_futures=True)
 
     # --- helpers -------------------------------------------------------------------------------
-    def client(request: Request) -> str:
+    def client(self, request: Request) -> str:
         return request.client.host if request.client else "?"
 
-    def csrf_token(request: Request) -> str:
+    def csrf_token(self, request: Request) -> str:
         token = request.session.get("csrf")
         if not token:
             token = request.session["csrf"] = secrets.token_urlsafe(32)
         return token
 
-    def csrf_ok(request: Request, given: str) -> bool:
+    def csrf_ok(self, request: Request, given: str) -> bool:
         token = request.session.get("csrf")
         return bool(token) and bool(given) and hmac.compare_digest(token, given)
 
-    async def checked_form(request: Request) -> dict:
+    async def checked_form(self, request: Request) -> dict:
         form = await request.form(max_files=0, max_fields=20)
-        if not csrf_ok(request, str(form.get("csrf", ""))):
+        if not self.csrf_ok(request, str(form.get("csrf", ""))):
             raise UploadRefused("页面已过期或来源不明（CSRF 校验未通过）：请刷新页面后重试。", 403)
         return form
 
-    def current_user(request: Request):
+    def current_user(self, request: Request):
         user_id = request.session.get("user")
         if user_id is None:
             return None
-        user = db.one("select * from users where id = ? and disabled = 0", user_id)
+        user = self.db.one("select * from users where id = ? and disabled = 0", user_id)
         if user is None:
             request.session.clear()
         return user
 
-    def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
-        context.update(user=current_user(request), csrf=csrf_token(request))
-        return templates.TemplateResponse(request, name, context, status_code=status_code)
+    def page(self, request: Request, name: str, status_code: int = 200, **context) -> Response:
+        context.update(user=self.current_user(request), csrf=self.csrf_token(request))
+        return self.templates.TemplateResponse(request, name, context, status_code=status_code)
 
-    def need(request: Request, *roles: str):
-        user = current_user(request)
+    def need(self, request: Request, *roles: str):
+        user = self.current_user(request)
         if user is None:
             raise NotSignedIn()
         if user["role"] not in roles:
             raise Denied()
         return user
 
-    def upload_for(user, upload_id: int) -> dict:
+    def upload_for(self, user, upload_id: int) -> dict:
         """The upload if this user may see it: a clerk only their unit's; the analyst any."""
-        row = db.one("select * from uploads where id = ?", upload_id)
+        row = self.db.one("select * from uploads where id = ?", upload_id)
         if (
             row is None
             or user["role"] == "publicity"
@@ -158,82 +162,81 @@ def create_app(config: DeskConfig) -> Starlette:
             raise Denied()
         return dict(row)
 
-    def attachment(path: Path, name: str, media_type: str | None = None) -> FileResponse:
+    def attachment(self, path: Path, name: str, media_type: str | None = None) -> FileResponse:
         return FileResponse(
             path,
             media_type=media_type or "application/octet-stream",
             headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )
 
-    async def run_check(upload_id: int) -> None:
-        upload = db.one("select * from uploads where id = ?", upload_id)
-        period = db.one("select * from periods where id = ?", upload["period_id"])
-        out = paths.checks / str(upload_id)
+    async def run_check(self, upload_id: int) -> None:
+        upload = self.db.one("select * from uploads where id = ?", upload_id)
+        period = self.db.one("select * from periods where id = ?", upload["period_id"])
+        out = self.paths.checks / str(upload_id)
         args = (
-            str(stored_path(paths.store, upload["sha256"])),
+            str(stored_path(self.paths.store, upload["sha256"])),
             checking.upload_name(upload["original_name"]),
             upload["unit_code"],
             (period["period_start"], period["period_end"]),
             str(out),
         )
         try:
-            result = await asyncio.wrap_future(state["pool"].submit(checking.check_upload, *args))
+            result = await asyncio.wrap_future(self.state["pool"].submit(checking.check_upload, *args))
         except BrokenProcessPool:
-            state["pool"] = new_pool()
-            result = {"source_file": args[1], "verdict": checking.REFUSED, "counted": False, "feedback": [], "contact": {},
-                      "problems": [{"sheet": None, "row": None, "column": None, "header": None, "value": None,
-                                    "severity": "rejected", "reason": CRASHED, "rule": "file"}]}  # fmt: skip
-        db.execute(
-            "update uploads set state = 'checked', verdict = ?, counted = ?, result_json = ?, checked_at = ? where id = ?",
+            self.state["pool"] = self.new_pool()
+            result = checking.refused_result(args[1], CRASHED)
+        self.db.execute(
+            "update uploads set state = 'checked', verdict = ?, counted = ?, result_json = ?, checked_at = ?"
+            " where id = ?",
             result["verdict"],
             int(result["counted"]),
             json.dumps(result, ensure_ascii=False, default=str),
             now(),
             upload_id,
         )
-        inbox.rebuild(db, current_period(db), paths.store, paths.inbox)
+        inbox.rebuild(self.db, current_period(self.db), self.paths.store, self.paths.inbox)
 
     # --- sign-in ---------------------------------------------------------------------------------
-    async def home(request: Request):
-        user = current_user(request)
+    async def home(self, request: Request):
+        user = self.current_user(request)
         return RedirectResponse(HOME[user["role"]] if user else "/login", 303)
 
-    async def login(request: Request):
+    async def login(self, request: Request):
         if request.method == "GET":
-            return page(request, "login.html")
-        form = await checked_form(request)
+            return self.page(request, "login.html")
+        form = await self.checked_form(request)
         username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
-        who = client(request)
-        if accounts.too_many_failures(db, f"user:{username.casefold()}", f"client:{who}"):
-            db.audit("sign-in refused (rate limit)", username, client=who)
+        who = self.client(request)
+        if accounts.too_many_failures(self.db, f"user:{username.casefold()}", f"client:{who}"):
+            self.db.audit("sign-in refused (rate limit)", username, client=who)
             message = f"登录失败次数过多，请 {accounts.WINDOW_SECONDS // 60} 分钟后再试。"
-            return page(request, "login.html", 429, error=message, username=username)
-        user = accounts.sign_in(db, username, password, who)
+            return self.page(request, "login.html", 429, error=message, username=username)
+        user = accounts.sign_in(self.db, username, password, who)
         if user is None:
-            db.audit("sign-in failed", username, client=who)
-            return page(request, "login.html", 401, error="用户名或密码不对。", username=username)
+            self.db.audit("sign-in failed", username, client=who)
+            return self.page(request, "login.html", 401, error="用户名或密码不对。", username=username)
         request.session.clear()
         request.session.update(user=user["id"], csrf=secrets.token_urlsafe(32))
-        db.audit("sign-in", "", user=user, client=who)
+        self.db.audit("sign-in", "", user=user, client=who)
         return RedirectResponse(HOME[user["role"]], 303)
 
-    async def logout(request: Request):
-        await checked_form(request)
-        user = current_user(request)
+    async def logout(self, request: Request):
+        await self.checked_form(request)
+        user = self.current_user(request)
         if user is not None:
-            db.audit("sign-out", "", user=user, client=client(request))
+            self.db.audit("sign-out", "", user=user, client=self.client(request))
         request.session.clear()
         return RedirectResponse("/login", 303)
 
     # --- clerk -----------------------------------------------------------------------------------
-    async def clerk_home(request: Request):
-        user = need(request, "clerk")
-        period = current_period(db)
-        rows = board.unit_rows(db, period, only=user["unit_code"])
-        uploads = db.all(
+    async def clerk_home(self, request: Request):
+        user = self.need(request, "clerk")
+        period = current_period(self.db)
+        rows = board.unit_rows(self.db, period, only=user["unit_code"])
+        uploads = self.db.all(
             "select * from uploads where unit_code = ? and period_id = ? order by id desc", user["unit_code"], period.id
         )
-        return page(
+        return self.page(
             request,
             "clerk.html",
             period=period,
@@ -241,24 +244,24 @@ def create_app(config: DeskConfig) -> Starlette:
             sheets=task_sheets(user["unit_code"]),
             row=rows[0],
             uploads=uploads,
-            limit_mb=config.upload_limit / (1 << 20),
+            limit_mb=self.config.upload_limit / (1 << 20),
         )
 
-    async def clerk_template(request: Request):
-        user = need(request, "clerk")
-        period = current_period(db)
+    async def clerk_template(self, request: Request):
+        user = self.need(request, "clerk")
+        period = current_period(self.db)
         the_unit = unit(user["unit_code"])
         name = inbox.inbox_name(the_unit.code, period, "x.xlsx")
-        path = paths.root / "templates" / period.label / name
+        path = self.paths.root / "templates" / period.label / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             write_return(path, the_unit.name, period.start, period.end, {})
-        db.audit("download template", name, user=user, client=client(request))
-        return attachment(path, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.db.audit("download template", name, user=user, client=self.client(request))
+        return self.attachment(path, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-    async def clerk_upload(request: Request):
-        user = need(request, "clerk")
-        limit = config.upload_limit
+    async def clerk_upload(self, request: Request):
+        user = self.need(request, "clerk")
+        limit = self.config.upload_limit
         declared = request.headers.get("content-length")
         try:
             if declared and declared.isdigit() and int(declared) > limit + (64 << 10):
@@ -266,22 +269,22 @@ def create_app(config: DeskConfig) -> Starlette:
             got = await receive(
                 request.headers.get("content-type", ""),
                 request.stream(),
-                paths.incoming,
+                self.paths.incoming,
                 limit,
-                lambda token: csrf_ok(request, token),
+                lambda token: self.csrf_ok(request, token),
             )
         except UploadRefused as refused:
-            db.audit("upload refused", refused.reason, user=user, client=client(request))
-            return await refused_page(request, refused)
+            self.db.audit("upload refused", refused.reason, user=user, client=self.client(request))
+            return await self.refused_page(request, refused)
         name = got.filename or ""
         if not checking.accepted(name):
             got.path.unlink(missing_ok=True)
             reason = "只接收 .xlsx、.xlsm、.xls 或 .csv 格式的报表：请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-            db.audit("upload refused", f"{name[:200]}: {reason}", user=user, client=client(request))
-            return await refused_page(request, UploadRefused(reason, 415))
-        keep(got, paths.store)
-        period = current_period(db)
-        upload_id = db.execute(
+            self.db.audit("upload refused", f"{name[:200]}: {reason}", user=user, client=self.client(request))
+            return await self.refused_page(request, UploadRefused(reason, 415))
+        keep(got, self.paths.store)
+        period = current_period(self.db)
+        upload_id = self.db.execute(
             "insert into uploads (period_id, unit_code, user_id, original_name, sha256, size, uploaded_at, client)"
             " values (?, ?, ?, ?, ?, ?, ?, ?)",
             period.id,
@@ -291,75 +294,78 @@ def create_app(config: DeskConfig) -> Starlette:
             got.sha256,
             got.size,
             now(),
-            client(request),
+            self.client(request),
         )
-        db.audit(
+        self.db.audit(
             "upload",
             f"#{upload_id} {name[:200]} {got.size} 字节 sha256 {got.sha256}",
             user=user,
-            client=client(request),
+            client=self.client(request),
         )
-        await run_check(upload_id)
+        await self.run_check(upload_id)
         return RedirectResponse(f"/uploads/{upload_id}", 303)
 
-    async def refused_page(request: Request, refused: UploadRefused) -> Response:
+    async def refused_page(self, request: Request, refused: UploadRefused) -> Response:
         # Read what is left of the body: a browser shows nothing of an answer sent mid-upload.
         try:
             async for _ in request.stream():
                 pass
         except Exception:
             pass
-        return page(request, "refused.html", refused.status, reason=refused.reason)
+        return self.page(request, "refused.html", refused.status, reason=refused.reason)
 
     # --- one upload: result, 整改清单, original, explanations --------------------------------------------
-    async def upload_page(request: Request):
-        user = need(request, "clerk", "analyst")
-        upload = upload_for(user, _int(request.path_params["upload_id"]))
+    async def upload_page(self, request: Request):
+        user = self.need(request, "clerk", "analyst")
+        upload = self.upload_for(user, _int(request.path_params["upload_id"]))
         result = json.loads(upload["result_json"] or "{}")
         explained = {
-            row["rule"]: dict(row) for row in db.all("select * from explanations where upload_id = ?", upload["id"])
+            row["rule"]: dict(row)
+            for row in self.db.all("select * from explanations where upload_id = ?", upload["id"])
         }
-        latest = db.one(
+        latest = self.db.one(
             "select max(id) as id from uploads where unit_code = ? and period_id = ?",
             upload["unit_code"],
             upload["period_id"],
         )
-        return page(
+        return self.page(
             request,
             "upload.html",
             upload=upload,
             result=result,
-            status=board.status_of(db, upload),
+            status=board.status_of(self.db, upload),
             explained=explained,
             unit=unit(upload["unit_code"]),
             is_latest=latest["id"] == upload["id"],
         )
 
-    async def upload_feedback(request: Request):
-        user = need(request, "clerk", "analyst")
-        upload = upload_for(user, _int(request.path_params["upload_id"]))
+    async def upload_feedback(self, request: Request):
+        user = self.need(request, "clerk", "analyst")
+        upload = self.upload_for(user, _int(request.path_params["upload_id"]))
         result = json.loads(upload["result_json"] or "{}")
         if not result.get("feedback"):
             raise Denied()
         relative = result["feedback"][0]
-        path = (paths.checks / str(upload["id"]) / relative).resolve()
-        if not path.is_relative_to(paths.checks.resolve()) or not path.is_file():
+        path = (self.paths.checks / str(upload["id"]) / relative).resolve()
+        if not path.is_relative_to(self.paths.checks.resolve()) or not path.is_file():
             raise Denied()
-        db.audit("download 整改清单", f"#{upload['id']}", user=user, client=client(request))
-        return attachment(
+        self.db.audit("download 整改清单", f"#{upload['id']}", user=user, client=self.client(request))
+        return self.attachment(
             path, Path(relative).name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
 
-    async def upload_file(request: Request):
-        user = need(request, "clerk", "analyst")
-        upload = upload_for(user, _int(request.path_params["upload_id"]))
-        db.audit("download upload", f"#{upload['id']}", user=user, client=client(request))
-        return attachment(stored_path(paths.store, upload["sha256"]), checking.upload_name(upload["original_name"]))
+    async def upload_file(self, request: Request):
+        user = self.need(request, "clerk", "analyst")
+        upload = self.upload_for(user, _int(request.path_params["upload_id"]))
+        self.db.audit("download upload", f"#{upload['id']}", user=user, client=self.client(request))
+        return self.attachment(
+            stored_path(self.paths.store, upload["sha256"]), checking.upload_name(upload["original_name"])
+        )
 
-    async def upload_explain(request: Request):
-        user = need(request, "clerk")
-        upload = upload_for(user, _int(request.path_params["upload_id"]))
-        form = await checked_form(request)
+    async def upload_explain(self, request: Request):
+        user = self.need(request, "clerk")
+        upload = self.upload_for(user, _int(request.path_params["upload_id"]))
+        form = await self.checked_form(request)
         rule, text = str(form.get("rule", "")), str(form.get("explanation", "")).strip()
         warnings = {
             p["rule"]
@@ -367,10 +373,10 @@ def create_app(config: DeskConfig) -> Starlette:
             if p["severity"] == "warning"
         }
         if rule not in warnings or not text or len(text) > 2000:
-            return page(
+            return self.page(
                 request, "refused.html", 400, reason="请针对页面上列出的一条提醒填写上报说明（不超过 2000 字）。"
             )
-        db.execute(
+        self.db.execute(
             "insert into explanations (upload_id, unit_code, rule, explanation, explained_by, explained_at) "
             "values (?, ?, ?, ?, ?, ?) on conflict (upload_id, rule) do update set explanation = excluded.explanation, "
             "explained_by = excluded.explained_by, explained_at = excluded.explained_at",
@@ -381,18 +387,18 @@ def create_app(config: DeskConfig) -> Starlette:
             user["username"],
             now(),
         )
-        db.audit("上报说明", f"#{upload['id']} {rule}", user=user, client=client(request))
-        inbox.rebuild(db, current_period(db), paths.store, paths.inbox)
+        self.db.audit("上报说明", f"#{upload['id']} {rule}", user=user, client=self.client(request))
+        inbox.rebuild(self.db, current_period(self.db), self.paths.store, self.paths.inbox)
         return RedirectResponse(f"/uploads/{upload['id']}#warnings", 303)
 
     # --- analyst ---------------------------------------------------------------------------------
-    async def analyst_board(request: Request):
-        user = need(request, "analyst")
-        period = current_period(db)
-        rows = board.unit_rows(db, period)
-        last_run = db.one("select * from runs order by id desc limit 1")
+    async def analyst_board(self, request: Request):
+        user = self.need(request, "analyst")
+        period = current_period(self.db)
+        rows = board.unit_rows(self.db, period)
+        last_run = self.db.one("select * from runs order by id desc limit 1")
         run_dir = Path(last_run["run_dir"]) if last_run and last_run["run_dir"] else None
-        return page(
+        return self.page(
             request,
             "board.html",
             period=period,
@@ -401,15 +407,15 @@ def create_app(config: DeskConfig) -> Starlette:
             chase=board.chase_list(rows),
             last_run=last_run,
             run_outputs=runs.outputs(run_dir) if run_dir and run_dir.is_dir() else [],
-            audit=db.all("select * from audit order by id desc limit 15"),
+            audit=self.db.all("select * from audit order by id desc limit 15"),
             viewer=user,
         )
 
-    async def analyst_chase(request: Request):
-        user = need(request, "analyst")
-        period = current_period(db)
-        db.audit("download 催报名单", "", user=user, client=client(request))
-        text = board.chase_csv(board.unit_rows(db, period))
+    async def analyst_chase(self, request: Request):
+        user = self.need(request, "analyst")
+        period = current_period(self.db)
+        self.db.audit("download 催报名单", "", user=user, client=self.client(request))
+        text = board.chase_csv(board.unit_rows(self.db, period))
         name = quote(f"催报名单_{period.label}.csv")
         return Response(
             text.encode("utf-8"),
@@ -417,24 +423,24 @@ def create_app(config: DeskConfig) -> Starlette:
             headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"},
         )
 
-    async def analyst_run(request: Request):
-        user = need(request, "analyst")
-        await checked_form(request)
+    async def analyst_run(self, request: Request):
+        user = self.need(request, "analyst")
+        await self.checked_form(request)
         try:
-            run_id = runs.start(db, paths, user["username"])
+            run_id = runs.start(self.db, self.paths, user["username"])
         except runs.RunRefused as refused:
-            db.audit("run refused", str(refused), user=user, client=client(request))
-            return page(request, "refused.html", 409, reason=str(refused))
-        db.audit("run", f"#{run_id}", user=user, client=client(request))
+            self.db.audit("run refused", str(refused), user=user, client=self.client(request))
+            return self.page(request, "refused.html", 409, reason=str(refused))
+        self.db.audit("run", f"#{run_id}", user=user, client=self.client(request))
         return RedirectResponse(f"/analyst/runs/{run_id}", 303)
 
-    async def analyst_run_page(request: Request):
-        need(request, "analyst")
-        run = db.one("select * from runs where id = ?", _int(request.path_params["run_id"]))
+    async def analyst_run_page(self, request: Request):
+        self.need(request, "analyst")
+        run = self.db.one("select * from runs where id = ?", _int(request.path_params["run_id"]))
         if run is None:
             raise Denied()
         run_dir = Path(run["run_dir"]) if run["run_dir"] else None
-        return page(
+        return self.page(
             request,
             "run.html",
             run=run,
@@ -442,58 +448,61 @@ def create_app(config: DeskConfig) -> Starlette:
             outputs=runs.outputs(run_dir) if run_dir and run_dir.is_dir() else [],
         )
 
-    async def analyst_run_file(request: Request):
-        user = need(request, "analyst")
-        run = db.one("select * from runs where id = ?", _int(request.path_params["run_id"]))
+    async def analyst_run_file(self, request: Request):
+        user = self.need(request, "analyst")
+        run = self.db.one("select * from runs where id = ?", _int(request.path_params["run_id"]))
         if run is None or not run["run_dir"]:
             raise Denied()
         root = Path(run["run_dir"]).resolve()
         path = (root / request.path_params["path"]).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise Denied()
-        db.audit(
+        self.db.audit(
             "download run output",
             f"run #{run['id']} {request.path_params['path'][:200]}",
             user=user,
-            client=client(request),
+            client=self.client(request),
         )
         if path.suffix in (".html", ".png", ".svg", ".css", ".js", ".json"):
             return FileResponse(path, headers=OUTPUT_HEADERS)
-        return attachment(path, path.name)
+        return self.attachment(path, path.name)
 
     # --- publicity office (and analyst): the released figures ------------------------------------
-    async def figures(request: Request):
-        user = need(request, "publicity", "analyst")
-        latest = releases.latest(releases.default_root(paths.build))
+    async def figures(self, request: Request):
+        user = self.need(request, "publicity", "analyst")
+        latest = releases.latest(releases.default_root(self.paths.build))
         if latest is None:
-            return page(request, "figures.html", release=None)
+            return self.page(request, "figures.html", release=None)
         root = (latest.path / "site").resolve()
         wanted = request.path_params.get("path") or "index.html"
         path = (root / wanted).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise Denied()
         if wanted == "index.html":
-            db.audit("view released figures", latest.label, user=user, client=client(request))
+            self.db.audit("view released figures", latest.label, user=user, client=self.client(request))
         return FileResponse(path, headers=OUTPUT_HEADERS)
 
+
+def create_app(config: DeskConfig) -> Starlette:
+    desk = DeskApp(config)
     routes = [
-        Route("/", home),
-        Route("/login", login, methods=["GET", "POST"]),
-        Route("/logout", logout, methods=["POST"]),
-        Route("/clerk", clerk_home),
-        Route("/clerk/template", clerk_template),
-        Route("/clerk/upload", clerk_upload, methods=["POST"]),
-        Route("/uploads/{upload_id}", upload_page),
-        Route("/uploads/{upload_id}/feedback", upload_feedback),
-        Route("/uploads/{upload_id}/file", upload_file),
-        Route("/uploads/{upload_id}/explain", upload_explain, methods=["POST"]),
-        Route("/analyst", analyst_board),
-        Route("/analyst/chase.csv", analyst_chase),
-        Route("/analyst/run", analyst_run, methods=["POST"]),
-        Route("/analyst/runs/{run_id}", analyst_run_page),
-        Route("/analyst/runs/{run_id}/files/{path:path}", analyst_run_file),
-        Route("/figures/", figures),
-        Route("/figures/{path:path}", figures),
+        Route("/", desk.home),
+        Route("/login", desk.login, methods=["GET", "POST"]),
+        Route("/logout", desk.logout, methods=["POST"]),
+        Route("/clerk", desk.clerk_home),
+        Route("/clerk/template", desk.clerk_template),
+        Route("/clerk/upload", desk.clerk_upload, methods=["POST"]),
+        Route("/uploads/{upload_id}", desk.upload_page),
+        Route("/uploads/{upload_id}/feedback", desk.upload_feedback),
+        Route("/uploads/{upload_id}/file", desk.upload_file),
+        Route("/uploads/{upload_id}/explain", desk.upload_explain, methods=["POST"]),
+        Route("/analyst", desk.analyst_board),
+        Route("/analyst/chase.csv", desk.analyst_chase),
+        Route("/analyst/run", desk.analyst_run, methods=["POST"]),
+        Route("/analyst/runs/{run_id}", desk.analyst_run_page),
+        Route("/analyst/runs/{run_id}/files/{path:path}", desk.analyst_run_file),
+        Route("/figures/", desk.figures),
+        Route("/figures/{path:path}", desk.figures),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
@@ -503,17 +512,17 @@ def create_app(config: DeskConfig) -> Starlette:
         return PlainTextResponse("请先登录。", 401)
 
     async def denied(request: Request, exc):
-        return page(request, "refused.html", 404, reason="没有这个页面，或您的账号无权查看。")
+        return desk.page(request, "refused.html", 404, reason="没有这个页面，或您的账号无权查看。")
 
     async def refused(request: Request, exc: UploadRefused):
-        return page(request, "refused.html", exc.status, reason=exc.reason)
+        return desk.page(request, "refused.html", exc.status, reason=exc.reason)
 
     app = Starlette(
         routes=routes,
         middleware=[
             Middleware(
                 SessionMiddleware,
-                secret_key=secret_key(paths),
+                secret_key=secret_key(desk.paths),
                 session_cookie="shushuo_desk",
                 max_age=SESSION_SECONDS,
                 same_site="lax",
@@ -522,10 +531,10 @@ def create_app(config: DeskConfig) -> Starlette:
             Middleware(SecurityHeaders),
         ],
         exception_handlers={NotSignedIn: not_signed_in, Denied: denied, UploadRefused: refused},
-        lifespan=lifespan,
+        lifespan=desk.lifespan,
     )
-    app.state.db = db
-    app.state.paths = paths
+    app.state.db = desk.db
+    app.state.paths = desk.paths
     return app
 
 

@@ -123,6 +123,20 @@ def summarise(
     }
 
 
+def refused_result(name: str, reason: str) -> dict:
+    """The result of a file refused without ingest's report (its check crashed the worker)."""
+    problem = {"sheet": None, "row": None, "column": None, "header": None, "value": None}
+    problem.update(severity="rejected", reason=reason, rule="file")
+    return {
+        "source_file": name,
+        "verdict": REFUSED,
+        "counted": False,
+        "feedback": [],
+        "contact": {},
+        "problems": [problem],
+    }
+
+
 def _problem(p: Problem) -> dict:
     column = column_letter(p.source_column - 1) if p.source_column else None
     return {

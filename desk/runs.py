@@ -50,9 +50,10 @@ def start(db: Database, paths: DeskPaths, username: str) -> int:
             username,
             str(log),
         )
-        handle = open(log, "wb")
-        process = subprocess.Popen(command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        handle.close()
+        with open(log, "wb") as handle:
+            process = subprocess.Popen(
+                command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
         _processes[run_id] = process
     threading.Thread(target=_wait, args=(db, paths, run_id, process), daemon=True).start()
     return run_id

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 FIELD_LIMIT = 64 << 10  # a form field (the CSRF token) is short
@@ -44,6 +45,86 @@ class Received:
     sha256: str | None = None
 
 
+class _FormReader:
+    """python-multipart's callbacks for one request: fields kept in memory (short), the file part
+    written to incoming/ as it comes, counted and hashed."""
+
+    def __init__(self, incoming: Path, limit: int, token_ok: Callable[[str], bool]):
+        self.incoming, self.limit, self.token_ok = incoming, limit, token_ok
+        self.got = Received()
+        self.digest = hashlib.sha256()
+        self.handle = None
+        self.header, self.value = b"", b""
+        self.on_part_begin()
+
+    def callbacks(self) -> dict:
+        names = (
+            "part_begin",
+            "header_field",
+            "header_value",
+            "header_end",
+            "headers_finished",
+            "part_data",
+            "part_end",
+        )
+        return {f"on_{name}": getattr(self, f"on_{name}") for name in names}
+
+    def on_part_begin(self):
+        self.headers: dict[str, bytes] = {}
+        self.name, self.is_file, self.buffer = None, False, bytearray()
+
+    def on_header_field(self, data, start, end):
+        self.header += data[start:end]
+
+    def on_header_value(self, data, start, end):
+        self.value += data[start:end]
+
+    def on_header_end(self):
+        self.headers[self.header.decode("latin-1").lower()] = self.value
+        self.header, self.value = b"", b""
+
+    def on_headers_finished(self):
+        _, disposition = parse_options_header(self.headers.get("content-disposition", b""))
+        self.name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" not in disposition:
+            return
+        if self.name != "file" or self.got.path is not None:
+            raise UploadRefused("一次只能上传一个文件。")
+        if not self.token_ok(self.got.fields.get("csrf", "")):
+            raise UploadRefused("页面已过期或来源不明（CSRF 校验未通过）：请刷新页面后重新上传。", 403)
+        self.is_file = True
+        self.got.filename = disposition[b"filename"].decode("utf-8", "replace")
+        fd, name = tempfile.mkstemp(dir=self.incoming, prefix="upload-", suffix=".part")
+        self.got.path = Path(name)
+        self.handle = os.fdopen(fd, "wb")
+
+    def on_part_data(self, data, start, end):
+        chunk = data[start:end]
+        if self.is_file:
+            self.got.size += len(chunk)
+            if self.got.size > self.limit:
+                raise too_large(self.limit)
+            self.digest.update(chunk)
+            self.handle.write(chunk)
+            return
+        self.buffer += chunk
+        if len(self.buffer) > FIELD_LIMIT:
+            raise UploadRefused("表单内容过长。")
+
+    def on_part_end(self):
+        if not self.is_file and self.name:
+            self.got.fields[self.name] = bytes(self.buffer).decode("utf-8", "replace")
+
+    def close(self, keep_file: bool) -> None:
+        if self.handle is not None:
+            if keep_file:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+        if not keep_file and self.got.path is not None:
+            self.got.path.unlink(missing_ok=True)
+
+
 async def receive(
     content_type: str,
     chunks: AsyncIterator[bytes],
@@ -57,88 +138,23 @@ async def receive(
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in params:
         raise UploadRefused("请用页面上的上传表单报送文件。")
-    got = Received()
-    state: dict = {"headers": {}, "header": b"", "value": b""}
-    digest = hashlib.sha256()
-    handle = None
-
-    def on_part_begin():
-        state.update(headers={}, name=None, is_file=False, buffer=bytearray())
-
-    def on_header_field(data, start, end):
-        state["header"] += data[start:end]
-
-    def on_header_value(data, start, end):
-        state["value"] += data[start:end]
-
-    def on_header_end():
-        state["headers"][state["header"].decode("latin-1").lower()] = state["value"]
-        state["header"], state["value"] = b"", b""
-
-    def on_headers_finished():
-        nonlocal handle
-        _, disposition = parse_options_header(state["headers"].get("content-disposition", b""))
-        state["name"] = disposition.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" not in disposition:
-            return
-        if state["name"] != "file" or got.path is not None:
-            raise UploadRefused("一次只能上传一个文件。")
-        if not token_ok(got.fields.get("csrf", "")):
-            raise UploadRefused("页面已过期或来源不明（CSRF 校验未通过）：请刷新页面后重新上传。", 403)
-        state["is_file"] = True
-        got.filename = disposition[b"filename"].decode("utf-8", "replace")
-        fd, name = tempfile.mkstemp(dir=incoming, prefix="upload-", suffix=".part")
-        got.path = Path(name)
-        handle = os.fdopen(fd, "wb")
-
-    def on_part_data(data, start, end):
-        chunk = data[start:end]
-        if state["is_file"]:
-            got.size += len(chunk)
-            if got.size > limit:
-                raise too_large(limit)
-            digest.update(chunk)
-            handle.write(chunk)
-        else:
-            state["buffer"] += chunk
-            if len(state["buffer"]) > FIELD_LIMIT:
-                raise UploadRefused("表单内容过长。")
-
-    def on_part_end():
-        if not state["is_file"] and state.get("name"):
-            got.fields[state["name"]] = bytes(state["buffer"]).decode("utf-8", "replace")
-
-    parser = MultipartParser(
-        params[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-        },
-    )
+    reader = _FormReader(incoming, limit, token_ok)
+    parser = MultipartParser(params[b"boundary"], reader.callbacks())
     try:
         async for chunk in chunks:
             parser.write(chunk)
         parser.finalize()
-        if handle is not None:
-            handle.flush()
-            os.fsync(handle.fileno())
+    except FormParserError as error:
+        reader.close(keep_file=False)
+        raise UploadRefused("上传的内容不完整或格式不对：请重新上传。") from error
     except BaseException:
-        if handle is not None:
-            handle.close()
-        if got.path is not None:
-            got.path.unlink(missing_ok=True)
+        reader.close(keep_file=False)
         raise
-    if handle is not None:
-        handle.close()
-    if got.path is None:
+    reader.close(keep_file=True)
+    if reader.got.path is None:
         raise UploadRefused("没有收到文件：请选择报表文件后再上传。")
-    got.sha256 = digest.hexdigest()
-    return got
+    reader.got.sha256 = reader.digest.hexdigest()
+    return reader.got
 
 
 def keep(received: Received, store: Path) -> Path:
