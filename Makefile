@@ -19,7 +19,7 @@ release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text
 	$(BIN)/shushuo release --by "$(BY)" $(if $(RUN),--run "$(RUN)",) $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT_OPEN_PROBLEMS),--accept-open-problems,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
-	bash scripts/setup_browser.sh
+	bash scripts/setup_desk_browser.sh
 	$(BIN)/python -m pytest
 
 serve: $(READY)  ## the submission desk on http://127.0.0.1:8765 (HOST=, PORT= to change; README: behind nginx with TLS)
