@@ -471,10 +471,12 @@ class DeskApp:
     async def figures(self, request: Request):
         user = self.need(request, "publicity", "analyst")
         latest = releases.latest(releases.default_root(self.paths.build))
-        if latest is None:
-            return self.page(request, "figures.html", release=None)
-        root = (latest.path / "site").resolve()
         wanted = request.path_params.get("path") or "index.html"
+        if latest is None and wanted == "index.html":
+            return self.page(request, "figures.html", release=None)
+        if latest is None:
+            raise Denied()
+        root = (latest.path / "site").resolve()
         path = (root / wanted).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise Denied()
