@@ -62,12 +62,8 @@ def check_upload(stored: str, name: str, unit_code: str, period: tuple[str, str]
     copy = work / name
     shutil.copyfile(stored, copy)
     key, _ = load_key(demo=False)
-    warehouse = out / "check.duckdb"
-    try:
-        report = ingest(work, warehouse, key=key, workers=1, uploaders={name: unit_code})
-    finally:
-        warehouse.unlink(missing_ok=True)
-        Path(f"{warehouse}.wal").unlink(missing_ok=True)
+    warehouse = Path(":memory:")  # DuckDB in memory: the check keeps the report, not the tables
+    report = ingest(work, warehouse, key=key, workers=1, uploaders={name: unit_code})
     wrong_period = _wrong_period(report, period)
     if wrong_period:
         report.problems.insert(0, Problem(name, None, None, "统计期", None, "rejected", wrong_period))
