@@ -434,6 +434,20 @@ class DeskApp:
         self.db.audit("run", f"#{run_id}", user=user, client=self.client(request))
         return RedirectResponse(f"/analyst/runs/{run_id}", 303)
 
+    async def analyst_release(self, request: Request):
+        user = self.need(request, "analyst")
+        form = await self.checked_form(request)
+        note = str(form.get("note", "")).strip()[:500]
+        accept = form.get("accept_open_problems") == "1"
+        argv = runs.release_command(self.paths, user["username"], note, accept)
+        try:
+            run_id = runs.start(self.db, self.paths, user["username"], "release", argv)
+        except runs.RunRefused as refused:
+            self.db.audit("release refused", str(refused), user=user, client=self.client(request))
+            return self.page(request, "refused.html", 409, reason=str(refused))
+        self.db.audit("release", f"#{run_id} {note}", user=user, client=self.client(request))
+        return RedirectResponse(f"/analyst/runs/{run_id}", 303)
+
     async def analyst_run_page(self, request: Request):
         self.need(request, "analyst")
         run = self.db.one("select * from runs where id = ?", _int(request.path_params["run_id"]))
@@ -501,6 +515,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/analyst", desk.analyst_board),
         Route("/analyst/chase.csv", desk.analyst_chase),
         Route("/analyst/run", desk.analyst_run, methods=["POST"]),
+        Route("/analyst/release", desk.analyst_release, methods=["POST"]),
         Route("/analyst/runs/{run_id}", desk.analyst_run_page),
         Route("/analyst/runs/{run_id}/files/{path:path}", desk.analyst_run_file),
         Route("/figures/", desk.figures),

@@ -60,6 +60,7 @@ create table if not exists explanations (
 );
 create table if not exists runs (
     id integer primary key,
+    kind text not null default 'run',         -- run | release
     started_at text not null,
     started_by text not null,
     state text not null,                      -- running | done | failed

@@ -1,6 +1,7 @@
 """The analyst's run button runs the pipeline on the desk's inbox, and `make report INPUT=<inbox>`
 then finds nothing changed: the same inputs, parameters and code, so the same result (the run's
-fingerprint, shushuo/unchanged.py). The run's outputs are linked from its page."""
+fingerprint, shushuo/unchanged.py). The run's outputs are linked from its page. The release button
+releases it (as `make release`), and the publicity office then reads the released site."""
 
 from __future__ import annotations
 
@@ -50,6 +51,17 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
         assert 'id="run-state">完成' in text, text
         bulletin = client.get(page + "/files/bulletin.html")
         assert bulletin.status_code == 200 and "数说工会" in bulletin.text
+
+        released = client.post("/analyst/release", data={"csrf": token, "note": "第一版"})
+        assert released.status_code == 303
+        while 'id="run-state">运行中' in (text := client.get(released.headers["location"]).text):
+            assert time.monotonic() < deadline, text
+            time.sleep(1)
+        assert 'id="run-state">完成' in text, text
+        client.cookies.clear()
+        sign_in(client, "publicity", desk.passwords["publicity"])
+        site = client.get("/figures/")
+        assert site.status_code == 200 and "草稿" not in site.text and "数说工会" in site.text
     by_hand = run(RunOptions(desk.config.paths.inbox, tmp_path / "build", reuse_unchanged=True), say=lambda *_: None)
     assert [s["stage"] for s in by_hand.manifest.stages] == ["unchanged"]
     assert by_hand.run_dir == (tmp_path / "build" / "current").resolve()

@@ -48,6 +48,7 @@ ROUTES = {
     ("GET", "/analyst"): {"analyst"},
     ("GET", "/analyst/chase.csv"): {"analyst"},
     ("POST", "/analyst/run"): {"analyst"},
+    ("POST", "/analyst/release"): {"analyst"},
     ("GET", "/analyst/runs/{run_id}"): {"analyst"},
     ("GET", "/analyst/runs/{run_id}/files/{path:path}"): {"analyst"},
     ("GET", "/figures/"): {"analyst", "publicity"},
@@ -61,6 +62,7 @@ def desk(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SHUSHUO_KEY", TEST_KEY)
     mp.setattr(runs, "command", lambda paths: ["sleep", "0.5"])  # the run button's access, not the pipeline
+    mp.setattr(runs, "release_command", lambda *args: ["sleep", "0.5"])
     yield make_desk(tmp_path_factory.mktemp("desk") / "desk")
     mp.undo()
 
@@ -244,6 +246,7 @@ def test_every_post_without_the_sessions_token_is_refused(clients, desk, s03_upl
         explain = {"csrf": token, "rule": "x", "explanation": "y"}
         assert clerk.post(f"/uploads/{s03_upload}/explain", data=explain).status_code == 403
         assert clients["analyst"].post("/analyst/run", data={"csrf": token}).status_code == 403
+        assert clients["analyst"].post("/analyst/release", data={"csrf": token}).status_code == 403
         assert (
             TestClient(clients["nobody"].app).post("/login", data={"csrf": token, "username": "s03"}).status_code == 403
         )
