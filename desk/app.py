@@ -194,6 +194,12 @@ class DeskApp:
             now(),
             upload_id,
         )
+        self.db.audit(
+            "status",
+            f"#{upload_id} {upload['unit_code']} {checking.VERDICT_WORDS[result['verdict']]}"
+            f"{'' if result['counted'] else '（未计入）'}",
+            client="desk",
+        )
         inbox.rebuild(self.db, current_period(self.db), self.paths.store, self.paths.inbox)
 
     # --- sign-in ---------------------------------------------------------------------------------

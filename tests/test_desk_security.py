@@ -375,5 +375,6 @@ def test_every_upload_and_download_is_in_the_audit_log(desk, s03_upload, clients
     actions = {(row["action"], row["username"]) for row in desk.db.all("select * from audit")}
     for wanted in [("sign-in", "s03"), ("upload", "s03"), ("download upload", "s03")]:
         assert wanted in actions
+    assert any(action == "status" for action, _ in actions)  # each check's verdict
     row = desk.db.one("select client from audit where action = 'upload' limit 1")
     assert row["client"]
