@@ -90,7 +90,6 @@ class DeskApp:
         self.paths = paths = config.paths.make()
         self.db = Database(paths.database)
         self.templates = templates = Jinja2Templates(directory=str(HERE / "templates"))
-        templates.env.globals["verdict_words"] = checking.VERDICT_WORDS
         templates.env.globals["roles"] = accounts.ROLES
         self.state: dict = {}
 
@@ -249,7 +248,7 @@ class DeskApp:
             unit=unit(user["unit_code"]),
             sheets=task_sheets(user["unit_code"]),
             row=rows[0],
-            uploads=uploads,
+            uploads=[(u, board.status_of(self.db, dict(u))) for u in uploads],
             limit_mb=self.config.upload_limit / (1 << 20),
         )
 
