@@ -85,5 +85,18 @@ def sign_in(db: Database, username: str, password: str, client: str):
     return user
 
 
-def set_password(db: Database, user_id: int, password: str) -> None:
-    db.execute("update users set password_hash = ? where id = ?", _hasher.hash(password), user_id)
+def reset_password(db: Database, username: str) -> str:
+    """A new random password for the account (printed once); its sign-in failures are forgotten."""
+    user = db.one("select * from users where username = ?", username)
+    if user is None:
+        raise AccountError(f"没有用户名为 {username} 的账号")
+    password = secrets.token_urlsafe(12)
+    db.execute("update users set password_hash = ?, disabled = 0 where id = ?", _hasher.hash(password), user["id"])
+    db.execute("delete from sign_in_failures where key = ?", f"user:{username.casefold()}")
+    return password
+
+
+def disable(db: Database, username: str) -> None:
+    """The account can no longer sign in, and its open sessions end at their next request."""
+    if db.execute("update users set disabled = 1 where username = ?", username) == 0:
+        raise AccountError(f"没有用户名为 {username} 的账号")

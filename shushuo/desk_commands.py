@@ -85,3 +85,36 @@ def set_period(
         console.print(f"[bold red]未设置：[/]{error}（日期写作 2018-12-31）")
         raise typer.Exit(1) from None
     console.print(f"本期报送任务：{period.start} 至 {period.end}，截止 {period.deadline}。")
+
+
+def reset_password(
+    name: str = typer.Option(..., help="用户名"),
+    desk_dir: Path | None = typer.Option(None, "--desk-dir", help="平台数据文件夹"),
+) -> None:
+    """为账号设置新的随机密码并显示一次（忘记密码、或初始密码泄露时）；停用的账号同时恢复。"""
+    from desk.accounts import AccountError
+    from desk.accounts import reset_password as reset
+    from desk.db import Database
+
+    try:
+        password = reset(Database(_paths(desk_dir, None).database), name)
+    except AccountError as error:
+        console.print(f"[bold red]未重设：[/]{error}")
+        raise typer.Exit(1) from None
+    console.print(f"账号 {name} 的新密码（只显示这一次）：{password}")
+
+
+def disable_user(
+    name: str = typer.Option(..., help="用户名"),
+    desk_dir: Path | None = typer.Option(None, "--desk-dir", help="平台数据文件夹"),
+) -> None:
+    """停用账号（人员调离时）：不能再登录，已登录的会话随即失效；上传记录保留。"""
+    from desk.accounts import AccountError, disable
+    from desk.db import Database
+
+    try:
+        disable(Database(_paths(desk_dir, None).database), name)
+    except AccountError as error:
+        console.print(f"[bold red]未停用：[/]{error}")
+        raise typer.Exit(1) from None
+    console.print(f"账号 {name} 已停用。")
