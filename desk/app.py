@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from desk import accounts, board, checking, inbox, runs
+from desk import accounts, board, checking, inbox, run_warnings, runs
 from desk.db import Database, now
 from desk.paths import DeskPaths
 from desk.season import current_period, task_sheets, unit
@@ -249,6 +249,9 @@ class DeskApp:
             sheets=task_sheets(user["unit_code"]),
             row=rows[0],
             uploads=[(u, board.status_of(self.db, dict(u))) for u in uploads],
+            run_warnings=run_warnings.open_for_unit(
+                self.db, run_warnings.last_outcomes(self.db), user["unit_code"], rows[0].current
+            ),
             limit_mb=self.config.upload_limit / (1 << 20),
         )
 
@@ -319,6 +322,35 @@ class DeskApp:
             pass
         return self.page(request, "refused.html", refused.status, reason=refused.reason)
 
+    async def clerk_explain(self, request: Request):
+        """An 上报说明 for one of the last run's 核实性 warnings, kept with the unit's current upload."""
+        user = self.need(request, "clerk")
+        form = await self.checked_form(request)
+        rule, text = str(form.get("rule", "")), str(form.get("explanation", "")).strip()
+        current = board.unit_rows(self.db, current_period(self.db), only=user["unit_code"])[0].current
+        warnings = run_warnings.open_for_unit(self.db, run_warnings.last_outcomes(self.db), user["unit_code"], current)
+        if current is None or rule not in {w["check_id"] for w in warnings} or not text or len(text) > 2000:
+            return self.page(
+                request, "refused.html", 400, reason="请针对页面上列出的一条核实性提醒填写上报说明（不超过 2000 字）。"
+            )
+        self.save_explanation(current, rule, text, user)
+        self.db.audit("上报说明", f"#{current['id']} {rule}", user=user, client=self.client(request))
+        return RedirectResponse("/clerk#checks", 303)
+
+    def save_explanation(self, upload: dict, rule: str, text: str, user) -> None:
+        self.db.execute(
+            "insert into explanations (upload_id, unit_code, rule, explanation, explained_by, explained_at) "
+            "values (?, ?, ?, ?, ?, ?) on conflict (upload_id, rule) do update set explanation = excluded.explanation, "
+            "explained_by = excluded.explained_by, explained_at = excluded.explained_at",
+            upload["id"],
+            upload["unit_code"],
+            rule,
+            text,
+            user["username"],
+            now(),
+        )
+        inbox.rebuild(self.db, current_period(self.db), self.paths.store, self.paths.inbox)
+
     # --- one upload: result, 整改清单, original, explanations --------------------------------------------
     async def upload_page(self, request: Request):
         user = self.need(request, "clerk", "analyst")
@@ -381,19 +413,8 @@ class DeskApp:
             return self.page(
                 request, "refused.html", 400, reason="请针对页面上列出的一条提醒填写上报说明（不超过 2000 字）。"
             )
-        self.db.execute(
-            "insert into explanations (upload_id, unit_code, rule, explanation, explained_by, explained_at) "
-            "values (?, ?, ?, ?, ?, ?) on conflict (upload_id, rule) do update set explanation = excluded.explanation, "
-            "explained_by = excluded.explained_by, explained_at = excluded.explained_at",
-            upload["id"],
-            upload["unit_code"],
-            rule,
-            text,
-            user["username"],
-            now(),
-        )
+        self.save_explanation(upload, rule, text, user)
         self.db.audit("上报说明", f"#{upload['id']} {rule}", user=user, client=self.client(request))
-        inbox.rebuild(self.db, current_period(self.db), self.paths.store, self.paths.inbox)
         return RedirectResponse(f"/uploads/{upload['id']}#warnings", 303)
 
     # --- analyst ---------------------------------------------------------------------------------
@@ -513,6 +534,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/clerk", desk.clerk_home),
         Route("/clerk/template", desk.clerk_template),
         Route("/clerk/upload", desk.clerk_upload, methods=["POST"]),
+        Route("/clerk/explain", desk.clerk_explain, methods=["POST"]),
         Route("/uploads/{upload_id}", desk.upload_page),
         Route("/uploads/{upload_id}/feedback", desk.upload_feedback),
         Route("/uploads/{upload_id}/file", desk.upload_file),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from desk.checking import ERRORS, EXPLAIN, PASSED, REFUSED
 from desk.db import Database
+from desk.run_warnings import last_outcomes, open_for_unit
 from desk.season import Period
 from ingest.schema import units
 
@@ -58,6 +59,7 @@ def status_of(db: Database, latest: dict | None) -> str:
 def unit_rows(db: Database, period: Period, today: dt.date | None = None, only: str | None = None) -> list[UnitRow]:
     uploads = [dict(r) for r in db.all("select * from uploads where period_id = ? order by id", period.id)]
     contacts = _contacts(db)
+    outcomes = last_outcomes(db)
     overdue_now = period.overdue(today)
     rows = []
     for unit in units():
@@ -68,6 +70,8 @@ def unit_rows(db: Database, period: Period, today: dt.date | None = None, only: 
         counted = [u for u in mine if u["state"] == "checked" and u["counted"]]
         current = counted[-1] if counted else None
         status = status_of(db, latest)
+        if status == OK and any(w["explained"] is None for w in open_for_unit(db, outcomes, unit.code, current)):
+            status = TO_EXPLAIN  # the last run's 核实性 warnings the unit has not explained
         late = current is not None and current["uploaded_at"][:10] > period.deadline.isoformat()
         rows.append(
             UnitRow(

@@ -17,6 +17,7 @@ from desk_helpers import (
     TIANQIAO,
     YUETAN,
     copy_return,
+    csrf_of,
     make_desk,
     sign_in,
     spoiled_return,
@@ -142,3 +143,53 @@ def test_an_explained_warning_is_written_for_the_run(app, desk, small_demo, tmp_
     lines = text.decode("utf-8-sig").splitlines()
     assert lines[0] == "unit_code,rule,explanation,explained_by,explained_at"
     assert lines[1].startswith(f"S09,{rule},日期按上级要求填写,s09,")
+
+
+def test_the_last_runs_verification_warnings_are_explained_on_the_clerks_page(app, desk, tmp_path):
+    """A 核实性 warning of the desk's last run (checks.json: the units still to explain it) is listed
+    on the unit's page; the clerk's 上报说明 goes into 上报说明.csv with the check's code as `rule`."""
+    run_dir = tmp_path / "run"
+    (run_dir / "checks").mkdir(parents=True)
+    outcome = {
+        "check_id": "rule.moved_against_previous_period",
+        "title": "与上期相比变动超过 50% 的指标",
+        "severity": "verify",
+        "status": "failed",
+        "failing_count": 1,
+        "examples": [{"unit_code": "S09", "sheet": "京卡办理", "source_row": 7}, {"unit_code": "S03", "sheet": "培训"}],
+        "units": ["S03", "S09"],
+        "unexplained_units": ["S09"],
+    }
+    (run_dir / "checks" / "checks.json").write_text(json.dumps({"outcomes": [outcome]}), encoding="utf-8")
+    desk.db.execute(
+        "insert into runs (kind, started_at, started_by, state, run_dir, log_path) "
+        "values ('run', '2019-02-01 09:00:00', 'analyst', 'done', ?, 'x')",
+        str(run_dir),
+    )
+    analyst = client_for(app, desk, "analyst")
+    assert "待说明" in analyst.get("/analyst").text.split('id="unit-S09"')[1].split("</tr>")[0]
+    assert "待说明" not in analyst.get("/analyst").text.split('id="unit-S03"')[1].split("</tr>")[0]
+    clerk = client_for(app, desk, "s09")
+    page = clerk.get("/clerk").text
+    assert (
+        "与上期相比变动超过 50% 的指标" in page and "京卡办理 7" in page and "培训" not in page.split('id="checks"')[1]
+    )
+    token = page.split('name="csrf" value="')[1].split('"')[0]
+    done = clerk.post(
+        "/clerk/explain",
+        data={"csrf": token, "rule": "rule.moved_against_previous_period", "explanation": "本年新增两家楼宇"},
+    )
+    assert done.status_code == 200
+    lines = (desk.config.paths.inbox / EXPLANATIONS_FILE).read_text(encoding="utf-8-sig").splitlines()
+    assert any(line.startswith("S09,rule.moved_against_previous_period,本年新增两家楼宇,s09,") for line in lines)
+    assert "待说明" not in analyst.get("/analyst").text.split('id="unit-S09"')[1].split("</tr>")[0]
+    other = client_for(app, desk, "s03")  # 月坛 has explained nothing, but is not asked: not in unexplained_units
+    refused = other.post(
+        "/clerk/explain",
+        data={
+            "csrf": csrf_of(other.get("/clerk").text),
+            "rule": "rule.moved_against_previous_period",
+            "explanation": "x",
+        },
+    )
+    assert refused.status_code == 400

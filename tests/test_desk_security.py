@@ -41,6 +41,7 @@ ROUTES = {
     ("GET", "/clerk"): {"clerk"},
     ("GET", "/clerk/template"): {"clerk"},
     ("POST", "/clerk/upload"): {"clerk"},
+    ("POST", "/clerk/explain"): {"clerk"},
     ("GET", "/uploads/{upload_id}"): {"own clerk", "analyst"},
     ("GET", "/uploads/{upload_id}/feedback"): {"own clerk", "analyst"},
     ("GET", "/uploads/{upload_id}/file"): {"own clerk", "analyst"},
@@ -245,6 +246,7 @@ def test_every_post_without_the_sessions_token_is_refused(clients, desk, s03_upl
         assert clerk.post("/clerk/upload", files=files).status_code == 403  # no token at all
         explain = {"csrf": token, "rule": "x", "explanation": "y"}
         assert clerk.post(f"/uploads/{s03_upload}/explain", data=explain).status_code == 403
+        assert clerk.post("/clerk/explain", data=explain).status_code == 403
         assert clients["analyst"].post("/analyst/run", data={"csrf": token}).status_code == 403
         assert clients["analyst"].post("/analyst/release", data={"csrf": token}).status_code == 403
         assert (
