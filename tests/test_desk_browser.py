@@ -165,3 +165,29 @@ def test_clerk_corrects_a_return_and_the_analyst_sees_it(server, browser, shots,
     assert "未报" in browser.find_element(By.ID, "unit-S09").text
     assert browser.find_element(By.ID, "rate").text == "6%"  # 1 of 17
     browser.save_screenshot(str(shots / "4_analyst_board.png"))
+
+
+def test_clerk_answers_a_warning_with_an_explanation(server, browser, shots, small_demo, tmp_path):
+    """A return whose 填报日期 lies in the future is read (a 请核对 warning, not held): 待说明 until
+    the clerk writes an 上报说明 on the page, then 已通过."""
+    import datetime as dt
+
+    import openpyxl
+    from desk_helpers import TIANQIAO
+    from selenium.webdriver.common.by import By
+
+    url, desk = server
+    book = openpyxl.load_workbook(small_demo / TIANQIAO)
+    book["填报说明"]["B8"].value = dt.datetime(2099, 1, 1)
+    path = tmp_path / TIANQIAO
+    book.save(path)
+    browser.delete_all_cookies()
+    _sign_in(browser, url, "s09", desk.passwords["s09"])
+    _wait_for(lambda: browser.find_elements(By.ID, "file"), what="填报员首页")
+    assert _upload(browser, path) == "待说明"
+    browser.save_screenshot(str(shots / "5_clerk_warning.png"))
+    browser.find_element(By.CSS_SELECTOR, "form.explain textarea").send_keys("填报日期按区总工会通知填写")
+    browser.find_element(By.CSS_SELECTOR, "form.explain button").click()
+    _wait_for(lambda: browser.find_element(By.ID, "verdict").text == "已通过", what="说明后的检查结果")
+    assert "填报日期按区总工会通知填写" in browser.find_element(By.ID, "warnings").text
+    browser.save_screenshot(str(shots / "6_clerk_explained.png"))
