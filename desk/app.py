@@ -42,6 +42,7 @@ from shushuo import releases
 
 HERE = Path(__file__).parent
 SESSION_SECONDS = 8 * 3600
+DRAIN_BYTES = 16 << 20
 # Pages the pipeline wrote (bulletin, site) carry their own inline styles and scripts.
 OUTPUT_HEADERS = {
     "content-security-policy": "default-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
@@ -314,11 +315,15 @@ class DeskApp:
         return RedirectResponse(f"/uploads/{upload_id}", 303)
 
     async def refused_page(self, request: Request, refused: UploadRefused) -> Response:
-        # Read what is left of the body: a browser shows nothing of an answer sent mid-upload.
+        # Read (and drop) what is left of the body, up to DRAIN_BYTES: a browser shows nothing of an
+        # answer sent mid-upload. Past that the connection is closed and the browser shows its error.
+        drained = 0
         try:
-            async for _ in request.stream():
-                pass
-        except Exception:
+            async for chunk in request.stream():
+                drained += len(chunk)
+                if drained > DRAIN_BYTES:
+                    break
+        except Exception:  # the client went away: nothing to drain
             pass
         return self.page(request, "refused.html", refused.status, reason=refused.reason)
 

@@ -191,3 +191,21 @@ def test_clerk_answers_a_warning_with_an_explanation(server, browser, shots, sma
     _wait_for(lambda: browser.find_element(By.ID, "verdict").text == "已通过", what="说明后的检查结果")
     assert "填报日期按区总工会通知填写" in browser.find_element(By.ID, "warnings").text
     browser.save_screenshot(str(shots / "6_clerk_explained.png"))
+
+
+def test_the_sign_in_page_and_a_refused_upload_read_well(server, browser, shots, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    url, desk = server
+    browser.delete_all_cookies()
+    browser.get(url + "/login")
+    browser.save_screenshot(str(shots / "0_sign_in.png"))
+    _sign_in(browser, url, "s09", desk.passwords["s09"])
+    _wait_for(lambda: browser.find_elements(By.ID, "file"), what="填报员首页")
+    notes = tmp_path / "说明.txt"
+    notes.write_text("不是报表", encoding="utf-8")
+    browser.find_element(By.ID, "file").send_keys(str(notes))
+    browser.find_element(By.ID, "send").click()
+    reason = _wait_for(lambda: browser.find_elements(By.ID, "reason"), what="拒收页面")[0]
+    assert ".xlsx" in reason.text
+    browser.save_screenshot(str(shots / "7_refused_upload.png"))
