@@ -47,6 +47,8 @@ DRAIN_BYTES = 16 << 20
 OUTPUT_HEADERS = {
     "content-security-policy": "default-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"
 }
+# What the publicity office may open in a release folder: the site and the published documents.
+PUBLISHED = ("site/", "charts/", "bulletin.", "figures.", "revision.")
 HOME = {"clerk": "/clerk", "analyst": "/analyst", "publicity": "/figures/"}
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'self'; "
@@ -514,20 +516,28 @@ class DeskApp:
 
     # --- publicity office (and analyst): the released figures ------------------------------------
     async def figures(self, request: Request):
+        """The latest release as published: its site (site/index.html, linking ../bulletin.html and
+        the exports) and the published files; nothing else of the release folder (its warehouse,
+        整改清单 and 提交情况 are the analyst's)."""
         user = self.need(request, "publicity", "analyst")
         latest = releases.latest(releases.default_root(self.paths.build))
-        wanted = request.path_params.get("path") or "index.html"
-        if latest is None and wanted == "index.html":
+        wanted = request.path_params.get("path") or ""
+        if latest is None and wanted in ("", "index.html"):
             return self.page(request, "figures.html", release=None)
         if latest is None:
             raise Denied()
-        root = (latest.path / "site").resolve()
+        if wanted in ("", "index.html"):
+            return RedirectResponse("/figures/site/index.html", 303)
+        root = latest.path.resolve()
         path = (root / wanted).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+        relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else None
+        if relative is None or not relative.startswith(PUBLISHED) or not path.is_file():
             raise Denied()
-        if wanted == "index.html":
+        if relative == "site/index.html":
             self.db.audit("view released figures", latest.label, user=user, client=self.client(request))
-        return FileResponse(path, headers=OUTPUT_HEADERS)
+        if path.suffix in (".html", ".png", ".svg", ".css", ".js", ".json", ".md", ".csv"):
+            return FileResponse(path, headers=OUTPUT_HEADERS)
+        return self.attachment(path, path.name)
 
 
 def create_app(config: DeskConfig) -> Starlette:

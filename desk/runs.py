@@ -47,8 +47,9 @@ def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv
     with _starting:
         current = running(db)
         if current is not None and _alive(current["id"]):
+            what = KINDS.get(current["kind"], "运行")
             raise RunRefused(
-                f"已有一次运行正在进行（{current['started_by']} 于 {current['started_at']} 开始），请等它结束。"
+                f"已有一次{what}正在进行（{current['started_by']} 于 {current['started_at']} 开始），请等它结束。"
             )
         if current is not None:  # the server was restarted while it ran: it did not finish
             finish(db, current["id"], "failed", "平台重启，这次运行未完成")
@@ -64,7 +65,7 @@ def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv
         )
         with open(log, "wb") as handle:
             process = subprocess.Popen(
-                command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                argv or command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
         _processes[run_id] = process
     threading.Thread(target=_wait, args=(db, paths, run_id, process, kind), daemon=True).start()

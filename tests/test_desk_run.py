@@ -5,6 +5,7 @@ releases it (as `make release`), and the publicity office then reads the release
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -60,8 +61,16 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
         assert 'id="run-state">完成' in text, text
         client.cookies.clear()
         sign_in(client, "publicity", desk.passwords["publicity"])
-        site = client.get("/figures/")
-        assert site.status_code == 200 and "草稿" not in site.text and "数说工会" in site.text
+        first = client.get("/figures/")
+        assert first.headers.get("location") == "/figures/site/index.html", (first.status_code, first.text[:2000])
+        site = client.get("/figures/site/index.html")
+        assert site.status_code == 200 and "数说工会" in site.text
+        links = re.findall(r'href="\.\./([^"#]+)"', site.text)  # the published documents beside the site
+        assert "bulletin.html" in links
+        for link in links:
+            assert client.get(f"/figures/{link}").status_code == 200, link
+        for private in ("warehouse.duckdb", "提交情况.xlsx", "manifest.json"):
+            assert client.get(f"/figures/{private}").status_code == 404, private
     by_hand = run(RunOptions(desk.config.paths.inbox, tmp_path / "build", reuse_unchanged=True), say=lambda *_: None)
     assert [s["stage"] for s in by_hand.manifest.stages] == ["unchanged"]
     assert by_hand.run_dir == (tmp_path / "build" / "current").resolve()
