@@ -87,3 +87,34 @@ def upload_id(response) -> int:
     found = re.search(r"/uploads/(\d+)$", str(response.url))
     assert found, f"not on an upload's page: {response.url}"
     return int(found.group(1))
+
+
+def serve(desk: Desk, log: Path, check_workers: int = 1):
+    """`shushuo serve` for this desk in a process of its own on a free port; returns (process, url)
+    once it answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli = "import sys; from shushuo.cli import app; sys.argv[0] = 'shushuo'; app()"
+    command = [sys.executable, "-c", cli, "serve", "--port", str(port), "--desk-dir", str(desk.root)]
+    command += ["--build", str(desk.config.paths.build), "--check-workers", str(check_workers)]
+    with open(log, "ab") as handle:
+        process = subprocess.Popen(command, env={**os.environ, "SHUSHUO_KEY": TEST_KEY}, stdout=handle, stderr=handle)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/login", timeout=2)
+            return process, url
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("报送平台未能启动：" + log.read_text(errors="replace")) from None
+            time.sleep(0.3)
