@@ -13,8 +13,10 @@ from desk.db import Database, now
 from ingest.schema import units
 
 ROLES = {"clerk": "填报员", "analyst": "统计分析员", "publicity": "宣传处"}
-# Sign-in attempts: at most FAILURES_ALLOWED failures per account and per address in WINDOW_SECONDS.
+# Sign-in attempts: at most FAILURES_ALLOWED failures per account, and FAILURES_ALLOWED_PER_ADDRESS
+# from one address (several clerks of an office may share one), in WINDOW_SECONDS.
 FAILURES_ALLOWED = 5
+FAILURES_ALLOWED_PER_ADDRESS = 20
 WINDOW_SECONDS = 15 * 60
 _hasher = PasswordHasher()
 # A hash to verify against when the account does not exist, so that the answer takes as long.
@@ -60,11 +62,14 @@ def add_user(db: Database, role: str, unit_code: str | None, username: str | Non
     return username, password
 
 
-def too_many_failures(db: Database, *keys: str) -> bool:
+def too_many_failures(db: Database, username: str, client: str) -> bool:
     since = time.time() - WINDOW_SECONDS
-    for key in keys:
+    for key, allowed in (
+        (f"user:{username.casefold()}", FAILURES_ALLOWED),
+        (f"client:{client}", FAILURES_ALLOWED_PER_ADDRESS),
+    ):
         row = db.one("select count(*) as n from sign_in_failures where key = ? and at > ?", key, since)
-        if row["n"] >= FAILURES_ALLOWED:
+        if row["n"] >= allowed:
             return True
     return False
 

@@ -215,7 +215,7 @@ class DeskApp:
         form = await self.checked_form(request)
         username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
         who = self.client(request)
-        if accounts.too_many_failures(self.db, f"user:{username.casefold()}", f"client:{who}"):
+        if accounts.too_many_failures(self.db, username, who):
             self.db.audit("sign-in refused (rate limit)", username, client=who)
             message = f"登录失败次数过多，请 {accounts.WINDOW_SECONDS // 60} 分钟后再试。"
             return self.page(request, "login.html", 429, error=message, username=username)
