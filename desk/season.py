@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from desk.db import Database, now
 from ingest.schema import Unit, sheets, units
-from ingest.template import period_label
+from ingest.periods import period_label
 
 
 @dataclass(frozen=True)
