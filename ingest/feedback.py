@@ -26,11 +26,10 @@ from ingest.reader import is_failure
 from ingest.report import FileReport, IngestReport, Problem
 from ingest.schema import sheet as schema_sheet
 from ingest.sheet_reader import column_letter
-from ingest.submission_status import feedback_names, write_submission_summary
+from ingest.submission_status import FEEDBACK_DIR, feedback_names, write_submission_summary
 
 __all__ = ["REJECTED_FILL", "WARNING_FILL", "write_feedback", "write_submission_summary"]
 
-FEEDBACK_DIR = "feedback"
 SUMMARY_SHEET = "整改清单"
 REJECTED_FILL = "#FFC7CE"
 WARNING_FILL = "#FFEB9C"
