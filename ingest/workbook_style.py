@@ -37,6 +37,11 @@ SAFE_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings
 AUTHOR = "数说工会"
 
 HEADER_FILL = "#DDEBF7"
+# A return's header cells, as the template colours them (and a 整改清单 shows them again).
+REQUIRED_HEADER = {"bold": True, "bg_color": "#FCE4D6", "font_color": "#C00000", "border": 1, "align": "center"}
+OPTIONAL_HEADER = {"bold": True, "bg_color": HEADER_FILL, "border": 1, "align": "center"}
+# A return's column widths by the column's type (the template's, and a 整改清单's copy of the rows).
+TYPE_WIDTHS = {"resident_id": 22, "card_number": 24, "credit_code": 22, "date": 12, "money": 14, "bool": 10}
 TITLE_SIZE = 14
 # A4 at the project's margins holds about this many character widths (Calibri 11) across at 100%.
 PORTRAIT_CHARS = 92
@@ -88,6 +93,11 @@ class Formats:
         if unit == "元":
             return self.money
         return self.count if float(value).is_integer() else self.decimal
+
+
+def return_column_width(column_type: str, header: str) -> int:
+    """A return column's width: wide enough for its header and for what its type holds."""
+    return max(TYPE_WIDTHS.get(column_type, 12), text_width(header) + 4)
 
 
 def text_width(value: object) -> int:
