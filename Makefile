@@ -20,6 +20,7 @@ release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
 	bash scripts/setup_browser.sh
+	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/

@@ -269,7 +269,7 @@ def _how_to_read(file: FileReport, blocks: list[_Block]) -> str:
             "点下表“查看”一栏的“去看”可跳到该单元格。"
         )
     if file.status == "unreadable":
-        return "文件未能读取，本清单没有摘录原表的行：请按上面的结论处理后重新报送。"
+        return "文件未能读取，本清单没有附上原表的行：请按上面的结论处理后重新报送。"
     return "下表逐条列出问题和改法：类别为“须改正”的须改正后重新报送，“请核对”的请核对，无误可不改。"
 
 
