@@ -1,11 +1,17 @@
 """整改清单: what goes back to a unit whose return had problems or warnings, in its own terms.
 
 One workbook per submission (feedback/<单位>_整改清单.xlsx in the run folder), only where there is
-something to say, and not for a file a newer one replaced: a sheet 整改清单 (what was read,
-loaded, rejected, skipped, and every problem in plain words), then a copy of each of the unit's
-sheets that has a problem at a cell, laid out as they sent it, with every such cell highlighted
-(red: the row was not loaded until it is corrected; yellow: read, but please check) and the
-reason as a cell comment. Personal data is masked (ingest/feedback_cells.py).
+something to say, and not for a file a newer one replaced. The first sheet, 整改清单, says first
+what to do (correct the unit's own workbook and send it again; never this list), then what was
+read, loaded, rejected and skipped, and every problem in plain words; it prints one page wide.
+The second, 有问题的行, holds only the rows with a problem at a cell, sheet by sheet: the sheet's
+header row in the template's colours, then each problem row under its row number in the unit's
+own workbook, every problem cell highlighted (red: the row was not loaded until it is corrected;
+yellow: read, but please check) with the reason as a cell comment. The rows around them are
+other people's data and are not shown, and a list with four bad cells prints on two or three
+pages, not a copy of every register. Personal data is masked in full length (110101********123X),
+public codes (统一社会信用代码) are shown as written (ingest/feedback_cells.py); the look and
+the print setup are ingest/workbook_style.py's.
 
 The per-run summary of who submitted is ingest/submission_status.py (re-exported here)."""
 
