@@ -5,8 +5,8 @@ conventions are one fact, not one copy per workbook.
 - Paper: A4, fit to one page wide (as many pages long as it takes), landscape when the columns are
   wider than a portrait page, the title and header rows repeated on every page, and a footer
   第 x 页 / 共 y 页 with the workbook's title.
-- Numbers: thousands separators (17,048,099.87), a rate held as a percentage number (90.769958)
-  shown as 90.77%, a share held as a ratio shown as 7.52%, dates as 2018-03-05. A format changes
+- Numbers: thousands separators (1,234,567.89), a rate held as a percentage number (12.345678)
+  shown as 12.35%, a share held as a ratio shown as 7.52%, dates as 2018-03-05. A format changes
   what a cell shows, never its value: the formula bar keeps the exact figure.
 - Column widths that show whole values: a CJK character counts double; text longer than a
   column's most is wrapped rather than cut.
@@ -31,7 +31,7 @@ PAPER_A4 = 9
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
 DECIMAL_FORMAT = "#,##0.00####"
-PERCENT_NUMBER_FORMAT = '0.00"%"'  # a percentage held as a number of per cent: 90.769958 → 90.77%
+PERCENT_NUMBER_FORMAT = '0.00"%"'  # a percentage held as a number of per cent: 12.345678 → 12.35%
 RATIO_FORMAT = "0.00%"  # a ratio: 0.0752 → 7.52%
 SAFE_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 AUTHOR = "数说工会"
@@ -86,7 +86,7 @@ class Formats:
         return self._fills[key]
 
     def number(self, value: float | int, unit: str = ""):
-        """The format a figure's number shows in: a rate as 90.77%, 元 with two decimals, a count
+        """The format a figure's number shows in: a rate as 12.35%, 元 with two decimals, a count
         with thousands separators."""
         if unit == "%":
             return self.percent_number

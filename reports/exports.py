@@ -152,7 +152,7 @@ def _cell_value(column: str, text: str):
 
 def _sheet(book, name: str, records: list[dict], columns: list[str], formats: Formats, title: str) -> None:
     """One table: header frozen and repeated on every printed page, numbers formatted by the
-    figure's unit (a count 1,234, 元 1,234.56, a rate 90.77%, a share 7.52%), dates as dates,
+    figure's unit (a count 1,234, 元 1,234.56, a rate 12.35%, a share 7.52%), dates as dates,
     columns as wide as their values (wrapped beyond MOST_WIDTHS), one page wide."""
     sheet = book.add_worksheet(name)
     cells = [[_cell_value(t, str(r.get(t, ""))) for t in columns] for r in records]
@@ -263,7 +263,7 @@ def about_rows(
         ("数值", "未经四舍五入的准确值；比率以百分数表示，由分子÷分母算出，保留六位小数。"),
         (
             "显示",
-            "Excel 表中数字按千分位显示（金额两位小数，比率带百分号，如 90.77%），单元格（编辑栏）中仍是上述准确值；"
+            "Excel 表中数字按千分位显示（金额两位小数，比率带百分号，如 12.35%），单元格（编辑栏）中仍是上述准确值；"
             "“指标”表中每行相同的统计期、运行编号、生成时间、版本几列已折叠，点表格上方的“+”展开，打印时见页脚。",
         ),
         ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
