@@ -10,7 +10,7 @@ import json
 import openpyxl
 import pytest
 from messy_cases import EXCEL_ID, build_corpus
-from test_ingest_workbook_builder import person_id
+from test_ingest_workbook_builder import headers_of, person_id
 
 from ingest.feedback import (
     PROBLEM_ROWS_SHEET,
@@ -20,6 +20,7 @@ from ingest.feedback import (
     write_submission_summary,
 )
 from ingest.run import ingest
+from ingest.schema import sheet as schema_sheet
 from ingest.validators import InvalidValue, resident_id
 
 KEY = b"feedback-test-key" * 2
@@ -179,3 +180,25 @@ def test_submission_summary_keeps_its_header_in_view_and_says_what_the_counts_ar
     ws = openpyxl.load_workbook(written[3])["提交情况"]
     assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:")
     assert "跳过：空行、标题和表头行、合计行" in ws["A3"].value and "读取行数＝入库＋拒收＋跳过" in ws["A3"].value
+
+
+def test_the_problem_rows_keep_the_templates_header_colours_widths_and_a_frozen_header(written):
+    _, _, paths, _, _ = written
+    book = openpyxl.load_workbook(next(p for p in paths if p.name.startswith("展览路")))
+    ws = book[PROBLEM_ROWS_SHEET]
+    header = [c for c in ws[2] if c.value]  # under the line naming the sheet (培训, its only block)
+    assert header[0].value == "原表行号" and [c.value for c in header[1:]] == headers_of("trainings")
+    required = {c.header for c in schema_sheet("trainings").columns if c.required}
+    assert all(_fill(c) == ("#FCE4D6" if c.value in required else "#DDEBF7") for c in header[1:])
+    assert ws.freeze_panes == "B3"  # the header (and the row numbers) stay in view
+    assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in header)
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_page_numbers(written):
+    _, _, paths, summary, _ = written
+    for path in [*paths, summary]:
+        for ws in openpyxl.load_workbook(path).worksheets:
+            setup = ws.page_setup
+            assert setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, (path.name, ws.title)
+            assert setup.fitToWidth in (1, None) and setup.fitToHeight == 0, (path.name, ws.title)  # None: 1
+            assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
