@@ -20,7 +20,15 @@ from pathlib import Path
 import duckdb
 
 from ingest.safe_names import sheet_names
-from ingest.workbook_style import Formats, fitted_width, new_workbook, print_setup, set_widths, write_value
+from ingest.workbook_style import (
+    Formats,
+    fit_row_height,
+    fitted_width,
+    new_workbook,
+    print_setup,
+    set_widths,
+    write_value,
+)
 
 LISTING_FILE = "重复填报.xlsx"
 TITLE = "同一会员被多个单位填报的清单"
@@ -93,6 +101,7 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
     for row_no, (name, text) in enumerate(ABOUT):
         notes.write_string(row_no, 0, name, formats.header)
         notes.write_string(row_no, 1, text, formats.wrap)
+        fit_row_height(notes, row_no, [name, text], widths, [1])
     print_setup(notes, TITLE, widths)
     units = sorted({(r[1], r[2] or r[1]) for r in rows})
     for (unit_code, _), name in zip(units, sheet_names([name for _, name in units], taken=["重复填报", "说明"])):

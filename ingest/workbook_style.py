@@ -47,6 +47,7 @@ TITLE_SIZE = 14
 PORTRAIT_CHARS = 92
 LANDSCAPE_CHARS = 138
 MIN_WIDTH, MAX_WIDTH, PADDING = 4, 60, 2
+BREAK_SLACK = 1.08
 LINE_HEIGHT = 14  # points, one line of 11-point text (CJK glyphs included)
 
 
@@ -124,8 +125,9 @@ def fitted_width(values: Iterable[object], least: int = MIN_WIDTH, most: int = M
 
 def lines_needed(text: str, width: float) -> int:
     """How many lines a wrapped text takes in a cell `width` characters wide."""
-    usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
+    usable = max(width - 2, 1)  # the cell's padding
+    # a line breaks at a word or before closing punctuation, not at the last character that fits
+    return sum(max(1, math.ceil(text_width(line) * BREAK_SLACK / usable)) for line in str(text).split("\n"))
 
 
 def fit_row_height(ws, row: int, values: Iterable[object], widths: list[float], wrapped: Iterable[int]) -> None:

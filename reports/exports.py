@@ -58,11 +58,9 @@ MOST_WIDTHS = {
     "报送文件": 32,
     "是否采用": 24,
     "可否发布": 12,
-    "SHA-256": 20,
+    "SHA-256": 66,  # whole, on one line: a hash cut in pieces cannot be compared by eye
 }
-WRAPPED = frozenset(
-    {"指标", "分项", "发布用语", "口径", "数据来源", "来源文件", "报送文件", "是否采用", "可否发布", "SHA-256"}
-)
+WRAPPED = frozenset({"指标", "分项", "发布用语", "口径", "数据来源", "来源文件", "报送文件", "是否采用", "可否发布"})
 # The same in every row of 指标 (and in 说明, and in each printed page's footer): grouped and
 # collapsed, a click on + shows them.
 CONSTANT_COLUMNS = frozenset({"统计期", "运行编号", "生成时间", "版本"})
@@ -225,6 +223,7 @@ def write_xlsx(
     for row, (name, text) in enumerate(about):
         notes.write_string(row, 0, name, formats.header)
         notes.write_string(row, 1, text, formats.wrap)
+        fit_row_height(notes, row, [name, text], widths, [1])
     print_setup(notes, title, widths)
     book.close()
     return path
