@@ -211,7 +211,9 @@ def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
                 if value == "":
                     sheet.write_blank(r, c, None, formats.cell)
                 else:
-                    write_value(sheet, r, c, value, formats, unit, text_format=formats.wrap)
+                    # a rate's 差额 is in 百分点, not a per cent: shown as a plain number
+                    shown_unit = "" if columns[c] == "差额" and unit == "%" else unit
+                    write_value(sheet, r, c, value, formats, shown_unit, text_format=formats.wrap)
             fit_row_height(sheet, r, values, widths, wrapped)
         print_setup(sheet, title, widths, repeat_rows=(1, 1), freeze=(2, 0))
     causes = book.add_worksheet("原因")
