@@ -61,9 +61,13 @@ MOST_WIDTHS = {
     "SHA-256": 66,  # whole, on one line: a hash cut in pieces cannot be compared by eye
 }
 WRAPPED = frozenset({"指标", "分项", "发布用语", "口径", "数据来源", "来源文件", "报送文件", "是否采用", "可否发布"})
-# The same in every row of 指标 (and in 说明, and in each printed page's footer): grouped and
-# collapsed, a click on + shows them.
-CONSTANT_COLUMNS = frozenset({"统计期", "运行编号", "生成时间", "版本"})
+# Grouped and collapsed (a click on + above the sheet shows them), so that a printed page holds
+# what a reader quotes at a legible size: in 指标 the columns the same in every row (in 说明 and in
+# each printed page's footer) and the long 数据来源 (whose files 来源文件 lists); in 分单位 来源文件.
+COLLAPSED_COLUMNS = {
+    "指标": frozenset({"统计期", "运行编号", "生成时间", "版本", "数据来源"}),
+    "分单位": frozenset({"来源文件"}),
+}
 
 
 def neutralise(cell: str) -> str:
@@ -157,13 +161,13 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: Fo
     widths = [
         fitted_width([t, *(row[col] for row in cells)], most=MOST_WIDTHS.get(t, 24)) for col, t in enumerate(columns)
     ]
-    constant = name == "指标"
+    collapsed = COLLAPSED_COLUMNS.get(name, frozenset())
     for col, (t, width) in enumerate(zip(columns, widths, strict=True)):
-        hidden = constant and t in CONSTANT_COLUMNS
+        hidden = t in collapsed
         sheet.set_column(col, col, width, None, {"level": 1, "hidden": True} if hidden else {})
         sheet.write_string(0, col, t, formats.header)
-    wrapped = [col for col, t in enumerate(columns) if t in WRAPPED]
-    printed = [w for t, w in zip(columns, widths, strict=True) if not (constant and t in CONSTANT_COLUMNS)]
+    wrapped = [col for col, t in enumerate(columns) if t in WRAPPED and t not in collapsed]  # collapsed: one line
+    printed = [w for t, w in zip(columns, widths, strict=True) if t not in collapsed]
     for row, (record, values) in enumerate(zip(records, cells, strict=True), start=1):
         unit = str(record.get("单位", ""))
         for col, (t, value) in enumerate(zip(columns, values, strict=True)):
@@ -175,7 +179,7 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: Fo
             elif t in DATE_COLUMNS:
                 write_value(sheet, row, col, date.fromisoformat(value), formats)
             elif isinstance(value, str):
-                write_value(sheet, row, col, value, formats, text_format=formats.wrap if t in WRAPPED else None)
+                write_value(sheet, row, col, value, formats, text_format=formats.wrap if col in wrapped else None)
             else:
                 write_value(sheet, row, col, value, formats, unit if t in UNIT_COLUMNS else "")
         fit_row_height(sheet, row, values, widths, wrapped)
@@ -263,7 +267,8 @@ def about_rows(
         (
             "显示",
             "Excel 表中数字按千分位显示（金额两位小数，比率带百分号，如 12.35%），单元格（编辑栏）中仍是上述准确值；"
-            "“指标”表中每行相同的统计期、运行编号、生成时间、版本几列已折叠，点表格上方的“+”展开，打印时见页脚。",
+            "“指标”表中每行相同的统计期、运行编号、生成时间、版本（打印时见页脚）和较长的数据来源几列已折叠，"
+            "“分单位”表中来源文件一列也已折叠，点表格上方的“+”展开。",
         ),
         ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
         ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
