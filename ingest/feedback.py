@@ -143,7 +143,7 @@ class _Block:
 def _problem_block(file: FileReport, source: Path, name: str, problems: list[Problem]) -> _Block | None:
     """The sheet's header and its problem rows as they may be shown (masked); None if it cannot be
     read again. Only the rows with a problem are shown: the rows around them are other people's
-    data, which the clerk does not need to correct anything."""
+    data, which the clerk does not need in order to correct anything."""
     found = read_sheet_rows(source, name)
     if found is None:
         return None
@@ -152,8 +152,13 @@ def _problem_block(file: FileReport, source: Path, name: str, problems: list[Pro
         rows = masked_cover(rows, merged)
     match = recognise(name, rows)
     rows = masked_rows(name, rows)
-    width = max([len(r) for r in rows] + [p.source_column for p in problems if p.source_column], default=0)
     wanted = sorted({p.source_row for p in problems})
+    header_index = match.row_index if match else None
+    width = max(
+        [_last_filled(rows[i]) for i in (*[n - 1 for n in wanted], header_index) if i is not None and i < len(rows)]
+        + [p.source_column for p in problems if p.source_column],
+        default=0,
+    )  # as wide as what is shown, not as the sheet's farthest cell
     shown = {n: _padded(rows[n - 1] if n <= len(rows) else [], width) for n in wanted}
     header_row = match.row_index + 1 if match else None
     header = _padded(rows[match.row_index], width) if match else [column_letter(c) for c in range(width)]
@@ -171,6 +176,11 @@ def _problem_block(file: FileReport, source: Path, name: str, problems: list[Pro
 
 
 MIN_COPY_WIDTH, MAX_COPY_WIDTH = 8, 30
+
+
+def _last_filled(row: list) -> int:
+    """How many columns of a row reach its last non-empty cell."""
+    return next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i] not in ("", None)), 0)
 
 
 def _padded(row: list, width: int) -> list:
