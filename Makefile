@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report release test template demo docs bench clean setup
+.PHONY: report release test lint template demo docs bench clean setup
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
@@ -22,6 +22,12 @@ test: $(READY)  ## unit tests on small generated data, plus one end-to-end run o
 	bash scripts/setup_browser.sh
 	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
+
+lint: $(READY)  ## the guardrails CI runs before the tests: ruff (lint and format), sqlfluff on models/, mypy on the packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models
+	$(BIN)/mypy
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/
 	$(BIN)/shushuo template $(PERIOD_ARGS)
@@ -40,7 +46,7 @@ setup: $(READY)
 
 $(READY): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $@
 
 clean:  ## remove outputs and the generated demo data (keeps .venv and releases/: a release is never deleted)

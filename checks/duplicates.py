@@ -104,7 +104,9 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
         fit_row_height(notes, row_no, [name, text], widths, [1])
     print_setup(notes, TITLE, widths)
     units = sorted({(r[1], r[2] or r[1]) for r in rows})
-    for (unit_code, _), name in zip(units, sheet_names([name for _, name in units], taken=["重复填报", "说明"])):
+    for (unit_code, _), name in zip(
+        units, sheet_names([name for _, name in units], taken=["重复填报", "说明"]), strict=True
+    ):
         groups = {r[0] for r in rows if r[1] == unit_code}
         _listing(book.add_worksheet(name), [r for r in rows if r[0] in groups], formats, f"{TITLE}：{name}")
     book.close()

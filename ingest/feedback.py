@@ -241,7 +241,10 @@ def _conclusion(file: FileReport, ordered: list[Problem]) -> str:
         which = "第 1 条" if rejected <= 1 else f"第 1–{rejected} 条"
         return f"本文件未能打开，其中数据全部未计入统计：请按下表{which}处理后重新报送。"
     if file.held:
-        return f"本文件暂扣，其中数据全部未计入统计，也没有取代任何单位的报表：{file.held}。请按下表第 1 条核实后重新报送{whole}。"
+        return (
+            "本文件暂扣，其中数据全部未计入统计，也没有取代任何单位的报表："
+            f"{file.held}。请按下表第 1 条核实后重新报送{whole}。"
+        )
     if file.status == "cover_invalid":
         sheets = {s.sheet for s in file.sheets}
         first = sum(1 for p in ordered if p.severity == "rejected" and about_whole_file(p, sheets))
@@ -343,7 +346,10 @@ def _summary(
     for s in file.sheets:
         r += 1
         title = schema_sheet(s.sheet_name).title if s.sheet_name else "—"
-        skipped = f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 {s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
+        skipped = (
+            f"空行 {s.rows_blank}、标题/表头 {s.rows_title}、合计 "
+            f"{s.rows_total}、注释 {s.rows_note}、隐藏 {s.rows_hidden}"
+        )
         values = [
             s.sheet,
             title,

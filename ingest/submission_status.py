@@ -17,7 +17,7 @@ from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
 from ingest.current import HELD
 from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
-from ingest.periods import previous_period
+from ingest.periods import period_label, previous_period
 from ingest.report import IngestReport
 from ingest.safe_names import file_names
 from ingest.schema import units
@@ -56,9 +56,7 @@ FEEDBACK_DIR = "feedback"  # beside 提交情况.xlsx in the run folder (ingest/
 def _period_label(start: str | None, end: str | None) -> str:
     if not start or not end:
         return "统计期不明"
-    if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
-        return f"{start[:4]}年度"
-    return f"{start}至{end}"
+    return period_label(dt.date.fromisoformat(str(start)[:10]), dt.date.fromisoformat(str(end)[:10]))
 
 
 def feedback_names(report: IngestReport) -> dict[str, str]:
@@ -77,7 +75,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
         for f in chosen:
             if counts[label[f.source_file]] > 1:
                 label[f.source_file] += f"_{extra(f)}"
-    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING)))
+    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING), strict=True))
 
 
 def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:

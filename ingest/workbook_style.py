@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -123,14 +123,14 @@ def fitted_width(values: Iterable[object], least: int = MIN_WIDTH, most: int = M
     return max(least, min(most, max((text_width(v) for v in values), default=0) + PADDING))
 
 
-def lines_needed(text: str, width: float) -> int:
+def lines_needed(text: object, width: float) -> int:
     """How many lines a wrapped text takes in a cell `width` characters wide."""
     usable = max(width - 2, 1)  # the cell's padding
     # a line breaks at a word or before closing punctuation, not at the last character that fits
     return sum(max(1, math.ceil(text_width(line) * BREAK_SLACK / usable)) for line in str(text).split("\n"))
 
 
-def fit_row_height(ws, row: int, values: Iterable[object], widths: list[float], wrapped: Iterable[int]) -> None:
+def fit_row_height(ws, row: int, values: Iterable[object], widths: Sequence[float], wrapped: Iterable[int]) -> None:
     """Make a row tall enough for its wrapped cells (columns `wrapped`): neither Excel nor
     LibreOffice sizes a written row by itself, and a cut-off line is a lost fact."""
     values = list(values)
@@ -174,11 +174,11 @@ def print_setup(
     ws.set_footer(f"&L&8{safe}&R&8第 &P 页 / 共 &N 页", {"margin": 0.3})
 
 
-def set_widths(ws, widths: list[float], formats: dict[int, object] | None = None) -> list[float]:
+def set_widths(ws, widths: Sequence[float], formats: dict[int, object] | None = None) -> list[float]:
     """Set each column's width (and a column's default format); returns the widths."""
     for col, width in enumerate(widths):
         ws.set_column(col, col, width, (formats or {}).get(col))
-    return widths
+    return list(widths)
 
 
 def write_value(ws, row: int, col: int, value, formats: Formats, unit: str = "", text_format=None) -> None:

@@ -145,14 +145,17 @@ def _write_sheet(workbook, formats: _Formats, sheet: schema.Sheet, rows: Iterabl
             raise ValueError(
                 f"工作表“{sheet.title}”第 {row_number + 1} 行有 {len(row)} 个值，应为 {width} 个（按报表制度列顺序）"
             )
-        for col, (write, value) in enumerate(zip(writers, row)):
+        for col, (write, value) in enumerate(zip(writers, row, strict=True)):
             if value is not None:
                 write(row_number, col, value)
         row_number += 1
 
 
 def _sheet_hint(sheet: schema.Sheet) -> str:
-    text = f"填报说明：{sheet.description}每行填写{sheet.row_is}。橙色表头为必填项，蓝色为选填项；选中表头下方单元格可看填写提示。"
+    text = (
+        f"填报说明：{sheet.description}每行填写{sheet.row_is}。"
+        "橙色表头为必填项，蓝色为选填项；选中表头下方单元格可看填写提示。"
+    )
     if any(c.type in TEXT_TYPES for c in sheet.columns):
         text += "身份证号、卡号、代码、编号列已设为文本格式，请勿改为数字。"
     return text

@@ -14,9 +14,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ingest.periods import chinese_date, period_span
 from reports.charts import draw_charts
 from reports.edition import Edition, provisional_notes
-from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
+from reports.figure_book import BulletinDataError, FigureBook, period_of
 from reports.formatting import register_filters
 from reports.period_change import comparison_note, load_previous, with_previous
 
@@ -88,7 +89,7 @@ def render(
     out_dir = Path(out_dir)
     start, end = period_of(indicators)
     context = {
-        "period_text": f"{chinese_date(start)}至{chinese_date(end)}",
+        "period_text": period_span(start, end),
         "period_end": chinese_date(end),
         "run_id": run_id,
         "checks_href": checks_href,

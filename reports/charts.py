@@ -28,8 +28,9 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ingest.periods import chinese_date, period_span
 from reports.disclosure import withheld_units
-from reports.figure_book import chinese_date, period_of
+from reports.figure_book import period_of
 from reports.formatting import format_figure, is_missing, to_decimal
 
 BAR_COLOUR, SECOND_COLOUR = "#b3261e", "#8c8c8c"
@@ -131,7 +132,7 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
     """The rows that may be drawn, and how many were withheld to protect people."""
     if dim != "unit":
         return rows, 0
-    withheld = withheld_units(indicator_id, dict(zip(rows["breakdown_key"].astype(str), rows["value"])))
+    withheld = withheld_units(indicator_id, dict(zip(rows["breakdown_key"].astype(str), rows["value"], strict=True)))
     hidden = rows["breakdown_key"].astype(str).isin(withheld).astype(bool)
     return rows.loc[~hidden], int(hidden.sum())
 
@@ -139,13 +140,13 @@ def publishable(rows: pd.DataFrame, indicator_id: str, dim: str) -> tuple[pd.Dat
 def period_label(indicators: pd.DataFrame, stock: bool) -> str:
     """When the chart is of: a stock is dated at the period's end, a flow by the whole period."""
     start, end = period_of(indicators)
-    return f"截至{chinese_date(end)}" if stock else f"{chinese_date(start)}至{chinese_date(end)}"
+    return f"截至{chinese_date(end)}" if stock else period_span(start, end)
 
 
 def period_footer(indicators: pd.DataFrame, stock: bool) -> str:
     """The line drawn at the foot of the PNG, so a chart used alone still says when it is of."""
     start, end = period_of(indicators)
-    span = f"统计期：{chinese_date(start)}至{chinese_date(end)}"
+    span = f"统计期：{period_span(start, end)}"
     return f"{span}；图中为期末（{chinese_date(end)}）数" if stock else span
 
 
@@ -260,12 +261,14 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
             rows = rows.loc[~undefined]
         if withheld:
             notes.append(
-                f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，或可据以推算出人数较少的单位），未单列。"
+                f"图“{spec.title}”：{withheld} 个单位的数据涉及敏感个人信息（人数较少，"
+                "或可据以推算出人数较少的单位），未单列。"
             )
         if rows.empty:
             if not withheld:
                 notes.append(
-                    f"图“{spec.title}”未绘制：指标 {spec.indicator_id} 没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。"
+                    f"图“{spec.title}”未绘制：指标 {spec.indicator_id} "
+                    f"没有按{DIM_NAMES.get(spec.breakdown_dim, spec.breakdown_dim)}分列的数据。"
                 )
             continue
         second = breakdown(indicators, spec.compare_with, spec.breakdown_dim) if spec.compare_with else None

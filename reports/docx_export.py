@@ -19,9 +19,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ingest.periods import chinese_date, period_span
 from reports.charts import draw_charts
 from reports.edition import PROVISIONAL, Edition, provisional_notes
-from reports.figure_book import FigureBook, chinese_date, period_of
+from reports.figure_book import FigureBook, period_of
 from reports.period_change import comparison_note
 
 REPORTS = Path(__file__).resolve().parent
@@ -55,7 +56,7 @@ def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], s
         same=book.same,
         change=book.change,
         period_end=chinese_date(end),
-        period_text=f"{chinese_date(start)}至{chinese_date(end)}",
+        period_text=period_span(start, end),
         **MARKS,
     )
     title, _, body = text.partition(MARKS["BLOCK"])
@@ -105,7 +106,7 @@ def _figure_table(document, book: FigureBook, edition: Edition) -> None:
     table = document.add_table(rows=1, cols=len(titles))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, title in zip(table.rows[0].cells, titles):
+    for cell, title in zip(table.rows[0].cells, titles, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(title).bold = True
     for figure in printed:
@@ -116,10 +117,10 @@ def _figure_table(document, book: FigureBook, edition: Edition) -> None:
             cells[1].paragraphs[0].add_run(f"（{PROVISIONAL}）")
         if book.has_previous:
             cells[2].text = figure.change
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
@@ -162,7 +163,7 @@ def write_docx(
     subtitle = document.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.add_run(title).bold = True
-    period = document.add_paragraph(f"统计期：{chinese_date(start)}至{chinese_date(end)}")
+    period = document.add_paragraph(f"统计期：{period_span(start, end)}")
     period.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for heads, paragraph_text in blocks:
         heading = _heading(document, "", 2)
@@ -190,7 +191,7 @@ def write_docx(
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
     for note in [
-        f"统计期：{chinese_date(start)}至{chinese_date(end)}。",
+        f"统计期：{period_span(start, end)}。",
         *([compared] if compared else []),
         *provisional_notes(indicators, edition),
         *chart_notes,

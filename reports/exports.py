@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.periods import period_span
 from ingest.workbook_style import (
     Formats,
     fit_row_height,
@@ -31,7 +32,6 @@ from ingest.workbook_style import (
     write_value,
 )
 from reports.edition import DEMO, PROVISIONAL, Edition
-from reports.figure_book import chinese_date
 from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
 
@@ -133,6 +133,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
             frame["filled_on"],
             frame["adopted"],
             frame["status_reason"],
+            strict=True,
         )
     ]
 
@@ -330,7 +331,7 @@ def write_exports(
         run_id,
         generated_at,
         figures,
-        f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
+        period_span(*before) if before else None,
         edition,
     )
     paths = {

@@ -68,15 +68,13 @@ def headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    periods = {(_as_date(s), _as_date(e)) for s, e in zip(indicators["period_start"], indicators["period_end"])}
+    periods = {
+        (_as_date(s), _as_date(e)) for s, e in zip(indicators["period_start"], indicators["period_end"], strict=True)
+    }
     if len(periods) != 1:
         shown = "；".join(f"{s}至{e}" for s, e in sorted(periods)) or "无"
         raise BulletinDataError(f"指标表应只含一个统计期，实际为：{shown}")
     return periods.pop()
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class FigureBook:

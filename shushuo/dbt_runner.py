@@ -12,13 +12,14 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ingest.periods import previous_period
-from shushuo.paths import REPO_ROOT
+from shushuo.paths import DBT_DIR, REPO_ROOT
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 
@@ -131,7 +132,7 @@ def _invoke(
     period_end: date,
     project_dir: Path,
     target_dir: Path | None,
-    extra: list[str] = (),
+    extra: Sequence[str] = (),
     more_vars: dict | None = None,
 ):
     from dbt.cli.main import dbtRunner
@@ -139,7 +140,7 @@ def _invoke(
     if period_start > period_end:
         raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir).resolve() if target_dir else project_dir / "build" / "dbt" / "target"
+    target_dir = Path(target_dir).resolve() if target_dir else DBT_DIR / "target"
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
@@ -225,7 +226,8 @@ def units_submitted(warehouse: Path, period_start: date, period_end: date) -> se
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
             rows = con.execute(
-                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ? and is_current",
+                "select distinct unit_code from raw.submissions where "
+                "period_start = ? and period_end = ? and is_current",
                 [period_start, period_end],
             ).fetchall()
         except duckdb.CatalogException:
@@ -249,7 +251,8 @@ def _drop_previous(warehouse: Path) -> None:
         schemas = [
             r[0]
             for r in con.execute(
-                "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
+                "select schema_name from information_schema.schemata where "
+                "catalog_name = current_database() and schema_name like ?",
                 [f"%{PREVIOUS_SUFFIX}"],
             ).fetchall()
         ]
@@ -279,7 +282,7 @@ def build_previous(
         _drop_previous(warehouse)
         return None
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir) if target_dir else project_dir / "build" / "dbt" / "target"
+    target_dir = Path(target_dir) if target_dir else DBT_DIR / "target"
     return build(
         warehouse,
         start,

@@ -3,7 +3,6 @@ stage took, what the checks said, and what came out. Written into every run fold
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import time
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.paths import REPO_ROOT
 
 
@@ -31,14 +31,6 @@ def code_version() -> dict:
     }
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @dataclass
 class Manifest:
     run_id: str
@@ -56,7 +48,7 @@ class Manifest:
     def stage(self, name: str):
         """Time a stage; the timing is kept whether the stage succeeds or not."""
         start = time.perf_counter()
-        entry = {"stage": name, "seconds": None, "ok": False}
+        entry: dict[str, object] = {"stage": name, "seconds": None, "ok": False}
         self.stages.append(entry)
         try:
             yield entry

@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.lock import run_lock
-from shushuo.manifest import sha256_of
 
 RELEASE_FILE = "release.json"
 CHECKSUMS = "SHA256SUMS"
@@ -261,7 +261,8 @@ def write_index(root: Path) -> Path:
     page = (
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数说工会 · 已发布的版本</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-        "padding:4px 8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
+        "padding:4px "
+        "8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
         "<table><thead><tr><th>统计期</th><th>版本</th><th>发布时间</th><th>发布人</th><th>说明</th><th>初步数</th>"
         f"<th>文件</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
     )

@@ -124,6 +124,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
 def _reused(published: dict, build_dir: Path, seconds: float) -> RunResult:
     """The result of the run build/current points at, for a run that found nothing changed."""
     run_dir = publish.current(build_dir)
+    assert run_dir is not None, "a published manifest was read from build/current"
     parameters = published["parameters"]
     period = (date.fromisoformat(parameters["period_start"]), date.fromisoformat(parameters["period_end"]))
     manifest = Manifest(**{**published, "stages": [{"stage": "unchanged", "seconds": seconds, "ok": True}]})

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from reports.edition import Edition
 from shushuo import publish
 from shushuo.manifest import Manifest
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
@@ -60,12 +64,19 @@ class RunContext:
     edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
     # found by the stages
     report: object = None  # ingest.report.IngestReport
-    period: tuple[date, date] | None = None
+    chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
     model_warnings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    indicators: object = None  # pandas.DataFrame of marts.indicators
+    indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
     files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The period the run computes, once read_returns has chosen it."""
+        if self.chosen_period is None:
+            raise RuntimeError("统计期尚未确定：read_returns 须先运行")
+        return self.chosen_period
 
     @property
     def warehouse(self) -> Path:
@@ -88,7 +99,7 @@ class RunContext:
             self.say(f"{text}：{run_dir / path.relative_to(self.work)}")
 
 
-def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fingerprint_seconds: float) -> None:
+def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: str, fingerprint_seconds: float) -> None:
     """Ingest every workbook (unchanged ones from the cache), then choose the period and write
     each unit's 整改清单 and the period's 提交情况."""
     from ingest.cache import IngestCache
@@ -132,7 +143,8 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
         for held in (s for s in report.submissions if s["status"] == HELD):
             say(
-                f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
+                f"暂扣 {held['source_file']}：{held['status_reason']}。"
+                "请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
             )
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover
@@ -140,7 +152,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
     feedback = write_feedback(report, ctx.input_dir, ctx.work, say=say)
     if feedback:
         ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
-    ctx.period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
+    ctx.chosen_period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
     manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
     say(f"统计期：{period[0]} 至 {period[1]}")
     write_submission_summary(report, ctx.work, period)
@@ -184,6 +196,7 @@ def check_quality(ctx: RunContext) -> None:
             ctx.tell_file("同一会员被多个单位填报的清单（请转各单位核实）", listing)
     if not result.passed:
         # The message names checks.html where it will be: the run is failing.
+        assert result.report_html is not None, "a failing gate always writes its report"
         failing = replace(result, report_html=publish.failed_path(ctx.work) / result.report_html.relative_to(ctx.work))
         raise RunFailed("质量检查未通过，本次结果不发布：\n" + failing.message())
     # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
@@ -220,6 +233,7 @@ def export_figures(ctx: RunContext) -> None:
 
     ctx.doing("导出数字、DOCX 和网页…")
     base = _revision_base(ctx)
+    assert ctx.indicators is not None, "render_bulletin reads the indicators first"
     with ctx.manifest.stage("exports"):
         ctx.outputs.update(
             write_figures_desk(

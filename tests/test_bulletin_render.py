@@ -82,7 +82,8 @@ def html_table(page):
     return {
         m["id"]: (html.unescape(m["label"]), html.unescape(m["value"]))
         for m in re.finditer(
-            r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td class="value">(?P<value>[^<]*)</td>',
+            r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td '
+            r'class="value">(?P<value>[^<]*)</td>',
             page,
         )
     }
@@ -185,7 +186,9 @@ def test_templates_hold_words_only_no_numbers():
 def test_load_indicators_keeps_decimals_exact(indicators, tmp_path):
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        frame = indicators.astype({c: str for c in ("value", "numerator", "denominator")}).replace("None", None)
+        con.register(
+            "frame", indicators.astype({c: str for c in ("value", "numerator", "denominator")}).replace("None", None)
+        )
         con.execute("create schema marts")
         con.execute("""create table marts.indicators as select * exclude (value, numerator, denominator),
             value::decimal(38,6) as value, numerator::decimal(38,2) as numerator,
@@ -201,7 +204,7 @@ def test_load_indicators_keeps_decimals_exact(indicators, tmp_path):
 def test_load_indicators_explains_a_missing_table(tmp_path):
     warehouse = tmp_path / "empty.duckdb"
     duckdb.connect(str(warehouse)).close()
-    with pytest.raises(BulletinDataError, match="marts.indicators"):
+    with pytest.raises(BulletinDataError, match=r"marts\.indicators"):
         load_indicators(warehouse)
     with pytest.raises(BulletinDataError, match="找不到数据库文件"):
         load_indicators(Path(tmp_path / "nope.duckdb"))

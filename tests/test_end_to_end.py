@@ -6,14 +6,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
+from ingest.paths import REPO_ROOT
 from tests.conftest import run_pipeline
 
-ARTICLE = Path(__file__).resolve().parent.parent / "ingest" / "demo" / "article_figures.yaml"
+ARTICLE = REPO_ROOT / "ingest" / "demo" / "article_figures.yaml"
 
 
 def article_figures() -> list[dict]:

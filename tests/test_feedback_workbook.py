@@ -151,7 +151,7 @@ def test_no_whole_id_or_name_in_any_feedback(written):
 
 
 def test_summary_lists_the_unit_problems_in_plain_words(written):
-    _, report, paths, _, _ = written
+    _, _report, paths, _, _ = written
     book = openpyxl.load_workbook(next(p for p in paths if p.name.startswith("月坛")))
     ws = book["整改清单"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]

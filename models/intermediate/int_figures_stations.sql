@@ -20,23 +20,37 @@ station_totals as (
 ),
 
 activity_totals as (
-    select count(*) as activities, sum(served) as served
+    select
+        count(*) as activities,
+        sum(served) as served
     from activities
     where {{ in_period('held_on') }}
 ),
 
 final as (
-    select {{ figure_columns('stations_qualified', value='qualified') }} from station_totals
+    select
+        {{ figure_columns('stations_qualified', value='qualified') }}
+    from station_totals
     union all
-    select {{ figure_columns('stations_star_applied', value='star_applied') }} from station_totals
+    select
+        {{ figure_columns('stations_star_applied', value='star_applied') }}
+    from station_totals
     union all
-    select {{ figure_columns('retired_assistants', value='retired_assistants') }} from station_totals
+    select
+        {{ figure_columns('retired_assistants', value='retired_assistants') }}
+    from station_totals
     union all
-    select {{ figure_columns('social_workers', value='social_workers') }} from station_totals
+    select
+        {{ figure_columns('social_workers', value='social_workers') }}
+    from station_totals
     union all
-    select {{ figure_columns('social_org_activities', value='activities') }} from activity_totals
+    select
+        {{ figure_columns('social_org_activities', value='activities') }}
+    from activity_totals
     union all
-    select {{ figure_columns('social_org_served', value='served') }} from activity_totals
+    select
+        {{ figure_columns('social_org_served', value='served') }}
+    from activity_totals
 )
 
 select * from final
