@@ -43,7 +43,7 @@ def add_user(db: Database, role: str, unit_code: str | None, username: str | Non
             raise AccountError(f"没有代码为 {unit_code} 的填报单位（见 ingest/units.yaml）：{'、'.join(codes)}")
     if role == "clerk" and unit_code is None:
         raise AccountError("填报员账号须用 --unit 指明所属单位，例如 --unit S01")
-    username = (username or (unit_code.lower() if role == "clerk" else role)).strip()
+    username = (username or ((unit_code or "").lower() if role == "clerk" else role)).strip()
     if not username or len(username) > 64 or any(ch.isspace() for ch in username):
         raise AccountError("用户名须为 1–64 个字符，不含空格")
     taken = {row["username"].casefold() for row in db.all("select username from users")}
@@ -68,7 +68,7 @@ def too_many_failures(db: Database, username: str, client: str) -> bool:
         (f"user:{username.casefold()}", FAILURES_ALLOWED),
         (f"client:{client}", FAILURES_ALLOWED_PER_ADDRESS),
     ):
-        row = db.one("select count(*) as n from sign_in_failures where key = ? and at > ?", key, since)
+        row = db.row("select count(*) as n from sign_in_failures where key = ? and at > ?", key, since)
         if row["n"] >= allowed:
             return True
     return False

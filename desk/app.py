@@ -20,9 +20,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -124,9 +126,9 @@ class DeskApp:
 
     def csrf_ok(self, request: Request, given: str) -> bool:
         token = request.session.get("csrf")
-        return bool(token) and bool(given) and hmac.compare_digest(token, given)
+        return bool(token) and bool(given) and hmac.compare_digest(str(token), given)
 
-    async def checked_form(self, request: Request) -> dict:
+    async def checked_form(self, request: Request) -> FormData:
         form = await request.form(max_files=0, max_fields=20)
         if not self.csrf_ok(request, str(form.get("csrf", ""))):
             raise UploadRefused("页面已过期或来源不明（CSRF 校验未通过）：请刷新页面后重试。", 403)
@@ -172,8 +174,8 @@ class DeskApp:
         )
 
     async def run_check(self, upload_id: int) -> None:
-        upload = self.db.one("select * from uploads where id = ?", upload_id)
-        period = self.db.one("select * from periods where id = ?", upload["period_id"])
+        upload = self.db.row("select * from uploads where id = ?", upload_id)
+        period = self.db.row("select * from periods where id = ?", upload["period_id"])
         out = self.paths.checks / str(upload_id)
         args = (
             str(stored_path(self.paths.store, upload["sha256"])),
@@ -289,7 +291,8 @@ class DeskApp:
             return await self.refused_page(request, refused)
         name = got.filename or ""
         if not checking.accepted(name):
-            got.path.unlink(missing_ok=True)
+            if got.path is not None:
+                got.path.unlink(missing_ok=True)
             reason = "只接收 .xlsx、.xlsm、.xls 或 .csv 格式的报表：请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
             self.db.audit("upload refused", f"{name[:200]}: {reason}", user=user, client=self.client(request))
             return await self.refused_page(request, UploadRefused(reason, 415))
@@ -367,7 +370,7 @@ class DeskApp:
             row["rule"]: dict(row)
             for row in self.db.all("select * from explanations where upload_id = ?", upload["id"])
         }
-        latest = self.db.one(
+        latest = self.db.row(
             "select max(id) as id from uploads where unit_code = ? and period_id = ?",
             upload["unit_code"],
             upload["period_id"],
@@ -576,6 +579,7 @@ def create_app(config: DeskConfig) -> Starlette:
     async def refused(request: Request, exc: UploadRefused):
         return desk.page(request, "refused.html", exc.status, reason=exc.reason)
 
+    handlers: dict[Any, Any] = {NotSignedIn: not_signed_in, Denied: denied, UploadRefused: refused}
     app = Starlette(
         routes=routes,
         middleware=[
@@ -589,7 +593,7 @@ def create_app(config: DeskConfig) -> Starlette:
             ),
             Middleware(SecurityHeaders),
         ],
-        exception_handlers={NotSignedIn: not_signed_in, Denied: denied, UploadRefused: refused},
+        exception_handlers=handlers,
         lifespan=desk.lifespan,
     )
     app.state.db = desk.db

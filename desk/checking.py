@@ -121,7 +121,7 @@ def summarise(
 
 def refused_result(name: str, reason: str) -> dict:
     """The result of a file refused without ingest's report (its check crashed the worker)."""
-    problem = {"sheet": None, "row": None, "column": None, "header": None, "value": None}
+    problem: dict[str, object] = {"sheet": None, "row": None, "column": None, "header": None, "value": None}
     problem.update(severity="rejected", reason=reason, rule="file")
     return {
         "source_file": name,

@@ -125,6 +125,13 @@ class Database:
         with self.connect() as con:
             return con.execute(sql, args).fetchone()
 
+    def row(self, sql: str, *args) -> sqlite3.Row:
+        """The one row a query must find (an id the desk itself wrote); LookupError if it is gone."""
+        found = self.one(sql, *args)
+        if found is None:
+            raise LookupError(f"报送平台的数据库中找不到应有的记录：{sql}")
+        return found
+
     def all(self, sql: str, *args) -> list[sqlite3.Row]:
         with self.connect() as con:
             return con.execute(sql, args).fetchall()
@@ -133,7 +140,7 @@ class Database:
         """Run one statement; returns the new row's id (an insert) or the rows changed."""
         with self.connect() as con:
             cursor = con.execute(sql, args)
-            return cursor.lastrowid if sql.lstrip().lower().startswith("insert") else cursor.rowcount
+            return (cursor.lastrowid or 0) if sql.lstrip().lower().startswith("insert") else cursor.rowcount
 
     def audit(self, action: str, detail: str = "", *, user=None, client: str | None = None) -> None:
         """Who (the account, its role and unit), when, what, from where."""

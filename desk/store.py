@@ -139,7 +139,7 @@ async def receive(
     if kind != b"multipart/form-data" or b"boundary" not in params:
         raise UploadRefused("请用页面上的上传表单报送文件。")
     reader = _FormReader(incoming, limit, token_ok)
-    parser = MultipartParser(params[b"boundary"], reader.callbacks())
+    parser = MultipartParser(params[b"boundary"], reader.callbacks())  # type: ignore[arg-type]  # a plain dict of the callbacks it names
     try:
         async for chunk in chunks:
             parser.write(chunk)
@@ -160,6 +160,7 @@ async def receive(
 def keep(received: Received, store: Path) -> Path:
     """Move the received file into the store under its hash (atomic; an equal file already there
     is kept and the new copy dropped); the stored file is read-only."""
+    assert received.path is not None and received.sha256 is not None, "receive() returns only a whole file"
     target = stored_path(store, received.sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():

@@ -36,7 +36,7 @@ def serve(
     from desk.db import Database
 
     paths = _paths(desk_dir, build_dir)
-    users = Database(paths.database).one("select count(*) as n from users")["n"]
+    users = Database(paths.database).row("select count(*) as n from users")["n"]
     console.print(f"报送平台：http://{host}:{port}/    数据：{paths.root}")
     if not users:
         console.print(
