@@ -7,10 +7,12 @@ The same key must be used across periods: a person's pseudonym is only stable un
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from ingest.id_batches import birth_years_and_sexes
@@ -50,9 +52,16 @@ def load_key(demo: bool) -> tuple[bytes, str]:
     if path.exists():
         return _parse_key(path.read_text(encoding="utf-8"), str(path)), f"密钥文件 {path}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
+    # Written whole under another name, then linked in: a process starting at the same moment
+    # either finds no file or the whole key, never an empty one; the first link wins.
+    fd, written = tempfile.mkstemp(prefix=".pseudonym-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        with contextlib.suppress(FileExistsError):
+            os.link(written, path)
+    finally:
+        os.unlink(written)
     key = _parse_key(path.read_text(encoding="utf-8"), str(path))
     return key, (
         f"首次使用，已新建随机密钥文件 {path}：请妥善备份。换了密钥，同一人在不同期的假名就对不上了；"

@@ -33,6 +33,7 @@ from reports.period_change import NO_CHANGE, change_of, comparison_word, has_pre
 from reports.synthetic import read_catalog
 
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
+EVALUATIVE = Path(__file__).resolve().parent / "evaluative_words.yaml"
 UNITS = UNITS_FILE  # read through ingest's schema module, never by a path into ingest/
 HEADLINE = "合计"
 SUBMISSION_COLUMNS = [
@@ -93,15 +94,42 @@ def exact_value(row) -> tuple[str, str]:
 REACHED = re.compile(r"达到?(?=\{figure\})")  # 达到98% / 达98% (not 达标): said of a figure only when it is reached
 
 
-def wording(indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False) -> str:
+PLAIN_REACH = "达到"
+
+
+@cache
+def evaluative_words(path: Path = EVALUATIVE) -> dict[str, dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def reach_word(indicator_id: str, exact: Decimal | None) -> str:
+    """The verb before a figure: its evaluative word (高达) when the exact value is at least the
+    threshold written in evaluative_words.yaml, else 达到."""
+    high = evaluative_words().get(indicator_id)
+    if not high or exact is None:
+        return PLAIN_REACH
+    return str(high["word"]) if exact >= Decimal(str(high["at_least"])) else PLAIN_REACH
+
+
+def exact_number(row) -> Decimal | None:
+    """A figure's exact value: a rate from its numerator and denominator, else the value."""
+    numerator, denominator = row["numerator"], row["denominator"]
+    if not is_missing(numerator) and not is_missing(denominator) and to_decimal(denominator) != 0:
+        return to_decimal(numerator) / to_decimal(denominator)
+    return None if is_missing(row["value"]) else to_decimal(row["value"])
+
+
+def wording(
+    indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False, exact: Decimal | None = None
+) -> str:
     """The 发布用语 of a figure; `rounded_up` for a breakdown row whose printed figure is above the
     exact value (97.84% printed 98%): it is not said to 达到 it. The headline keeps the
-    article's words."""
+    article's words, with the evaluative word its `exact` value earns (reach_word)."""
     entry = wording_table().get(indicator_id) or {}
     say = entry.get("say") or "{figure}"
     if key is None:
-        return say.format(figure=figure)
-    template = entry.get("by") or "{key}" + say
+        return say.format(figure=figure, reach=reach_word(indicator_id, exact))
+    template = (entry.get("by") or "{key}" + say).replace("{reach}", PLAIN_REACH)
     if rounded_up:
         template = REACHED.sub("为", template)
     return template.format(key=key, figure=figure)
@@ -253,7 +281,11 @@ def _entry(
         try:
             printed = format_figure(row)
             phrase = wording(
-                row["indicator_id"], printed, key, rounded_up=key is not None and rate_rounded_up(row, printed)
+                row["indicator_id"],
+                printed,
+                key,
+                rounded_up=key is not None and rate_rounded_up(row, printed),
+                exact=exact_number(row),
             )
         except FigureFormatError as exc:
             withheld = f"无法印刷（{exc}）"

@@ -26,6 +26,7 @@ from reports.provenance import FigureEntry, figure_catalogue, share_text
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 KNOWN_OUTPUTS = {
     "bulletin": ("bulletin.html", "公报（网页版）"),
+    "pdf": ("bulletin.pdf", "公报（PDF 版，可打印）"),
     "docx": ("bulletin.docx", "公报（Word 版，可编辑）"),
     "xlsx": ("figures.xlsx", "全部数字（Excel）"),
     "csv": ("figures.csv", "全部数字（CSV）"),

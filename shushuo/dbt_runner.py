@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.periods import previous_period
-from shushuo.paths import REPO_ROOT
+from shushuo.paths import DBT_DIR, REPO_ROOT
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 
@@ -140,7 +140,7 @@ def _invoke(
     if period_start > period_end:
         raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir).resolve() if target_dir else project_dir / "build" / "dbt" / "target"
+    target_dir = Path(target_dir).resolve() if target_dir else DBT_DIR / "target"
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
@@ -282,7 +282,7 @@ def build_previous(
         _drop_previous(warehouse)
         return None
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir) if target_dir else project_dir / "build" / "dbt" / "target"
+    target_dir = Path(target_dir) if target_dir else DBT_DIR / "target"
     return build(
         warehouse,
         start,

@@ -145,7 +145,9 @@ def affected_figures(problems) -> dict[str, str]:
 
 
 def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Path, str] | None) -> None:
-    """Write the bulletin and the figures desk again, from the release's own warehouse."""
+    """Write the bulletin and the figures desk again, from the release's own warehouse; the PDF
+    again when the run made one (LibreOffice was there)."""
+    from reports import pdf_export
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin, write_figures_desk
 
@@ -157,9 +159,11 @@ def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Pat
     )
     indicators = load_indicators(work / "warehouse.duckdb")
     common = dict(notes=notes, run_id=manifest["run_id"], checks_href=checks.get("report_html"), edition=edition)
-    write_bulletin(indicators, work, **common)
+    had_pdf = (work / "bulletin.pdf").is_file()
+    paths = write_bulletin(indicators, work, **common)
+    pdf = pdf_export.start(paths["docx"]) if had_pdf else None  # start() removes the draft's PDF
     write_figures_desk(
-        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, **common
+        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, pdf=pdf, **common
     )
 
 

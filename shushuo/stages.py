@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from shushuo.manifest import Manifest
 if TYPE_CHECKING:
     import pandas as pd
 
+    from reports.pdf_export import PdfConversion
+
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
 LATER_STAGES = (
@@ -31,6 +33,7 @@ LATER_STAGES = (
     "checks.gate",
     "reports.bulletin",
     "reports.docx_export",
+    "reports.pdf_export",
     "reports.exports",
     "reports.period_change",
     "reports.provenance",
@@ -62,6 +65,7 @@ class RunContext:
     workers: int = 2
     period_asked: tuple[date | None, date | None] = (None, None)
     edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
+    make_pdf: bool = True  # bulletin.pdf from the DOCX, when LibreOffice is installed
     # found by the stages
     report: object = None  # ingest.report.IngestReport
     chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
@@ -70,6 +74,12 @@ class RunContext:
     indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
     files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
+    pdf: PdfConversion | None = None  # running beside the exports
+
+    def stop_background(self) -> None:
+        """Stop what a failed run left running (the PDF conversion)."""
+        if self.pdf is not None:
+            self.pdf.cancel()
 
     @property
     def period(self) -> tuple[date, date]:
@@ -206,7 +216,9 @@ def check_quality(ctx: RunContext) -> None:
 
 
 def render_bulletin(ctx: RunContext) -> None:
-    """The bulletin (HTML, Markdown) and its charts, marked 草稿 (a release writes them again)."""
+    """The bulletin (HTML, Markdown, DOCX) and its charts, marked 草稿 (a release writes them again);
+    the PDF's conversion is started here and collected by export_figures, so it runs beside them."""
+    from reports import pdf_export
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin
 
@@ -221,17 +233,22 @@ def render_bulletin(ctx: RunContext) -> None:
                 run_id=ctx.run_id,
                 checks_href=ctx.checks_href,
                 edition=ctx.edition,
+                created=datetime.fromisoformat(ctx.manifest.started_at),
             )
         )
+    if ctx.make_pdf:
+        ctx.pdf = pdf_export.start(ctx.outputs["docx"])
+        if ctx.pdf is None:
+            ctx.say(pdf_export.MISSING)
 
 
 def export_figures(ctx: RunContext) -> None:
-    """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site, and
+    """The figures desk: figures.xlsx/csv/json, the bulletin's PDF (collected) and the static site, and
     revision.xlsx against the latest release of the period (or else the last good run of it), so a
     change is seen before anyone quotes it."""
     from reports.publication import write_figures_desk
 
-    ctx.doing("导出数字、DOCX 和网页…")
+    ctx.doing("导出数字、PDF 和网页…")
     base = _revision_base(ctx)
     assert ctx.indicators is not None, "render_bulletin reads the indicators first"
     with ctx.manifest.stage("exports"):
@@ -246,8 +263,11 @@ def export_figures(ctx: RunContext) -> None:
                 checks_href=ctx.checks_href,
                 edition=ctx.edition,
                 compared_with=base,
+                pdf=ctx.pdf,
+                say=ctx.say,
             )
         )
+    ctx.pdf = None
     if base is not None:
         changed = len(json.loads(ctx.outputs["revision_json"].read_text(encoding="utf-8"))["changed"])
         ctx.tell_file(f"与{base[1].split(' → ')[0]}相比，{changed} 个数字有变化", ctx.outputs["revision_xlsx"])

@@ -4,7 +4,13 @@ tests and at full scale for the one end-to-end backtest against the article."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+# Parallel workers (pytest-xdist) each keep dbt's target folder apart: two dbt invocations writing
+# one partial-parse cache and manifest at the same moment would read each other's half files.
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("SHUSHUO_DBT_DIR", str(Path(__file__).resolve().parent.parent / "build" / f"dbt-{_worker}"))
 
 import pytest
 
@@ -27,6 +33,8 @@ def small_truth(small_demo) -> dict:
 
 
 def run_pipeline(input_dir: Path, build_dir: Path, **options):
+    """A run as `make report` does it, without the PDF (LibreOffice's seconds) unless pdf=True."""
+    options.setdefault("pdf", False)
     return run(RunOptions(input_dir, build_dir, demo_key=True, **options), say=lambda *_: None)
 
 

@@ -65,9 +65,8 @@ def age_at(id_number: str, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def test_small_scale_is_fast_and_writes_one_workbook_per_unit(demo_small):
-    out, paths, seconds = demo_small
-    assert seconds < 10, f"scale {SMALL} took {seconds:.1f}s"
+def test_small_scale_writes_one_workbook_per_unit(demo_small):
+    out, paths, _ = demo_small  # how long it takes is bench/'s to measure, not a test's
     assert sorted(p.name for p in paths) == sorted(layout.return_file_name(u.name, "2018年度") for u in schema.units())
     assert (out / TRUTH_FILE).is_file()
 

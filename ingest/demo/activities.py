@@ -256,6 +256,7 @@ def _station(rng, p: UnitPlan) -> tuple:
         bool(p.parts["station_star"]),
         p.parts["retired_assistants"],
         p.parts["social_workers"],
+        p.parts["retired_assistants"] + p.parts["social_workers"],  # 定编: staffed to its quota, as the article says
     )
 
 

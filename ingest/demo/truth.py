@@ -116,6 +116,9 @@ def _community(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) ->
     matches = [r for r in _records(rows_by_sheet, "matchmaking_events") if inside(r["held_on"])]
     out["matchmaking_events"], out["matchmaking_participants"] = len(matches), sum(r["participants"] for r in matches)
     for r in _records(rows_by_sheet, "stations"):
+        out["stations"] += 1
+        staff = (r["retired_assistants"] or 0) + (r["social_workers"] or 0)
+        out["stations_fully_staffed"] += r.get("staff_quota") is not None and staff >= r["staff_quota"]
         out["stations_qualified"] += bool(r["qualified"])
         out["stations_star_applied"] += bool(r["star_applied"])
         out["retired_assistants"] += r["retired_assistants"]
@@ -194,6 +197,8 @@ def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
         "women_screening_cards": len(union("screened")),
         "matchmaking_events": total("matchmaking_events"),
         "matchmaking_participants": total("matchmaking_participants"),
+        "stations": total("stations"),
+        "stations_fully_staffed": total("stations_fully_staffed"),
         "stations_qualified": total("stations_qualified"),
         "stations_star_applied": total("stations_star_applied"),
         "social_org_activities": total("social_org_activities"),

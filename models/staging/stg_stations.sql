@@ -21,6 +21,7 @@ final as (
         source.star_applied,
         source.retired_assistants,
         source.social_workers,
+        source.staff_quota,
         source.unit_code,
         source.source_file,
         source.sheet,
