@@ -10,7 +10,7 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report release test lint template demo docs bench clean setup
+.PHONY: report release test lint template demo docs bench clean setup serve
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
 	bash scripts/setup_office.sh || echo "未能安装 LibreOffice：本次不生成 bulletin.pdf，其余文件照常生成。"
@@ -20,7 +20,7 @@ release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text
 	$(BIN)/shushuo release --by "$(BY)" $(if $(RUN),--run "$(RUN)",) $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT_OPEN_PROBLEMS),--accept-open-problems,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
-	bash scripts/setup_browser.sh
+	bash scripts/setup_desk_browser.sh
 	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
 
@@ -29,6 +29,9 @@ lint: $(READY)  ## the guardrails CI runs before the tests: ruff (lint and forma
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models
 	$(BIN)/mypy
+
+serve: $(READY)  ## the submission desk on http://127.0.0.1:8765 (HOST=, PORT= to change; README: behind nginx with TLS)
+	$(BIN)/shushuo serve $(if $(HOST),--host $(HOST),) $(if $(PORT),--port $(PORT),)
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/
 	$(BIN)/shushuo template $(PERIOD_ARGS)

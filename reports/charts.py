@@ -166,7 +166,7 @@ def rate_labels(rows: pd.DataFrame) -> tuple[list[str], int]:
         labels = [
             format_figure({**r.to_dict(), "style": f"pct:{int(decimals or 0) + extra}"}) for _, r in rows.iterrows()
         ]
-        printed = {}
+        printed: dict[str, set] = {}
         for ratio, text in zip(exact, labels, strict=True):
             printed.setdefault(text, set()).add(ratio)
         if all(len(ratios) == 1 for ratios in printed.values()):
@@ -261,7 +261,7 @@ def alt_text(title: str, rows: pd.DataFrame, second: pd.DataFrame | None, distri
         f"{r['breakdown_key']} {r['_label']}" + (f"（{others.get(str(r['breakdown_key']), '—')}）" if others else "")
         for _, r in rows.iterrows()
     )
-    pair = f"；括号内为{second['label'].iloc[0]}" if others else ""
+    pair = f"；括号内为{second['label'].iloc[0]}" if second is not None and others else ""
     line = f"；虚线为全区{district['label']} {format_figure(district)}" if district is not None else ""
     return f"{title}，横向条形图，按{rows['label'].iloc[0]}从大到小{pair}{line}：{bars}。"
 

@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 

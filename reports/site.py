@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pandas as pd
@@ -42,7 +43,7 @@ def inline_json(data) -> Markup:
 
 def _parts(entries: list[FigureEntry], head: FigureEntry) -> list[dict]:
     """The drill-down rows of one headline figure, largest first; withheld rows last."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in entries:
         if e.indicator_id != head.indicator_id or e.dim is None:
             continue

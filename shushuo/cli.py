@@ -13,6 +13,7 @@ from rich.spinner import Spinner
 from typer.core import TyperCommand, TyperGroup
 
 from shushuo import publish
+from shushuo.desk_commands import add_user, disable_user, reset_password, serve, set_period
 from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
 
@@ -196,6 +197,13 @@ def release(
 
 app.command(cls=_Command)(figure)
 app.command(cls=_Command)(figures)
+app.command(cls=_Command)(serve)
+desk_app = typer.Typer(add_completion=False, no_args_is_help=True, help="报送平台的账号与统计期", cls=_Group)
+desk_app.command("add-user", cls=_Command)(add_user)
+desk_app.command("set-period", cls=_Command)(set_period)
+desk_app.command("reset-password", cls=_Command)(reset_password)
+desk_app.command("disable-user", cls=_Command)(disable_user)
+app.add_typer(desk_app, name="desk")
 
 if __name__ == "__main__":
     app()

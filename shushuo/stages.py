@@ -24,6 +24,8 @@ from shushuo.manifest import Manifest
 if TYPE_CHECKING:
     import pandas as pd
 
+    from reports.pdf_export import PdfConversion
+
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
 LATER_STAGES = (
@@ -73,7 +75,7 @@ class RunContext:
     indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
     files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
-    pdf: object = None  # reports.pdf_export.PdfConversion running beside the exports
+    pdf: PdfConversion | None = None  # running beside the exports
 
     def stop_background(self) -> None:
         """Stop what a failed run left running (the PDF conversion)."""

@@ -7,6 +7,7 @@ import csv
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
