@@ -10,17 +10,28 @@ READY  := $(VENV)/.ready
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
 
-.PHONY: report release test template demo docs bench clean setup
+.PHONY: report release test lint template demo docs bench clean setup serve
 
 report: $(READY)  ## run the whole pipeline and print where the bulletin is
+	bash scripts/setup_office.sh || echo "未能安装 LibreOffice：本次不生成 bulletin.pdf，其余文件照常生成。"
 	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
 
 release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text>, ACCEPT_OPEN_PROBLEMS=1 optional)
 	$(BIN)/shushuo release --by "$(BY)" $(if $(RUN),--run "$(RUN)",) $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT_OPEN_PROBLEMS),--accept-open-problems,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
-	bash scripts/setup_browser.sh
+	bash scripts/setup_desk_browser.sh
+	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
+
+lint: $(READY)  ## the guardrails CI runs before the tests: ruff (lint and format), sqlfluff on models/, mypy on the packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models
+	$(BIN)/mypy
+
+serve: $(READY)  ## the submission desk on http://127.0.0.1:8765 (HOST=, PORT= to change; README: behind nginx with TLS)
+	$(BIN)/shushuo serve $(if $(HOST),--host $(HOST),) $(if $(PORT),--port $(PORT),)
 
 template: $(READY)  ## blank return workbooks, one per submitting unit, in build/templates/
 	$(BIN)/shushuo template $(PERIOD_ARGS)
@@ -39,7 +50,7 @@ setup: $(READY)
 
 $(READY): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $@
 
 clean:  ## remove outputs and the generated demo data (keeps .venv and releases/: a release is never deleted)

@@ -271,7 +271,8 @@ def table(results: list[dict]) -> str:
         )
     lines += [
         "",
-        "| scale | rerun s (cache) | files read | rerun peak MiB | rerun, short cut s | one unit resubmitted s | files read |",
+        "| scale | rerun s (cache) | files read | rerun peak MiB | "
+        "rerun, short cut s | one unit resubmitted s | files read |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:

@@ -25,7 +25,7 @@ HISTORY = "history"
 TERM = "term"
 
 DATE_KINDS: dict[tuple[str, str], str] = {
-    (s.name, c.name): c.window for s in schema.sheets() for c in s.columns if c.type == "date"
+    (s.name, c.name): c.window for s in schema.sheets() for c in s.columns if c.type == "date" and c.window
 }
 
 

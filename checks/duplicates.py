@@ -18,13 +18,22 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
 
 from ingest.safe_names import sheet_names
+from ingest.workbook_style import (
+    Formats,
+    fit_row_height,
+    fitted_width,
+    new_workbook,
+    print_setup,
+    set_widths,
+    write_value,
+)
 
 LISTING_FILE = "重复填报.xlsx"
+TITLE = "同一会员被多个单位填报的清单"
 COLUMNS = ("组号", "单位代码", "单位名称", "报送文件", "工作表", "行号", "基层工会名称", "入会日期")
-WIDTHS = (6, 9, 24, 40, 12, 7, 30, 12)
+WIDTHS = (6, 9, 12, 20, 10, 6, 16, 12)  # the least each column gets; it grows to its values
 
 QUERY = """
 with listed as (
@@ -83,40 +92,42 @@ def write_duplicate_listing(warehouse: Path, out_dir: Path) -> Path | None:
     if not rows:
         return None
     path = Path(out_dir) / LISTING_FILE
-    # strings_to_formulas off and write_string below: clerks' text is never a live formula.
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-    }
-    _listing(book.add_worksheet("重复填报"), rows, formats)
+    # new_workbook keeps clerks' text inert (no formula, no link); write_value writes it as text.
+    book = new_workbook(path, TITLE, dt.datetime.now().replace(microsecond=0))
+    formats = Formats(book)
+    _listing(book.add_worksheet("重复填报"), rows, formats, TITLE)
     notes = book.add_worksheet("说明")
-    notes.set_column(0, 0, 10)
-    notes.set_column(1, 1, 90)
+    widths = set_widths(notes, [10, 90])
     for row_no, (name, text) in enumerate(ABOUT):
-        notes.write_string(row_no, 0, name, formats["header"])
-        notes.write_string(row_no, 1, text)
+        notes.write_string(row_no, 0, name, formats.header)
+        notes.write_string(row_no, 1, text, formats.wrap)
+        fit_row_height(notes, row_no, [name, text], widths, [1])
+    print_setup(notes, TITLE, widths)
     units = sorted({(r[1], r[2] or r[1]) for r in rows})
-    for (unit_code, _), name in zip(units, sheet_names([name for _, name in units], taken=["重复填报", "说明"])):
+    for (unit_code, _), name in zip(
+        units, sheet_names([name for _, name in units], taken=["重复填报", "说明"]), strict=True
+    ):
         groups = {r[0] for r in rows if r[1] == unit_code}
-        _listing(book.add_worksheet(name), [r for r in rows if r[0] in groups], formats)
+        _listing(book.add_worksheet(name), [r for r in rows if r[0] in groups], formats, f"{TITLE}：{name}")
     book.close()
     return path
 
 
-def _listing(sheet, rows: list[tuple], formats: dict) -> None:
-    for col, (title, width) in enumerate(zip(COLUMNS, WIDTHS)):
-        sheet.write_string(0, col, title, formats["header"])
-        sheet.set_column(col, col, width)
+def _listing(sheet, rows: list[tuple], formats: Formats, title: str) -> None:
+    widths = [
+        fitted_width([name, *(r[col] for r in rows)], least=least, most=40)
+        for col, (name, least) in enumerate(zip(COLUMNS, WIDTHS, strict=True))
+    ]
+    set_widths(sheet, widths)
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, formats.header)
     for row_no, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             if value is None:
-                continue
-            if isinstance(value, int) and not isinstance(value, bool):
-                sheet.write_number(row_no, col, value)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(row_no, col, dt.datetime.combine(value, dt.time()), formats["date"])
+                sheet.write_blank(row_no, col, None, formats.cell)
+            elif isinstance(value, int):  # a group or row number: no thousands separator
+                sheet.write_number(row_no, col, value, formats.cell)
             else:
-                sheet.write_string(row_no, col, str(value))
-    sheet.freeze_panes(1, 0)
+                write_value(sheet, row_no, col, value, formats)
+    print_setup(sheet, title, widths, repeat_rows=(0, 0), freeze=(1, 0))
     sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)

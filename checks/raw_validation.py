@@ -113,7 +113,10 @@ def _no_current_submissions(table: str, error: Exception) -> CheckOutcome:
         table=table,
         severity=BLOCKING,
         status=ERROR,
-        detail=f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 dbt build 之后运行（或在 checks/rules.py 的 TABLES 中更正表名）。",
+        detail=(
+            f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 "
+            "dbt build 之后运行（或在 checks/rules.py 的 TABLES 中更正表名）。"
+        ),
     )
 
 
@@ -125,7 +128,9 @@ def _unreadable(sheet: schema.Sheet, error: Exception) -> CheckOutcome:
         table=sheet.raw_table,
         severity=BLOCKING,
         status=ERROR,
-        detail=f"无法读取原始表 {sheet.raw_table}：{error}。请确认入库（ingest）已完成且表结构与 ingest/schema.yaml 一致。",
+        detail=(
+            f"无法读取原始表 {sheet.raw_table}：{error}。请确认入库（ingest）已完成且表结构与 ingest/schema.yaml 一致。"
+        ),
     )
 
 
@@ -187,7 +192,8 @@ def _select(sheet: schema.Sheet, expectations: list) -> str:
     ]
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} "
-        f"where (source_file, file_sha256) in (select source_file, file_sha256 from {TABLES['current_submissions']} where is_current)"
+        "where (source_file, file_sha256) in (select source_file, "
+        f"file_sha256 from {TABLES['current_submissions']} where is_current)"
     )
 
 
@@ -200,7 +206,7 @@ def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: l
         f"select rowid, {listed} from {sheet.raw_table} where rowid in (select unnest(?::BIGINT[]))",
         [[int(r) for r in rows]],
     ).fetchall()
-    return {row[0]: dict(zip(LINEAGE_INDEX, row[1:])) for row in found}
+    return {row[0]: dict(zip(LINEAGE_INDEX, row[1:], strict=True)) for row in found}
 
 
 def _example(lineage: dict, row: dict, column: str, label: str, is_date: bool) -> dict:

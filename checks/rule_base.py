@@ -7,11 +7,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from ingest import schema
-
-CATALOG_FILE = Path(__file__).resolve().parent.parent / "seeds" / "indicator_catalog.csv"
+from ingest.paths import CATALOG_FILE
 
 TABLES = {
     "indicators": "marts.indicators",

@@ -47,7 +47,8 @@ def _run_one(connection, rule: Rule, existing: set[str], params: dict, have_prev
     if missing:
         return _error(
             outcome,
-            f"规则所需的表 {'、'.join(missing)} 不存在（dbt 模型未生成或已改名；请在 checks/rules.py 的 TABLES 中更正）。",
+            f"规则所需的表 {'、'.join(missing)} 不存在（dbt "
+            "模型未生成或已改名；请在 checks/rules.py 的 TABLES 中更正）。",
         )
     sql = rule.query()
     used = {name: value for name, value in params.items() if f"${name}" in sql}

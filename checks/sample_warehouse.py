@@ -41,7 +41,8 @@ def submit(
     if not known:
         unit_name = next((u.name for u in schema.units() if u.code == unit_code), unit_code)
         connection.execute(
-            "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file, file_sha256, filled_on)"
+            "insert into raw.submissions (unit_code, unit_name, "
+            "period_start, period_end, source_file, file_sha256, filled_on)"
             " values (?, ?, ?, ?, ?, ?, ?)",
             [unit_code, unit_name, period[0], period[1], source_file, SHA256, filled_on],
         )
@@ -184,14 +185,17 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
     connection.execute(
         "create or replace table marts.mediation_cases (unit_code VARCHAR, unit_short_name VARCHAR, case_no VARCHAR,"
         " accepted_on DATE, closed_on DATE, cause VARCHAR, workers BIGINT, amount DECIMAL(18,2), outcome VARCHAR,"
-        " is_closed_in_period BOOLEAN, is_mediated_in_period BOOLEAN, source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
+        " is_closed_in_period BOOLEAN, is_mediated_in_period BOOLEAN, "
+        "source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
     )
     connection.execute(
-        "create or replace table intermediate.int_contracts_in_force (contract_no VARCHAR, is_collective_contract BOOLEAN,"
+        "create or replace table intermediate.int_contracts_in_force "
+        "(contract_no VARCHAR, is_collective_contract BOOLEAN,"
         " is_wage_agreement BOOLEAN, form VARCHAR, enterprises_declared BIGINT, filing_units BIGINT)"
     )
     connection.execute(
-        "create or replace table intermediate.int_enterprise_contract_references (unit_code VARCHAR, credit_code VARCHAR,"
+        "create or replace table intermediate.int_enterprise_contract_references "
+        "(unit_code VARCHAR, credit_code VARCHAR,"
         " cited_in VARCHAR, cited_no VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row BIGINT)"
     )
     for unit in schema.units():

@@ -29,22 +29,21 @@ import hmac
 import json
 import os
 import shutil
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from importlib import metadata
 from pathlib import Path
 
 import pyarrow as pa
 
 from ingest.cover import Cover, CoverError
+from ingest.fingerprint import Fingerprint, sha256_of, source_files
+from ingest.paths import REPO_ROOT
 from ingest.reader import WorkbookOutcome, read_workbook
 from ingest.report import FileReport, Problem, SheetReport
 from ingest.sheet_reader import SheetOutcome
 
 FORMAT = 2  # bump when the layout of an entry changes
-INGEST_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("python-calamine", "pyarrow", "numpy")
 KEEP_GENERATIONS = 2  # the current one and the last other (e.g. the demo key's beside the real key's)
 STALE_SECONDS = 7 * 24 * 3600  # entries unused this long are removed
@@ -53,35 +52,16 @@ COVER_KEPT = ("unit_code", "unit_name", "period_start", "period_end", "filled_by
 NOT_CACHED = {"unreadable"}
 
 
-def _source_files() -> list[Path]:
-    """The ingest code and its data (schema.yaml, units.yaml); the demo generator is not run by
-    ingest and is left out."""
-    return sorted(
-        p
-        for p in INGEST_DIR.rglob("*")
-        if p.is_file()
-        and p.suffix in (".py", ".yaml")
-        and "__pycache__" not in p.parts
-        and "demo" not in p.relative_to(INGEST_DIR).parts
-    )
+def code_files(root: Path = REPO_ROOT) -> list[Path]:
+    """The code and data a workbook's result is made of: every module the cache's reading imports
+    (ingest/fingerprint.py follows the imports) with schema.yaml and units.yaml beside them."""
+    return source_files("ingest.cache", root=root)
 
 
-def library_version(name: str) -> str:
-    """The installed version of a distribution, '-' when it is not installed."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def code_fingerprint() -> str:
+def code_fingerprint(root: Path = REPO_ROOT) -> str:
     """What a workbook's result depends on besides the file, the key and (rarely) the date."""
-    digest = hashlib.sha256(f"format={FORMAT};python={sys.version_info[:2]}".encode())
-    for name in LIBRARIES:
-        digest.update(f";{name}={library_version(name)}".encode())
-    for path in _source_files():
-        digest.update(path.relative_to(INGEST_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    made_of = Fingerprint("ingest cache").add("format", FORMAT).add_python().add_libraries(LIBRARIES)
+    return made_of.add_files(code_files(root), root).hexdigest()
 
 
 def key_fingerprint(key: bytes) -> str:
@@ -93,23 +73,19 @@ def file_sha256(path: Path) -> str | None:
     """Never remembered by size and times: a file rewritten in place within one clock tick keeps
     its size and all its times (measured), so only the bytes tell. None for a file that cannot be
     read (no permission, gone meanwhile): it is never found in the cache, and reading it names it."""
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
+        return sha256_of(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
-def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str]:
+def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str | None]:
     """sha256 of each file, in threads (hashlib releases the GIL on large blocks). A run hashes
     its inputs once, for its fingerprint (shushuo/unchanged.py), and hands them to the cache: the
     run then works on the files as they were at that moment; a file changed later is a change
     for the next run."""
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(zip(paths, pool.map(file_sha256, paths)))
+        return dict(zip(paths, pool.map(file_sha256, paths), strict=True))
 
 
 # --- one entry: WorkbookOutcome <-> meta.json + Arrow IPC files ---------------------------------
@@ -211,9 +187,9 @@ class IngestCache:
     """The cache of one build folder for one key. `reused` and `read` list the files (as named in
     the input folder) the last lookup found and did not find."""
 
-    def __init__(self, root: Path, key: bytes, hashes: dict[Path, str] | None = None):
+    def __init__(self, root: Path, key: bytes, hashes: dict[Path, str | None] | None = None):
         self.root = Path(root)
-        self.hashes = dict(hashes or {})  # sha256 by path, when the caller has them already
+        self.hashes: dict[Path, str | None] = dict(hashes or {})  # sha256 by path, when the caller has them already
         self.generation = self.root / f"{code_fingerprint()[:24]}-{key_fingerprint(key)[:24]}"
         self.reused: list[str] = []
         self.read: list[str] = []

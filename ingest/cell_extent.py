@@ -146,7 +146,8 @@ class SheetScan:
         """Why the sheet must not be opened (Chinese, for the clerk), or None."""
         if self.max_row > EXCEL_MAX_ROWS or self.max_column > EXCEL_MAX_COLUMNS:
             return (
-                f"工作表“{self.sheet}”的单元格位置超出 Excel 的范围（{self.at_least}{self.max_row} 行、{self.max_column} 列），"
+                f"工作表“{self.sheet}”的单元格位置超出 Excel "
+                f"的范围（{self.at_least}{self.max_row} 行、{self.max_column} 列），"
                 f"文件可能是恶意构造的，未读取：{resave}"
             )
         if self.cells > max_cells:
@@ -157,8 +158,10 @@ class SheetScan:
         cells = self.max_row * self.max_column
         if cells > max_cells:
             return (
-                f"工作表“{self.sheet}”的数据区域从 A1 {self.at_least}延伸到第 {self.max_row} 行、第 {self.max_column} 列"
-                f"（{self.at_least and '至少 '}{cells:,} 个单元格，超过上限 {max_cells:,}），未读取：请删除表格右侧和下方的空白行列"
+                f"工作表“{self.sheet}”的数据区域从 A1 {self.at_least}延伸到第 "
+                f"{self.max_row} 行、第 {self.max_column} 列"
+                f"（{self.at_least and '至少 '}{cells:,} 个单元格，超过上限 "
+                f"{max_cells:,}），未读取：请删除表格右侧和下方的空白行列"
                 "（选中后“删除”，不是“清除内容”）后重新报送"
             )
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 
 from ingest.validators import InvalidValue, resident_ids_in
@@ -47,7 +47,7 @@ def is_empty(value: object) -> bool:
 
 
 def convert_cells(
-    values: list, convert: Callable[[object], object], required: bool, fast: list | None = None
+    values: Sequence, convert: Callable[[object], object], required: bool, fast: list | None = None
 ) -> tuple[list, Errors]:
     """The slow path shared by every type: convert each non-empty cell, collect reasons.
     `fast`: values a type's fast path already converted (None where it did not apply): only
@@ -93,7 +93,7 @@ PERSONAL_IN_TEXT_REASON = "此处填写了身份证号：身份证号只能填�
 _LONG_DIGITS = re.compile(r"[0-9]{17}")
 
 
-def text(values: list, required: bool = False) -> tuple[list, Errors]:
+def text(values: Sequence, required: bool = False) -> tuple[list, Errors]:
     try:  # fast path, when every cell is text: strip, '' → None
         out = [v.strip(_WHITESPACE) or None for v in values]
         errors = {i: REQUIRED_REASON for i, v in enumerate(out) if v is None} if required and None in out else {}
@@ -109,7 +109,7 @@ def text(values: list, required: bool = False) -> tuple[list, Errors]:
     return out, errors
 
 
-def blanks(values: list) -> list[int]:
+def blanks(values: Sequence) -> list[int]:
     """Positions of empty cells ('' or only spaces); calamine gives '' for an empty cell."""
     return [i for i, v in enumerate(values) if type(v) is str and not v.strip(_WHITESPACE)]
 
@@ -166,7 +166,7 @@ def _whole_number(raw: object, minimum: int) -> int:
     return number
 
 
-def integer(values: list, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
+def integer(values: Sequence, required: bool = False, minimum: int | None = None) -> tuple[list, Errors]:
     low = 0 if minimum is None else minimum
     fast = [int(v) if type(v) is float and low <= v < MAX_WHOLE and v.is_integer() else None for v in values]
     return convert_cells(values, lambda raw: _whole_number(raw, low), required, fast)
@@ -241,7 +241,7 @@ def _float_cents(value: float, factor: int) -> int | None:
     return None
 
 
-def money(values: list, required: bool = False, scale: int = 1) -> tuple[list, Errors]:
+def money(values: Sequence, required: bool = False, scale: int = 1) -> tuple[list, Errors]:
     """Whole cents (int): exact, and turned into DECIMAL(18,2) only at load."""
     factor = scale * 100
     fast = [_float_cents(v, factor) if type(v) is float else None for v in values]
@@ -289,7 +289,7 @@ def parse_date_text(raw: str) -> dt.date:
 
 
 def date(
-    values: list, required: bool = False, window: tuple[dt.date, dt.date | None] | None = None
+    values: Sequence, required: bool = False, window: tuple[dt.date, dt.date | None] | None = None
 ) -> tuple[list, Errors]:
     """`window`: (earliest, latest) plausible day (latest None: no bound), the schema's
     (Column.date_window): a day outside it is rejected, not loaded."""
@@ -323,7 +323,7 @@ def _outside_window(days: list, errors: Errors, earliest: dt.date, latest: dt.da
         days[i] = None
 
 
-def too_long(values: list, limit: int) -> Errors:
+def too_long(values: Sequence, limit: int) -> Errors:
     """{index: reason} for the text cells longer than `limit` characters. The longest cell is
     found in C: of every cell when all are text (a text column), else of the text cells only
     (a number column: 3× cheaper than a test per cell, measured)."""
@@ -334,7 +334,10 @@ def too_long(values: list, limit: int) -> Errors:
     if longest <= limit:
         return {}
     return {
-        i: f"内容过长：有 {len(v):,} 个字，本列最多 {limit} 个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
+        i: (
+            f"内容过长：有 {len(v):,} 个字，本列最多 {limit} "
+            "个字（可能误粘贴了整段文字或整个文件）：请只填本格应填的内容后重新报送"
+        )
         for i, v in enumerate(values)
         if type(v) is str and len(v) > limit
     }
@@ -351,12 +354,12 @@ def _bool(raw: object) -> bool:
     raise InvalidValue(f"这里应填“是”或“否”，不是“{to_text(raw)}”：请改为“是”或“否”")
 
 
-def boolean(values: list, required: bool = False) -> tuple[list, Errors]:
+def boolean(values: Sequence, required: bool = False) -> tuple[list, Errors]:
     fast = [_PLAIN_BOOLS.get(v) if type(v) is str else None for v in values]
     return convert_cells(values, _bool, required, fast)
 
 
-def enum(values: list, allowed: tuple[str, ...], required: bool = False) -> tuple[list, Errors]:
+def enum(values: Sequence, allowed: tuple[str, ...], required: bool = False) -> tuple[list, Errors]:
     allowed_set = frozenset(allowed)
     listed = "、".join(allowed)
 

@@ -113,7 +113,7 @@ def read_cover(
     sheet's merged ranges (calamine's), so a header merged across A:B has its value in C."""
     found = field_cells(rows, merged)
     fields = {name: cell.value for name, cell in found.items()}
-    places = {name: (cell.row, cell.column) for name, cell in found.items()}
+    places: dict[str, tuple[int, int] | None] = {name: (cell.row, cell.column) for name, cell in found.items()}
     for name, value in (defaults or {}).items():
         if cells.is_empty(fields.get(name, "")):
             fields[name], places[name] = value, None

@@ -114,8 +114,8 @@ def name_fields(stem: str) -> tuple[dict[str, object], str | None]:
             fields["unit_name"] = part
         elif "period_start" not in fields and (period := period_of_label(part)) is not None:
             fields["period_start"], fields["period_end"] = period
-        elif title is None and kind_by_title(part) is not None:
-            title = kind_by_title(part).title
+        elif title is None and (kind := kind_by_title(part)) is not None:
+            title = kind.title
     return fields, title
 
 

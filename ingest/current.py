@@ -95,7 +95,7 @@ def _group_key(s: dict) -> tuple:
     return s["unit_code"], s["period_start"], s["period_end"]
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: dt.date | None) -> str | None:
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat() if value else None
 
 
@@ -234,7 +234,8 @@ def _lost_sheets(used, replaced: list) -> list[Problem]:
                         None,
                         None,
                         "warning",
-                        f"本单位本统计期有多份文件，只采用最新的这一份；较早的文件“{earlier.source_file}”中有“{title}”{rows} 行，"
+                        "本单位本统计期有多份文件，只采用最新的这一份；"
+                        f"较早的文件“{earlier.source_file}”中有“{title}”{rows} 行，"
                         f"本文件中没有，这些行不计入统计：如仍需报送，请在本文件中补上“{title}”后重新报送",
                     )
                 )
@@ -245,7 +246,7 @@ def mark_current(connection) -> None:
     """Decide again for the rows of raw.submissions in a warehouse made by hand (the test and
     sample warehouses), with today as the run's day: the same rule as a run, never a second one."""
     columns = [name for name, *_ in connection.execute("describe raw.submissions").fetchall()]
-    rows = [dict(zip(columns, r)) for r in connection.execute("select * from raw.submissions").fetchall()]
+    rows = [dict(zip(columns, r, strict=True)) for r in connection.execute("select * from raw.submissions").fetchall()]
     for row in rows:
         row.setdefault("file_modified_at", None)
     decide(rows, dt.date.today())

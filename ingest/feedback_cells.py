@@ -1,6 +1,7 @@
 """What a feedback workbook may show of a clerk's own cells. It goes back to the unit that sent
 them, but files travel: resident IDs are masked (110101********123X), card numbers and any other
-long run of digits too, and names keep only the surname (张**). On the cover (or a CSV's first
+long run of digits too, and names keep only the surname (张**); public codes (统一社会信用代码, in
+the national register) are shown as written. On the cover (or a CSV's first
 lines) the 填报人 keeps only the surname and the 联系电话 its last 4 digits (****5290)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ingest.validators import mask_digit_runs, mask_personal, mask_resident_id
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _NOT_DIGITS = re.compile(r"\D")
 PHONE_DIGITS_SHOWN = 4
+PUBLIC_TYPES = frozenset({"credit_code"})  # public registers (统一社会信用代码): shown as written, never masked
 CELL_SHOWN_MAX = 1000  # a copied cell longer than this is cut (a cell may hold megabytes; Excel's own limit is 32 767)
 
 
@@ -92,7 +94,17 @@ def column_maskers(sheet_name: str, rows: list[list]) -> dict[int, callable]:
             out[cm.index] = mask_personal
         elif cm.column.type == "person_name":
             out[cm.index] = lambda v: mask_name(v) if isinstance(v, str) else safe_cell(v)
+        elif cm.column.type in PUBLIC_TYPES:
+            out[cm.index] = public_code
     return out
+
+
+def public_code(value: object) -> object:
+    """A public code as written (a code typed as a number shown as its digits); only a cell too
+    long to be a code is cut, as any other."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return safe_cell(value) if isinstance(value, str) and len(value) > CELL_SHOWN_MAX else value
 
 
 def masked_rows(sheet_name: str, rows: list[list]) -> list[list]:

@@ -59,11 +59,11 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels}
-    parts = {}
+    parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
-        target = targets.get(sheet.get(_REL_NS))
-        if target:
-            parts[sheet.get("name")] = (
+        target, name = targets.get(sheet.get(_REL_NS)), sheet.get("name")
+        if target and name:
+            parts[name] = (
                 target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             )
     return parts

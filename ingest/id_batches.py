@@ -38,7 +38,7 @@ def valid_resident_ids(candidates: list[str]) -> dict[str, str]:
     upper = [t.upper() for t in texts]
     codes = _as_matrix(upper, 18)
     digits = codes[:, :17].astype(np.int64) - 48
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    ok = np.asarray(((digits >= 0) & (digits <= 9)).all(axis=1))
     digits = np.where(ok[:, None], digits, 0)
     ok &= _CHECK_CODES[(digits @ _WEIGHTS) % 11] == codes[:, 17]
     ok &= _PROVINCE[digits[:, 0] * 10 + digits[:, 1]]

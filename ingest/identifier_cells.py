@@ -5,7 +5,8 @@ member list, the cards and the services of a workbook. The cache lives for one w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Sequence
 
 from ingest.cells import Errors, convert_cells
 from ingest.validators import InvalidValue
@@ -22,7 +23,7 @@ def forget_validated() -> None:
 
 
 def identifiers(
-    values: list,
+    values: Sequence,
     validate: Callable[[object], str],
     required: bool = False,
     batch: Callable[[list[str]], dict[str, str]] | None = None,
@@ -38,10 +39,8 @@ def identifiers(
         seen.update(batch(new))
     elif len(new) < len(values):  # few distinct values (one union's credit code on every row)
         for value in new:
-            try:
+            with contextlib.suppress(InvalidValue):  # reported below, with its rows
                 seen[value] = validate(value)
-            except InvalidValue:
-                pass  # reported below, with its rows
 
     def convert(raw: object) -> str:
         if type(raw) is not str:

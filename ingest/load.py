@@ -110,6 +110,7 @@ def submission_of(outcome: WorkbookOutcome, loaded_at: dt.datetime) -> dict | No
     file, cover = outcome.file, outcome.cover
     if file.status != "loaded":
         return None
+    assert cover is not None, "a loaded workbook has its cover"
     return {
         "unit_code": cover.unit_code,
         "unit_name": cover.unit_name,

@@ -124,8 +124,8 @@ class PersonPseudonymiser(Pseudonymiser):
     def _learn(self, values: list[str]) -> None:
         super()._learn(values)
         years, sexes = birth_years_and_sexes(values)
-        self._years.update(zip(values, years))
-        self._sexes.update(zip(values, sexes))
+        self._years.update(zip(values, years, strict=True))
+        self._sexes.update(zip(values, sexes, strict=True))
 
     def derived_columns(self, values: list) -> tuple[list, list, list]:
         """(pseudonyms, birth years, sexes) of a column of normalised IDs (None stays None).

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import python_calamine as calamine
 from ingest.cover import COVER_SCAN_ROWS, Cover, CoverError, cover_problems, is_cover, read_cover
 from ingest.csv_return import CsvUnreadable, csv_cover, read_csv_rows
 from ingest.file_guard import ENCRYPTED, UnsafeFile, inspect_workbook
+from ingest.fingerprint import sha256_of
 from ingest.formulas import formulas_without_value
 from ingest.hidden_cells import HiddenCells
 from ingest.identifier_cells import forget_validated
@@ -94,14 +94,6 @@ def _inside(path: Path, root: Path) -> bool:
         return path.resolve(strict=True).is_relative_to(root)
     except (OSError, RuntimeError):  # leads nowhere, or round in a loop
         return False
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _rows_and_merged(workbook: calamine.CalamineWorkbook, name: str) -> tuple[list[list], list]:
@@ -234,7 +226,7 @@ def _read_csv(path: Path, source_file: str, sha: str, modified: dt.datetime, key
     return _read_sheets(cover, [(title or path.stem, rows, [], set(), None)], source_file, sha, modified, key, problems)
 
 
-def _unreadable(source_file: str, sha: str | None, error: Exception) -> WorkbookOutcome:
+def _unreadable(source_file: str, sha: str | None, error: BaseException) -> WorkbookOutcome:
     if isinstance(error, (CsvUnreadable, UnsafeFile)):
         reason = error.reason
     elif isinstance(error, calamine.PasswordError):

@@ -97,7 +97,8 @@ class SheetReport:
         kinds = self.rows_blank + self.rows_title + self.rows_total + self.rows_note + self.rows_hidden
         if self.rows_read != self.rows_loaded + self.rows_rejected + self.rows_skipped or self.rows_skipped != kinds:
             raise RowsUnaccounted(
-                f"行数对不上（程序错误，本次运行停止）：{self.source_file} 工作表“{self.sheet}”读取 {self.rows_read} 行，"
+                f"行数对不上（程序错误，本次运行停止）：{self.source_file} "
+                f"工作表“{self.sheet}”读取 {self.rows_read} 行，"
                 f"入库 {self.rows_loaded}、拒收 {self.rows_rejected}、跳过 {self.rows_skipped}"
                 f"（空行 {self.rows_blank}、标题 {self.rows_title}、合计 {self.rows_total}、注释 {self.rows_note}、"
                 f"隐藏 {self.rows_hidden}）"
@@ -176,7 +177,8 @@ class IngestReport:
         t = self.totals()
         return (
             f"{t['files']} 个文件：读取 {t['rows_read']} 行，入库 {t['rows_loaded']}，拒收 {t['rows_rejected']}，"
-            f"跳过 {t['rows_skipped']}（空行、标题、合计、注释、隐藏行）；问题 {t['problems_rejected']} 条、提醒 {t['problems_warning']} 条；"
+            f"跳过 {t['rows_skipped']}（空行、标题、合计、注释、隐藏行）；问题 "
+            f"{t['problems_rejected']} 条、提醒 {t['problems_warning']} 条；"
             f"用时 {self.seconds:.1f} 秒（{self.rows_per_second():.0f} 行/秒）"
         )
 

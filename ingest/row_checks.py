@@ -4,6 +4,8 @@ the figure leaves it out by the same condition, and the unit is asked to check i
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -12,10 +14,13 @@ from ingest.schema import Sheet
 
 
 def _matches(table: pa.Table, pairs: tuple[tuple[str, str], ...]) -> pa.ChunkedArray:
-    mask = None
+    mask: pa.ChunkedArray | None = None
     for column, value in pairs:
-        equal = pc.fill_null(pc.equal(table[column], value), False)
-        mask = equal if mask is None else pc.and_(mask, equal)
+        # pyarrow-stubs do not follow pc.equal's overloads for a column and a scalar
+        compared = cast(pa.ChunkedArray, pc.equal(table[column], pa.scalar(value)))
+        equal = cast(pa.ChunkedArray, pc.fill_null(compared, pa.scalar(False)))
+        mask = equal if mask is None else cast(pa.ChunkedArray, pc.and_(mask, equal))
+    assert mask is not None, "a row check names at least one column"
     return mask
 
 
@@ -24,7 +29,7 @@ def contradicting_rows(
 ) -> list[Problem]:
     """One 请核对 problem per row that breaks a row check, at the column the expectation is about
     (`header_of`: raw column → (the header as written, 0-based column index))."""
-    problems = []
+    problems: list[Problem] = []
     for check in sheet.row_checks:
         if any(column not in table.column_names for column, _ in (*check.when, *check.expect)):
             continue

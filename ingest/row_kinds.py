@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -74,8 +75,8 @@ def classify(
     columns: list[tuple],
     mapped: list[int],
     headers: dict[int, str],
-    hidden: set[int] = frozenset(),
-    above: list[list] = (),
+    hidden: Set[int] = frozenset(),
+    above: Sequence[list] = (),
     title: str | None = None,
 ) -> RowKinds:
     """`columns`: the data rows column by column; `mapped`: indexes of the columns the schema

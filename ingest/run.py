@@ -137,6 +137,7 @@ def ingest(
             report.submissions.append(submission)
             for sheet in outcome.sheets:
                 if sheet.table is not None and sheet.table.num_rows:
+                    assert sheet.report.sheet_name is not None, "only a recognised sheet has a table"
                     tables[sheet.report.sheet_name].append(sheet.table)
     for path, reason in refused.items():  # named in the report and 提交情况, as a file that could not be read
         _record(report, failed(path.relative_to(input_dir).as_posix(), reason))
@@ -173,7 +174,7 @@ def _once(call: Callable[[], None] | None) -> Callable[[], None]:
 
     def once() -> None:
         nonlocal done
-        if not done:
+        if not done and call is not None:
             done = True
             call()
 

@@ -249,3 +249,8 @@ def kind_label(kind: str) -> str:
 
 def district() -> str:
     return _units_document()["district"]
+
+
+def federation() -> str:
+    """西城区总工会: who publishes the bulletin (units.yaml), its documents' author."""
+    return _units_document()["federation"]

@@ -8,6 +8,7 @@ not read: nobody reviewing the sheet saw them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pyarrow as pa
@@ -42,7 +43,7 @@ class SheetOutcome:
 
 
 def normalise_column(
-    column: Column, raw: list, scale: int, period_end: dt.date | None = None
+    column: Column, raw: Sequence, scale: int, period_end: dt.date | None = None
 ) -> tuple[list, dict[int, str]]:
     """The column's values and {position: reason}; a cell longer than the column's max_length
     (the schema's) is rejected as too long whatever its type, before it is parsed."""
@@ -56,10 +57,12 @@ def normalise_column(
     return out, errors
 
 
-def _normalise_cells(column: Column, raw: list, scale: int, period_end: dt.date | None) -> tuple[list, dict[int, str]]:
+def _normalise_cells(
+    column: Column, raw: Sequence, scale: int, period_end: dt.date | None
+) -> tuple[list, dict[int, str]]:
     kind, required = column.type, column.required
     if kind == "person_name":  # never loaded: only whether it is filled in matters
-        return raw, (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
+        return list(raw), (dict.fromkeys(cells.blanks(raw), cells.REQUIRED_REASON) if required else {})
     if kind in ("text", "code"):
         return cells.text(raw, required)
     if kind == "int":
@@ -178,7 +181,7 @@ def read_sheet(
 
     data = rows[header_row:]
     # Column-wise from here: transposing in C is far cheaper than indexing cell by cell.
-    columns = list(zip(*data))
+    columns = list(zip(*data, strict=True))
     hidden_rows = {r - header_row for r in hidden.rows if r >= header_row} if hidden else set()
     kinds = classify(
         data, columns, mapped, {cm.index: cm.header for cm in match.columns}, hidden_rows, above, match.sheet.title
@@ -222,7 +225,7 @@ def read_sheet(
         report.status = "rejected"
         report.check_identity()
         return SheetOutcome(report, problems)
-    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept]))
+    by_column = columns if len(kept) == len(data) else list(zip(*[data[i] for i in kept], strict=True))
     source_rows = [header_row + 1 + i for i in kept]  # Excel row numbers of the data rows
     formula_at = _formula_positions(formulas, kept, header_row)
     table, values, rejected = _normalise(

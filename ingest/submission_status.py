@@ -13,16 +13,24 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-import xlsxwriter
-
 from ingest.cover import about_whole_file
 from ingest.csv_return import name_fields
 from ingest.current import HELD
 from ingest.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
-from ingest.periods import previous_period
+from ingest.periods import period_label, previous_period
 from ingest.report import IngestReport
 from ingest.safe_names import file_names
 from ingest.schema import units
+from ingest.workbook_style import (
+    Formats,
+    fit_row_height,
+    fitted_width,
+    new_workbook,
+    print_setup,
+    set_widths,
+    set_wrapped_height,
+    write_value,
+)
 
 SUMMARY_FILE = "提交情况.xlsx"
 REPORT_FILE = "ingest_report.json"
@@ -42,14 +50,13 @@ LIKELY_BY = {
     UPLOADER: "据上传账号应是{}",
 }
 FEEDBACK_ENDING = "_整改清单.xlsx"
+FEEDBACK_DIR = "feedback"  # beside 提交情况.xlsx in the run folder (ingest/feedback.py writes there)
 
 
 def _period_label(start: str | None, end: str | None) -> str:
     if not start or not end:
         return "统计期不明"
-    if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
-        return f"{start[:4]}年度"
-    return f"{start}至{end}"
+    return period_label(dt.date.fromisoformat(str(start)[:10]), dt.date.fromisoformat(str(end)[:10]))
 
 
 def feedback_names(report: IngestReport) -> dict[str, str]:
@@ -68,7 +75,7 @@ def feedback_names(report: IngestReport) -> dict[str, str]:
         for f in chosen:
             if counts[label[f.source_file]] > 1:
                 label[f.source_file] += f"_{extra(f)}"
-    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING)))
+    return dict(zip(label, file_names(label.values(), FEEDBACK_ENDING), strict=True))
 
 
 def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
@@ -231,44 +238,12 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
     if (out_dir / REPORT_FILE).is_file():
         (out_dir / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
     path = out_dir / SUMMARY_FILE
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    book.set_properties(
-        {"title": "报表提交情况", "author": "数说工会", "created": dt.datetime.fromisoformat(report.loaded_at)}
-    )
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    title = book.add_format({"bold": True, "font_size": 14})
+    title_text = f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）"
+    book = new_workbook(path, title_text, dt.datetime.fromisoformat(report.loaded_at))
+    fmt = Formats(book)
     fills = {"missing": "#D9D9D9", "held": "#F8CBAD", "problems": "#FFC7CE", "warnings": "#FFEB9C", "clean": "#C6EFCE"}
-    status_fmt = {k: book.add_format({"bg_color": v, "border": 1}) for k, v in fills.items()}
-    cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    status_fmt = {k: fmt.fill(v, text_wrap=True) for k, v in fills.items()}
     ws = book.add_worksheet("提交情况")
-    ws.set_column(0, 0, 8)
-    ws.set_column(1, 1, 28)
-    ws.set_column(2, 2, 16)
-    ws.set_column(3, 3, 40)
-    ws.set_column(4, 11, 10)
-    ws.set_column(12, 13, 36)
-    counts = Counter(r["status"] for r in status["units"])
-    ws.write_string(0, 0, f"报表提交情况（{_period_label(status['period_start'], status['period_end'])}）", title)
-    arrived = sum(1 for r in status["units"] if r["status"] == "missing" and r["files_not_loaded"])
-    ws.write_string(
-        1,
-        0,
-        "；".join(
-            f"{STATUS_WORDS[k]} {counts[k]} 个"
-            + (f"（其中 {arrived} 个已报送但未能入库）" if k == "missing" and arrived else "")
-            for k in STATUS_WORDS
-        )
-        + f"；无法归属的文件 {len(status['unattributed_files'])} 个",
-    )
-    ws.write_string(
-        2,
-        0,
-        "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
-        "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
-        "须改正、请核对：问题的条数（一行可有几处问题）",
-    )
     heads = [
         "代码",
         "单位",
@@ -285,45 +260,106 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
         "被取代的文件",
         "整改清单",
     ]
-    ws.write_row(3, 0, heads, head)
-    ws.freeze_panes(4, 2)  # the header row and the unit stay in view
+    table = [_unit_row(u) for u in status["units"]]
+    widths = [
+        fitted_width([*(row[c] for row in table)], least=LEAST_WIDTHS.get(c, 7), most=MOST_WIDTHS.get(c, 10))
+        for c in range(len(heads))
+    ]
+    set_widths(ws, widths)
+    counts = Counter(r["status"] for r in status["units"])
+    ws.write_string(0, 0, title_text, fmt.title)
+    arrived = sum(1 for r in status["units"] if r["status"] == "missing" and r["files_not_loaded"])
+    tally = (
+        "；".join(
+            f"{STATUS_WORDS[k]} {counts[k]} 个"
+            + (f"（其中 {arrived} 个已报送但未能入库）" if k == "missing" and arrived else "")
+            for k in STATUS_WORDS
+        )
+        + f"；无法归属的文件 {len(status['unattributed_files'])} 个"
+    )
+    legend = (
+        "读取行数＝入库＋拒收＋跳过。拒收：有误、未入库的行（改法见整改清单）；跳过：空行、标题和表头行、合计行、"
+        "注释行（不是数据），以及被隐藏的行（其中：隐藏行，取消隐藏并核对后重新报送才计入）；"
+        "须改正、请核对：问题的条数（一行可有几处问题）；点“整改清单”一栏的文件名可打开该单位的整改清单"
+        "（与本表同在一个文件夹下的 feedback 文件夹中）"
+    )
+    for row, text in ((1, tally), (2, legend)):
+        ws.merge_range(row, 0, row, len(heads) - 1, text, fmt.note)
+        set_wrapped_height(ws, row, text, sum(widths))
+    ws.write_row(3, 0, heads, fmt.header)
+    fit_row_height(ws, 3, heads, widths, range(len(heads)))
     ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
-    for r, u in enumerate(status["units"], start=4):
-        ws.write_row(r, 0, [u["unit_code"], u["unit_name"]], cell)
-        ws.write_string(r, 2, _status_text(u), status_fmt[u["status"]])
-        if "source_file" in u:
-            ws.write_row(
-                r,
-                3,
-                [
-                    u["source_file"],
-                    u["filled_on"] or "",
-                    u["rows_read"],
-                    u["rows_loaded"],
-                    u["rows_rejected"],
-                    u["rows_skipped"],
-                    u["rows_hidden"],
-                    u["problems_rejected"],
-                    u["problems_warning"],
-                    "、".join(u["replaced"]),
-                    u["feedback"] or "",
-                ],
-                cell,
-            )
-    r = _write_held(ws, len(status["units"]) + 6, status["held_files"], title, head, cell)
-    ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", title)
-    ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", "", "", "", "", "", "", "", "", "", "整改清单"], head)
+    for r, (u, row) in enumerate(zip(status["units"], table, strict=True), start=4):
+        for c, value in enumerate(row):
+            if c == 2:
+                ws.write_string(r, c, value, status_fmt[u["status"]])
+            elif c == 13 and value:
+                _link_feedback(ws, r, c, value, fmt)
+            elif value in ("", None):
+                ws.write_blank(r, c, None, fmt.cell)
+            else:
+                write_value(ws, r, c, value, fmt, text_format=fmt.wrap)
+        fit_row_height(ws, r, row, widths, (1, 2, 3, 12, 13))
+    r = _write_held(ws, len(status["units"]) + 6, status["held_files"], fmt, widths)
+    ws.write_string(r, 0, "无法归属到单位的文件（封面或文件本身有误，全部行未入库）", fmt.title)
+    ws.write_row(r + 1, 0, ["", "文件", "情况", "原因", *[""] * 9, "整改清单"], fmt.header)
     for i, f in enumerate(status["unattributed_files"], start=r + 2):
-        ws.write_row(i, 1, [f["source_file"], _file_status_text(f), "；".join(f["reasons"])], cell)
-        ws.write_string(i, 13, f["feedback"] or "", cell)
+        values = ["", f["source_file"], _file_status_text(f), "；".join(f["reasons"])]
+        ws.write_row(i, 1, values[1:], fmt.wrap)
+        if f["feedback"]:
+            _link_feedback(ws, i, 13, f["feedback"], fmt)
+        fit_row_height(ws, i, [*values, *[""] * 9, f["feedback"] or ""], widths, (1, 2, 3, 13))
     r = r + 3 + len(status["unattributed_files"])
-    r = _write_previous(ws, r, status["previous_period"], title, head, cell)
+    r = _write_previous(ws, r, status["previous_period"], fmt, widths)
     if status["other_period_files"]:
-        ws.write_string(r, 0, "其他统计期的文件（本次未用）", title)
+        ws.write_string(r, 0, "其他统计期的文件（本次未用）", fmt.title)
         for i, name in enumerate(status["other_period_files"], start=r + 1):
-            ws.write_string(i, 1, name, cell)
+            ws.write_string(i, 1, name, fmt.wrap)
+    print_setup(ws, title_text, widths, repeat_rows=(3, 3), freeze=(4, 2))  # the header row and the unit in view
     book.close()
     return path
+
+
+LEAST_WIDTHS = {0: 6, 1: 12, 2: 12, 3: 16, 4: 11, 12: 14, 13: 16}
+MOST_WIDTHS = {1: 28, 2: 26, 3: 34, 4: 11, 12: 30, 13: 34}
+
+
+def _unit_row(u: dict) -> list:
+    """A unit's line of the table, in the order of the header (dates as dates, counts as numbers)."""
+    row = [u["unit_code"], u["unit_name"], _status_text(u)]
+    if "source_file" not in u:
+        return [*row, *[""] * 11]
+    filled = _as_date(u["filled_on"] or "")
+    return [
+        *row,
+        u["source_file"],
+        filled,
+        u["rows_read"],
+        u["rows_loaded"],
+        u["rows_rejected"],
+        u["rows_skipped"],
+        u["rows_hidden"],
+        u["problems_rejected"],
+        u["problems_warning"],
+        "、".join(u["replaced"]),
+        u["feedback"] or "",
+    ]
+
+
+def _as_date(value):
+    """An ISO date text as a date (shown as a date, sortable); anything else as it is."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _link_feedback(ws, row: int, col: int, name: str, fmt: Formats) -> None:
+    """A 整改清单's file name as a link to it, relative to this workbook (feedback/<name>), so that
+    it still opens when the run folder is copied or sent on."""
+    ws.write_url(row, col, f"external:{FEEDBACK_DIR}/{name}", fmt.link, string=name, tip="打开该文件的整改清单")
 
 
 def _status_text(unit: dict) -> str:
@@ -347,16 +383,21 @@ def _status_text(unit: dict) -> str:
     return f"{words}（{'' if unit['status'] in ('missing', 'held') else '另'}{'，'.join(notes)}，见下方）"
 
 
-def _write_held(ws, r: int, held: list[dict], title, head, cell) -> int:
+def _write_held(ws, r: int, held: list[dict], fmt: Formats, widths: list[float]) -> int:
     """The held files from row r (来源所指单位 and 封面填报单位 disagree); returns the row after the
     section and a gap."""
     if not held:
         return r
-    ws.write_string(r, 0, "暂扣的文件（文件来源与封面填报单位不一致，全部行未计入统计，也未取代任何单位的报表）", title)
-    ws.write_row(r + 1, 0, ["", "文件", "来源所指单位", "原因（封面填报单位）", *[""] * 9, "整改清单"], head)
+    ws.write_string(
+        r, 0, "暂扣的文件（文件来源与封面填报单位不一致，全部行未计入统计，也未取代任何单位的报表）", fmt.title
+    )
+    ws.write_row(r + 1, 0, ["", "文件", "来源所指单位", "原因（封面填报单位）", *[""] * 9, "整改清单"], fmt.header)
     for i, f in enumerate(held, start=r + 2):
-        ws.write_row(i, 1, [f["source_file"], f["claimed_unit"] or "", f["reason"]], cell)
-        ws.write_string(i, 13, f["feedback"] or "", cell)
+        values = ["", f["source_file"], f["claimed_unit"] or "", f["reason"]]
+        ws.write_row(i, 1, values[1:], fmt.wrap)
+        if f["feedback"]:
+            _link_feedback(ws, i, 13, f["feedback"], fmt)
+        fit_row_height(ws, i, [*values, *[""] * 9, f["feedback"] or ""], widths, (1, 2, 3, 13))
     return r + 3 + len(held)
 
 
@@ -369,22 +410,22 @@ def _file_status_text(file: dict) -> str:
     return words
 
 
-def _write_previous(ws, r: int, previous: dict, title, head, cell) -> int:
+def _write_previous(ws, r: int, previous: dict, fmt: Formats, widths: list[float]) -> int:
     """The previous period's files from row r; returns the row after the section and a gap."""
     if not previous["files"]:
         return r
     label = _period_label(previous["period_start"], previous["period_end"])
     if previous["used_for_change"]:
-        ws.write_string(r, 0, f"上一统计期（{label}）的文件（用于同比）", title)
+        ws.write_string(r, 0, f"上一统计期（{label}）的文件（用于同比）", fmt.title)
     else:
         ws.write_string(
             r,
             0,
             f"上一统计期（{label}）的文件（{len(units())} 个应报单位中只有 {previous['units_sent']} 个报送，"
             "不计算同比，本次未用）",
-            title,
+            fmt.title,
         )
-    ws.write_row(r + 1, 1, ["文件", "单位", "说明"], head)
+    ws.write_row(r + 1, 1, ["文件", "单位", "说明"], fmt.header)
     for i, f in enumerate(previous["files"], start=r + 2):
         note = (
             "用于同比（上期数）"
@@ -393,5 +434,6 @@ def _write_previous(ws, r: int, previous: dict, title, head, cell) -> int:
             if f.get("replaced_by")
             else "本次未用"
         )
-        ws.write_row(i, 1, [f["source_file"], f["unit_name"], note], cell)
+        ws.write_row(i, 1, [f["source_file"], f["unit_name"], note], fmt.wrap)
+        fit_row_height(ws, i, ["", f["source_file"], f["unit_name"], note], widths, (1, 2, 3))
     return r + 3 + len(previous["files"])

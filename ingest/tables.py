@@ -4,13 +4,15 @@ their derived columns here; the ID number itself is not put into the table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 
 from ingest.pseudonymise import PersonPseudonymiser, Pseudonymiser
 from ingest.schema import Column, Sheet, lineage_columns
 
-ARROW_TYPES = {
+ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
     "BIGINT": pa.int64(),
     "SMALLINT": pa.int16(),
@@ -37,9 +39,11 @@ def with_lineage(table: pa.Table, constants: dict[str, object]) -> pa.Table:
         value = constants[name]
         if warehouse_type == "VARCHAR" and value is not None:
             # one dictionary entry and n zero indices: DuckDB loads this far faster than n copies
-            column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value]))
+            column: pa.Array = pa.DictionaryArray.from_arrays(np.zeros(n, dtype=np.int32), pa.array([value]))
         else:
-            column = pa.repeat(pa.scalar(value, ARROW_TYPES[warehouse_type]), n)
+            # pyarrow-stubs type pa.repeat's scalar by its Python value, which is any of the columns' here
+            constant: Any = pa.scalar(value, ARROW_TYPES[warehouse_type])
+            column = pa.repeat(constant, n)
         table = table.append_column(name, column)
     return table
 

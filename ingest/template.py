@@ -11,19 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingest import layout, schema
+from ingest.periods import period_file_label
 from ingest.workbook_writer import write_return
-
-
-def period_label(period_start: date, period_end: date) -> str:
-    """'2018年度' for a calendar year, else '20180101-20181231' (file names only)."""
-    if (period_start.month, period_start.day, period_end.month, period_end.day) == (
-        1,
-        1,
-        12,
-        31,
-    ) and period_start.year == period_end.year:
-        return f"{period_start.year}年度"
-    return f"{period_start:%Y%m%d}-{period_end:%Y%m%d}"
 
 
 def write_templates(out_dir: Path | str, period_start: date, period_end: date) -> list[Path]:
@@ -32,7 +21,7 @@ def write_templates(out_dir: Path | str, period_start: date, period_end: date) -
         raise ValueError(f"统计期止（{period_end}）早于统计期起（{period_start}），请检查。")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    label = period_label(period_start, period_end)
+    label = period_file_label(period_start, period_end)
     return [
         write_return(out_dir / layout.return_file_name(unit.name, label), unit.name, period_start, period_end, {})
         for unit in schema.units()

@@ -43,7 +43,7 @@ def compare_totals(
     differs from the sum of the loaded rows it covers: a 小计 the rows since the previous 小计,
     a 合计/总计 every row above it. `kept`/`values`/`rejected`: the data rows' indexes, their
     normalised values by column name (in `kept` order) and the positions rejected."""
-    found = []
+    found: list[tuple[int, ColumnMatch, str]] = []
     summed = [cm for cm in columns if cm.column.type in SUMMED_TYPES]
     if not summed:
         return found

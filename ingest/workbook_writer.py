@@ -16,6 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingest import layout, schema
+from ingest.workbook_style import OPTIONAL_HEADER, REQUIRED_HEADER, return_column_width
 
 TEXT_TYPES = {"resident_id", "card_number", "code", "credit_code"}
 LAST_EXCEL_ROW = 1_048_575  # 0-based
@@ -34,7 +35,6 @@ TYPE_GUIDE = {
     "bool": "请从下拉列表中选择“是”或“否”。",
     "person_name": "姓名，仅用于核对，不进入统计库。",
 }
-WIDTHS = {"resident_id": 22, "card_number": 24, "credit_code": 22, "date": 12, "money": 14, "bool": 10}
 
 
 def write_return(
@@ -82,10 +82,8 @@ class _Formats:
         add = workbook.add_format
         self.title = add({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
         self.hint = add({"text_wrap": True, "valign": "top", "font_color": "#595959"})
-        self.required = add(
-            {"bold": True, "bg_color": "#FCE4D6", "font_color": "#C00000", "border": 1, "align": "center"}
-        )
-        self.optional = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"})
+        self.required = add(REQUIRED_HEADER)
+        self.optional = add(OPTIONAL_HEADER)
         self.text = add({"num_format": "@"})
         self.date = add({"num_format": layout.DATE_FORMAT})
         self.money = add({"num_format": "#,##0.00"})
@@ -123,8 +121,7 @@ def _write_sheet(workbook, formats: _Formats, sheet: schema.Sheet, rows: Iterabl
     ws = workbook.add_worksheet(sheet.title)
     columns = sheet.columns
     for i, column in enumerate(columns):
-        width = max(WIDTHS.get(column.type, 12), 2 * len(column.header) + 4)
-        ws.set_column(i, i, width, formats.column(column))
+        ws.set_column(i, i, return_column_width(column.type, column.header), formats.column(column))
     last = len(columns) - 1
     title_row, hint_row, header_row = layout.TITLE_ROW - 1, layout.HINT_ROW - 1, layout.HEADER_ROW - 1
     if last:
@@ -148,14 +145,17 @@ def _write_sheet(workbook, formats: _Formats, sheet: schema.Sheet, rows: Iterabl
             raise ValueError(
                 f"工作表“{sheet.title}”第 {row_number + 1} 行有 {len(row)} 个值，应为 {width} 个（按报表制度列顺序）"
             )
-        for col, (write, value) in enumerate(zip(writers, row)):
+        for col, (write, value) in enumerate(zip(writers, row, strict=True)):
             if value is not None:
                 write(row_number, col, value)
         row_number += 1
 
 
 def _sheet_hint(sheet: schema.Sheet) -> str:
-    text = f"填报说明：{sheet.description}每行填写{sheet.row_is}。橙色表头为必填项，蓝色为选填项；选中表头下方单元格可看填写提示。"
+    text = (
+        f"填报说明：{sheet.description}每行填写{sheet.row_is}。"
+        "橙色表头为必填项，蓝色为选填项；选中表头下方单元格可看填写提示。"
+    )
     if any(c.type in TEXT_TYPES for c in sheet.columns):
         text += "身份证号、卡号、代码、编号列已设为文本格式，请勿改为数字。"
     return text

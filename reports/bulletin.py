@@ -14,9 +14,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ingest.periods import chinese_date, period_span
 from reports.charts import draw_charts
 from reports.edition import Edition, provisional_notes
-from reports.figure_book import BulletinDataError, FigureBook, chinese_date, period_of
+from reports.figure_book import OTHERS_TITLE, BulletinDataError, FigureBook, period_of
 from reports.formatting import register_filters
 from reports.period_change import comparison_note, load_previous, with_previous
 
@@ -79,8 +80,10 @@ def render(
     run_id: str = "",
     checks_href: str | None = None,
     edition: Edition = Edition(),
+    charts: tuple[list, list[str]] | None = None,
 ) -> dict[str, Path]:
     """Write bulletin.html, bulletin.md and charts/*.png into out_dir; return their paths.
+    `charts`: reports.charts.draw_charts(indicators, out_dir / "charts") when already drawn.
 
     Keys: "html", "md" and "chart:<name>" per chart. Raises MissingFigureError naming the
     indicator when a headline figure is absent or has no value, before anything is written.
@@ -88,7 +91,8 @@ def render(
     out_dir = Path(out_dir)
     start, end = period_of(indicators)
     context = {
-        "period_text": f"{chinese_date(start)}至{chinese_date(end)}",
+        "OTHERS_TITLE": OTHERS_TITLE,
+        "period_text": period_span(start, end),
         "period_end": chinese_date(end),
         "run_id": run_id,
         "checks_href": checks_href,
@@ -99,7 +103,7 @@ def render(
     _render(
         "bulletin.md.j2", indicators, {**context, "charts": [], "notes": [], "internal_notes": list(notes)}, html=False
     )
-    charts, chart_notes = draw_charts(indicators, out_dir / "charts")
+    charts, chart_notes = charts if charts is not None else draw_charts(indicators, out_dir / "charts")
     compared = comparison_note(indicators)
     # What a reader of the article needs (同比's basis, provisional figures, what a chart leaves out)
     # is published; the checks' notes (units, files, rows) are the analyst's, shown in a draft only.

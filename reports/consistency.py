@@ -50,7 +50,7 @@ def _xlsx(folder: Path) -> dict[str, dict[str, str]]:
         header = list(next(rows))
         at = {name: header.index(name) for name in ("id", "分项", "印刷数字", "发布用语")}
         return {
-            row[at["id"]]: {"printed": str(row[at["印刷数字"]] or ""), "phrase": str(row[at["发布用语"]] or "")}
+            str(row[at["id"]]): {"printed": str(row[at["印刷数字"]] or ""), "phrase": str(row[at["发布用语"]] or "")}
             for row in rows
             if row[at["分项"]] == HEADLINE
         }

@@ -47,9 +47,9 @@ def withheld_units(indicator_id: str, values: dict[str, object]) -> dict[str, st
 def withheld_rows(indicators: pd.DataFrame) -> dict[tuple[str, str, str], str]:
     """(indicator_id, 'unit', unit key) → reason, over every by-unit row of the indicators table."""
     units = indicators[indicators["breakdown_dim"] == "unit"]
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str, str], str] = {}
     for indicator_id, rows in units.groupby("indicator_id", sort=False):
-        values = dict(zip(rows["breakdown_key"].astype(str), rows["value"]))
+        values = dict(zip(rows["breakdown_key"].astype(str), rows["value"], strict=True))
         out.update(
             {
                 (str(indicator_id), "unit", key): reason

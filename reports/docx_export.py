@@ -8,6 +8,7 @@ conventions of a Chinese office document.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,29 +16,25 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm
 
-from reports.charts import draw_charts
+from ingest.periods import chinese_date, period_span
+from ingest.schema import federation
+from reports import docx_style
+from reports.charts import Chart, draw_charts
 from reports.edition import PROVISIONAL, Edition, provisional_notes
-from reports.figure_book import FigureBook, chinese_date, period_of
+from reports.figure_book import OTHERS_TITLE, FigureBook, PrintedFigure, period_of
 from reports.period_change import comparison_note
 
 REPORTS = Path(__file__).resolve().parent
 MARKS = {"TITLE": "\x1c", "BLOCK": "\x1d", "HEAD": "\x1e", "TEXT": "\x1f"}
 FIG_OPEN, FIG_CLOSE = "\x02", "\x03"
-ACCENT = RGBColor(0xB3, 0x26, 0x1E)
-INK = RGBColor(0x1D, 0x1D, 0x1F)
+# The text is 163 mm wide (A4 less 25 + 22 mm margins); 同比 wide enough for 提高3.29个百分点.
 TABLE_WIDTHS = (Mm(45), Mm(27), Mm(91))
-COMPARED_WIDTHS = (Mm(40), Mm(25), Mm(27), Mm(71))  # with the 同比 column
-
-
-def _east_asian(style_or_run, font: str) -> None:
-    """Word picks Chinese glyphs from w:eastAsia, which python-docx's font.name does not set."""
-    element = style_or_run.element
-    rpr = element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), font)
+COMPARED_WIDTHS = (Mm(38), Mm(26), Mm(33), Mm(66))
+CHART_WIDTH, CHART_MAX_HEIGHT = Mm(140), Mm(135)
 
 
 def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], str]], FigureBook]:
@@ -55,7 +52,7 @@ def prose_blocks(indicators: pd.DataFrame) -> tuple[str, list[tuple[list[str], s
         same=book.same,
         change=book.change,
         period_end=chinese_date(end),
-        period_text=f"{chinese_date(start)}至{chinese_date(end)}",
+        period_text=period_span(start, end),
         **MARKS,
     )
     title, _, body = text.partition(MARKS["BLOCK"])
@@ -77,53 +74,66 @@ def _runs(paragraph, marked: str, bold_figures: bool = True) -> None:
 def _setup(document) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
     section.left_margin, section.right_margin = Mm(25), Mm(22)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
-    _east_asian(normal, "宋体")
-    for name in ("Title", "Heading 1", "Heading 2"):
-        style = document.styles[name]
-        style.font.name = "Times New Roman"
-        style.font.color.rgb = ACCENT if name == "Title" else INK
-        _east_asian(style, "黑体")
+    section.footer_distance = Mm(10)
+    docx_style.set_up_styles(document)
+    docx_style.page_numbers(section)
 
 
-def _heading(document, text: str, level: int, colour: RGBColor | None = None):
+def _heading(document, text: str, level: int):
     heading = document.add_heading(level=level)
-    run = heading.add_run(text)
-    run.bold = True
-    run.font.color.rgb = colour or INK
-    _east_asian(run, "黑体")
+    heading.add_run(text)
     return heading
 
 
-def _figure_table(document, book: FigureBook, edition: Edition) -> None:
-    printed = book.printed()
+def _table_text(cell, text: str = "", *, bold: bool = False):
+    paragraph = cell.paragraphs[0]
+    paragraph.style = docx_style.TABLE_TEXT_STYLE
+    if text:
+        paragraph.add_run(text).bold = bold
+    return paragraph
+
+
+def _figure_table(document, book: FigureBook, edition: Edition, printed: list[PrintedFigure]) -> None:
+    """One row per figure: label, printed value, 同比 (when there is a previous period), 口径. The
+    header row repeats on every page and no row is split across two pages."""
     titles = ("指标", "数值", book.comparison, "口径") if book.has_previous else ("指标", "数值", "口径")
     widths = COMPARED_WIDTHS if book.has_previous else TABLE_WIDTHS
     table = document.add_table(rows=1, cols=len(titles))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, title in zip(table.rows[0].cells, titles):
-        cell.text = ""
-        cell.paragraphs[0].add_run(title).bold = True
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(table.rows[0].cells, titles, strict=True):
+        _table_text(cell, title, bold=True)
+        docx_style.shade(cell)
     for figure in printed:
         cells = table.add_row().cells
-        cells[0].text, cells[-1].text = figure.label, figure.definition
-        cells[1].paragraphs[0].add_run(figure.text).bold = True
+        _table_text(cells[0], figure.label)
+        value = _table_text(cells[1], figure.text, bold=True)
         if figure.indicator_id in edition.provisional:
-            cells[1].paragraphs[0].add_run(f"（{PROVISIONAL}）")
+            value.add_run(f"（{PROVISIONAL}）")
         if book.has_previous:
-            cells[2].text = figure.change
-    for column, width in zip(table.columns, widths):
+            _table_text(cells[2], figure.change)
+            docx_style.no_wrap(cells[2])
+        _table_text(cells[-1], figure.definition)
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9.5)
+    docx_style.table_rows_stay_whole(table)
+
+
+def _chart(document, chart: Chart) -> None:
+    """The chart at the text width or CHART_MAX_HEIGHT, whichever is smaller (two charts fit a page:
+    no page left half empty by a tall chart), with its caption kept under it and alt text."""
+    document.add_paragraph(style=docx_style.PICTURE_STYLE).add_run().add_picture(str(chart.path), width=CHART_WIDTH)
+    shape = document.inline_shapes[-1]
+    if shape.height > CHART_MAX_HEIGHT:
+        shape.width, shape.height = int(shape.width * CHART_MAX_HEIGHT / shape.height), CHART_MAX_HEIGHT
+    docx_style.describe_picture(shape, chart.title, chart.alt)
+    document.add_paragraph(chart.caption, style=docx_style.CAPTION_STYLE)
 
 
 def _mark_edition(document, edition: Edition) -> None:
@@ -133,11 +143,12 @@ def _mark_edition(document, edition: Edition) -> None:
     header = document.sections[0].header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = header.add_run(" · ".join(edition.marks))
-    run.bold, run.font.color.rgb = True, ACCENT
+    run.bold, run.font.color.rgb = True, docx_style.ACCENT
     banner = document.add_paragraph()
     banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    banner.paragraph_format.space_after = Mm(3)
     run = banner.add_run(edition.banner)
-    run.bold, run.font.color.rgb = True, ACCENT
+    run.bold, run.font.color.rgb = True, docx_style.ACCENT
 
 
 def write_docx(
@@ -148,49 +159,65 @@ def write_docx(
     notes: Sequence[str] = (),
     checks_href: str | None = None,
     edition: Edition = Edition(),
+    charts: tuple[list[Chart], list[str]] | None = None,
+    created: dt.datetime | None = None,
 ) -> Path:
-    """Write the bulletin as .docx at `path` and return it. Charts are drawn afresh (same bytes as
-    the run's charts/*.png: the drawing is deterministic) into a temporary folder. `checks_href`:
-    the quality-check report relative to the docx's folder, named in 数据说明 as the HTML links it."""
+    """Write the bulletin as .docx at `path` and return it. `charts`: the run's charts and their
+    notes (reports.charts.draw_charts), drawn afresh into a temporary folder when not given.
+    `checks_href`: the quality-check report relative to the docx's folder, named in 数据说明 as the
+    HTML links it. `created`: the run's time, for the document's properties (now when not given)."""
+    if charts is None:
+        with tempfile.TemporaryDirectory() as charts_dir:
+            return write_docx(
+                indicators,
+                path,
+                run_id=run_id,
+                notes=notes,
+                checks_href=checks_href,
+                edition=edition,
+                charts=draw_charts(indicators, Path(charts_dir)),
+                created=created,
+            )
     start, end = period_of(indicators)
+    period_text = period_span(start, end)
     title, blocks, book = prose_blocks(indicators)
     document = Document()
     _setup(document)
+    docx_style.core_properties(
+        document,
+        title=f"数说工会（{period_text}）",
+        subject=title,
+        author=federation(),
+        created=(created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0),
+    )
     _mark_edition(document, edition)
-    heading = _heading(document, "数说工会", 0, ACCENT)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle = document.add_paragraph()
-    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle.add_run(title).bold = True
-    period = document.add_paragraph(f"统计期：{chinese_date(start)}至{chinese_date(end)}")
+    document.add_paragraph("数说工会", style=docx_style.TITLE_STYLE)
+    document.add_paragraph(title, style=docx_style.SUBTITLE_STYLE)
+    period = document.add_paragraph(f"统计期：{period_text}")
     period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    period.paragraph_format.space_after = Mm(2)
     for heads, paragraph_text in blocks:
-        heading = _heading(document, "", 2)
+        heading = document.add_paragraph(style=docx_style.BLOCK_HEAD_STYLE)
         for i, line in enumerate(heads):
             if i:
                 heading.add_run().add_break()
             _runs(heading, line, bold_figures=False)
-        for run in heading.runs:
-            run.bold = True
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(24)
-        paragraph.paragraph_format.line_spacing = 1.5
-        _runs(paragraph, paragraph_text)
+        _runs(document.add_paragraph(style=docx_style.BODY_STYLE), paragraph_text)
     _heading(document, "指标一览", 1)
-    _figure_table(document, book, edition)
-    with tempfile.TemporaryDirectory() as charts_dir:
-        charts, chart_notes = draw_charts(indicators, Path(charts_dir))
-        if charts:
-            _heading(document, "图表", 1)
-        for chart in charts:
-            document.add_picture(str(chart.path), width=Mm(160))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            caption = document.add_paragraph(chart.caption)
-            caption.runs[0].font.size = Pt(9)
+    _figure_table(document, book, edition, book.printed())
+    others = book.others()
+    if others:
+        _heading(document, OTHERS_TITLE, 1)
+        _figure_table(document, book, edition, others)
+    drawn, chart_notes = charts
+    if drawn:
+        _heading(document, "图表", 1)
+    for chart in drawn:
+        _chart(document, chart)
     _heading(document, "数据说明", 1)
     compared = comparison_note(indicators)
     for note in [
-        f"统计期：{chinese_date(start)}至{chinese_date(end)}。",
+        f"统计期：{period_text}。",
         *([compared] if compared else []),
         *provisional_notes(indicators, edition),
         *chart_notes,

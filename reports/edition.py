@@ -53,5 +53,5 @@ class Edition:
 
 def provisional_notes(indicators, edition: Edition) -> list[str]:
     """The bulletin's note on provisional figures: which, and why (one sentence each)."""
-    labels = dict(zip(indicators["indicator_id"], indicators["label"]))
+    labels = dict(zip(indicators["indicator_id"], indicators["label"], strict=True))
     return [f"“{labels.get(i, i)}”为{PROVISIONAL}：{why}。" for i, why in edition.provisional.items()]

@@ -15,15 +15,23 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
+from ingest.periods import period_span
+from ingest.workbook_style import (
+    Formats,
+    fit_row_height,
+    fitted_width,
+    new_workbook,
+    print_setup,
+    set_widths,
+    write_value,
+)
 from reports.edition import DEMO, PROVISIONAL, Edition
-from reports.figure_book import chinese_date
 from reports.period_change import previous_period_of
 from reports.provenance import adopted_submissions, figure_catalogue, unit_contributions
 
@@ -32,30 +40,33 @@ SHARE, SHARE_TEXT = "占合计", re.compile(r"\d+(\.\d+)?%")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REJECTED_ROWS = "有误未计入的行"  # 来源文件: rows of the workbook in no figure until the clerk corrects them
 NUMERIC_COLUMNS = frozenset({"数值", "上期数值", "分子", "分母", REJECTED_ROWS})
-WIDTHS = {
-    "id": 26,
-    "主题": 10,
-    "指标": 26,
-    "分项": 16,
-    "单位名称": 12,
-    "数值": 14,
-    "上期数值": 14,
-    "同比": 18,
-    "环比": 18,
-    "单位": 6,
-    "印刷数字": 12,
-    "发布用语": 40,
-    "口径": 60,
-    "分子": 12,
-    "分母": 12,
-    "占合计": 9,
-    "统计期": 24,
-    "数据来源": 60,
-    "来源文件": 44,
-    REJECTED_ROWS: 14,
-    "可否发布": 14,
-    "运行编号": 22,
-    "生成时间": 20,
+DATE_COLUMNS = frozenset({"填报日期"})  # ISO dates in the records, dates in the workbook
+UNIT_COLUMNS = frozenset({"数值", "上期数值"})  # formatted by the figure's unit (元, %); 分子、分母 are counts
+# The most a column grows to (characters, a CJK character counting two); longer text wraps. Columns
+# not named fit their content. Narrow enough that a sheet printed one page wide stays legible.
+MOST_WIDTHS = {
+    "id": 24,
+    "指标": 18,
+    "分项": 14,
+    "单位名称": 14,
+    "同比": 14,
+    "环比": 14,
+    "发布用语": 22,
+    "口径": 32,
+    "数据来源": 40,
+    "来源文件": 32,
+    "报送文件": 32,
+    "是否采用": 24,
+    "可否发布": 12,
+    "SHA-256": 66,  # whole, on one line: a hash cut in pieces cannot be compared by eye
+}
+WRAPPED = frozenset({"指标", "分项", "发布用语", "口径", "数据来源", "来源文件", "报送文件", "是否采用", "可否发布"})
+# Grouped and collapsed (a click on + above the sheet shows them), so that a printed page holds
+# what a reader quotes at a legible size: in 指标 the columns the same in every row (in 说明 and in
+# each printed page's footer) and the long 数据来源 (whose files 来源文件 lists); in 分单位 来源文件.
+COLLAPSED_COLUMNS = {
+    "指标": frozenset({"统计期", "运行编号", "生成时间", "版本", "数据来源"}),
+    "分单位": frozenset({"来源文件"}),
 }
 
 
@@ -101,7 +112,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
     frame = adopted_submissions(sources)
     rejected: dict[str, int] = {}
     if sheet_rows is not None and "rows_rejected" in sheet_rows:
-        rejected = {f: int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
+        rejected = {str(f): int(n) for f, n in sheet_rows.groupby("source_file")["rows_rejected"].sum().items()}
     return [
         {
             "单位代码": code,
@@ -122,6 +133,7 @@ def source_records(sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
             frame["filled_on"],
             frame["adopted"],
             frame["status_reason"],
+            strict=True,
         )
     ]
 
@@ -141,25 +153,38 @@ def _cell_value(column: str, text: str):
     return text
 
 
-def _sheet(book, name: str, records: list[dict], columns: list[str], formats: dict) -> None:
+def _sheet(book, name: str, records: list[dict], columns: list[str], formats: Formats, title: str) -> None:
+    """One table: header frozen and repeated on every printed page, numbers formatted by the
+    figure's unit (a count 1,234, 元 1,234.56, a rate 12.35%, a share 7.52%), dates as dates,
+    columns as wide as their values (wrapped beyond MOST_WIDTHS), one page wide."""
     sheet = book.add_worksheet(name)
-    for col, title in enumerate(columns):
-        sheet.write_string(0, col, title, formats["header"])
-        sheet.set_column(
-            col, col, WIDTHS.get(title, 14), formats["wrap"] if title in {"口径", "数据来源", "来源文件"} else None
-        )
-    for row, record in enumerate(records, start=1):
-        for col, title in enumerate(columns):
-            value = _cell_value(title, str(record.get(title, "")))
+    cells = [[_cell_value(t, str(r.get(t, ""))) for t in columns] for r in records]
+    widths = [
+        fitted_width([t, *(row[col] for row in cells)], most=MOST_WIDTHS.get(t, 24)) for col, t in enumerate(columns)
+    ]
+    collapsed = COLLAPSED_COLUMNS.get(name, frozenset())
+    for col, (t, width) in enumerate(zip(columns, widths, strict=True)):
+        hidden = t in collapsed
+        sheet.set_column(col, col, width, None, {"level": 1, "hidden": True} if hidden else {})
+        sheet.write_string(0, col, t, formats.header)
+    wrapped = [col for col, t in enumerate(columns) if t in WRAPPED and t not in collapsed]  # collapsed: one line
+    printed = [w for t, w in zip(columns, widths, strict=True) if t not in collapsed]
+    for row, (record, values) in enumerate(zip(records, cells, strict=True), start=1):
+        unit = str(record.get("单位", ""))
+        for col, (t, value) in enumerate(zip(columns, values, strict=True)):
             if value == "":
-                continue  # a blank cell, which Excel counts and filters as blank ('' would not be)
-            if title == SHARE and SHARE_TEXT.fullmatch(value):
-                sheet.write_number(row, col, float(value[:-1]) / 100, formats["percent"])  # sortable, shown as 7.52%
+                sheet.write_blank(row, col, None, formats.cell)  # blank, which Excel counts and filters as blank
+                continue
+            if t == SHARE and SHARE_TEXT.fullmatch(value):
+                sheet.write_number(row, col, float(value[:-1]) / 100, formats.ratio)  # sortable, shown as 7.52%
+            elif t in DATE_COLUMNS:
+                write_value(sheet, row, col, date.fromisoformat(value), formats)
             elif isinstance(value, str):
-                sheet.write_string(row, col, value)
+                write_value(sheet, row, col, value, formats, text_format=formats.wrap if col in wrapped else None)
             else:
-                sheet.write_number(row, col, value)
-    sheet.freeze_panes(1, 0)
+                write_value(sheet, row, col, value, formats, unit if t in UNIT_COLUMNS else "")
+        fit_row_height(sheet, row, values, widths, wrapped)
+    print_setup(sheet, title, printed, repeat_rows=(0, 0), freeze=(1, 0))
     if records:
         sheet.autofilter(0, 0, len(records), len(columns) - 1)
 
@@ -167,13 +192,13 @@ def _sheet(book, name: str, records: list[dict], columns: list[str], formats: di
 def write_xlsx(
     path: Path, figures: list[dict], parts: list[dict], files: list[dict], about: list[tuple[str, str]]
 ) -> Path:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "percent": book.add_format({"num_format": "0.00%"}),
-    }
-    _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats)
+    facts = dict(about)
+    created = datetime.fromisoformat(facts["生成时间"]) if facts.get("生成时间") else datetime.now()
+    edition = f"{facts.get('版本', '')}，运行编号 {facts.get('运行编号', '')}"
+    title = f"数说工会 数字表 {facts.get('统计期', '')}（{edition}）"
+    book = new_workbook(path, title, created)
+    formats = Formats(book)
+    _sheet(book, "指标", figures, list(figures[0]) if figures else [], formats, title)
     part_columns = [
         "id",
         "指标",
@@ -189,20 +214,22 @@ def write_xlsx(
         "来源文件",
         "可否发布",
     ]
-    _sheet(book, "分单位", parts, part_columns, formats)
+    _sheet(book, "分单位", parts, part_columns, formats, title)
     _sheet(
         book,
         "来源文件",
         files,
         ["单位代码", "单位名称", "报送文件", "SHA-256", "填报日期", "是否采用", REJECTED_ROWS],
         formats,
+        title,
     )
     notes = book.add_worksheet("说明")
-    notes.set_column(0, 0, 14)
-    notes.set_column(1, 1, 90, formats["wrap"])
+    widths = set_widths(notes, [14, 90])
     for row, (name, text) in enumerate(about):
-        notes.write_string(row, 0, name, formats["header"])
-        notes.write_string(row, 1, text)
+        notes.write_string(row, 0, name, formats.header)
+        notes.write_string(row, 1, text, formats.wrap)
+        fit_row_height(notes, row, [name, text], widths, [1])
+    print_setup(notes, title, widths)
     book.close()
     return path
 
@@ -238,6 +265,12 @@ def about_rows(
         ("运行编号", run_id),
         ("生成时间", _stamp(generated_at)),
         ("数值", "未经四舍五入的准确值；比率以百分数表示，由分子÷分母算出，保留六位小数。"),
+        (
+            "显示",
+            "Excel 表中数字按千分位显示（金额两位小数，比率带百分号，如 12.35%），单元格（编辑栏）中仍是上述准确值；"
+            "“指标”表中每行相同的统计期、运行编号、生成时间、版本（打印时见页脚）和较长的数据来源几列已折叠，"
+            "“分单位”表中来源文件一列也已折叠，点表格上方的“+”展开。",
+        ),
         ("印刷数字", "公报中印出的写法（取整、万、余等规则只在印刷时应用一次）。"),
         ("发布用语", "稿件中引用该数字时的说法，可直接复制使用。"),
         ("数据来源", "该数字所依据的报送单位及其报表文件（每个单位只采用本期最新一份报表）。"),
@@ -298,7 +331,7 @@ def write_exports(
         run_id,
         generated_at,
         figures,
-        f"{chinese_date(before[0])}至{chinese_date(before[1])}" if before else None,
+        period_span(*before) if before else None,
         edition,
     )
     paths = {

@@ -12,15 +12,20 @@ the prose "，同比增长7.5%" — or "" when there is no previous period, so t
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from reports.formatting import MissingFigureError, format_figure, is_missing
+from ingest.paths import CATALOG_FILE
+from reports.formatting import MissingFigureError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
+OTHERS_TITLE = "其他指标（正文未引用）"  # the table after 指标一览: the catalogue's figures the prose does not print
+CATALOG = CATALOG_FILE
 REQUIRED_COLUMNS = (
     "indicator_id",
     "label",
@@ -68,15 +73,20 @@ def headline_rows(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    periods = {(_as_date(s), _as_date(e)) for s, e in zip(indicators["period_start"], indicators["period_end"])}
+    periods = {
+        (_as_date(s), _as_date(e)) for s, e in zip(indicators["period_start"], indicators["period_end"], strict=True)
+    }
     if len(periods) != 1:
         shown = "；".join(f"{s}至{e}" for s, e in sorted(periods)) or "无"
         raise BulletinDataError(f"指标表应只含一个统计期，实际为：{shown}")
     return periods.pop()
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+@functools.cache
+def catalogue_order() -> tuple[str, ...]:
+    """The indicator ids in the order of seeds/indicator_catalog.csv (grouped by topic)."""
+    with CATALOG.open(encoding="utf-8", newline="") as handle:
+        return tuple(row["indicator_id"] for row in csv.DictReader(handle))
 
 
 class FigureBook:
@@ -88,6 +98,10 @@ class FigureBook:
         self._printed: dict[str, PrintedFigure] = {}
         self.has_previous = has_previous(indicators)
         self.comparison = comparison_word(indicators) if self.has_previous else ""  # 同比 or 环比
+
+    def _row(self, indicator_id: str):
+        self._format(indicator_id)  # names a missing figure
+        return self._rows.loc[indicator_id]
 
     def _format(self, indicator_id: str) -> PrintedFigure:
         if indicator_id not in self._rows.index:
@@ -119,9 +133,36 @@ class FigureBook:
             return ""
         return "，" + self.comparison + self._mark(printed.change)
 
+    def reach(self, indicator_id: str) -> str:
+        """达到, or the evaluative word (高达) the figure's exact value earns by the rule of
+        reports/evaluative_words.yaml."""
+        from reports.provenance import exact_number, reach_word
+
+        return reach_word(indicator_id, exact_number(self._row(indicator_id)))
+
+    def covers(self, part_id: str, whole_id: str) -> bool:
+        """True when the count `part_id` is all of `whole_id` and not zero (e.g. every station is
+        staffed to its quota: 满编配备); False when either is missing."""
+        if part_id not in self._rows.index or whole_id not in self._rows.index:
+            return False
+        part, whole = self._rows.loc[part_id, "value"], self._rows.loc[whole_id, "value"]
+        return (
+            not is_missing(part)
+            and not is_missing(whole)
+            and to_decimal(whole) > 0
+            and to_decimal(part) == to_decimal(whole)
+        )
+
     def same(self, *indicator_ids: str) -> bool:
         """True when the figures print identically (e.g. both signing rates → 均达到)."""
         return len({self.text(i) for i in indicator_ids}) == 1
 
     def printed(self) -> list[PrintedFigure]:
         return list(self._printed.values())
+
+    def others(self) -> list[PrintedFigure]:
+        """The headline figures the prose did not print, in the catalogue's order: the bulletin
+        lists them after 指标一览, so every figure of the catalogue is in it. Not recorded."""
+        order = {i: n for n, i in enumerate(catalogue_order())}
+        rest = [i for i in self._rows.index if i not in self._printed]
+        return [self._format(i) for i in sorted(rest, key=lambda i: (order.get(i, len(order)), i))]

@@ -74,10 +74,10 @@ def to_decimal(value: Any) -> Decimal:
         raise FigureFormatError(f"不是数值：{value!r}") from exc
 
 
-def _style_parts(style: str) -> tuple[str, int | None]:
+def _style_parts(style: str) -> tuple[str, int]:
     name, _, arg = str(style).strip().partition(":")
     if name in {"exact", "shangwan"} and not arg:
-        return name, None
+        return name, 0  # these styles take no number
     if name in {"wan", "yu", "pct"} and arg.isdigit():
         return name, int(arg)
     raise FigureFormatError(f"未知的格式“{style}”：应为 exact、wan:N、yu:K、pct:N 或 shangwan")

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingest.periods import period_span
 from reports.formatting import is_missing, to_decimal
 
 PREVIOUS_TABLE = "marts_previous.indicators"
@@ -86,7 +87,9 @@ def with_previous(indicators: pd.DataFrame, previous: pd.DataFrame | None) -> pd
     before = previous.assign(_key=_key(previous)).drop_duplicates("_key").set_index("_key")
     keys = _key(indicators)
     frame = indicators.copy()
-    for column, source in zip(PREVIOUS_COLUMNS, ["value", "numerator", "denominator", "period_start", "period_end"]):
+    for column, source in zip(
+        PREVIOUS_COLUMNS, ["value", "numerator", "denominator", "period_start", "period_end"], strict=True
+    ):
         values = before[source].to_dict()
         frame[column] = [values.get(k) for k in keys]
     start, end = before["period_start"].iloc[0], before["period_end"].iloc[0]
@@ -185,7 +188,7 @@ def comparison_note(indicators: pd.DataFrame) -> str | None:
     if before is None:
         return None
     word = comparison_word(indicators)
-    span = f"{before[0].year}年{before[0].month}月{before[0].day}日至{before[1].year}年{before[1].month}月{before[1].day}日"
+    span = period_span(*before)
     return (
         f"{word}：与上一统计期（{span}）同一口径的数字相比；比率的变化以百分点计，小数位数与该比率印出的相同"
         f"（至少一位），其余数字以百分比计、保留一位小数；变化小到显示不出时记为“基本持平”；"

@@ -23,15 +23,18 @@ import duckdb
 import pandas as pd
 import yaml
 
+from ingest.periods import period_span
+from ingest.schema import UNITS_FILE
 from reports.charts import DIM_NAMES
 from reports.disclosure import hides_previous, withheld_rows
-from reports.figure_book import chinese_date, period_of
+from reports.figure_book import period_of
 from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous, previous_exact
 from reports.synthetic import read_catalog
 
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
-UNITS = Path(__file__).resolve().parent.parent / "ingest" / "units.yaml"
+EVALUATIVE = Path(__file__).resolve().parent / "evaluative_words.yaml"
+UNITS = UNITS_FILE  # read through ingest's schema module, never by a path into ingest/
 HEADLINE = "合计"
 SUBMISSION_COLUMNS = [
     "unit_code",
@@ -91,15 +94,42 @@ def exact_value(row) -> tuple[str, str]:
 REACHED = re.compile(r"达到?(?=\{figure\})")  # 达到98% / 达98% (not 达标): said of a figure only when it is reached
 
 
-def wording(indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False) -> str:
+PLAIN_REACH = "达到"
+
+
+@cache
+def evaluative_words(path: Path = EVALUATIVE) -> dict[str, dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def reach_word(indicator_id: str, exact: Decimal | None) -> str:
+    """The verb before a figure: its evaluative word (高达) when the exact value is at least the
+    threshold written in evaluative_words.yaml, else 达到."""
+    high = evaluative_words().get(indicator_id)
+    if not high or exact is None:
+        return PLAIN_REACH
+    return str(high["word"]) if exact >= Decimal(str(high["at_least"])) else PLAIN_REACH
+
+
+def exact_number(row) -> Decimal | None:
+    """A figure's exact value: a rate from its numerator and denominator, else the value."""
+    numerator, denominator = row["numerator"], row["denominator"]
+    if not is_missing(numerator) and not is_missing(denominator) and to_decimal(denominator) != 0:
+        return to_decimal(numerator) / to_decimal(denominator)
+    return None if is_missing(row["value"]) else to_decimal(row["value"])
+
+
+def wording(
+    indicator_id: str, figure: str, key: str | None = None, rounded_up: bool = False, exact: Decimal | None = None
+) -> str:
     """The 发布用语 of a figure; `rounded_up` for a breakdown row whose printed figure is above the
     exact value (97.84% printed 98%): it is not said to 达到 it. The headline keeps the
-    article's words."""
+    article's words, with the evaluative word its `exact` value earns (reach_word)."""
     entry = wording_table().get(indicator_id) or {}
     say = entry.get("say") or "{figure}"
     if key is None:
-        return say.format(figure=figure)
-    template = entry.get("by") or "{key}" + say
+        return say.format(figure=figure, reach=reach_word(indicator_id, exact))
+    template = (entry.get("by") or "{key}" + say).replace("{reach}", PLAIN_REACH)
     if rounded_up:
         template = REACHED.sub("为", template)
     return template.format(key=key, figure=figure)
@@ -121,7 +151,9 @@ def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
     """raw.submissions with `adopted`: the workbook ingest decided counts (is_current; ingest/current.py),
     read, never decided again here. Listed by unit, the adopted first, then as ingest ranked them."""
     frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
-    frame["unit_short"] = [unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"])]
+    frame["unit_short"] = [
+        unit_short_names().get(c) or n for c, n in zip(frame["unit_code"], frame["unit_name"], strict=True)
+    ]
     frame["adopted"] = frame["is_current"].eq(True)  # NULL (a warehouse made by hand): not adopted
     frame = frame.sort_values(["unit_code", "submission_rank", "source_file"], na_position="last", kind="stable")
     return frame.reset_index(drop=True)
@@ -226,7 +258,7 @@ class Provenance:
     def describe(files: pd.DataFrame) -> str:
         if files.empty:
             return "未记录报送文件"
-        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"]))
+        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"], strict=True))
 
 
 def _comparison(row, withheld: str | None, dim: str | None) -> tuple[str, str]:
@@ -249,13 +281,19 @@ def _entry(
         try:
             printed = format_figure(row)
             phrase = wording(
-                row["indicator_id"], printed, key, rounded_up=key is not None and rate_rounded_up(row, printed)
+                row["indicator_id"],
+                printed,
+                key,
+                rounded_up=key is not None and rate_rounded_up(row, printed),
+                exact=exact_number(row),
             )
         except FigureFormatError as exc:
             withheld = f"无法印刷（{exc}）"
     if withheld:
         exact = ""
-    files = provenance.files_of_unit(key) if dim == "unit" else provenance.files_of(row["indicator_id"], unit_keys)
+    files = (
+        provenance.files_of_unit(key) if dim == "unit" and key else provenance.files_of(row["indicator_id"], unit_keys)
+    )
     previous, change = _comparison(row, withheld, dim) if comparison else ("", "")
     return FigureEntry(
         indicator_id=str(row["indicator_id"]),
@@ -287,7 +325,7 @@ def figure_catalogue(
 ) -> list[FigureEntry]:
     """Every row of the indicators table, headline first, in the catalog's order."""
     start, end = period_of(indicators)
-    period = f"{chinese_date(start)}至{chinese_date(end)}"
+    period = period_span(start, end)
     provenance = Provenance(sources, sheet_rows)
     order = catalog_order()
     unit_order = {short: i for i, short in enumerate(unit_short_names().values())}
@@ -324,7 +362,7 @@ def share_text(part: str, whole: str) -> str:
     return f"{(Decimal(part) / Decimal(whole) * 100).quantize(Decimal('0.01')):f}%"
 
 
-def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str]]:
+def unit_contributions(entries: list[FigureEntry]) -> list[dict[str, str | None]]:
     """Per headline figure with a unit breakdown, each unit's part (分单位): value, share, files.
 
     Shares of a rate are left blank (a rate is not a part of the whole); units may overlap, so

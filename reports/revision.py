@@ -15,9 +15,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
 
 from checks.rule_base import TABLES
+from ingest.workbook_style import (
+    Formats,
+    fit_row_height,
+    fitted_width,
+    new_workbook,
+    print_setup,
+    set_widths,
+    write_value,
+)
 from reports.provenance import plain_number, unit_short_names, wording_table
 
 CURRENT_FILES = f"""
@@ -161,36 +169,60 @@ CHANGED_COLUMNS = ["id", "指标", "分项", "原印刷数字", "新印刷数字
 UNCHANGED_COLUMNS = ["id", "指标", "分项", "新印刷数字", "新数值", "单位"]
 
 
+REVISION_MOST_WIDTHS = {"指标": 20, "分项": 16, "原因": 48}  # wrapped beyond these; numbers as numbers
+NUMBER_COLUMNS = frozenset({"原数值", "新数值", "差额"})
+
+
+def _cell(value, column: str):
+    """A number column's exact text as a number (formatted by the figure's unit), else the text."""
+    if column in NUMBER_COLUMNS and value not in ("", None):
+        try:
+            return float(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    return "" if value is None else str(value)
+
+
 def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
     """revision.xlsx (变化 / 未变 / 原因) and revision.json in out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "revision.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    book = new_workbook(path, f"数字变化：{revision.title}", dt.datetime.now().replace(microsecond=0))
+    formats = Formats(book)
     for name, rows, columns in (
         ("变化", revision.changed, CHANGED_COLUMNS),
         ("未变", revision.unchanged, UNCHANGED_COLUMNS),
     ):
         sheet = book.add_worksheet(name)
-        sheet.write_string(
-            0,
-            0,
-            f"{revision.title}：{'有 %d 个数字变化' % len(revision.changed) if name == '变化' else '%d 个数字未变' % len(revision.unchanged)}",
-            header,
-        )
-        for col, title in enumerate(columns):
-            sheet.write_string(1, col, title, header)
-            sheet.set_column(col, col, 60 if title == "原因" else 16, wrap if title == "原因" else None)
-        for r, row in enumerate(rows, start=2):
-            for col, title in enumerate(columns):
-                sheet.write_string(r, col, str(row.get(title, "")))
-        sheet.freeze_panes(2, 0)
+        count = f"有 {len(revision.changed)} 个数字变化" if name == "变化" else f"{len(revision.unchanged)} 个数字未变"
+        title = f"{revision.title}：{count}"
+        sheet.write_string(0, 0, title, formats.title)
+        cells = [[_cell(row.get(t, ""), t) for t in columns] for row in rows]
+        widths = [
+            fitted_width([t, *(r[c] for r in cells)], most=REVISION_MOST_WIDTHS.get(t, 24))
+            for c, t in enumerate(columns)
+        ]
+        set_widths(sheet, widths)
+        sheet.write_row(1, 0, columns, formats.header)
+        wrapped = [c for c, t in enumerate(columns) if t in REVISION_MOST_WIDTHS]
+        for r, (row, values) in enumerate(zip(rows, cells, strict=True), start=2):
+            unit = str(row.get("单位", ""))
+            for c, value in enumerate(values):
+                if value == "":
+                    sheet.write_blank(r, c, None, formats.cell)
+                else:
+                    # a rate's 差额 is in 百分点, not a per cent: shown as a plain number
+                    shown_unit = "" if columns[c] == "差额" and unit == "%" else unit
+                    write_value(sheet, r, c, value, formats, shown_unit, text_format=formats.wrap)
+            fit_row_height(sheet, r, values, widths, wrapped)
+        print_setup(sheet, title, widths, repeat_rows=(1, 1), freeze=(2, 0))
     causes = book.add_worksheet("原因")
-    causes.set_column(0, 0, 100, wrap)
-    causes.write_string(0, 0, "报表有变化的单位", header)
+    widths = set_widths(causes, [100])
+    causes.write_string(0, 0, "报表有变化的单位", formats.header)
     for r, text in enumerate(revision.causes or ["各单位采用的报表均未变化"], start=1):
-        causes.write_string(r, 0, text)
+        causes.write_string(r, 0, text, formats.wrap)
+        fit_row_height(causes, r, [text], widths, [0])
+    print_setup(causes, f"数字变化：{revision.title}", widths)
     book.close()
     json_path = out_dir / "revision.json"
     json_path.write_text(json.dumps(revision.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pandas as pd
@@ -25,6 +26,7 @@ from reports.provenance import FigureEntry, figure_catalogue, share_text
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 KNOWN_OUTPUTS = {
     "bulletin": ("bulletin.html", "公报（网页版）"),
+    "pdf": ("bulletin.pdf", "公报（PDF 版，可打印）"),
     "docx": ("bulletin.docx", "公报（Word 版，可编辑）"),
     "xlsx": ("figures.xlsx", "全部数字（Excel）"),
     "csv": ("figures.csv", "全部数字（CSV）"),
@@ -41,7 +43,7 @@ def inline_json(data) -> Markup:
 
 def _parts(entries: list[FigureEntry], head: FigureEntry) -> list[dict]:
     """The drill-down rows of one headline figure, largest first; withheld rows last."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in entries:
         if e.indicator_id != head.indicator_id or e.dim is None:
             continue

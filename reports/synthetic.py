@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOG = REPO_ROOT / "seeds" / "indicator_catalog.csv"
-UNITS = REPO_ROOT / "ingest" / "units.yaml"
+from ingest.paths import CATALOG_FILE
+from ingest.schema import UNITS_FILE
+
+CATALOG = CATALOG_FILE
+UNITS = UNITS_FILE
 PROGRAMMES = ("送温暖", "金秋助学", "医疗救助", "困难职工生活补助")
 COLUMNS = [
     "indicator_id",
@@ -128,7 +130,8 @@ def synthetic_indicators(
         "enterprises_unionised": union_total,
         "enterprises_covered": signed_total,
     }
-    for indicator_id, entry in catalog.iterrows():
+    for index, entry in catalog.iterrows():
+        indicator_id = str(index)
         if indicator_id in drop:
             continue
         if entry["style"].startswith("pct"):

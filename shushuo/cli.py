@@ -13,6 +13,7 @@ from rich.spinner import Spinner
 from typer.core import TyperCommand, TyperGroup
 
 from shushuo import publish
+from shushuo.desk_commands import add_user, disable_user, reset_password, serve, set_period
 from shushuo.figure_commands import figure, figures
 from shushuo.paths import BUILD_DIR, DEMO_DIR
 
@@ -74,7 +75,7 @@ def run(
     if (start is None) != (end is None):
         raise typer.BadParameter("--period-start 与 --period-end 须同时给出。")
     demo = input_dir is None
-    if demo:
+    if input_dir is None:
         console.print("未指定 --input（make report 时为 INPUT=），使用演示数据（首次运行会先生成演示报表）。")
         input_dir = ensure_demo(DEMO_DIR)
     options = RunOptions(
@@ -100,7 +101,7 @@ def run(
         else:
             console.print(f"尚无已发布的结果：{build_dir} 中还没有成功完成的运行。")
         raise typer.Exit(1) from None
-    for stage in result.manifest.stages:
+    for stage in result.manifest.stages if result.manifest else []:
         console.print(f"  {stage['stage']:<10} {stage['seconds']:>7.1f} 秒")
     for warning in result.warnings:
         console.print(f"[yellow]提示：[/]{warning}")
@@ -156,7 +157,7 @@ def docs(
     work.mkdir(parents=True, exist_ok=True)
     # A copy: dbt opens its warehouse for writing, and a published run is never modified.
     shutil.copyfile(run_dir / "warehouse.duckdb", work / "warehouse.duckdb")
-    period = (_date(parameters["period_start"], "period_start"), _date(parameters["period_end"], "period_end"))
+    period = (date.fromisoformat(parameters["period_start"]), date.fromisoformat(parameters["period_end"]))
     folder = dbt_runner.docs(work / "warehouse.duckdb", *period)
     console.print(f"dbt 文档（可直接用浏览器打开）：{folder / 'static_index.html'}")
 
@@ -196,6 +197,13 @@ def release(
 
 app.command(cls=_Command)(figure)
 app.command(cls=_Command)(figures)
+app.command(cls=_Command)(serve)
+desk_app = typer.Typer(add_completion=False, no_args_is_help=True, help="报送平台的账号与统计期", cls=_Group)
+desk_app.command("add-user", cls=_Command)(add_user)
+desk_app.command("set-period", cls=_Command)(set_period)
+desk_app.command("reset-password", cls=_Command)(reset_password)
+desk_app.command("disable-user", cls=_Command)(disable_user)
+app.add_typer(desk_app, name="desk")
 
 if __name__ == "__main__":
     app()

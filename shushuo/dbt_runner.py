@@ -12,6 +12,7 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,7 +136,7 @@ def _invoke(
     period_end: date,
     project_dir: Path,
     target_dir: Path | None,
-    extra: list[str] = (),
+    extra: Sequence[str] = (),
     more_vars: dict | None = None,
 ):
     from dbt.cli.main import dbtRunner
@@ -235,7 +236,8 @@ def units_submitted(warehouse: Path, period_start: date, period_end: date) -> se
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
             rows = con.execute(
-                "select distinct unit_code from raw.submissions where period_start = ? and period_end = ? and is_current",
+                "select distinct unit_code from raw.submissions where "
+                "period_start = ? and period_end = ? and is_current",
                 [period_start, period_end],
             ).fetchall()
         except duckdb.CatalogException:
@@ -259,7 +261,8 @@ def _drop_previous(warehouse: Path) -> None:
         schemas = [
             r[0]
             for r in con.execute(
-                "select schema_name from information_schema.schemata where catalog_name = current_database() and schema_name like ?",
+                "select schema_name from information_schema.schemata where "
+                "catalog_name = current_database() and schema_name like ?",
                 [f"%{PREVIOUS_SUFFIX}"],
             ).fetchall()
         ]

@@ -95,7 +95,8 @@ def sources_document() -> dict:
     tables = [
         {
             "name": "submissions",
-            "description": "每读入一个报送工作簿一行（封面信息），并记下 ingest 对哪份报表计入统计的决定（is_current、status）："
+            "description": "每读入一个报送工作簿一行（封面信息），"
+            "并记下 ingest 对哪份报表计入统计的决定（is_current、status）："
             "同一单位同一统计期报送多次时只采用一份；来源与封面填报单位不一致的暂扣，不计入。",
             "columns": [{"name": n, "data_type": t, "description": d} for n, t, d in SUBMISSIONS_COLUMNS],
         }
@@ -117,7 +118,8 @@ def sources_document() -> dict:
             {
                 "name": "raw",
                 "schema": "raw",
-                "description": "ingest/ 读入并校验后的报表原始数据（个人身份信息已假名化），每张报表一张表，附来源追溯列。",
+                "description": "ingest/ 读入并校验后的报表原始数据（个人身份信息已假名化），"
+                "每张报表一张表，附来源追溯列。",
                 "tables": tables,
             }
         ],
@@ -152,7 +154,8 @@ def staging_sql(sheet: schema.Sheet) -> str:
         "with\n\n"
         f"source as (\n    select * from {{{{ source('raw', '{sheet.name}') }}}}\n),\n\n"
         "current_submissions as (\n"
-        "    select source_file, file_sha256 from {{ ref('stg_submissions') }} where is_current\n),\n\n"
+        "    select\n        source_file,\n        file_sha256\n"
+        "    from {{ ref('stg_submissions') }}\n    where is_current\n),\n\n"
         "final as (\n    select\n"
         f"{select}\n"
         "    from source\n"

@@ -1,47 +1,28 @@
 """The demo data set, generated once and reused while nothing it is made from has changed.
 
 The workbooks are not in git: they are rebuilt by ingest/demo from the schema, the units and
-the article's figures, and cached under data/demo/ with a fingerprint of those sources."""
+the article's figures, and cached under data/demo/ with a fingerprint of what they are made of:
+every module ingest.demo imports, directly or not, with the data files beside them (schema.yaml,
+units.yaml, article_figures.yaml), found by ingest/fingerprint.py from the files themselves."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from shushuo.paths import DEMO_DIR, REPO_ROOT
+from ingest.fingerprint import Fingerprint, source_files
+from shushuo.paths import DEMO_DIR
 
 FINGERPRINT = ".fingerprint"
-# Everything the generated files depend on.
-SOURCES = (
-    "ingest/demo",
-    "ingest/schema.yaml",
-    "ingest/units.yaml",
-    "ingest/layout.py",
-    "ingest/workbook_writer.py",
-    "ingest/periods.py",
-)
 
 
 def fingerprint(scale: float) -> str:
-    digest = hashlib.sha256(f"scale={scale}".encode())
-    for source in SOURCES:
-        path = REPO_ROOT / source
-        files = (
-            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            if path.is_dir()
-            else [path]
-        )
-        for file in files:
-            digest.update(str(file.relative_to(REPO_ROOT)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
+    return Fingerprint("demo").add("scale", scale).add_files(source_files("ingest.demo")).hexdigest()
 
 
-def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False, **period: date) -> Path:
+def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False) -> Path:
     """Return a folder holding the demo workbooks, generating them only when needed.
 
     The new set is written into a sibling folder and swapped in whole, so a run (or a test in
@@ -49,14 +30,14 @@ def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = F
     from ingest.demo import generate
 
     out_dir = Path(out_dir)
-    wanted = fingerprint(scale) + repr(sorted(period.items()))
+    wanted = fingerprint(scale)
     stamp = out_dir / FINGERPRINT
     if not force and stamp.is_file() and stamp.read_text() == wanted:
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     try:
-        generate(fresh, scale=scale, **period)
+        generate(fresh, scale=scale)
         (fresh / FINGERPRINT).write_text(wanted)
         fresh.chmod(0o755)
         old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")

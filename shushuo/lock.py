@@ -20,9 +20,8 @@ def run_lock(build_dir: Path, *, wait_seconds: float = 0.0):
     is killed releases it at once; the file's text (pid, start time) is only for the message."""
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / ".lock"
-    handle = open(path, "a+", encoding="utf-8")
-    deadline = time.monotonic() + wait_seconds
-    try:
+    with open(path, "a+", encoding="utf-8") as handle:  # closed, and so unlocked, however the run ends
+        deadline = time.monotonic() + wait_seconds
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -41,5 +40,3 @@ def run_lock(build_dir: Path, *, wait_seconds: float = 0.0):
         handle.write(f"pid {os.getpid()}，开始于 {time.strftime('%Y-%m-%d %H:%M:%S')}")
         handle.flush()
         yield
-    finally:
-        handle.close()

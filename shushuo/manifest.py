@@ -3,7 +3,6 @@ stage took, what the checks said, and what came out. Written into every run fold
 
 from __future__ import annotations
 
-import hashlib
 import json
 import resource
 import subprocess
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.paths import REPO_ROOT
 
 
@@ -30,14 +30,6 @@ def code_version() -> dict:
         "commit": git("rev-parse", "HEAD") or None,
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
     }
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cpu_seconds() -> float:
@@ -65,7 +57,7 @@ class Manifest:
         thread, plus the child processes it waited for: what the stage costs on a loaded machine);
         kept whether the stage succeeds or not."""
         start, cpu = time.perf_counter(), cpu_seconds()
-        entry = {"stage": name, "seconds": None, "ok": False}
+        entry: dict[str, object] = {"stage": name, "seconds": None, "ok": False}
         self.stages.append(entry)
         try:
             yield entry

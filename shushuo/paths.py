@@ -4,7 +4,8 @@ are generated into data/demo/ (ignored too) and reused while the generator is un
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from ingest.paths import REPO_ROOT
+
 BUILD_DIR = REPO_ROOT / "build"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 # dbt's target folder (its partial-parse cache, manifest, run results) and logs. One per process

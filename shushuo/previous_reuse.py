@@ -4,39 +4,34 @@ has changed, instead of a second dbt run on every rerun.
 While this period's returns come in, the analyst reruns many times; the previous period's
 figures cannot move unless its returns or the code that turns returns into figures do. They are
 made of: the returns declaring that period (name, sha256, 填报日期, file time and which file
-ingest decided counts) and the rows loaded and rejected from each of their sheets, the ingest code
-with the schema and unit list, the dbt project (models, macros, seeds, dbt_project.yml,
-profiles.yml, and how shushuo/dbt_runner.py calls dbt), the versions of dbt, dbt-duckdb and
-DuckDB, and the pseudonym key. When build/current was made with the same fingerprint of these, its
+ingest decided counts) and the rows loaded and rejected from each of their sheets, the code that
+reads and loads them and runs dbt (every module ingest.run and shushuo.dbt_runner import, with the
+schema and unit list beside them) and the dbt project (the folders dbt_project.yml names), both
+found by ingest/fingerprint.py from the files themselves, the versions of the libraries that
+read, load and compute them, and the pseudonym key. When build/current was made with the same fingerprint of these, its
 marts_previous.indicators is copied (the only previous-period table read downstream:
 reports/period_change.py); otherwise dbt builds it as before."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from ingest.cache import code_fingerprint, key_fingerprint, library_version
+from ingest.cache import LIBRARIES as INGEST_LIBRARIES
+from ingest.cache import key_fingerprint
+from ingest.fingerprint import Fingerprint, dbt_project_files, source_files
 from shushuo.dbt_runner import PREVIOUS_INDICATORS
-from shushuo.paths import REPO_ROOT
 
 FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
-DBT_CODE = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml", "shushuo/dbt_runner.py")
-LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
+LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb", *INGEST_LIBRARIES)
 
 
-def _dbt_files(root: Path = REPO_ROOT) -> list[Path]:
-    files = []
-    for name in DBT_CODE:
-        path = root / name
-        files += (
-            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        )
-    return sorted(files)
+def code_files() -> list[Path]:
+    """The code and dbt project the previous period's indicators are made with (see above)."""
+    return source_files("ingest.run", "shushuo.dbt_runner") + dbt_project_files()
 
 
 def fingerprint(warehouse: Path, period_start: date, period_end: date, key: bytes) -> str:
@@ -44,7 +39,8 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
     the returns are read from the warehouse's raw.submissions."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         returns = con.execute(
-            "select unit_code, source_file, file_sha256, filled_on, file_modified_at, is_current, status from raw.submissions "
+            "select unit_code, source_file, file_sha256, filled_on, "
+            "file_modified_at, is_current, status from raw.submissions "
             "where period_start = ? and period_end = ? order by all",
             [period_start, period_end],
         ).fetchall()
@@ -55,20 +51,9 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
             "(select source_file from raw.submissions where period_start = ? and period_end = ?) order by all",
             [period_start, period_end],
         ).fetchall()
-    digest = hashlib.sha256()
-    for label, value in (
-        ("period", (period_start, period_end)),
-        ("returns", returns),
-        ("loaded", loaded),
-        ("ingest", code_fingerprint()),
-        ("key", key_fingerprint(key)),
-    ):
-        digest.update(f"{label}={value}\n".encode())
-    for name in LIBRARIES:
-        digest.update(f"{name}={library_version(name)}\n".encode())
-    for path in _dbt_files():
-        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    made_of = Fingerprint("previous period indicators").add("period", (period_start, period_end))
+    made_of.add("returns", returns).add("loaded", loaded).add("key", key_fingerprint(key))
+    return made_of.add_python().add_libraries(LIBRARIES).add_files(code_files()).hexdigest()
 
 
 def recorded(run_dir: Path | None) -> str | None:

@@ -22,8 +22,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.fingerprint import sha256_of
 from shushuo.lock import run_lock
-from shushuo.manifest import sha256_of
 
 RELEASE_FILE = "release.json"
 CHECKSUMS = "SHA256SUMS"
@@ -145,7 +145,9 @@ def affected_figures(problems) -> dict[str, str]:
 
 
 def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Path, str] | None) -> None:
-    """Write the bulletin and the figures desk again, from the release's own warehouse."""
+    """Write the bulletin and the figures desk again, from the release's own warehouse; the PDF
+    again when the run made one (LibreOffice was there)."""
+    from reports import pdf_export
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin, write_figures_desk
 
@@ -157,9 +159,11 @@ def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Pat
     )
     indicators = load_indicators(work / "warehouse.duckdb")
     common = dict(notes=notes, run_id=manifest["run_id"], checks_href=checks.get("report_html"), edition=edition)
-    write_bulletin(indicators, work, **common)
+    had_pdf = (work / "bulletin.pdf").is_file()
+    paths = write_bulletin(indicators, work, **common)
+    pdf = pdf_export.start(paths["docx"]) if had_pdf else None  # start() removes the draft's PDF
     write_figures_desk(
-        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, **common
+        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, pdf=pdf, **common
     )
 
 
@@ -261,7 +265,8 @@ def write_index(root: Path) -> Path:
     page = (
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数说工会 · 已发布的版本</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-        "padding:4px 8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
+        "padding:4px "
+        "8px}</style></head><body><h1>数说工会 · 已发布的版本</h1><p>最新的版本在最上面；每一版发布后不再改动。</p>"
         "<table><thead><tr><th>统计期</th><th>版本</th><th>发布时间</th><th>发布人</th><th>说明</th><th>初步数</th>"
         f"<th>文件</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"
     )

@@ -31,6 +31,9 @@ class RunOptions:
     workers: int = 2
     # Stop at once when inputs, code and parameters are those of build/current (shushuo/unchanged.py).
     reuse_unchanged: bool = False
+    # bulletin.pdf, converted from the DOCX by LibreOffice beside the other exports (skipped, with a
+    # message, when LibreOffice is not installed).
+    pdf: bool = True
 
 
 @dataclass
@@ -101,6 +104,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
             options.workers,
             (options.period_start, options.period_end),
             Edition(demo=options.demo_key),
+            make_pdf=options.pdf,
         )
         try:
             read_returns(ctx, hashes, key_source, checked)
@@ -110,6 +114,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
             manifest.write(work, "published")
             final = publish.finish(build_dir, work)
         except BaseException as error:
+            ctx.stop_background()
             manifest.write(work, "failed")
             failed = publish.abandon(work)
             ctx.say_files(failed)
@@ -124,6 +129,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
 def _reused(published: dict, build_dir: Path, seconds: float) -> RunResult:
     """The result of the run build/current points at, for a run that found nothing changed."""
     run_dir = publish.current(build_dir)
+    assert run_dir is not None, "a published manifest was read from build/current"
     parameters = published["parameters"]
     period = (date.fromisoformat(parameters["period_start"]), date.fromisoformat(parameters["period_end"]))
     manifest = Manifest(**{**published, "stages": [{"stage": "unchanged", "seconds": seconds, "ok": True}]})

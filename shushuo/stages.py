@@ -11,14 +11,20 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from reports.edition import Edition
 from shushuo import publish
 from shushuo.manifest import Manifest
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reports.pdf_export import PdfConversion
 
 WAREHOUSE = "warehouse.duckdb"
 # Imported in a thread while the workers read (LaterImports), not at the top of a run.
@@ -27,6 +33,7 @@ LATER_STAGES = (
     "checks.gate",
     "reports.bulletin",
     "reports.docx_export",
+    "reports.pdf_export",
     "reports.exports",
     "reports.period_change",
     "reports.provenance",
@@ -58,14 +65,28 @@ class RunContext:
     workers: int = 2
     period_asked: tuple[date | None, date | None] = (None, None)
     edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
+    make_pdf: bool = True  # bulletin.pdf from the DOCX, when LibreOffice is installed
     # found by the stages
     report: object = None  # ingest.report.IngestReport
-    period: tuple[date, date] | None = None
+    chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
     model_warnings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    indicators: object = None  # pandas.DataFrame of marts.indicators
+    indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
     files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
+    pdf: PdfConversion | None = None  # running beside the exports
+
+    def stop_background(self) -> None:
+        """Stop what a failed run left running (the PDF conversion)."""
+        if self.pdf is not None:
+            self.pdf.cancel()
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The period the run computes, once read_returns has chosen it."""
+        if self.chosen_period is None:
+            raise RuntimeError("统计期尚未确定：read_returns 须先运行")
+        return self.chosen_period
 
     @property
     def warehouse(self) -> Path:
@@ -88,7 +109,7 @@ class RunContext:
             self.say(f"{text}：{run_dir / path.relative_to(self.work)}")
 
 
-def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fingerprint_seconds: float) -> None:
+def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: str, fingerprint_seconds: float) -> None:
     """Ingest every workbook (unchanged ones from the cache), then choose the period and write
     each unit's 整改清单 and the period's 提交情况."""
     from ingest.cache import IngestCache
@@ -132,7 +153,8 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
             say(f"未读取 {problem.source_file}：{problem.reason}。这个文件里的数据本次缺失。")
         for held in (s for s in report.submissions if s["status"] == HELD):
             say(
-                f"暂扣 {held['source_file']}：{held['status_reason']}。请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
+                f"暂扣 {held['source_file']}：{held['status_reason']}。"
+                "请核实是哪个单位的报表（见提交情况.xlsx 和整改清单）。"
             )
     ctx.report = report
     # 整改清单 before the period is chosen: a run in which no return can be used (every cover
@@ -140,7 +162,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str], key_source: str, fing
     feedback = write_feedback(report, ctx.input_dir, ctx.work, say=say)
     if feedback:
         ctx.tell_file(f"整改清单 {len(feedback)} 份（须退回填报单位）", feedback[0].parent)
-    ctx.period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
+    ctx.chosen_period = period = choose_period(ctx.warehouse, ctx.input_dir, *ctx.period_asked, say=say)
     manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
     say(f"统计期：{period[0]} 至 {period[1]}")
     write_submission_summary(report, ctx.work, period)
@@ -184,6 +206,7 @@ def check_quality(ctx: RunContext) -> None:
             ctx.tell_file("同一会员被多个单位填报的清单（请转各单位核实）", listing)
     if not result.passed:
         # The message names checks.html where it will be: the run is failing.
+        assert result.report_html is not None, "a failing gate always writes its report"
         failing = replace(result, report_html=publish.failed_path(ctx.work) / result.report_html.relative_to(ctx.work))
         raise RunFailed("质量检查未通过，本次结果不发布：\n" + failing.message())
     # dbt's warn-severity tests (e.g. a case number repeated within a unit) are notes too.
@@ -193,7 +216,9 @@ def check_quality(ctx: RunContext) -> None:
 
 
 def render_bulletin(ctx: RunContext) -> None:
-    """The bulletin (HTML, Markdown) and its charts, marked 草稿 (a release writes them again)."""
+    """The bulletin (HTML, Markdown, DOCX) and its charts, marked 草稿 (a release writes them again);
+    the PDF's conversion is started here and collected by export_figures, so it runs beside them."""
+    from reports import pdf_export
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin
 
@@ -208,18 +233,24 @@ def render_bulletin(ctx: RunContext) -> None:
                 run_id=ctx.run_id,
                 checks_href=ctx.checks_href,
                 edition=ctx.edition,
+                created=datetime.fromisoformat(ctx.manifest.started_at),
             )
         )
+    if ctx.make_pdf:
+        ctx.pdf = pdf_export.start(ctx.outputs["docx"])
+        if ctx.pdf is None:
+            ctx.say(pdf_export.MISSING)
 
 
 def export_figures(ctx: RunContext) -> None:
-    """The figures desk: figures.xlsx/csv/json, the DOCX bulletin and the static site, and
+    """The figures desk: figures.xlsx/csv/json, the bulletin's PDF (collected) and the static site, and
     revision.xlsx against the latest release of the period (or else the last good run of it), so a
     change is seen before anyone quotes it."""
     from reports.publication import write_figures_desk
 
-    ctx.doing("导出数字、DOCX 和网页…")
+    ctx.doing("导出数字、PDF 和网页…")
     base = _revision_base(ctx)
+    assert ctx.indicators is not None, "render_bulletin reads the indicators first"
     with ctx.manifest.stage("exports"):
         ctx.outputs.update(
             write_figures_desk(
@@ -232,8 +263,11 @@ def export_figures(ctx: RunContext) -> None:
                 checks_href=ctx.checks_href,
                 edition=ctx.edition,
                 compared_with=base,
+                pdf=ctx.pdf,
+                say=ctx.say,
             )
         )
+    ctx.pdf = None
     if base is not None:
         changed = len(json.loads(ctx.outputs["revision_json"].read_text(encoding="utf-8"))["changed"])
         ctx.tell_file(f"与{base[1].split(' → ')[0]}相比，{changed} 个数字有变化", ctx.outputs["revision_xlsx"])

@@ -7,8 +7,10 @@ so the bulletin is the one already there (same figures, same run id), found in a
 of minutes. The fingerprint covers everything a run's outputs are made from:
 - every workbook the ingest would read: its name, sha256 and modification time (the newest file
   of a unit counts, and raw.submissions records the time);
-- all code and data of the pipeline (ingest, models, macros, seeds, checks, reports, shushuo,
-  dbt_project.yml, profiles.yml) and the versions of the libraries it runs on;
+- the code and data a run runs: every module `shushuo.run` imports, directly or not, with the
+  data files beside them (schema, units, templates, wording), and the dbt project (the folders
+  dbt_project.yml names: models, macros, seeds, its tests; ingest/fingerprint.py finds both from
+  the files themselves), and the versions of the libraries it runs on;
 - the parameters (input folder, period asked for, demo key or not) and a fingerprint of the
   pseudonym key (never the key).
 The published run must also still hold every output its manifest lists, with the same size, and
@@ -19,34 +21,23 @@ depends on the date, so a run the next morning with nothing new is still the sho
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import sys
 from importlib import metadata
 from pathlib import Path
 
 from ingest.cache import file_hashes, key_fingerprint
+from ingest.fingerprint import Fingerprint, dbt_project_files, source_files
+from ingest.paths import REPO_ROOT
 from ingest.reader import find_inputs, find_workbooks
 from shushuo import publish
-from shushuo.paths import REPO_ROOT
 
 FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
 CHANGES_ON = "inputs_change_on"  # and the day from which the inputs would read differently
-CODE = ("ingest", "models", "macros", "seeds", "checks", "reports", "shushuo", "dbt_project.yml", "profiles.yml")
-SKIPPED_PARTS = {"__pycache__", "demo"}  # ingest/demo makes data; it is not run by a run
 
 
-def _code_files() -> list[Path]:
-    files = []
-    for name in CODE:
-        path = REPO_ROOT / name
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files += [
-                p for p in path.rglob("*") if p.is_file() and not SKIPPED_PARTS & set(p.relative_to(REPO_ROOT).parts)
-            ]
-    return sorted(files)
+def code_files(root: Path = REPO_ROOT) -> list[Path]:
+    """What a run runs and reads besides its inputs (see the module's docstring)."""
+    return source_files("shushuo.run", root=root) + dbt_project_files(root / "dbt_project.yml")
 
 
 def _library_versions() -> list[str]:
@@ -65,27 +56,26 @@ def _library_versions() -> list[str]:
     return versions
 
 
-def run_fingerprint(input_dir: Path, key: bytes, parameters: dict, hashes: dict[Path, str] | None = None) -> str:
+def run_fingerprint(
+    input_dir: Path,
+    key: bytes,
+    parameters: dict,
+    hashes: dict[Path, str | None] | None = None,
+    root: Path = REPO_ROOT,
+) -> str:
     """One hash of everything the run's outputs depend on (see the module's docstring).
-    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known."""
-    digest = hashlib.sha256()
-
-    def add(label: str, value: object) -> None:
-        digest.update(f"{label}={value}\n".encode())
-
-    add("python", sys.version_info[:2])
-    add("libraries", _library_versions())
-    add("parameters", json.dumps(parameters, sort_keys=True, default=str))
-    add("key", key_fingerprint(key))
+    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known; `root`:
+    the tree whose code is hashed (a copy, in tests)."""
+    made_of = Fingerprint("run").add_python().add("libraries", _library_versions())
+    made_of.add("parameters", json.dumps(parameters, sort_keys=True, default=str))
+    made_of.add("key", key_fingerprint(key))
     if hashes is None:
         hashes = file_hashes(find_workbooks(input_dir))
     for path in sorted(hashes):
-        add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
+        made_of.add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
     for path, reason in find_inputs(input_dir)[1].items():  # a refused file (a link out, an .xlsb) is news too
-        add("refused", (path.relative_to(input_dir).as_posix(), reason))
-    for path in _code_files():
-        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        made_of.add("refused", (path.relative_to(input_dir).as_posix(), reason))
+    return made_of.add_files(code_files(root), root).hexdigest()
 
 
 def _modified_ns(path: Path) -> int | None:

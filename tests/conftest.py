@@ -33,6 +33,8 @@ def small_truth(small_demo) -> dict:
 
 
 def run_pipeline(input_dir: Path, build_dir: Path, **options):
+    """A run as `make report` does it, without the PDF (LibreOffice's seconds) unless pdf=True."""
+    options.setdefault("pdf", False)
     return run(RunOptions(input_dir, build_dir, demo_key=True, **options), say=lambda *_: None)
 
 

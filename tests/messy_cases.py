@@ -3,8 +3,10 @@ ingest must make of it (tests/test_messy_ingest.py, tests/test_feedback_workbook
 
 | file | what is messy |
 |---|---|
-| 月坛_2018年度.xlsx | cover "填报单位：…" in one cell; 会员名册 renamed Sheet1, synonyms, reordered, 序号/备注, merged 基层工会 down, blank rows, 合计, notes, bad rows; 帮扶救助 "单位：万元" line, a header that says 元 anyway, wrong 合计; a hidden sheet |
-| 德胜街道工会服务站_2018年度.xls | Excel 97 file: 培训 with merged 类别, headers with half-width brackets and line breaks, a bad row |
+| 月坛_2018年度.xlsx | cover "填报单位：…" in one cell; a hidden sheet; 会员名册 and 帮扶救助 (below) |
+|   (会员名册) | renamed Sheet1, synonyms, reordered, 序号/备注, 基层工会 merged, blank rows, 合计, notes, bad rows |
+|   (帮扶救助) | a "单位：万元" line, a header that says 元 anyway, a wrong 合计 |
+| 德胜街道工会服务站_2018年度.xls | Excel 97: 培训 with 类别 merged, headers with (brackets), line breaks; a bad row |
 | 新街口_2018年度.xlsm | macro-enabled file: 劳动争议调解 with 金额(万元), 小计 rows, the header repeated mid-table |
 | 展览路_2018年度.xlsx | written by a program: a formula without a saved result in a data row and in the 合计 row |
 | 金融街街道工会服务站_2018年度_会员名册.csv | UTF-8 with BOM, unit/period/sheet from the file name |

@@ -153,21 +153,76 @@ def _sum_cell(column: Column, rows: list[tuple], position: int, style: Style, wr
 def messy_sheet(sheet: Sheet, rows: list[tuple], style: Style, name: str | None = None) -> tuple[Grid, Expected]:
     """One sheet laid out as `style` says, and what reading it must give."""
     grid, exp = Grid(name or sheet.title), Expected(sheet.name)
-    columns = _ordered(sheet.columns, style.order)
-    positions = [sheet.columns.index(c) for c in columns]
-    headers = [header_for(c, style) for c in columns]
-    lead = ["序号"] if style.extra_columns else []
-    tail = ["备注"] if style.extra_columns else []
-    width = len(lead) + len(headers) + len(tail)
-    offset = len(lead)
+    layout = _Layout.of(sheet, style)
+    _write_head(grid, exp, layout)
+    runs = _write_rows(grid, exp, layout, rows)
+    _write_foot(grid, exp, layout, rows, runs)
+    return grid, exp
 
-    def line(*cells) -> list:
-        return list(cells) + [""] * (width - len(cells))
 
+@dataclass
+class _Layout:
+    """Where a sheet's columns go in the clerk's layout: the schema's columns in the style's
+    order, their headers, and the extra columns (序号, 备注) around them."""
+
+    sheet: Sheet
+    style: Style
+    columns: list[Column]
+    positions: list[int]  # of each laid-out column in the schema's rows
+    headers: list[str]
+    lead: list[str]
+    tail: list[str]
+
+    @classmethod
+    def of(cls, sheet: Sheet, style: Style) -> _Layout:
+        columns = _ordered(sheet.columns, style.order)
+        return cls(
+            sheet,
+            style,
+            columns,
+            [sheet.columns.index(c) for c in columns],
+            [header_for(c, style) for c in columns],
+            ["序号"] if style.extra_columns else [],
+            ["备注"] if style.extra_columns else [],
+        )
+
+    @property
+    def width(self) -> int:
+        return len(self.lead) + len(self.headers) + len(self.tail)
+
+    @property
+    def offset(self) -> int:
+        return len(self.lead)
+
+    @property
+    def merge_at(self) -> int | None:
+        return next((k for k, c in enumerate(self.columns) if c.name == self.style.merge_column), None)
+
+    def line(self, *cells) -> list:
+        return list(cells) + [""] * (self.width - len(cells))
+
+    def header_line(self) -> list:
+        return self.lead + self.headers + self.tail
+
+    def data_line(self, row: tuple, n: int, v: int | None) -> list:
+        """`v` None: the values exactly as given (a bad row's float ID stays a number)."""
+        cells = [
+            render(c, row[p], self.style, v + k) if v is not None else ("" if row[p] is None else row[p])
+            for k, (c, p) in enumerate(zip(self.columns, self.positions, strict=True))
+        ]
+        return [str(n)] * len(self.lead) + cells + [""] * len(self.tail)
+
+    def total_line(self, label: str, rows: list[tuple], wrong: bool) -> list:
+        return _total_line(label, self.columns, self.positions, rows, self.style, self.width, self.offset, wrong)
+
+
+def _write_head(grid: Grid, exp: Expected, layout: _Layout) -> None:
+    """Title rows, the unit line and the header row."""
+    style, sheet, line = layout.style, layout.sheet, layout.line
     if style.title_rows:
         grid.add(line(f"{sheet.title}（2018年度）"))
-        if not style.text_only and width > 1:
-            grid.merges.append((0, 0, 0, width - 1))
+        if not style.text_only and layout.width > 1:
+            grid.merges.append((0, 0, 0, layout.width - 1))
         grid.add(line(f"填报说明：{sheet.description}"))
         exp.title += 2
         if style.title_rows > 2:
@@ -176,35 +231,31 @@ def messy_sheet(sheet: Sheet, rows: list[tuple], style: Style, name: str | None 
     if style.wan_yuan == "line":
         grid.add(line("", "单位：万元"))
         exp.title += 1
-    header_row = grid.add(lead + headers + tail)
+    header_row = grid.add(layout.header_line())
     exp.title += 1
     if style.extra_columns:
         exp.warnings.append((header_row, "备注"))
 
-    def data_line(row: tuple, n: int, v: int | None) -> list:
-        """`v` None: the values exactly as given (a bad row's float ID stays a number)."""
-        cells = [
-            render(c, row[p], style, v + k) if v is not None else ("" if row[p] is None else row[p])
-            for k, (c, p) in enumerate(zip(columns, positions))
-        ]
-        return [str(n)] * len(lead) + cells + [""] * len(tail)
 
-    merge_at = next((k for k, c in enumerate(columns) if c.name == style.merge_column), None)
+def _write_rows(grid: Grid, exp: Expected, layout: _Layout, rows: list[tuple]) -> list[tuple[int, int]]:
+    """The data rows with what a clerk puts between them (bad rows, a repeated header, blank
+    rows, subtotals); returns the runs of Excel rows whose merge column is merged."""
+    style, columns, positions, merge_at = layout.style, layout.columns, layout.positions, layout.merge_at
     group: list[tuple] = []
     runs: list[tuple[int, int]] = []
     for n, row in enumerate(rows, start=1):
         if n == style.bad_at:
             for bad in style.bad:
-                r = grid.add(data_line(bad.row, n, None))
+                r = grid.add(layout.data_line(bad.row, n, None))
                 for name_ in bad.columns:
-                    exp.rejected.add((r, headers[next(k for k, c in enumerate(columns) if c.name == name_)]))
+                    exp.rejected.add((r, layout.headers[next(k for k, c in enumerate(columns) if c.name == name_)]))
         if style.repeat_header_at and n == style.repeat_header_at:
-            grid.add(lead + headers + tail)
+            grid.add(layout.header_line())
             exp.title += 1
         if style.blank_every and n % style.blank_every == 0:
-            grid.add(line())
+            grid.add(layout.line())
             exp.blank += 1
-        r = grid.add(data_line(row, n, style.variant + n))
+        r = grid.add(layout.data_line(row, n, style.variant + n))
         exp.loaded[r] = row
         group.append(row)
         if merge_at is not None and not style.text_only:
@@ -215,28 +266,36 @@ def messy_sheet(sheet: Sheet, rows: list[tuple], style: Style, name: str | None 
             else:
                 runs.append((r, r))
         if style.subtotal_every and n % style.subtotal_every == 0 and n < len(rows):
-            grid.add(_total_line("小计", columns, positions, group, style, width, offset, False))
+            grid.add(layout.total_line("小计", group, False))
             exp.total += 1
             group = []
     if style.subtotal_every and group:
-        grid.add(_total_line("小计", columns, positions, group, style, width, offset, False))
+        grid.add(layout.total_line("小计", group, False))
         exp.total += 1
+    return runs
+
+
+def _write_foot(grid: Grid, exp: Expected, layout: _Layout, rows: list[tuple], runs: list[tuple[int, int]]) -> None:
+    """The total row, the notes under the table and the merged cells of the merge column."""
+    style, line = layout.style, layout.line
     if style.total:
-        r = grid.add(_total_line("合 计", columns, positions, rows, style, width, offset, style.total == "wrong"))
+        r = grid.add(layout.total_line("合 计", rows, style.total == "wrong"))
         exp.total += 1
         if style.total == "wrong":
-            first_sum = next(k for k, c in enumerate(columns) if c.type in ("int", "money"))
-            exp.warnings.append((r, headers[first_sum]))
+            first_sum = next(k for k, c in enumerate(layout.columns) if c.type in ("int", "money"))
+            exp.warnings.append((r, layout.headers[first_sum]))
     if style.notes:
         grid.add(line("注：本表数据截至统计期末。"), line("填表人：王五", "", "审核人：赵六"))
         exp.note += 2
     merged = [(first, last) for first, last in runs if last > first]
+    merge_at = layout.merge_at
     for first, last in merged:
-        c = offset + merge_at
+        assert merge_at is not None
+        c = layout.offset + merge_at
         grid.merges.append((first - 1, c, last - 1, c))
     if merged:
-        exp.warnings.append((merged[0][0], headers[merge_at]))  # one warning per merged column
-    return grid, exp
+        assert merge_at is not None
+        exp.warnings.append((merged[0][0], layout.headers[merge_at]))  # one warning per merged column
 
 
 def _total_line(label: str, columns, positions, rows, style: Style, width: int, offset: int, wrong: bool) -> list:
@@ -244,7 +303,7 @@ def _total_line(label: str, columns, positions, rows, style: Style, width: int, 
     summed = [offset + k for k, c in enumerate(columns) if c.type in ("int", "money")]
     out[next(k for k in range(width) if k not in summed)] = label
     wrong_left = wrong
-    for k, (c, p) in enumerate(zip(columns, positions)):
+    for k, (c, p) in enumerate(zip(columns, positions, strict=True)):
         if c.type in ("int", "money"):
             out[offset + k] = _sum_cell(c, rows, p, style, wrong_left)
             wrong_left = False

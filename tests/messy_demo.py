@@ -33,7 +33,7 @@ STYLES = (
 def _logical(sheet: Sheet, row: list) -> tuple:
     """A clean template row as calamine gives it → the schema's Python values."""
     out = []
-    for column, value in zip(sheet.columns, row):
+    for column, value in zip(sheet.columns, row, strict=True):
         if value == "" or value is None:
             out.append(None)
         elif column.type == "int":

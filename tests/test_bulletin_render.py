@@ -7,28 +7,29 @@ import base64
 import datetime as dt
 import html
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from reports.bulletin import TEMPLATES, load_indicators, render
-from reports.figure_book import BulletinDataError
+from reports.figure_book import OTHERS_TITLE, BulletinDataError
 from reports.formatting import MissingFigureError, format_figure
 from reports.synthetic import synthetic_indicators
 
 # The figures the 数说工会 section prints, in the order a reader meets them.
 HEADLINE = [
+    "training_units",
     "training_person_times",
     "migrant_students_funded",
-    "training_units",
     "warmth_aid_amount",
-    "jobs_placed",
     "mutual_insurance_enrolled",
     "mutual_insurance_benefited",
     "medical_mutual_benefited",
     "medical_mutual_claims",
     "job_fairs",
+    "jobs_placed",
     "model_worker_recuperation",
     "model_worker_checkups",
     "summer_relief_amount",
@@ -37,18 +38,19 @@ HEADLINE = [
     "matchmaking_events",
     "matchmaking_participants",
     "cards_issued",
-    "real_name_service_times",
     "card_uptake_rate",
     "card_services",
+    "real_name_service_times",
     "participation_rate",
     "stations_qualified",
-    "social_workers",
     "stations_star_applied",
     "social_org_activities",
     "social_org_served",
+    "stations",
     "retired_assistants",
-    "enterprises_covered",
+    "social_workers",
     "contracts_signed",
+    "enterprises_covered",
     "contract_signing_rate",
     "disputes_mediated",
     "disputes_amount",
@@ -82,15 +84,19 @@ def html_table(page):
     return {
         m["id"]: (html.unescape(m["label"]), html.unescape(m["value"]))
         for m in re.finditer(
-            r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td class="value">(?P<value>[^<]*)</td>',
+            r'<tr id="fig-(?P<id>[a-z_]+)"><td class="label">(?P<label>[^<]*)</td><td '
+            r'class="value">(?P<value>[^<]*)</td>',
             page,
         )
     }
 
 
 def test_every_headline_figure_stands_beside_its_label_in_the_html_table(indicators, rendered):
+    """指标一览 in the order the prose prints them; then every other figure of the catalogue."""
     table = html_table(rendered[1])
-    assert list(table) == HEADLINE
+    assert list(table)[: len(HEADLINE)] == HEADLINE
+    assert set(table) == set(indicators["indicator_id"]) and len(table) == indicators["indicator_id"].nunique()
+    assert OTHERS_TITLE in rendered[1] and OTHERS_TITLE in rendered[2]
     for indicator_id in HEADLINE:
         assert table[indicator_id] == expected_text(indicators, indicator_id), indicator_id
 
@@ -126,7 +132,7 @@ def test_different_signing_rates_are_both_printed(tmp_path):
     _, collective = expected_text(indicators, "collective_contract_rate")
     _, wage = expected_text(indicators, "wage_agreement_rate")
     assert collective != wage
-    assert "均达到" not in markdown
+    assert "均达到" not in markdown.split("## 指标一览")[0]  # the prose (the catalogue's 口径 may say it)
     assert f"集体合同签订率{collective}，工资专项协议签订率{wage}" in markdown
 
 
@@ -185,7 +191,9 @@ def test_templates_hold_words_only_no_numbers():
 def test_load_indicators_keeps_decimals_exact(indicators, tmp_path):
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        frame = indicators.astype({c: str for c in ("value", "numerator", "denominator")}).replace("None", None)
+        con.register(
+            "frame", indicators.astype({c: str for c in ("value", "numerator", "denominator")}).replace("None", None)
+        )
         con.execute("create schema marts")
         con.execute("""create table marts.indicators as select * exclude (value, numerator, denominator),
             value::decimal(38,6) as value, numerator::decimal(38,2) as numerator,
@@ -201,7 +209,7 @@ def test_load_indicators_keeps_decimals_exact(indicators, tmp_path):
 def test_load_indicators_explains_a_missing_table(tmp_path):
     warehouse = tmp_path / "empty.duckdb"
     duckdb.connect(str(warehouse)).close()
-    with pytest.raises(BulletinDataError, match="marts.indicators"):
+    with pytest.raises(BulletinDataError, match=r"marts\.indicators"):
         load_indicators(warehouse)
     with pytest.raises(BulletinDataError, match="找不到数据库文件"):
         load_indicators(Path(tmp_path / "nope.duckdb"))
@@ -210,3 +218,33 @@ def test_load_indicators_explains_a_missing_table(tmp_path):
 def test_an_empty_indicators_table_is_refused_with_a_reason(indicators, tmp_path):
     with pytest.raises(BulletinDataError, match="统计期"):
         render(indicators.iloc[0:0], tmp_path)
+
+
+def _with_values(indicators, **values):
+    """Headline rows set to exact values; a rate given as (numerator, denominator)."""
+    indicators = indicators.copy()
+    for indicator_id, value in values.items():
+        at = indicators.index[(indicators.indicator_id == indicator_id) & indicators.breakdown_dim.isna()][0]
+        if isinstance(value, tuple):
+            indicators.loc[at, ["numerator", "denominator"]] = [Decimal(value[0]), Decimal(value[1])]
+            value = Decimal(value[0]) / Decimal(value[1])
+        indicators.loc[at, "value"] = Decimal(value)
+    return indicators
+
+
+def test_full_staffing_is_claimed_only_when_every_station_is_staffed(indicators, tmp_path):
+    claim = "实现工会服务站工作人员满编配备"
+    full = render(_with_values(indicators, stations=17, stations_fully_staffed=17), tmp_path / "full")
+    short = render(_with_values(indicators, stations=17, stations_fully_staffed=16), tmp_path / "short")
+    full_md, short_md = (p["md"].read_text(encoding="utf-8").split("## 指标一览")[0] for p in (full, short))
+    assert claim in full_md and "为全区17个工会服务站，招录" in full_md
+    assert claim not in short_md and "为全区17个工会服务站，招录" in short_md
+
+
+def test_gaoda_follows_the_rule_of_the_wording_table(indicators, tmp_path):
+    """高达 for a participation rate of 90 % or more, read from the exact rate: 89.6 % prints
+    90% but is 达到."""
+    high = render(_with_values(indicators, participation_rate=(9001, 10000)), tmp_path / "high")
+    under = render(_with_values(indicators, participation_rate=(896, 1000)), tmp_path / "under")
+    assert "职工参与率高达90%" in high["md"].read_text(encoding="utf-8")
+    assert "职工参与率达到90%" in under["md"].read_text(encoding="utf-8")

@@ -139,22 +139,22 @@ def test_another_key_is_another_cache(runs, tmp_path):
     assert key_fingerprint(OTHER_KEY) != key_fingerprint(DEMO_KEY)
 
 
-def test_code_and_schema_are_in_the_fingerprint_and_the_day_is_not(tmp_path, monkeypatch):
+def test_code_and_schema_are_in_the_fingerprint_and_the_day_is_not(tmp_path):
     copy = tmp_path / "ingest"
-    shutil.copytree(ingest_cache.INGEST_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "demo"))
-    monkeypatch.setattr(ingest_cache, "INGEST_DIR", copy)
-    before = code_fingerprint()
-    assert code_fingerprint() == before
+    shutil.copytree(Path(ingest_cache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__", "demo"))
+    before = code_fingerprint(tmp_path)
+    assert code_fingerprint(tmp_path) == before
     for name in ("schema.yaml", "units.yaml", "sheet_reader.py"):
         path = copy / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
-        assert code_fingerprint() != before, name
+        assert code_fingerprint(tmp_path) != before, name
         path.write_bytes(original)
-    assert code_fingerprint() == before
+    assert code_fingerprint(tmp_path) == before
     (copy / "demo").mkdir()
-    (copy / "demo" / "plan.py").write_text("# the demo generator is not ingest code\n")
-    assert code_fingerprint() == before
+    (copy / "demo" / "__init__.py").write_text("# the demo generator is not ingest code\n")
+    (copy / "demo" / "plan.py").write_text("# nor is its planner\n")
+    assert code_fingerprint(tmp_path) == before
     assert "today" not in inspect.getsource(code_fingerprint)
 
 
@@ -208,7 +208,7 @@ def test_a_damaged_entry_is_read_again(runs, tmp_path):
     tables = sorted(cache.generation.rglob("*.arrow"), key=lambda p: p.stat().st_size)
     damaged = tables[-1]
     damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
-    report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
+    _report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
     assert len(cache.read) == 1
     assert raw == runs["plain"][1]
     assert IngestCache(root, DEMO_KEY).lookup(sorted(runs["folder"].glob("*.xlsx")), runs["folder"]).keys() == set(

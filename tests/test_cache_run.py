@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.paths import REPO_ROOT
 from ingest.pseudonymise import DEMO_KEY
 from shushuo import unchanged
 from shushuo.run import RunOptions, run
@@ -37,7 +38,7 @@ def _same_code_as_the_published_run(build: Path, input_dir: Path) -> None:
     asked = {"input_dir": str(input_dir.resolve()), "demo_key": True, "period": [None, None]}
     now = unchanged.run_fingerprint(input_dir.resolve(), DEMO_KEY, asked)
     started = datetime.fromisoformat(manifest["started_at"]).timestamp() - 1
-    if any(p.stat().st_mtime >= started for p in unchanged._code_files()):
+    if any(p.stat().st_mtime >= started for p in unchanged.code_files()):
         manifest["parameters"][unchanged.FINGERPRINT] = now
         path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     assert manifest["parameters"][unchanged.FINGERPRINT] == now
@@ -83,17 +84,46 @@ def test_any_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
     assert unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS) not in (before, touched)
 
 
-def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
+def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path):
+    """In a copy of the tree: a model, a module a stage imports inside a function, and a module
+    newly imported by one are each a new fingerprint; the demo generator (not run by a run) is not."""
     repo = tmp_path / "repo"
-    for name in ("models", "dbt_project.yml"):
-        source = unchanged.REPO_ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
-    monkeypatch.setattr(unchanged, "REPO_ROOT", repo)
-    monkeypatch.setattr(unchanged, "CODE", ("models", "dbt_project.yml"))
-    before = unchanged.run_fingerprint(small_demo, DEMO_KEY, PARAMETERS)
-    model = next(repo.joinpath("models").rglob("*.sql"))
-    model.write_text(model.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
-    assert unchanged.run_fingerprint(small_demo, DEMO_KEY, PARAMETERS) != before
+    for name in (
+        "shushuo",
+        "ingest",
+        "checks",
+        "reports",
+        "models",
+        "macros",
+        "seeds",
+        "dbt_project.yml",
+        "profiles.yml",
+    ):
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, repo / name)
+
+    def fingerprint() -> str:
+        return unchanged.run_fingerprint(small_demo, DEMO_KEY, PARAMETERS, root=repo)
+
+    before = fingerprint()
+    for edited in (next(repo.joinpath("models").rglob("*.sql")), repo / "checks" / "gate.py"):
+        original = edited.read_text(encoding="utf-8")
+        edited.write_text(original + "\n-- changed\n" if edited.suffix == ".sql" else original + "\n# changed\n")
+        assert fingerprint() != before, edited
+        edited.write_text(original, encoding="utf-8")
+    assert fingerprint() == before
+    (repo / "ingest" / "demo" / "plan.py").write_text("# not run by a run\n", encoding="utf-8")
+    assert fingerprint() == before
+    (repo / "reports" / "new_helper.py").write_text("X = 1\n", encoding="utf-8")
+    assert fingerprint() == before  # not imported by anything yet
+    bulletin = repo / "reports" / "bulletin.py"
+    bulletin.write_text("from reports import new_helper  # noqa: F401\n" + bulletin.read_text(encoding="utf-8"))
+    with_import = fingerprint()
+    (repo / "reports" / "new_helper.py").write_text("X = 2\n", encoding="utf-8")
+    assert fingerprint() != with_import
 
 
 def test_a_published_run_is_reused_only_whole_and_with_the_same_fingerprint(published):

@@ -79,5 +79,5 @@ def test_the_period_is_drawn_into_the_png(indicators, tmp_path):
     later = indicators.assign(period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31))
     first, _ = draw_charts(indicators, tmp_path / "a")
     second, _ = draw_charts(later, tmp_path / "b")
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         assert a.path.read_bytes() != b.path.read_bytes(), a.name

@@ -59,7 +59,7 @@ def test_charts_are_written_with_no_missing_glyph(indicators, tmp_path):
 def test_the_same_data_gives_the_same_bytes(indicators, tmp_path):
     first, _ = draw_charts(indicators, tmp_path / "a")
     second, _ = draw_charts(indicators, tmp_path / "b")
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.name
     assert b"Software" not in first[0].path.read_bytes()
 
@@ -102,7 +102,7 @@ def test_a_chart_of_a_sensitive_indicator_says_what_it_withheld(indicators, tmp_
     rows = indicators[(indicators.indicator_id == "women_screening_cards") & (indicators.breakdown_dim == "unit")]
     small = int((rows["value"] < 5).sum())
     assert small  # the synthetic data has some
-    charts, notes = draw_charts(indicators, tmp_path, specs=(spec,))
+    _charts, notes = draw_charts(indicators, tmp_path, specs=(spec,))
     assert any(f"{small + 1} 个单位" in n and "敏感" in n for n in notes)  # and the one that would reveal them
 
 

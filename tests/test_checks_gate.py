@@ -71,7 +71,8 @@ BLOCKING_CASES = {
         " DATE '2018-06-01', DATE '2018-03-01', '调解成功', true, true, 'S04.xlsx', '劳动争议调解', 7)"
     ],
     "rates_within_unit_interval": [
-        "update marts.indicators set value = 1.5, numerator = 3, denominator = 2 where indicator_id = 'card_uptake_rate'"
+        "update marts.indicators set value = 1.5, numerator = 3, "
+        "denominator = 2 where indicator_id = 'card_uptake_rate'"
     ],
     "figures_not_negative": ["update marts.indicators set value = -1 where indicator_id = 'aid_amount'"],
 }
@@ -106,7 +107,8 @@ def test_a_duplicated_or_empty_headline_blocks_too(warehouse, tmp_path):
         warehouse,
         tmp_path,
         "insert into marts.indicators select * from marts.indicators where indicator_id = 'members'",
-        "update marts.indicators set value = null, numerator = 1, denominator = 0 where indicator_id = 'participation_rate'",
+        "update marts.indicators set value = null, numerator = 1, "
+        "denominator = 0 where indicator_id = 'participation_rate'",
     )
     headline = next(o for o in result.blocking if o.check_id == "rule.catalog_headlines_once")
     problems = {row["indicator_id"]: row["problem"] for row in headline.examples}
@@ -123,7 +125,8 @@ def test_a_rule_whose_table_is_missing_is_a_blocking_rule_error(warehouse, tmp_p
 def test_cards_of_non_members_are_a_warning_listed_by_unit_file_and_row(warehouse, tmp_path):
     card = (
         "insert into marts.cards (unit_code, unit_short_name, card_key, holder_key, is_in_force, holder_is_member,"
-        " source_file, sheet, source_row) values ('S02', '新街口', 'c{n}', 'h{n}', {in_force}, false, '新街口.xlsx', '京卡办理', {n})"
+        " source_file, sheet, source_row) values ('S02', '新街口', "
+        "'c{n}', 'h{n}', {in_force}, false, '新街口.xlsx', '京卡办理', {n})"
     )
     members = "insert into intermediate.int_members_by_unit values ('S02', 'm{n}', DATE '2010-05-01', 1)"
     result = run_gate(
@@ -206,7 +209,8 @@ def test_notes_fold_the_out_of_period_dates_into_one_line(warehouse, tmp_path):
             connection, "summer_relief", [{**late, **lineage("S09", PERIOD, n, "天桥.xlsx", "送清凉")} for n in (4, 5)]
         )
         connection.execute(
-            "insert into marts.cards (unit_code, unit_short_name, is_in_force, holder_is_member, source_file, sheet, source_row)"
+            "insert into marts.cards (unit_code, unit_short_name, "
+            "is_in_force, holder_is_member, source_file, sheet, source_row)"
             " values ('S02', '新街口', true, false, '新街口.xlsx', '京卡办理', 9)"
         )
     result = run_gate(warehouse, tmp_path)
@@ -259,7 +263,8 @@ def test_rows_left_out_for_correction_are_named_by_unit_in_the_notes(warehouse, 
     rejected = next(o for o in result.warnings if o.check_id == gate.REJECTED_ROWS_CHECK)
     assert rejected.failing_count == 6
     assert result.notes()[0] == (
-        "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 个单位，明细见检查报告和各单位的整改清单），相关数字可能略低。"
+        "因填写有误、须由填报单位改正后才能计入的记录共 6 行（涉及 2 "
+        "个单位，明细见检查报告和各单位的整改清单），相关数字可能略低。"
     )  # the bulletin is published: no unit is named for its mistakes there
     assert [(e["unit"], e["rows"], e["sheets"]) for e in rejected.examples] == [
         ("新街口", 1, "会员名册 1 行"),

@@ -32,7 +32,8 @@ CASE = (
 )
 SCREENING = (
     "insert into staging.stg_women_care (recipient_key, recipient_sex, programme, given_on, unit_code, source_file,"
-    " sheet, source_row) values ('r{row}', '{sex}', '{programme}', DATE '{given_on}', 'S09', '天桥.xlsx', '女职工关爱', {row})"
+    " sheet, source_row) values ('r{row}', '{sex}', '{programme}', "
+    "DATE '{given_on}', 'S09', '天桥.xlsx', '女职工关爱', {row})"
 )
 
 
@@ -86,7 +87,8 @@ def test_a_sheet_of_an_older_return_does_not_fill_the_current_one(warehouse, tmp
         warehouse,
         tmp_path,
         "insert into raw.submissions (unit_code, unit_name, period_start, period_end, source_file, filled_on)"
-        " values ('S08', '大栅栏街道工会服务站', DATE '2018-01-01', DATE '2018-12-31', '大栅栏-更正.xlsx', DATE '2019-01-20')",
+        " values ('S08', '大栅栏街道工会服务站', DATE '2018-01-01', "
+        "DATE '2018-12-31', '大栅栏-更正.xlsx', DATE '2019-01-20')",
     )
     assert {o.check_id for o in result.blocking} == {"rule.sheet_filled.members", "rule.sheet_filled.cards"}
     assert all(o.examples[0]["source_file"] == "大栅栏-更正.xlsx" for o in result.blocking)
@@ -153,7 +155,10 @@ def test_a_case_closed_before_it_was_accepted_blocks(warehouse, tmp_path):
 
 
 def test_a_contract_cited_by_more_enterprises_than_it_covers_is_a_warning(warehouse, tmp_path):
-    cite = "insert into intermediate.int_enterprise_contract_references values ('{unit}', '{code}', '集体合同编号', 'HT-1', '{unit}.xlsx', '建会企业', 4)"
+    cite = (
+        "insert into intermediate.int_enterprise_contract_references values "
+        "('{unit}', '{code}', '集体合同编号', 'HT-1', '{unit}.xlsx', '建会企业', 4)"
+    )
     warning = only_warning(
         run_gate(
             warehouse,

@@ -5,14 +5,14 @@ computed without writing workbooks, which is what makes this test take seconds, 
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 import yaml
 
 from ingest.demo import compute_truth
+from ingest.paths import REPO_ROOT
 
-FIGURES = Path(__file__).resolve().parents[1] / "ingest" / "demo" / "article_figures.yaml"
+FIGURES = REPO_ROOT / "ingest" / "demo" / "article_figures.yaml"
 
 
 def number_text(style: str, entry: dict) -> str:

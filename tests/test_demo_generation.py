@@ -14,8 +14,9 @@ from python_calamine import CalamineWorkbook
 
 from ingest import layout, schema
 from ingest.demo import TRUTH_FILE, generate
+from ingest.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 SMALL = 0.01
 PERIOD_END = date(2018, 12, 31)
 
@@ -42,7 +43,7 @@ def valid_resident_id(text: str) -> bool:
     if len(text) != 18 or not text[:17].isdigit():
         return False
     date.fromisoformat(f"{text[6:10]}-{text[10:12]}-{text[12:14]}")  # a real birth date
-    return "10X98765432"[sum(int(d) * w for d, w in zip(text, weights)) % 11] == text[17]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(text[:17], weights, strict=True)) % 11] == text[17]
 
 
 def valid_credit_code(text: str) -> bool:
@@ -73,7 +74,7 @@ def test_small_scale_writes_one_workbook_per_unit(demo_small):
 def test_same_arguments_give_byte_identical_files(demo_small, tmp_path):
     out, paths, _ = demo_small
     again = generate(tmp_path, scale=SMALL, workers=1)
-    for first, second in zip(paths, again):
+    for first, second in zip(paths, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
     assert (out / TRUTH_FILE).read_bytes() == (tmp_path / TRUTH_FILE).read_bytes()
 

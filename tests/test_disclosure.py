@@ -31,10 +31,10 @@ def feasible_range(withheld: list[int], published: list[int]) -> tuple[int, int]
 
 def _check(values: tuple[int, ...]) -> None:
     keys = [f"U{i}" for i in range(len(values))]
-    hidden = withheld_units(SENSITIVE, dict(zip(keys, values)))
-    assert all(value >= SMALL_COUNT for key, value in zip(keys, values) if key not in hidden), values
-    withheld = [v for k, v in zip(keys, values) if k in hidden]
-    published = [v for k, v in zip(keys, values) if k not in hidden]
+    hidden = withheld_units(SENSITIVE, dict(zip(keys, values, strict=True)))
+    assert all(value >= SMALL_COUNT for key, value in zip(keys, values, strict=True) if key not in hidden), values
+    withheld = [v for k, v in zip(keys, values, strict=True) if k in hidden]
+    published = [v for k, v in zip(keys, values, strict=True) if k not in hidden]
     if not withheld or sum(values) == 0:  # nothing withheld, or every unit 0: the headline says so
         return
     low, high = feasible_range(withheld, published)

@@ -8,8 +8,10 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from ingest.schema import federation
 from reports.bulletin import TEMPLATES
 from reports.docx_export import prose_blocks, write_docx
 from reports.figure_book import FigureBook
@@ -77,3 +79,49 @@ def test_blocks_follow_the_prose_template(indicators):
     title, blocks, _ = prose_blocks(indicators)
     assert title and len(blocks) == (TEMPLATES / "prose.j2").read_text(encoding="utf-8").count("{{ block(")
     assert all(heads and paragraph for heads, paragraph in blocks)
+
+
+def test_styles_declare_chinese_and_name_cjk_fonts(document):
+    """w:lang eastAsia zh-CN (en-US made quotation marks narrow Latin glyphs), 宋体 text, 黑体
+    headings, no theme fonts left to override them, and no blue rule under the title."""
+    path, _ = document
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    defaults = styles.split("<w:docDefaults>", 1)[1].split("</w:docDefaults>", 1)[0]
+    assert 'w:eastAsia="zh-CN"' in defaults and 'w:eastAsia="宋体"' in defaults
+    assert "Theme=" not in styles and 'w:eastAsia="en-US"' not in defaults
+    assert 'w:eastAsia="黑体"' in styles and 'w:eastAsia="zh-CN"' in settings
+    assert "w:pBdr" not in styles.split('w:styleId="公报标题"', 1)[1].split("</w:style>", 1)[0]
+
+
+def test_table_rows_stay_whole_and_pages_are_numbered(document):
+    path, doc = document
+    table = doc.tables[0]
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    with zipfile.ZipFile(path) as archive:
+        footers = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("word/footer")]
+    assert any(" PAGE " in f and " NUMPAGES " in f for f in footers)
+
+
+def test_core_properties_and_alt_text_are_real(document):
+    _, doc = document
+    properties = doc.core_properties
+    assert properties.title.startswith("数说工会") and properties.author == federation()
+    assert properties.created.year >= 2024 and "python-docx" not in (properties.comments + properties.author)
+    shapes = doc.inline_shapes
+    assert len(shapes) >= 3
+    for shape in shapes:
+        doc_pr = shape._inline.docPr
+        assert doc_pr.get("title") and len(doc_pr.get("descr", "")) > 20, doc_pr.get("name")
+
+
+def test_without_libreoffice_no_pdf_is_started_and_a_stale_one_is_removed(tmp_path, monkeypatch):
+    from reports import pdf_export
+
+    monkeypatch.setattr(pdf_export.shutil, "which", lambda name: None)
+    (tmp_path / "bulletin.pdf").write_bytes(b"%PDF- an earlier edition")
+    assert pdf_export.start(tmp_path / "bulletin.docx") is None
+    assert not (tmp_path / "bulletin.pdf").exists()
+    assert "scripts/setup_office.sh" in pdf_export.MISSING

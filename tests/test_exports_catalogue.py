@@ -95,7 +95,7 @@ def test_headline_rows_carry_printed_figure_wording_and_exact_value(exported, in
 
 def test_sources_name_the_adopted_workbook_not_the_replaced_one(exported):
     rows = list(csv.DictReader(exported["csv"].read_text(encoding="utf-8-sig").splitlines()))
-    first = list(unit_short_names().values())[0]
+    first = next(iter(unit_short_names().values()))
     unit_row = next(r for r in rows if r["id"] == "cards_issued" and r["分项"] == f"按单位：{first}")
     assert unit_row["数据来源"].startswith(f"{first}：") and "初稿" not in unit_row["数据来源"]
     headline = next(r for r in rows if r["id"] == "cards_issued" and r["分项"] == "合计")
@@ -111,7 +111,7 @@ def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
     assert figures.max_row == len(indicators) + 1
     parts = list(book["分单位"].iter_rows(values_only=True))
     header, body = parts[0], parts[1:]
-    cards = [dict(zip(header, r)) for r in body if r[0] == "cards_issued"]
+    cards = [dict(zip(header, r, strict=True)) for r in body if r[0] == "cards_issued"]
     unit_rows = indicators[(indicators["indicator_id"] == "cards_issued") & (indicators["breakdown_dim"] == "unit")]
     assert len(cards) == len(unit_rows)
     assert all(isinstance(r["数值"], int) and 0 < r["占合计"] < 1 for r in cards)  # a number, shown as a percentage
@@ -122,7 +122,7 @@ def test_workbook_sheets_header_frozen_and_unit_parts(exported, indicators):
     )  # blank, not ''
 
     files = [
-        dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r))
+        dict(zip(next(book["来源文件"].iter_rows(max_row=1, values_only=True)), r, strict=True))
         for r in book["来源文件"].iter_rows(min_row=2, values_only=True)
     ]
     adoption = [f["是否采用"] for f in files]

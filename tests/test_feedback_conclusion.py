@@ -58,7 +58,7 @@ def test_the_problem_list_links_under_a_header_that_says_what_it_does(tmp_path):
         tmp_path / "in" / "日期.xlsx", {"培训": (headers_of("trainings"), [["班", "通用能力", "甲", "不是日期", 3]])}
     )
     _, lines = _facts(tmp_path)
-    assert lines[0][6] == "查看原表" and "位置" not in lines[0]
+    assert lines[0][6] == "查看" and "位置" not in lines[0]
     assert lines[1][6] == "去看"
 
 

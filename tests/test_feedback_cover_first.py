@@ -8,9 +8,10 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from test_feedback_workbook import problem_cells
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.feedback import REJECTED_FILL, write_feedback, write_submission_summary
+from ingest.feedback import PROBLEM_ROWS_SHEET, REJECTED_FILL, write_feedback, write_submission_summary
 from ingest.run import ingest
 
 KEY = b"feedback-cover-key" * 2
@@ -54,10 +55,12 @@ def test_the_cover_problem_comes_first_at_its_cell(refused):
     assert all(line[2] == "—" and line[7].startswith("封面有误") for line in rest)
 
 
-def test_the_cover_is_copied_with_its_empty_cell_in_red(refused):
+def test_the_covers_problem_row_is_shown_with_its_empty_cell_in_red(refused):
     _, book, _ = refused
-    assert book.sheetnames[:2] == ["整改清单", "填报说明"]
-    cell = book["填报说明"]["B3"]
+    assert book.sheetnames == ["整改清单", PROBLEM_ROWS_SHEET]
+    cover = problem_cells(book)["填报说明"]
+    assert {row for row, _ in cover} == {3}  # the cover's row with the problem, not the whole cover
+    cell = cover[(3, 2)]
     assert cell.fill.fgColor.rgb[-6:] == REJECTED_FILL[1:] and "为空" in cell.comment.text
 
 

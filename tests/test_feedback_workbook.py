@@ -10,10 +10,17 @@ import json
 import openpyxl
 import pytest
 from messy_cases import EXCEL_ID, build_corpus
-from test_ingest_workbook_builder import person_id
+from test_ingest_workbook_builder import headers_of, person_id
 
-from ingest.feedback import REJECTED_FILL, WARNING_FILL, write_feedback, write_submission_summary
+from ingest.feedback import (
+    PROBLEM_ROWS_SHEET,
+    REJECTED_FILL,
+    WARNING_FILL,
+    write_feedback,
+    write_submission_summary,
+)
 from ingest.run import ingest
+from ingest.schema import sheet as schema_sheet
 from ingest.validators import InvalidValue, resident_id
 
 KEY = b"feedback-test-key" * 2
@@ -58,6 +65,34 @@ def test_one_feedback_per_submission_with_something_to_say(written):
     assert all(p.parent == run / "feedback" for p in paths)
 
 
+def problem_cells(book) -> dict[str, dict[tuple[int, int], object]]:
+    """The cells of a 整改清单's 有问题的行 by the unit's sheet and their (row, column), 1-based, in the
+    unit's own workbook: each block starts with a line 工作表“…”, each row with its 原表行号."""
+    out: dict[str, dict[tuple[int, int], object]] = {}
+    sheet = None
+    for row in book[PROBLEM_ROWS_SHEET].iter_rows():
+        first = row[0].value
+        if isinstance(first, str) and first.startswith("工作表“"):
+            sheet = first[len("工作表“") :].split("”（")[0]
+            out[sheet] = {}
+        elif isinstance(first, int):
+            out[sheet].update({(first, cell.column - 1): cell for cell in row[1:]})
+    return out
+
+
+def test_a_list_shows_only_the_problem_rows_and_the_header(written):
+    _, report, paths, _, _ = written
+    for path in paths:
+        book = openpyxl.load_workbook(path)
+        if PROBLEM_ROWS_SHEET not in book.sheetnames:
+            continue
+        file = next(f for f in report.files if path.name.startswith((f.unit_name or "\0", f.source_file[:4])))
+        cells = problem_cells(book)
+        rows = {(sheet, row) for sheet, found in cells.items() for row, _ in found}
+        wanted = {(p.sheet, p.source_row) for p in report.problems if p.source_file == file.source_file}
+        assert rows and rows <= wanted, path.name
+
+
 def test_highlighted_cells_are_exactly_the_problem_cells(written):
     _, report, paths, _, _ = written
     by_unit = {f.unit_name or f.source_file.rsplit(".", 1)[0]: f for f in report.files if f.used is not False}
@@ -69,17 +104,18 @@ def test_highlighted_cells_are_exactly_the_problem_cells(written):
         problems = [
             p for p in report.problems if p.source_file == file.source_file and p.source_row and p.source_column
         ]
+        shown = problem_cells(book) if problems else {}
         for sheet in {p.sheet for p in problems}:
-            ws = book[sheet]
-            red = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == REJECTED_FILL}
-            yellow = {(c.row, c.column) for row in ws.iter_rows() for c in row if _fill(c) == WARNING_FILL}
+            cells = shown[sheet]
+            red = {place for place, c in cells.items() if _fill(c) == REJECTED_FILL}
+            yellow = {place for place, c in cells.items() if _fill(c) == WARNING_FILL}
             rejected = {
                 (p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "rejected"
             }
             warned = {(p.source_row, p.source_column) for p in problems if p.sheet == sheet and p.severity == "warning"}
             assert red == rejected, (path.name, sheet)
             assert yellow == warned - rejected, (path.name, sheet)
-            commented = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.comment}
+            commented = {place for place, c in cells.items() if c.comment}
             assert commented == rejected | warned
             compared += len(red)
     assert compared >= 5
@@ -115,7 +151,7 @@ def test_no_whole_id_or_name_in_any_feedback(written):
 
 
 def test_summary_lists_the_unit_problems_in_plain_words(written):
-    _, report, paths, _, _ = written
+    _, _report, paths, _, _ = written
     book = openpyxl.load_workbook(next(p for p in paths if p.name.startswith("月坛")))
     ws = book["整改清单"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -144,3 +180,25 @@ def test_submission_summary_keeps_its_header_in_view_and_says_what_the_counts_ar
     ws = openpyxl.load_workbook(written[3])["提交情况"]
     assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:")
     assert "跳过：空行、标题和表头行、合计行" in ws["A3"].value and "读取行数＝入库＋拒收＋跳过" in ws["A3"].value
+
+
+def test_the_problem_rows_keep_the_templates_header_colours_widths_and_a_frozen_header(written):
+    _, _, paths, _, _ = written
+    book = openpyxl.load_workbook(next(p for p in paths if p.name.startswith("展览路")))
+    ws = book[PROBLEM_ROWS_SHEET]
+    header = [c for c in ws[2] if c.value]  # under the line naming the sheet (培训, its only block)
+    assert header[0].value == "原表行号" and [c.value for c in header[1:]] == headers_of("trainings")
+    required = {c.header for c in schema_sheet("trainings").columns if c.required}
+    assert all(_fill(c) == ("#FCE4D6" if c.value in required else "#DDEBF7") for c in header[1:])
+    assert ws.freeze_panes == "B3"  # the header (and the row numbers) stay in view
+    assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in header)
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_page_numbers(written):
+    _, _, paths, summary, _ = written
+    for path in [*paths, summary]:
+        for ws in openpyxl.load_workbook(path).worksheets:
+            setup = ws.page_setup
+            assert setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, (path.name, ws.title)
+            assert setup.fitToWidth in (1, None) and setup.fitToHeight == 0, (path.name, ws.title)  # None: 1
+            assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text

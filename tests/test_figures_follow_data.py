@@ -18,7 +18,7 @@ CARD_SHEET, MEMBER_SHEET, AID_SHEET = "京卡办理", "会员名册", "帮扶救
 def headline(run) -> dict[str, Decimal]:
     table = load_indicators(run.run_dir / "warehouse.duckdb")
     heads = table[table["breakdown_dim"].isna()]
-    return dict(zip(heads["indicator_id"], heads["value"]))
+    return dict(zip(heads["indicator_id"], heads["value"], strict=True))
 
 
 def luhn_complete(body: str) -> str:

@@ -60,7 +60,9 @@ LAYOUTS = {
     "a bare cell after B1": '<row r="1"><c r="B1"><v>1</v></c><c><v>2</v></c></row>',
     "bare rows": "<row><c><v>1</v></c></row><row><c><v>2</v></c></row>",
     "a bare row after row 3": '<row r="3"><c><v>1</v></c></row><row><c><v>2</v></c></row>',
-    "a cell whose reference names another row": '<row r="2"><c r="A7"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>',
+    "a cell whose reference names another row": (
+        '<row r="2"><c r="A7"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'
+    ),
     "empty row elements": '<row r="2"/><row/><row><c><v>3</v></c></row>',
     "single-quoted and lower-case": "<row r='4'><c r='c4'><v>1</v></c><c><v>2</v></c></row>",
     "prefixed": f'<row r="1"><x:c xmlns:x="{MAIN}"><x:v>3</x:v></x:c><c><v>4</v></c></row>',

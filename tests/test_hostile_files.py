@@ -29,7 +29,8 @@ PARTS = {
     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '"/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
     'spreadsheetml.sharedStrings+xml"/></Types>',
     "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
@@ -56,7 +57,10 @@ LAUGHS = (
 def sheet_xml(
     cells: str = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>', extra: str = ""
 ) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData>{extra}</worksheet>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        f'xmlns="{MAIN}"><sheetData>{cells}</sheetData>{extra}</worksheet>'
+    )
 
 
 def workbook(path: Path, sheet: str | bytes | None = None, parts: dict | None = None) -> Path:

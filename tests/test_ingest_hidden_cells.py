@@ -38,7 +38,7 @@ def test_hidden_training_rows_are_reported_and_not_counted(tmp_path):
 
 
 def test_hidden_blank_rows_are_blank_rows_and_hidden_title_rows_title_rows(tmp_path):
-    grid, exp = sheet_grid("trainings", trainings(2))
+    grid, _exp = sheet_grid("trainings", trainings(2))
     grid.rows.insert(FIRST_DATA_ROW, [""] * 5)  # Excel row 5, between the two data rows
     grid.hidden_rows = {0, 1, FIRST_DATA_ROW}  # the title and hint rows, and the blank row
     found = ingest_beside_a_clean_return(tmp_path, [grid])
@@ -48,7 +48,7 @@ def test_hidden_blank_rows_are_blank_rows_and_hidden_title_rows_title_rows(tmp_p
 
 
 def test_a_hidden_required_column_leaves_the_sheet_unread_and_says_it_is_hidden(tmp_path):
-    grid, exp = sheet_grid("members", members(1, 3))
+    grid, _exp = sheet_grid("members", members(1, 3))
     joined = grid.rows[2].index("入会日期")
     grid.hidden_columns = {joined}
     found = ingest_beside_a_clean_return(tmp_path, [grid])
@@ -69,7 +69,7 @@ def test_a_hidden_required_column_leaves_the_sheet_unread_and_says_it_is_hidden(
 
 
 def test_a_hidden_optional_column_is_not_loaded_and_named(tmp_path):
-    grid, exp = sheet_grid("members", members(1, 3), Style(extra_columns=True))  # 序号 in front, 备注 behind
+    grid, _exp = sheet_grid("members", members(1, 3), Style(extra_columns=True))  # 序号 in front, 备注 behind
     header = grid.rows[2]
     sex, remark = header.index("性别"), header.index("备注")
     grid.rows[FIRST_DATA_ROW - 1][remark] = "已退休"
@@ -93,7 +93,7 @@ def test_a_hidden_optional_column_is_not_loaded_and_named(tmp_path):
 
 
 def test_nothing_hidden_means_no_hidden_rows_and_no_problem(tmp_path):
-    grid, exp = sheet_grid("trainings", trainings(3))
+    grid, _exp = sheet_grid("trainings", trainings(3))
     found = ingest_beside_a_clean_return(tmp_path, [grid])
     assert found.careless["培训"].rows_hidden == 0 and found.problems == []
 

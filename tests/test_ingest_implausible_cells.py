@@ -113,7 +113,7 @@ def test_a_huge_cell_costs_a_short_problem_and_a_short_feedback_copy():
 
 
 def test_a_pasted_second_block_with_its_title_hint_and_header_is_skipped_as_title_rows(tmp_path):
-    grid, exp = sheet_grid("members", members(1, 3))
+    grid, _exp = sheet_grid("members", members(1, 3))
     top = [list(row) for row in grid.rows[:3]]  # title, hint, header
     second, _ = sheet_grid("members", members(10, 2))
     grid.add(*top, *second.rows[3:])

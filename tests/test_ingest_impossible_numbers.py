@@ -42,7 +42,7 @@ def test_an_impossible_amount_is_a_rejected_cell_with_a_reason(raw, scale):
 
 @pytest.mark.parametrize(
     "raw",
-    IMPOSSIBLE + [1e15, "1000000000000000", 2.0**63, "9" * 5000, 2.5, "2.5", "1e-999999999"],
+    [*IMPOSSIBLE, 1e15, "1000000000000000", 2.0**63, "9" * 5000, 2.5, "2.5", "1e-999999999"],
     ids=lambda r: repr(r)[:30],
 )
 def test_an_impossible_count_is_a_rejected_cell_with_a_reason(raw):

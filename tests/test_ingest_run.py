@@ -246,7 +246,7 @@ def test_the_run_is_told_once_when_it_may_start_threads(small_demo, tmp_path, wo
             key=DEMO_KEY,
             workers=workers,
             cache=cache,
-            while_reading=lambda: calls.append((name, len(multiprocessing.active_children()))),
+            while_reading=lambda name=name: calls.append((name, len(multiprocessing.active_children()))),
         )
     forked = workers if workers > 1 else 0
     assert calls == [("cold", forked), ("cached", 0)] and cache.read == []

@@ -116,7 +116,7 @@ def test_loaded_rows_carry_the_meant_values(corpus):
         for sheet_name, exp in case.sheets.items():
             sheet = schema_sheet(exp.sheet_name)
             wanted = [
-                {k: v for c, value in zip(sheet.columns, row) for k, v in _expected_raw(c, value).items()}
+                {k: v for c, value in zip(sheet.columns, row, strict=True) for k, v in _expected_raw(c, value).items()}
                 for _, row in sorted(exp.loaded.items())
             ]
             names = list(wanted[0]) if wanted else ["source_row"]
@@ -126,7 +126,7 @@ def test_loaded_rows_carry_the_meant_values(corpus):
                 [name, sheet_name],
             ).fetchall()
             assert [r[0] for r in got] == sorted(exp.loaded), (name, sheet_name)
-            assert [dict(zip(names, r[1:])) for r in got] == wanted, (name, sheet_name)
+            assert [dict(zip(names, r[1:], strict=True)) for r in got] == wanted, (name, sheet_name)
             checked += len(got)
     assert checked > 40
 
@@ -170,7 +170,7 @@ def test_ingest_sheets_records_the_kinds_of_skipped_rows(corpus):
 
 
 def test_a_rerun_gives_the_same_warehouse(corpus, tmp_path):
-    cases, report, con = corpus
+    _cases, report, con = corpus
     other = tmp_path / "again.duckdb"
     ingest(__import__("pathlib").Path(report.input_dir), other, key=KEY, workers=1)
     with duckdb.connect(str(other), read_only=True) as again:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from ingest.paths import REPO_ROOT
+
+ROOT = REPO_ROOT
 ARTICLE = ROOT / "ingest" / "demo" / "article_figures.yaml"
 PIPELINE = ("ingest", "models", "checks", "reports", "seeds", "macros", "shushuo")
 
@@ -19,7 +21,7 @@ def article_numbers() -> set[str]:
     or more digits (two-digit numbers such as 17 or 97 occur in code for other reasons)."""
     numbers = set()
     for figure in yaml.safe_load(ARTICLE.read_text(encoding="utf-8"))["figures"]:
-        for text in re.findall(r"\d+(?:\.\d+)?", figure["printed"]) + [str(figure.get("value", ""))]:
+        for text in [*re.findall(r"\d+(?:\.\d+)?", figure["printed"]), str(figure.get("value", ""))]:
             if len(text.replace(".", "")) >= 3:
                 numbers.add(text)
     return numbers

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from ingest.periods import previous_period
 from reports.bulletin import render
@@ -133,6 +135,9 @@ def test_the_docx_table_has_the_tongbi_column(compared, tmp_path):
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["指标", "数值", "同比", "口径"]
     assert any(r.cells[2].text.endswith("个百分点") for r in table.rows[1:])
+    # 提高3.29个百分点 on one line: a column wide enough for it, and the cell told not to wrap
+    assert table.columns[2].width >= Mm(30)
+    assert all(r.cells[2]._tc.tcPr.find(qn("w:noWrap")) is not None for r in table.rows[1:])
 
 
 def test_exports_carry_previous_value_and_tongbi_only_with_a_previous_period(compared, tmp_path):

@@ -81,7 +81,7 @@ def test_the_fingerprint_follows_that_periods_returns_only(small_run, warehouse)
 
 
 def test_the_fingerprint_covers_the_dbt_project():
-    files = {p.relative_to(REPO_ROOT).as_posix() for p in previous_reuse._dbt_files()}
+    files = {p.relative_to(REPO_ROOT).as_posix() for p in previous_reuse.code_files()}
     assert {
         "dbt_project.yml",
         "profiles.yml",

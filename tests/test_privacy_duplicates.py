@@ -21,7 +21,7 @@ def listing(small_run) -> list[dict]:
     sheet = load_workbook(small_run.run_dir / LISTING_FILE, read_only=True)["重复填报"]
     rows = list(sheet.values)
     assert rows[0] == COLUMNS
-    return [dict(zip(COLUMNS, row)) for row in rows[1:]]
+    return [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
 
 
 def test_the_listing_has_one_group_per_member_the_gate_counted(small_run, listing):
@@ -77,7 +77,7 @@ def test_each_unit_gets_a_sheet_with_its_groups_whole(small_run, listing):
     for row in listing:
         by_group.setdefault(row["组号"], []).append(row)
     for code, name in units.items():
-        rows = [dict(zip(COLUMNS, r)) for r in list(book[name[:31]].values)[1:]]
+        rows = [dict(zip(COLUMNS, r, strict=True)) for r in list(book[name[:31]].values)[1:]]
         groups = {r["组号"] for r in rows}
         assert groups == {g for g, members in by_group.items() if any(m["单位代码"] == code for m in members)}
         assert len(rows) == sum(len(by_group[g]) for g in groups)  # the other units' rows of each group too

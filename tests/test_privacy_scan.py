@@ -23,7 +23,7 @@ WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 
 def looks_like_resident_id(text: str) -> bool:
     """Check character and birth date only (no region test): wider than the validator, on purpose."""
-    if sum(int(d) * w for d, w in zip(text[:17], WEIGHTS)) % 11 != "10X98765432".index(text[17].upper()):
+    if sum(int(d) * w for d, w in zip(text[:17], WEIGHTS, strict=True)) % 11 != "10X98765432".index(text[17].upper()):
         return False
     try:
         born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
@@ -63,7 +63,7 @@ def file_texts(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as archive:
             return [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
     if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return png_texts(data) + [data.decode("latin-1")]
+        return [*png_texts(data), data.decode("latin-1")]
     return [data.decode("utf-8", "replace")]
 
 

@@ -104,7 +104,7 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
         Manifest("r1", {}),
         say=said.append,
         doing=lambda *_: None,
-        period=period,
+        chosen_period=period,
     )
     with pytest.raises(RunFailed) as failure:
         check_quality(ctx)
@@ -127,7 +127,7 @@ def test_a_folder_without_any_workbook_says_which_files_are_read(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     (inputs / "说明.txt").write_text("报表稍后发送")
-    said, failure = _run(inputs, tmp_path / "build")
+    _said, failure = _run(inputs, tmp_path / "build")
     assert failure is not None
     assert f"输入目录 {inputs.resolve()} 中没有报表文件" in str(failure)
     assert all(suffix in str(failure) for suffix in (".xlsx", ".xlsm", ".xls", ".csv"))

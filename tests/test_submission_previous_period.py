@@ -71,9 +71,9 @@ def test_a_previous_period_not_every_unit_sent_is_not_used(small_demo, tmp_path)
     assert previous["used_for_change"] is has_submissions(warehouse, *previous_period(*PERIOD)) is False
     assert previous["units_sent"] == len(units()) - 1 and not any(f["used"] for f in previous["files"])
     title = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("上一统计期"))
-    assert (
-        title
-        == f"上一统计期（2017年度）的文件（{len(units())} 个应报单位中只有 {len(units()) - 1} 个报送，不计算同比，本次未用）"
+    assert title == (
+        f"上一统计期（2017年度）的文件（{len(units())} 个应报单位中只有 "
+        f"{len(units()) - 1} 个报送，不计算同比，本次未用）"
     )
 
 

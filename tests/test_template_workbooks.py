@@ -12,7 +12,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from ingest import layout, schema
-from ingest.template import period_label, write_templates
+from ingest.periods import period_file_label as period_label
+from ingest.template import write_templates
 from ingest.workbook_writer import TEXT_TYPES, write_return
 
 START, END = date(2018, 1, 1), date(2018, 12, 31)
@@ -37,7 +38,7 @@ def test_one_template_per_unit_named_by_unit_and_period(templates):
 
 
 def test_each_template_has_the_sheets_of_its_kind_of_unit(templates):
-    for unit, path in zip(schema.units(), templates):
+    for unit, path in zip(schema.units(), templates, strict=True):
         wb = openpyxl.load_workbook(path)
         expected = [schema.cover_title()] + [s.title for s in schema.sheets() if unit.kind in s.submitted_by]
         assert wb.sheetnames == expected, unit.name

@@ -138,7 +138,7 @@ def test_the_held_return_is_told_in_the_status_workbook_and_the_senders_feedback
 
 
 def _run_dir(built):
-    report, warehouse = built
+    _report, warehouse = built
     return warehouse.parent / "run"
 
 
@@ -186,7 +186,7 @@ def test_staging_provenance_and_the_ingest_report_show_raw_submissions_decision(
     staged = dict(_query(warehouse, "select source_file, is_current from staging.stg_submissions"))
     sources, _ = load_sources(warehouse, PERIOD)
     adopted = adopted_submissions(sources)
-    proven = dict(zip(adopted["source_file"], adopted["adopted"]))
+    proven = dict(zip(adopted["source_file"], adopted["adopted"], strict=True))
     used_by_report = {f.source_file: f.used for f in report.files}
     status = {u["source_file"] for u in report.submission_status["units"] if "source_file" in u}
     assert staged == recorded and proven == recorded and used_by_report == recorded

@@ -1,4 +1,5 @@
-"""python -m ingest.demo --out data/demo [--scale 1] [--period-start 2018-01-01 --period-end 2018-12-31] [--seed 2018] [--no-previous]"""
+"""python -m ingest.demo --out data/demo [--scale 1] [--period-start 2018-01-01 --period-end 2018-12-31]
+[--seed 2018] [--no-previous]"""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> None:
     size = sum(p.stat().st_size for p in files)
     earlier = f"（含上一统计期 {len(files) - len(paths)} 份）" if args.previous else ""
     print(
-        f"已生成 {len(files)} 份演示报表{earlier}（共 {size / 1e6:.1f} MB）与 {TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒"
+        f"已生成 {len(files)} 份演示报表{earlier}（共 {size / 1e6:.1f} MB）与 "
+        f"{TRUTH_FILE}：{args.out}，用时 {time.perf_counter() - began:.1f} 秒"
     )
 
 

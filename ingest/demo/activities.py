@@ -6,6 +6,7 @@ dated outside the period, duplicates that count once)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from ingest.demo.draw import amounts, day, shift, summer_day, unit_rng, yuan
 from ingest.demo.people import MODEL_WORKERS, Person, person
@@ -137,7 +138,7 @@ def _trainings(rng, p: UnitPlan, name_offset: int) -> list[tuple]:
             unit = (
                 names[k]
                 if k < len(names)
-                else (names + [trainee_unit(rng.randrange(max(1, name_offset + own_names)))])[
+                else [*names, trainee_unit(rng.randrange(max(1, name_offset + own_names)))][
                     rng.randrange(len(names) + 1)
                 ]
             )
@@ -176,7 +177,7 @@ def _job_events(rng, p: UnitPlan) -> list[tuple]:
     ]
     weights = [3.0 if e in ("招聘会", "专项招聘会") else 1.0 for e in events]
     rows = []
-    for category, got in zip(events, split(placed, weights) if placed else [0] * len(events)):
+    for category, got in zip(events, split(placed, weights) if placed else [0] * len(events), strict=True):
         employers = rng.randint(15, 120) if category in ("招聘会", "专项招聘会") else None
         rows.append((f"{p.unit.short}{category}", category, _in_period(rng, p), employers, got))
     rows.append(
@@ -214,7 +215,7 @@ def _summer(rng, p: UnitPlan) -> list[tuple]:
     visits = max(1, packs // 400)
     rows = [
         (rng.choice(SITES), summer_day(rng, p.period_start, p.period_end), yuan(money), n)
-        for money, n in zip(amounts(rng, cents, visits, 15, 30), partition(packs, visits, rng))
+        for money, n in zip(amounts(rng, cents, visits, 15, 30), partition(packs, visits, rng), strict=True)
     ]
     rows.append((rng.choice(SITES), _outside(rng, p), yuan(rng.randint(500_000, 2_000_000)), rng.randint(50, 300)))
     rows.sort(key=lambda r: r[1])
@@ -255,17 +256,18 @@ def _station(rng, p: UnitPlan) -> tuple:
         bool(p.parts["station_star"]),
         p.parts["retired_assistants"],
         p.parts["social_workers"],
+        p.parts["retired_assistants"] + p.parts["social_workers"],  # 定编: staffed to its quota, as the article says
     )
 
 
 def _mediation(rng, p: UnitPlan) -> list[tuple]:
     """Planned successes closed in the period (some accepted the year before) carrying the
     planned amount; failures, withdrawals, open cases, cases closed before or after it."""
-    start, end = p.period_start, p.period_end
+    end = p.period_end
     success, cents = p.parts["disputes_mediated"], p.parts["disputes_cents"]
-    cases = [("调解成功", yuan(c)) for c in amounts(rng, cents, success, 2000, 18000)]
+    cases: list[tuple[str, Decimal | None]] = [("调解成功", yuan(c)) for c in amounts(rng, cents, success, 2000, 18000)]
     cases += [("调解不成", None)] * max(1, success // 11) + [("撤回", None)] * max(1, success // 20)
-    rows = []
+    rows: list[tuple] = []
     for outcome, amount in cases:
         closed = _in_period(rng, p)
         accepted = day(rng, shift(closed, -60), closed)

@@ -14,6 +14,7 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import ClassVar
 
 from ingest.demo.draw import day, shift, unit_rng, years_before
 from ingest.demo.identifiers import credit_code
@@ -99,9 +100,9 @@ def _unit_enterprises(p: UnitPlan) -> tuple[list[Enterprise], list[tuple]]:
     kinds = [key for key, n in groups.items() for _ in range(n)]
     rng.shuffle(kinds)
     firms = [_enterprise(rng, p, k) for k in range(len(kinds))]
-    under_comprehensive = [e for e, kind in zip(firms, kinds) if kind in ("both", "comprehensive_only")]
-    under_wage = [e for e, kind in zip(firms, kinds) if kind in ("both", "wage_only")]
-    uncovered = [e for e, kind in zip(firms, kinds) if kind == "neither"]
+    under_comprehensive = [e for e, kind in zip(firms, kinds, strict=True) if kind in ("both", "comprehensive_only")]
+    under_wage = [e for e, kind in zip(firms, kinds, strict=True) if kind in ("both", "wage_only")]
+    uncovered = [e for e, kind in zip(firms, kinds, strict=True) if kind == "neither"]
     writer = _ContractWriter(rng, p)
     for group in _cover(rng, under_comprehensive, p.parts["comprehensive_contracts"]):
         number = writer.add(COMPREHENSIVE, group, in_force=True)
@@ -150,10 +151,11 @@ def _cover(rng: random.Random, firms: list[Enterprise], contracts: int) -> list[
 class _ContractWriter:
     """Numbers contracts and writes their rows, dating them in force, expired or future."""
 
-    PREFIX = {COMPREHENSIVE: "JT", WAGE: "GZ", WOMEN: "NZ"}
+    PREFIX: ClassVar[dict[str, str]] = {COMPREHENSIVE: "JT", WAGE: "GZ", WOMEN: "NZ"}
 
     def __init__(self, rng: random.Random, p: UnitPlan):
-        self.rng, self.p, self.rows, self.count = rng, p, [], 0
+        self.rng, self.p, self.count = rng, p, 0
+        self.rows: list[tuple] = []
 
     def add(self, category: str, firms: list[Enterprise], *, in_force: bool, future: bool = False) -> str:
         rng, end = self.rng, self.p.period_end

@@ -15,8 +15,7 @@ from ingest.demo.people import SURNAMES, mix
 from ingest.demo.plan import UnitPlan, make_plan
 from ingest.demo.previous_year import previous_targets
 from ingest.demo.targets import targets
-from ingest.periods import previous_period
-from ingest.template import period_label
+from ingest.periods import period_file_label, previous_period
 from ingest.workbook_writer import write_return
 
 TRUTH_FILE = "demo_truth.json"
@@ -26,7 +25,7 @@ CENTRE_NEIGHBOUR = "金融街"  # the building centre's enterprises overlap its 
 def unit_rows(plan: UnitPlan, neighbour: UnitPlan | None, name_offset: int) -> dict[str, list[tuple]]:
     """Every sheet's rows for one unit, in schema column order."""
     sheets: dict[str, list[tuple]] = {}
-    members = []
+    members: list = []
     if plan.kind in ("street", "centre"):
         company, unions = enterprises.build(plan, neighbour)
         people, members = members_cards.build(plan, unions)
@@ -43,7 +42,9 @@ def _unit_job(job: tuple) -> tuple[date, int, str | None, dict]:
     part = truth.partial(rows, plan.period_start, plan.period_end)
     if out_dir is None:
         return plan.period_end, plan.index, None, part
-    path = Path(out_dir) / layout.return_file_name(plan.unit.name, period_label(plan.period_start, plan.period_end))
+    path = Path(out_dir) / layout.return_file_name(
+        plan.unit.name, period_file_label(plan.period_start, plan.period_end)
+    )
     h = mix(plan.seed, plan.index)
     write_return(
         path,
@@ -65,7 +66,7 @@ def _jobs(plans: list[UnitPlan], out_dir: Path | None) -> list[tuple]:
         offsets.append(running)
         running += p.parts.get("training_units", 0)
     jobs = []
-    for p, offset in zip(plans, offsets):
+    for p, offset in zip(plans, offsets, strict=True):
         neighbour = None
         if p.kind == "centre" and CENTRE_NEIGHBOUR in by_short:
             neighbour = by_short[CENTRE_NEIGHBOUR]

@@ -61,12 +61,12 @@ def _multiplier(slots: int) -> int:
 def org_code(number: int) -> str:
     """A 9-character organisation code (GB 11714): 8 digits and their check character."""
     body = f"{number % 100_000_000:08d}"
-    remainder = 11 - sum(int(d) * w for d, w in zip(body, ORG_CODE_WEIGHTS)) % 11
+    remainder = 11 - sum(int(d) * w for d, w in zip(body, ORG_CODE_WEIGHTS, strict=True)) % 11
     return body + {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
 def credit_code_check(first17: str) -> str:
-    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS))
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS, strict=True))
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 

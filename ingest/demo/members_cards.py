@@ -128,7 +128,7 @@ def _member_row(rng: random.Random, who: Person, joined: date, unions: list[tupl
     return (who.name, who.id_number, union_name, union_code, joined, declared, who.migrant)
 
 
-def _service_uses(rng, p: UnitPlan, users: list[Person], activated: list[date], noise: list) -> list[tuple]:
+def _service_uses(rng, p: UnitPlan, users: list[Person], activated: list[date | None], noise: list) -> list[tuple]:
     """Each user once in the period, the rest of the unit's in-period uses spread over users,
     plus noise uses (counted in 人次, not in the participation rate) and a few out of period."""
     start, end = p.period_start, p.period_end
@@ -140,7 +140,8 @@ def _service_uses(rng, p: UnitPlan, users: list[Person], activated: list[date], 
         counts[k] += 1
     item = SERVICE_ITEMS
     rows = []
-    for who, since, n in zip(users, activated, counts):
+    for who, since, n in zip(users, activated, counts, strict=True):
+        assert since is not None, "users are holders of activated cards"
         for _ in range(n):
             rows.append((who.name, who.id_number, item[rng.randrange(len(item))], day(rng, max(start, since), end)))
     for who, first, last in noise:

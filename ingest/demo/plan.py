@@ -95,10 +95,10 @@ def split_capped(total: int, weights: list[float], caps: list[int]) -> list[int]
     while True:
         free = [i for i in range(len(weights)) if i not in held]
         shares = split(total - sum(caps[i] for i in held), [weights[i] for i in free])
-        over = [i for i, part in zip(free, shares) if part > caps[i]]
+        over = [i for i, part in zip(free, shares, strict=True) if part > caps[i]]
         if not over:
             parts = list(caps)
-            for i, part in zip(free, shares):
+            for i, part in zip(free, shares, strict=True):
                 parts[i] = part
             return parts
         held.update(over)
@@ -181,9 +181,9 @@ def make_plan(
     weight = [SIZE.get(u.short, 1.0) for u in units]
 
     def share(kinds, key: str, weights: list[float]) -> list[int]:
-        w = [wt if p.kind in kinds else 0.0 for p, wt in zip(plans, weights)]
+        w = [wt if p.kind in kinds else 0.0 for p, wt in zip(plans, weights, strict=True)]
         parts = split(goal[key], w)
-        for p, part in zip(plans, parts):
+        for p, part in zip(plans, parts, strict=True):
             p.parts[key] = part
         return parts
 
@@ -194,12 +194,12 @@ def make_plan(
     shapes = [unit_shape(shape_seed if shape_seed is not None else seed, u.code) for u in units]
     before = [p.parts["members"] for p in plans]
     for key in MEMBER_CHAIN[1:]:
-        weights = [b * s[key] if p.kind in MEMBER_KINDS else 0.0 for b, s, p in zip(before, shapes, plans)]
+        weights = [b * s[key] if p.kind in MEMBER_KINDS else 0.0 for b, s, p in zip(before, shapes, plans, strict=True)]
         # Uses are counted per visit: more than users, so they are not capped by them.
         before = split(goal[key], weights) if key == "service_times" else split_capped(goal[key], weights, before)
-        for p, part in zip(plans, before):
+        for p, part in zip(plans, before, strict=True):
             p.parts[key] = part
-    enterprise_weight = [wt * ENTERPRISE_SIZE.get(u.short, 1.0) for u, wt in zip(units, weight)]
+    enterprise_weight = [wt * ENTERPRISE_SIZE.get(u.short, 1.0) for u, wt in zip(units, weight, strict=True)]
     _enterprise_groups(plans, goal, enterprise_weight, shapes)
     for key in CONTRACT_KEYS:
         share(MEMBER_KINDS, key, enterprise_weight)
@@ -215,15 +215,16 @@ def _enterprise_groups(plans: list[UnitPlan], goal: dict[str, int], weight: list
     or a wage agreement by each unit's habit, so signing rates differ between units; the rest
     are under both."""
     room = split(
-        sum(goal[k] for k in ENTERPRISE_KEYS), [w if p.kind in MEMBER_KINDS else 0.0 for p, w in zip(plans, weight)]
+        sum(goal[k] for k in ENTERPRISE_KEYS),
+        [w if p.kind in MEMBER_KINDS else 0.0 for p, w in zip(plans, weight, strict=True)],
     )
     unionised = list(room)
     for key in GAP_KEYS:
-        parts = split_capped(goal[key], [n * s[key] for n, s in zip(unionised, shapes)], room)
-        room = [r - part for r, part in zip(room, parts)]
-        for p, part in zip(plans, parts):
+        parts = split_capped(goal[key], [n * s[key] for n, s in zip(unionised, shapes, strict=True)], room)
+        room = [r - part for r, part in zip(room, parts, strict=True)]
+        for p, part in zip(plans, parts, strict=True):
             p.parts[key] = part
-    for p, part in zip(plans, room):
+    for p, part in zip(plans, room, strict=True):
         p.parts["enterprises_both"] = part
 
 

@@ -29,11 +29,19 @@ def _records(rows_by_sheet: dict, sheet_name: str):
     """Rows of a sheet as dicts keyed by canonical column name."""
     names = [c.name for c in schema.sheet(sheet_name).columns]
     for row in rows_by_sheet.get(sheet_name, ()):
-        yield dict(zip(names, row))
+        yield dict(zip(names, row, strict=True))
 
 
 def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> dict:
     """Reduce one workbook's rows to what the figures need."""
+    out: dict = {}
+    for part in (_people, _enterprises, _services, _community):
+        out.update(part(rows_by_sheet, start, end))
+    return out
+
+
+def _people(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> dict:
+    """Members, the cards in force and activated, and who used a card's services."""
     inside = lambda d: d is not None and start <= d <= end  # noqa: E731
     out: dict = defaultdict(int)
     out["members"] = {r["person"] for r in _records(rows_by_sheet, "members") if r["joined_on"] <= end}
@@ -47,7 +55,12 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
     out["card_holders"], out["activated_holders"] = in_force, activated
     uses = [r for r in _records(rows_by_sheet, "service_uses") if inside(r["served_on"])]
     out["service_times"], out["service_users"] = len(uses), {r["user"] for r in uses}
+    return dict(out)
 
+
+def _enterprises(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> dict:
+    """Enterprises (largest headcount reported) with their contract numbers, and the contracts in force."""
+    out: dict = defaultdict(int)
     enterprises: dict[str, list] = {}
     for r in _records(rows_by_sheet, "enterprises"):
         entry = enterprises.setdefault(r["credit_code"], [r["employees"], set(), set()])
@@ -60,7 +73,13 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
         if r["valid_from"] <= end <= r["valid_to"] and r["signed_on"] <= end:
             in_force_contracts[r["category"]].add(r["contract_no"])
     out["contracts"] = dict(in_force_contracts)
+    return dict(out)
 
+
+def _services(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> dict:
+    """Aid, training, jobs, model workers' services, summer relief and women's screening."""
+    inside = lambda d: d is not None and start <= d <= end  # noqa: E731
+    out: dict = defaultdict(int)
     out["warmth"], out["aid"] = ZERO, ZERO
     for r in _records(rows_by_sheet, "aid_payments"):
         if inside(r["paid_on"]):
@@ -87,9 +106,19 @@ def partial(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> di
         for r in _records(rows_by_sheet, "women_care")
         if r["programme"] == "两癌筛查" and _is_woman(r["recipient"]) and inside(r["given_on"])
     }
+    return dict(out)
+
+
+def _community(rows_by_sheet: dict[str, list[tuple]], start: date, end: date) -> dict:
+    """Matchmaking, stations, social organisations, mediation, mutual insurance, students, card services."""
+    inside = lambda d: d is not None and start <= d <= end  # noqa: E731
+    out: dict = defaultdict(int)
     matches = [r for r in _records(rows_by_sheet, "matchmaking_events") if inside(r["held_on"])]
     out["matchmaking_events"], out["matchmaking_participants"] = len(matches), sum(r["participants"] for r in matches)
     for r in _records(rows_by_sheet, "stations"):
+        out["stations"] += 1
+        staff = (r["retired_assistants"] or 0) + (r["social_workers"] or 0)
+        out["stations_fully_staffed"] += r.get("staff_quota") is not None and staff >= r["staff_quota"]
         out["stations_qualified"] += bool(r["qualified"])
         out["stations_star_applied"] += bool(r["star_applied"])
         out["retired_assistants"] += r["retired_assistants"]
@@ -133,7 +162,7 @@ def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
             entry[0] = max(entry[0], employees)
             entry[1] |= contract_nos
             entry[2] |= wage_nos
-    in_force = defaultdict(set)
+    in_force: dict[str, set] = defaultdict(set)
     for p in partials:
         for category, numbers in p.get("contracts", {}).items():
             in_force[category] |= numbers
@@ -168,6 +197,8 @@ def combine(partials: list[dict]) -> dict[str, str | dict[str, str | None]]:
         "women_screening_cards": len(union("screened")),
         "matchmaking_events": total("matchmaking_events"),
         "matchmaking_participants": total("matchmaking_participants"),
+        "stations": total("stations"),
+        "stations_fully_staffed": total("stations_fully_staffed"),
         "stations_qualified": total("stations_qualified"),
         "stations_star_applied": total("stations_star_applied"),
         "social_org_activities": total("social_org_activities"),

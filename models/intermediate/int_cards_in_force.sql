@@ -23,7 +23,8 @@ in_force as (
         sheet,
         source_row
     from cards
-    where {{ by_period_end('issued_on') }}
+    where
+        {{ by_period_end('issued_on') }}
         and not coalesce({{ by_period_end('cancelled_on') }}, false)
         and not (status = '注销' and cancelled_on is null)
 ),

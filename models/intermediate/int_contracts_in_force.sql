@@ -16,7 +16,8 @@ in_force as (
         unit_code,
         enterprises_covered
     from contracts
-    where category in ('综合集体合同', '工资专项集体协议')
+    where
+        category in ('综合集体合同', '工资专项集体协议')
         and {{ by_period_end('signed_on') }}
         and {{ by_period_end('valid_from') }}
         and valid_to >= {{ period_end() }}

@@ -8,11 +8,25 @@ enterprises as (
 ),
 
 cited as (
-    select unit_code, credit_code, '集体合同编号' as cited_in, contract_no as cited_no, source_file, sheet, source_row
+    select
+        unit_code,
+        credit_code,
+        '集体合同编号' as cited_in,
+        contract_no as cited_no,
+        source_file,
+        sheet,
+        source_row
     from enterprises
     where contract_no is not null
     union all
-    select unit_code, credit_code, '工资专项协议编号' as cited_in, wage_agreement_no as cited_no, source_file, sheet, source_row
+    select
+        unit_code,
+        credit_code,
+        '工资专项协议编号' as cited_in,
+        wage_agreement_no as cited_no,
+        source_file,
+        sheet,
+        source_row
     from enterprises
     where wage_agreement_no is not null
 ),

@@ -37,21 +37,33 @@ coverage_totals as (
 ),
 
 rates_by_category as (
-    select '综合集体合同' as category, covered_collective as covered, unionised from coverage_totals
+    select
+        '综合集体合同' as category,
+        covered_collective as covered,
+        unionised
+    from coverage_totals
     union all
-    select '工资专项集体协议' as category, covered_wage as covered, unionised from coverage_totals
+    select
+        '工资专项集体协议' as category,
+        covered_wage as covered,
+        unionised
+    from coverage_totals
 ),
 
 lower_rate as (
     -- Same denominator, so the lower rate has the smaller numerator; a tie takes 综合集体合同.
-    select covered, unionised
+    select
+        covered,
+        unionised
     from rates_by_category
     order by covered, category = '工资专项集体协议'
     limit 1
 ),
 
 unit_listings as (
-    select distinct unit_code, credit_code
+    select distinct
+        unit_code,
+        credit_code
     from enterprises
 ),
 
@@ -64,29 +76,55 @@ unit_totals as (
     from unit_listings
     inner join coverage on unit_listings.credit_code = coverage.credit_code
     left join units on unit_listings.unit_code = units.unit_code
-    group by 1
+    group by coalesce(units.short_name, unit_listings.unit_code)
 ),
 
 final as (
-    select {{ figure_columns('contracts_signed', value='contracts') }} from contract_totals
+    select
+        {{ figure_columns('contracts_signed', value='contracts') }}
+    from contract_totals
     union all
-    select {{ figure_columns('enterprises_covered', value='covered') }} from coverage_totals
+    select
+        {{ figure_columns('enterprises_covered', value='covered') }}
+    from coverage_totals
     union all
-    select {{ figure_columns('enterprises_unionised', value='unionised') }} from coverage_totals
+    select
+        {{ figure_columns('enterprises_unionised', value='unionised') }}
+    from coverage_totals
     union all
-    select {{ figure_columns('collective_contract_rate', numerator='covered_collective', denominator='unionised') }} from coverage_totals
+    select
+        {{ figure_columns('collective_contract_rate', numerator='covered_collective', denominator='unionised') }}
+    from coverage_totals
     union all
-    select {{ figure_columns('wage_agreement_rate', numerator='covered_wage', denominator='unionised') }} from coverage_totals
+    select
+        {{ figure_columns('wage_agreement_rate', numerator='covered_wage', denominator='unionised') }}
+    from coverage_totals
     union all
-    select {{ figure_columns('contract_signing_rate', numerator='covered', denominator='unionised') }} from lower_rate
+    select
+        {{ figure_columns('contract_signing_rate', numerator='covered', denominator='unionised') }}
+    from lower_rate
     union all
-    select {{ figure_columns('contract_signing_rate', numerator='covered', denominator='unionised', dim='category', key='category') }} from rates_by_category
+    select
+        {{ figure_columns(
+            'contract_signing_rate',
+            numerator='covered', denominator='unionised', dim='category', key='category'
+        ) }}
+    from rates_by_category
     union all
-    select {{ figure_columns('worker_coverage_rate', numerator='employees_covered', denominator='employees') }} from coverage_totals
+    select
+        {{ figure_columns('worker_coverage_rate', numerator='employees_covered', denominator='employees') }}
+    from coverage_totals
     union all
-    select {{ figure_columns('enterprises_covered', value='covered', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns('enterprises_covered', value='covered', dim='unit', key='unit_short_name') }}
+    from unit_totals
     union all
-    select {{ figure_columns('collective_contract_rate', numerator='covered_collective', denominator='unionised', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns(
+            'collective_contract_rate',
+            numerator='covered_collective', denominator='unionised', dim='unit', key='unit_short_name'
+        ) }}
+    from unit_totals
 )
 
 select * from final

@@ -40,14 +40,15 @@ unit_totals as (
     from members_by_unit
     inner join members on members_by_unit.person_key = members.person_key
     left join units on members_by_unit.unit_code = units.unit_code
-    group by 1
+    group by coalesce(units.short_name, members_by_unit.unit_code)
 ),
 
 items_online as (
     -- An item is its name: one listed on two rows (entered twice, or by two units) counts once.
     select count(distinct item_name) as items
     from service_items
-    where {{ by_period_end('online_on') }}
+    where
+        {{ by_period_end('online_on') }}
         and (offline_on is null or offline_on > {{ period_end() }})
 ),
 
@@ -58,23 +59,44 @@ uses as (
 ),
 
 final as (
-    select {{ figure_columns('members', value='members') }} from member_totals
+    select
+        {{ figure_columns('members', value='members') }}
+    from member_totals
     union all
-    select {{ figure_columns('cards_issued', value='members_with_card') }} from member_totals
+    select
+        {{ figure_columns('cards_issued', value='members_with_card') }}
+    from member_totals
     union all
-    select {{ figure_columns('card_uptake_rate', numerator='members_with_card', denominator='members') }} from member_totals
+    select
+        {{ figure_columns('card_uptake_rate', numerator='members_with_card', denominator='members') }}
+    from member_totals
     union all
-    select {{ figure_columns('participation_rate', numerator='activated_users', denominator='activated_holders') }} from member_totals
+    select
+        {{ figure_columns('participation_rate', numerator='activated_users', denominator='activated_holders') }}
+    from member_totals
     union all
-    select {{ figure_columns('card_services', value='items') }} from items_online
+    select
+        {{ figure_columns('card_services', value='items') }}
+    from items_online
     union all
-    select {{ figure_columns('real_name_service_times', value='uses') }} from uses
+    select
+        {{ figure_columns('real_name_service_times', value='uses') }}
+    from uses
     union all
-    select {{ figure_columns('members', value='members', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns('members', value='members', dim='unit', key='unit_short_name') }}
+    from unit_totals
     union all
-    select {{ figure_columns('cards_issued', value='members_with_card', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns('cards_issued', value='members_with_card', dim='unit', key='unit_short_name') }}
+    from unit_totals
     union all
-    select {{ figure_columns('card_uptake_rate', numerator='members_with_card', denominator='members', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns(
+            'card_uptake_rate',
+            numerator='members_with_card', denominator='members', dim='unit', key='unit_short_name'
+        ) }}
+    from unit_totals
 )
 
 select * from final

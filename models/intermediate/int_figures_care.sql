@@ -47,12 +47,14 @@ warmth_by_unit as (
         sum(amount) as warmth_amount
     from aid_payments
     where is_warmth_aid
-    group by 1
+    group by coalesce(unit_short_name, unit_code)
 ),
 
 aid_by_programme as (
     -- reported_programme: 送温暖 here is the headline's 送温暖; 送温暖（其他职工） is kept apart.
-    select reported_programme as programme, sum(amount) as aid_amount
+    select
+        reported_programme as programme,
+        sum(amount) as aid_amount
     from aid_payments
     group by reported_programme
 ),
@@ -85,7 +87,9 @@ model_worker_totals as (
 ),
 
 summer_totals as (
-    select sum(amount) as amount, sum(packs) as packs
+    select
+        sum(amount) as amount,
+        sum(packs) as packs
     from summer_relief
     where {{ in_period('delivered_on') }}
 ),
@@ -93,51 +97,88 @@ summer_totals as (
 screening as (
     select count(distinct recipient_key) as recipients
     from women_care
-    where programme = '两癌筛查'
+    where
+        programme = '两癌筛查'
         and recipient_sex = '女'  -- a man's ID is sent back to the unit (schema.yaml row_checks)
         and {{ in_period('given_on') }}
 ),
 
 matchmaking_totals as (
-    select count(*) as events, sum(participants) as participants
+    select
+        count(*) as events,
+        sum(participants) as participants
     from matchmaking
     where {{ in_period('held_on') }}
 ),
 
 final as (
-    select {{ figure_columns('warmth_aid_amount', value='warmth_amount') }} from aid_totals
+    select
+        {{ figure_columns('warmth_aid_amount', value='warmth_amount') }}
+    from aid_totals
     union all
-    select {{ figure_columns('warmth_aid_amount', value='warmth_amount', dim='unit', key='unit_short_name') }} from warmth_by_unit
+    select
+        {{ figure_columns('warmth_aid_amount', value='warmth_amount', dim='unit', key='unit_short_name') }}
+    from warmth_by_unit
     union all
-    select {{ figure_columns('aid_amount', value='aid_amount') }} from aid_totals
+    select
+        {{ figure_columns('aid_amount', value='aid_amount') }}
+    from aid_totals
     union all
-    select {{ figure_columns('aid_amount', value='aid_amount', dim='programme', key='programme') }} from aid_by_programme
+    select
+        {{ figure_columns('aid_amount', value='aid_amount', dim='programme', key='programme') }}
+    from aid_by_programme
     union all
-    select {{ figure_columns('mutual_insurance_enrolled', value='premium_enrolled') }} from insurance_totals
+    select
+        {{ figure_columns('mutual_insurance_enrolled', value='premium_enrolled') }}
+    from insurance_totals
     union all
-    select {{ figure_columns('mutual_insurance_benefited', value='premium_benefited') }} from insurance_totals
+    select
+        {{ figure_columns('mutual_insurance_benefited', value='premium_benefited') }}
+    from insurance_totals
     union all
-    select {{ figure_columns('medical_mutual_benefited', value='medical_benefited') }} from insurance_totals
+    select
+        {{ figure_columns('medical_mutual_benefited', value='medical_benefited') }}
+    from insurance_totals
     union all
-    select {{ figure_columns('medical_mutual_claims', value='medical_claims') }} from insurance_totals
+    select
+        {{ figure_columns('medical_mutual_claims', value='medical_claims') }}
+    from insurance_totals
     union all
-    select {{ figure_columns('job_fairs', value='job_fairs') }} from job_totals
+    select
+        {{ figure_columns('job_fairs', value='job_fairs') }}
+    from job_totals
     union all
-    select {{ figure_columns('jobs_placed', value='placed') }} from job_totals
+    select
+        {{ figure_columns('jobs_placed', value='placed') }}
+    from job_totals
     union all
-    select {{ figure_columns('model_worker_recuperation', value='recuperation') }} from model_worker_totals
+    select
+        {{ figure_columns('model_worker_recuperation', value='recuperation') }}
+    from model_worker_totals
     union all
-    select {{ figure_columns('model_worker_checkups', value='checkups') }} from model_worker_totals
+    select
+        {{ figure_columns('model_worker_checkups', value='checkups') }}
+    from model_worker_totals
     union all
-    select {{ figure_columns('summer_relief_amount', value='amount') }} from summer_totals
+    select
+        {{ figure_columns('summer_relief_amount', value='amount') }}
+    from summer_totals
     union all
-    select {{ figure_columns('summer_relief_packs', value='packs') }} from summer_totals
+    select
+        {{ figure_columns('summer_relief_packs', value='packs') }}
+    from summer_totals
     union all
-    select {{ figure_columns('women_screening_cards', value='recipients') }} from screening
+    select
+        {{ figure_columns('women_screening_cards', value='recipients') }}
+    from screening
     union all
-    select {{ figure_columns('matchmaking_events', value='events') }} from matchmaking_totals
+    select
+        {{ figure_columns('matchmaking_events', value='events') }}
+    from matchmaking_totals
     union all
-    select {{ figure_columns('matchmaking_participants', value='participants') }} from matchmaking_totals
+    select
+        {{ figure_columns('matchmaking_participants', value='participants') }}
+    from matchmaking_totals
 )
 
 select * from final

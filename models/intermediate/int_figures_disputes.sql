@@ -20,19 +20,29 @@ unit_totals as (
         count(*) as mediated
     from cases
     where is_mediated_in_period
-    group by 1
+    group by coalesce(unit_short_name, unit_code)
 ),
 
 final as (
-    select {{ figure_columns('disputes_closed', value='closed') }} from case_totals
+    select
+        {{ figure_columns('disputes_closed', value='closed') }}
+    from case_totals
     union all
-    select {{ figure_columns('disputes_mediated', value='mediated') }} from case_totals
+    select
+        {{ figure_columns('disputes_mediated', value='mediated') }}
+    from case_totals
     union all
-    select {{ figure_columns('disputes_amount', value='mediated_amount') }} from case_totals
+    select
+        {{ figure_columns('disputes_amount', value='mediated_amount') }}
+    from case_totals
     union all
-    select {{ figure_columns('mediation_success_rate', numerator='mediated', denominator='closed') }} from case_totals
+    select
+        {{ figure_columns('mediation_success_rate', numerator='mediated', denominator='closed') }}
+    from case_totals
     union all
-    select {{ figure_columns('disputes_mediated', value='mediated', dim='unit', key='unit_short_name') }} from unit_totals
+    select
+        {{ figure_columns('disputes_mediated', value='mediated', dim='unit', key='unit_short_name') }}
+    from unit_totals
 )
 
 select * from final

@@ -15,7 +15,8 @@ general_classes as (
         coalesce(sum(person_times), 0) as person_times,
         count(distinct trainee_unit) as trainee_units
     from trainings
-    where category = '通用能力'
+    where
+        category = '通用能力'
         and {{ in_period('started_on') }}
 ),
 
@@ -26,11 +27,17 @@ funded as (
 ),
 
 final as (
-    select {{ figure_columns('training_person_times', value='person_times') }} from general_classes
+    select
+        {{ figure_columns('training_person_times', value='person_times') }}
+    from general_classes
     union all
-    select {{ figure_columns('training_units', value='trainee_units') }} from general_classes
+    select
+        {{ figure_columns('training_units', value='trainee_units') }}
+    from general_classes
     union all
-    select {{ figure_columns('migrant_students_funded', value='students') }} from funded
+    select
+        {{ figure_columns('migrant_students_funded', value='students') }}
+    from funded
 )
 
 select * from final

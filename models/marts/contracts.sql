@@ -18,9 +18,11 @@ final as (
         enterprises_covered,
         workers_covered,
         category in ('综合集体合同', '工资专项集体协议') as is_counted_category,
-        {{ by_period_end('signed_on') }}
+        (
+            {{ by_period_end('signed_on') }}
             and {{ by_period_end('valid_from') }}
-            and valid_to >= {{ period_end() }} as is_in_force,
+            and valid_to >= {{ period_end() }}
+        ) as is_in_force,
         source_file,
         sheet,
         source_row

@@ -7,7 +7,11 @@ source as (
 ),
 
 current_submissions as (
-    select source_file, file_sha256 from {{ ref('stg_submissions') }} where is_current
+    select
+        source_file,
+        file_sha256
+    from {{ ref('stg_submissions') }}
+    where is_current
 ),
 
 final as (
@@ -17,6 +21,7 @@ final as (
         source.star_applied,
         source.retired_assistants,
         source.social_workers,
+        source.staff_quota,
         source.unit_code,
         source.source_file,
         source.sheet,

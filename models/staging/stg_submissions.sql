@@ -24,7 +24,8 @@ final as (
         status_reason,
         coalesce(is_current, false) as is_current
     from source
-    where period_start = {{ period_start() }}
+    where
+        period_start = {{ period_start() }}
         and period_end = {{ period_end() }}
 )
 

@@ -7,7 +7,11 @@ source as (
 ),
 
 current_submissions as (
-    select source_file, file_sha256 from {{ ref('stg_submissions') }} where is_current
+    select
+        source_file,
+        file_sha256
+    from {{ ref('stg_submissions') }}
+    where is_current
 ),
 
 final as (

@@ -1,0 +1,122 @@
+"""The analyst's run and release buttons: `shushuo run --input <inbox>` (the same pipeline and the
+same run lock, shushuo/lock.py, as `make report INPUT=<inbox>`) or `shushuo release --by <analyst>`
+(as `make release`), each in a process of its own, its output kept in a log the page shows while it
+runs. One at a time: a press while one is running (from the desk, or from a terminal holding the
+run lock) gets a message, not a second one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from desk.db import Database, now
+from desk.paths import DeskPaths
+from shushuo import publish
+
+_starting = threading.Lock()
+_processes: dict[int, subprocess.Popen] = {}
+CLI = "import sys; from shushuo.cli import app; sys.argv[0] = 'shushuo'; app()"
+
+
+class RunRefused(Exception):
+    """Chinese: why no run was started."""
+
+
+KINDS = {"run": "运行", "release": "发布"}
+
+
+def command(paths: DeskPaths) -> list[str]:
+    return [sys.executable, "-c", CLI, "run", "--input", str(paths.inbox), "--build", str(paths.build)]
+
+
+def release_command(paths: DeskPaths, by: str, note: str, accept_open_problems: bool) -> list[str]:
+    extra = ["--note", note] if note else []
+    extra += ["--accept-open-problems"] if accept_open_problems else []
+    return [sys.executable, "-c", CLI, "release", "--by", by, "--build", str(paths.build), *extra]
+
+
+def running(db: Database):
+    return db.one("select * from runs where state = 'running' order by id desc limit 1")
+
+
+def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv: list[str] | None = None) -> int:
+    """Start a run (or, kind 'release', the release command `argv`); returns its id. RunRefused
+    when one is running."""
+    with _starting:
+        current = running(db)
+        if current is not None and _alive(current["id"]):
+            what = KINDS.get(current["kind"], "运行")
+            raise RunRefused(
+                f"已有一次{what}正在进行（{current['started_by']} 于 {current['started_at']} 开始），请等它结束。"
+            )
+        if current is not None:  # the server was restarted while it ran: it did not finish
+            finish(db, current["id"], "failed", "平台重启，这次运行未完成")
+        if kind == "run" and not any(p.suffix for p in paths.inbox.iterdir() if not p.name.startswith(".")):
+            raise RunRefused("收件箱中还没有任何单位的报表，无法运行。")
+        log = paths.runs / f"run-{now().replace(' ', '_').replace(':', '')}.log"
+        run_id = db.execute(
+            "insert into runs (kind, started_at, started_by, state, log_path) values (?, ?, ?, 'running', ?)",
+            kind,
+            now(),
+            username,
+            str(log),
+        )
+        with open(log, "wb") as handle:
+            process = subprocess.Popen(
+                argv or command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        _processes[run_id] = process
+    threading.Thread(target=_wait, args=(db, paths, run_id, process, kind), daemon=True).start()
+    return run_id
+
+
+def _alive(run_id: int) -> bool:
+    process = _processes.get(run_id)
+    return process is not None and process.poll() is None
+
+
+def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen, kind: str) -> None:
+    code = process.wait()
+    _processes.pop(run_id, None)
+    what = KINDS[kind]
+    if code == 0:
+        folder = publish.current(paths.build) if kind == "run" else None
+        finish(db, run_id, "done", f"{what}完成", folder)
+    else:
+        finish(db, run_id, "failed", f"{what}未完成，原因见下方记录")
+
+
+def finish(db: Database, run_id: int, state: str, message: str, run_dir: Path | None = None) -> None:
+    db.execute(
+        "update runs set state = ?, finished_at = ?, message = ?, run_dir = ? where id = ?",
+        state,
+        now(),
+        message,
+        str(run_dir) if run_dir else None,
+        run_id,
+    )
+
+
+def log_tail(path: str, lines: int = 40) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def outputs(run_dir: Path) -> list[str]:
+    """The run's outputs worth a link, relative to its folder."""
+    wanted = [
+        "bulletin.html",
+        "bulletin.docx",
+        "figures.xlsx",
+        "checks/checks.html",
+        "提交情况.xlsx",
+        "重复填报.xlsx",
+        "site/index.html",
+        "manifest.json",
+    ]
+    return [name for name in wanted if (run_dir / name).is_file()]
