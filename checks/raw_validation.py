@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from contextlib import contextmanager
 
 import duckdb
@@ -24,6 +25,7 @@ from checks.rules import TABLES
 from ingest import schema
 
 SOURCE = "数据期望（GE）"
+_ONE_VALIDATION_AT_A_TIME = threading.Lock()
 RESULT_FORMAT = {
     "result_format": "SUMMARY",
     "unexpected_index_column_names": [ROW_INDEX],
@@ -72,23 +74,25 @@ def _configurations_kept():
     it asks for one of its arguments: some 60 times per expectation while it plans the metrics,
     a quarter of the checks' CPU. An expectation does not change while its suite is validated, so
     each one's configuration is built once for the validation (the same values: checks.json is
-    byte for byte what it was)."""
+    byte for byte what it was). One validation at a time per process holds the property (a lock),
+    so two threads never restore each other's."""
     from great_expectations.expectations.expectation import Expectation
 
-    built = Expectation.configuration
-    kept: dict[int, tuple] = {}
+    with _ONE_VALIDATION_AT_A_TIME:
+        built = Expectation.__dict__["configuration"]  # GE's own property (no other validation holds it now)
+        kept: dict[int, tuple] = {}
 
-    def configuration(expectation):
-        found = kept.get(id(expectation))
-        if found is None or found[0] is not expectation:
-            found = kept[id(expectation)] = (expectation, built.fget(expectation))
-        return found[1]
+        def configuration(expectation):
+            found = kept.get(id(expectation))
+            if found is None or found[0] is not expectation:
+                found = kept[id(expectation)] = (expectation, built.fget(expectation))
+            return found[1]
 
-    Expectation.configuration = property(configuration)
-    try:
-        yield
-    finally:
-        Expectation.configuration = built
+        Expectation.configuration = property(configuration)
+        try:
+            yield
+        finally:
+            Expectation.configuration = built
 
 
 def _quiet_context():
