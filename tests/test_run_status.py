@@ -19,14 +19,14 @@ def test_the_status_follows_the_stages_and_counts_the_workbooks(small_demo, tmp_
     stages = [s for s in shown if not s.startswith("读取报表 ")]
     assert stages == [
         "读取报表…",
-        "建模：dbt build…",
         "上一统计期指标（同比）…",
+        "建模：dbt build…",
         "质量检查…",
         "生成公报和图表…",
-        "导出数字、DOCX 和网页…",
+        "导出数字、PDF 和网页…",
     ]
     assert shown.index("读取报表…") < shown.index(reading[0]) and shown.index(reading[-1]) < shown.index(
-        "建模：dbt build…"
+        "上一统计期指标（同比）…"
     )
 
 
