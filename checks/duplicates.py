@@ -7,9 +7,9 @@ group number; each occurrence shows unit, file, sheet and Excel row — where a 
 row in the return they sent. It never shows an ID number, a name or the pseudonym (a clerk can
 do nothing with a hash, and a stable pseudonym in a file that travels is a linkable identifier).
 
-Only the current return of each unit counts (staging.stg_members), and a member counts as a
-unit's when that unit lists the person at the period's end (intermediate.int_members_by_unit),
-the same basis as the gate's count. Text from the returns (基层工会名称, file names) is written
+Who is on several rolls, and every row where, is the mart marts.members_on_several_rolls (the
+current return of each unit, members listed at the period's end): the same rows the gate's rule
+counts. Text from the returns (基层工会名称, file names) is written
 as text, never as a formula: a cell starting with = + - @ stays inert in Excel and WPS."""
 
 from __future__ import annotations
@@ -35,35 +35,11 @@ TITLE = "同一会员被多个单位填报的清单"
 COLUMNS = ("组号", "单位代码", "单位名称", "报送文件", "工作表", "行号", "基层工会名称", "入会日期")
 WIDTHS = (6, 9, 12, 20, 10, 6, 16, 12)  # the least each column gets; it grows to its values
 
+# Who is on several rolls is decided once, by the mart (the gate's rule members_in_two_units reads it too).
 QUERY = """
-with listed as (
-    select unit_code, person_key from intermediate.int_members_by_unit
-),
-people as (
-    select person_key from listed group by person_key having count(distinct unit_code) > 1
-),
-occurrences as (
-    select members.person_key, members.unit_code, members.source_file, members.sheet, members.source_row,
-           members.grassroots_union, members.joined_on
-    from staging.stg_members as members
-    join listed on members.unit_code = listed.unit_code and members.person_key = listed.person_key
-    where members.person_key in (select person_key from people)
-),
-groups as (
-    select person_key,
-           row_number() over (order by min(unit_code), min(source_file), min(source_row), person_key) as group_no
-    from occurrences group by person_key
-),
-unit_names as (
-    select source_file, any_value(unit_name) as unit_name
-    from staging.stg_submissions where is_current group by source_file
-)
-select groups.group_no, occurrences.unit_code, unit_names.unit_name, occurrences.source_file,
-       occurrences.sheet, occurrences.source_row, occurrences.grassroots_union, occurrences.joined_on
-from occurrences
-join groups on occurrences.person_key = groups.person_key
-left join unit_names on occurrences.source_file = unit_names.source_file
-order by groups.group_no, occurrences.unit_code, occurrences.source_file, occurrences.source_row
+select group_no, unit_code, unit_name, source_file, sheet, source_row, grassroots_union, joined_on
+from marts.members_on_several_rolls
+order by group_no, unit_code, source_file, source_row
 """
 
 ABOUT = (

@@ -183,6 +183,11 @@ def create_model_tables(connection: duckdb.DuckDBPyConnection, period: tuple[dt.
         " joined_on DATE, rows_listed BIGINT)"
     )
     connection.execute(
+        "create or replace table marts.members_on_several_rolls (group_no BIGINT, person_key VARCHAR,"
+        " unit_code VARCHAR, unit_name VARCHAR, source_file VARCHAR, sheet VARCHAR, source_row BIGINT,"
+        " grassroots_union VARCHAR, joined_on DATE)"
+    )
+    connection.execute(
         "create or replace table marts.mediation_cases (unit_code VARCHAR, unit_short_name VARCHAR, case_no VARCHAR,"
         " accepted_on DATE, closed_on DATE, cause VARCHAR, workers BIGINT, amount DECIMAL(18,2), outcome VARCHAR,"
         " is_closed_in_period BOOLEAN, is_mediated_in_period BOOLEAN, "

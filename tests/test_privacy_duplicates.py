@@ -60,10 +60,7 @@ def test_no_listing_when_no_member_is_listed_twice(small_run, tmp_path):
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(small_run.run_dir / "warehouse.duckdb", warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute(
-            "delete from intermediate.int_members_by_unit where unit_code <> "
-            "(select min(unit_code) from intermediate.int_members_by_unit)"
-        )
+        con.execute("delete from marts.members_on_several_rolls")
     assert write_duplicate_listing(warehouse, tmp_path) is None
     assert not (tmp_path / LISTING_FILE).exists()
 

@@ -15,9 +15,18 @@
 -- Runs after the figures, so a failure never stops a model (the gate decides):
 -- depends_on: {{ ref('indicators') }}
 
+-- Who counts as listed by two units is written once, in marts.members_on_several_rolls.
 with people as (
-    select person_key, string_agg(distinct unit_code, '、' order by unit_code) as units
-    from {{ ref('int_members_by_unit') }} group by person_key having count(distinct unit_code) > 1
+    select
+        person_key,
+        string_agg(distinct unit_code, '、' order by unit_code) as units
+    from {{ ref('members_on_several_rolls') }}
+    group by person_key
 )
-select units, count(*) as members
-from people group by units order by members desc, units
+
+select
+    units,
+    count(*) as members
+from people
+group by units
+order by members desc, units
