@@ -85,7 +85,8 @@ def test_every_sheet_a_unit_fills_has_rows(demo_small):
     for path in paths:
         unit = by_name[path.name.split("_")[0]]
         for sheet in schema.sheets():
-            if unit.kind in sheet.submitted_by:
+            # 上报说明 holds rows only where a unit has a warning to explain (ingest/demo/explained.py)
+            if unit.kind in sheet.submitted_by and sheet.name != "explanations":
                 assert _sheet_rows(path, sheet.title), f"{path.name} / {sheet.title} is empty"
 
 

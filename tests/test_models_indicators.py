@@ -276,7 +276,8 @@ def test_rates_are_their_numerator_over_denominator(con):
 
 def test_models_land_in_the_contract_schemas(con):
     schemas = {s for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
-    assert {"staging", "intermediate", "marts", "reference", "raw"} == schemas
+    # dbt_test__audit: the rows each gate rule (tests/dbt/rules, store_failures) found, read by the gate
+    assert {"staging", "intermediate", "marts", "reference", "raw", "dbt_test__audit"} == schemas
 
 
 def test_build_reports_its_nodes_and_time(built):
