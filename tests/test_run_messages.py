@@ -94,6 +94,10 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
                 "insert into staging.stg_members (unit_code, person_key, source_file, sheet, source_row) "
                 f"values ('{unit}', 'p1', '{unit}.xlsx', '会员名册', {row})"
             )
+            connection.execute(
+                "insert into marts.members_on_several_rolls (group_no, person_key, unit_code, source_file, sheet,"
+                f" source_row) values (1, 'p1', '{unit}', '{unit}.xlsx', '会员名册', {row})"
+            )
     said: list[str] = []
     ctx = RunContext(
         tmp_path,
