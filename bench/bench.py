@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from references import plain_read  # noqa: E402  (bench/, the script's folder)
 
-from ingest.reader import find_workbooks  # noqa: E402
+from ingest.read.reader import find_workbooks  # noqa: E402
 from shushuo.demo_data import ensure_demo  # noqa: E402
 
 SHUSHUO = ROOT / ".venv" / "bin" / "shushuo"

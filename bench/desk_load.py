@@ -89,7 +89,7 @@ def load_test(returns: Path, period_year: int, rounds: int, check_workers: int =
     from desk.db import Database
     from desk.paths import desk_paths
     from desk.season import set_period
-    from ingest.schema import units
+    from domain.schema import units
 
     work = Path(tempfile.mkdtemp(prefix="desk-load-"))
     try:

@@ -37,7 +37,7 @@ def fastexcel_rows(path: Path) -> int:
 def guard_only(path: Path) -> int:
     """Not a reader: the file guard alone (every part unpacked, sheets measured, formulas found),
     which ingest runs before its reader; a floor under any reading ingest does."""
-    from ingest.file_guard import inspect_workbook
+    from ingest.find.file_guard import inspect_workbook
 
     inspect_workbook(path)
     return 0

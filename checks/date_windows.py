@@ -1,5 +1,5 @@
 """Which window each date column of the returns must fall in. The facts are the schema's
-(ingest/schema.yaml: each date column's `window`, and `plausible`): ingest rejects a cell outside
+(domain/schema.yaml: each date column's `window`, and `plausible`): ingest rejects a cell outside
 the plausible window with a reason, and the gate checks the same window again, so the two never
 disagree; what the gate adds are the period warnings below.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ingest import schema
+from domain import schema
 
 FLOW = "flow"
 HISTORY = "history"
@@ -34,7 +34,7 @@ def kind_of(sheet: str, column: str) -> str:
         return DATE_KINDS[(sheet, column)]
     except KeyError:
         raise KeyError(
-            f"日期列 {sheet}.{column} 未在 ingest/schema.yaml 中写明 window：请指明它是 flow、history 还是 term"
+            f"日期列 {sheet}.{column} 未在 domain/schema.yaml 中写明 window：请指明它是 flow、history 还是 term"
         ) from None
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.safe_names import sheet_names
-from ingest.workbook_style import (
+from ingest.workbooks.safe_names import sheet_names
+from ingest.workbooks.style import (
     Formats,
     fit_row_height,
     fitted_width,

@@ -1,7 +1,7 @@
 """The units' explanations of 核实性 warnings (上报说明), and which warnings they answer.
 
 Two places hold them: the 上报说明 sheet of a unit's current return (ingest loads it into
-raw.explanations like any sheet of ingest/schema.yaml), and 上报说明.csv beside the returns, which
+raw.explanations like any sheet of domain/schema.yaml), and 上报说明.csv beside the returns, which
 the submission desk writes (UTF-8 with BOM; unit_code, rule, explanation, explained_by,
 explained_at). `rule` is the check's code as checks.html shows it (rule.moved_against_previous_period,
 or without its rule./raw. prefix) or its Chinese title (the whole title, or a part of it of at least
@@ -21,11 +21,11 @@ from pathlib import Path
 import duckdb
 
 from checks.outcome import CheckOutcome
-from ingest import schema
-from ingest.reader import EXPLANATIONS_FILE
+from domain import schema
+from ingest.read.reader import EXPLANATIONS_FILE
 
 CSV_COLUMNS = ("unit_code", "rule", "explanation", "explained_by", "explained_at")
-SHEET = "explanations"  # ingest/schema.yaml
+SHEET = "explanations"  # domain/schema.yaml
 MIN_TITLE_PART = 4
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from checks.outcome import FAILED, VERIFY
-from checks.rule_base import TABLES
+from domain.warehouse import TABLES
 
 REJECTED_ROWS = "rejected_rows"
 HELD = "held"

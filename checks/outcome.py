@@ -91,7 +91,7 @@ def field_label(key: str) -> str:
 
 @cache
 def _cover_headers() -> dict[str, str]:
-    from ingest.schema import cover_fields
+    from domain.schema import cover_fields
 
     return {column.name: column.header for column in cover_fields()}
 

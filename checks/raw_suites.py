@@ -1,5 +1,5 @@
 """Great Expectations suites for the raw tables, derived from the submission schema
-(ingest/schema.py), never written by hand: a column's type, `required`, `values` and `min`
+(domain/schema.py), never written by hand: a column's type, `required`, `values` and `min`
 decide its expectations. Each expectation carries in `meta` the check id and the Chinese title
 the gate reports; its GE severity says whether a failure blocks publication.
 
@@ -14,7 +14,7 @@ import great_expectations.expectations as gxe
 
 from checks import date_windows
 from checks.outcome import BLOCKING, INFO, VERIFY, field_label
-from ingest import schema
+from domain import schema
 
 GX_SEVERITY = {BLOCKING: "critical", VERIFY: "warning", INFO: "info"}
 # Columns shown with every failing value so a clerk can find the row.

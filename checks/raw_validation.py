@@ -29,8 +29,8 @@ from checks.raw_suites import (
     expectations_for,
     from_day_number,
 )
-from checks.rule_base import TABLES
-from ingest import schema
+from domain import schema
+from domain.warehouse import TABLES
 
 SOURCE = "数据期望（GE）"
 _ONE_VALIDATION_AT_A_TIME = threading.Lock()
@@ -127,7 +127,7 @@ def _no_current_submissions(table: str, error: Exception) -> CheckOutcome:
         status=ERROR,
         detail=(
             f"无法读取 {table}：{error}。原始数据检查只查当前有效报表的行，须在 "
-            "dbt build 之后运行（或在 checks/rule_base.py 的 TABLES 中更正表名）。"
+            "dbt build 之后运行（或在 domain/warehouse.py 的 TABLES 中更正表名）。"
         ),
     )
 
@@ -141,7 +141,7 @@ def _unreadable(sheet: schema.Sheet, error: Exception) -> CheckOutcome:
         severity=BLOCKING,
         status=ERROR,
         detail=(
-            f"无法读取原始表 {sheet.raw_table}：{error}。请确认入库（ingest）已完成且表结构与 ingest/schema.yaml 一致。"
+            f"无法读取原始表 {sheet.raw_table}：{error}。请确认入库（ingest）已完成且表结构与 domain/schema.yaml 一致。"
         ),
     )
 

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from desk.db import Database, now
-from ingest.schema import units
+from domain.schema import units
 
 ROLES = {"clerk": "填报员", "analyst": "统计分析员", "publicity": "宣传处"}
 # Sign-in attempts: at most FAILURES_ALLOWED failures per account, and FAILURES_ALLOWED_PER_ADDRESS
@@ -40,7 +40,7 @@ def add_user(db: Database, role: str, unit_code: str | None, username: str | Non
     if unit_code is not None:
         unit_code = unit_code.upper()
         if unit_code not in codes:
-            raise AccountError(f"没有代码为 {unit_code} 的填报单位（见 ingest/units.yaml）：{'、'.join(codes)}")
+            raise AccountError(f"没有代码为 {unit_code} 的填报单位（见 domain/units.yaml）：{'、'.join(codes)}")
     if role == "clerk" and unit_code is None:
         raise AccountError("填报员账号须用 --unit 指明所属单位，例如 --unit S01")
     username = (username or ((unit_code or "").lower() if role == "clerk" else role)).strip()

@@ -38,8 +38,8 @@ from desk.db import Database, now
 from desk.paths import DeskPaths
 from desk.season import current_period, task_sheets, unit
 from desk.store import UploadRefused, clear_incoming, keep, receive, stored_path, too_large
-from ingest.file_guard import LIMITS
-from ingest.workbook_writer import write_return
+from ingest.find.file_guard import LIMITS
+from ingest.workbooks.writer import write_return
 from shushuo import releases
 
 HERE = Path(__file__).parent

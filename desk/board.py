@@ -14,7 +14,7 @@ from desk.checking import ERRORS, EXPLAIN, PASSED, REFUSED
 from desk.db import Database
 from desk.run_warnings import last_outcomes, open_for_unit
 from desk.season import Period
-from ingest.schema import units
+from domain.schema import units
 
 NOT_SENT, CHECKING, WRONG, TO_EXPLAIN, OK = "未报", "检查中", "有误", "待说明", "已通过"
 STATUS_CLASS = {NOT_SENT: "none", CHECKING: "checking", WRONG: "wrong", TO_EXPLAIN: "explain", OK: "ok"}

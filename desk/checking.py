@@ -1,6 +1,6 @@
 """Checking one upload at once: the file alone goes through ingest (the file guard first, then the
-reader, validation and ingest/current.py's decision of whether it may count for the unit that sent
-it), its 整改清单 is written with ingest/feedback.py, and the result is kept as result.json beside it.
+reader, validation and ingest/load/current.py's decision of whether it may count for the unit that sent
+it), its 整改清单 is written with ingest/workbooks/feedback.py, and the result is kept as result.json beside it.
 
 It runs in a worker process (desk/app.py keeps a small pool, warmed up at start): a file that
 crashes the reader's process takes the worker, not the server, and is refused with the reason.
@@ -19,15 +19,15 @@ import json
 import shutil
 from pathlib import Path, PurePath
 
-from ingest import safe_names
-from ingest.cover import field_cells
-from ingest.feedback import write_feedback
-from ingest.feedback_cells import read_sheet_rows
-from ingest.pseudonymise import load_key
-from ingest.reader import WORKBOOK_SUFFIXES
+from ingest.clean.pseudonymise import load_key
+from ingest.read.cover import field_cells
+from ingest.read.reader import WORKBOOK_SUFFIXES
+from ingest.read.sheet_reader import column_letter
 from ingest.report import IngestReport, Problem
 from ingest.run import ingest
-from ingest.sheet_reader import column_letter
+from ingest.workbooks import safe_names
+from ingest.workbooks.feedback import write_feedback
+from ingest.workbooks.feedback_cells import read_sheet_rows
 
 PASSED, ERRORS, REFUSED, EXPLAIN = "passed", "errors", "refused", "explain"
 VERDICT_WORDS = {PASSED: "已通过", ERRORS: "有误", REFUSED: "有误", EXPLAIN: "待说明"}
@@ -40,7 +40,7 @@ WRONG_PERIOD = (
 
 def upload_name(original: str) -> str:
     """A safe file name for the upload (the clerk's name, any folder part dropped, unsafe and
-    overlong names made safe by ingest/safe_names.py), ending in its lower-case suffix."""
+    overlong names made safe by ingest/workbooks/safe_names.py), ending in its lower-case suffix."""
     base = PurePath(original.replace("\\", "/")).name
     suffix = PurePath(base).suffix.lower()
     stem = base[: -len(suffix)] if suffix else base

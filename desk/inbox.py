@@ -4,7 +4,7 @@ the desk's run button does.
 
 A unit's current file is its newest upload that ingest would count (desk/checking.py: not refused,
 held or for another period); a newer file that cannot count replaces nothing, as in ingest. It is
-named <unit>_<period><suffix> (ingest/layout.py), so the run ties it to the unit by its name as the
+named <unit>_<period><suffix> (ingest/workbooks/layout.py), so the run ties it to the unit by its name as the
 desk did by the account. Files are hard links to the store (read-only) placed with an atomic rename."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from desk.db import Database
 from desk.season import Period, unit
-from ingest import layout
+from ingest.read.reader import EXPLANATIONS_FILE
+from ingest.workbooks import layout
 
-EXPLANATIONS_FILE = "上报说明.csv"
 EXPLANATION_COLUMNS = ("unit_code", "rule", "explanation", "explained_by", "explained_at")
 _lock = threading.Lock()
 

@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desk.db import Database, now
-from ingest.periods import period_label
-from ingest.schema import Unit, sheets, units
+from domain.periods import period_label
+from domain.schema import Unit, sheets, units
 
 
 @dataclass(frozen=True)

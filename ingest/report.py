@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from ingest.validators import mask_digit_runs
+from ingest.clean.validators import mask_digit_runs
 
 PROBLEM_FIELDS = ("source_file", "sheet", "source_row", "column_header", "value_shown", "severity", "reason")
 SHEET_FIELDS = (
@@ -25,7 +25,7 @@ SHEET_FIELDS = (
     "rows_hidden",
 )
 # raw.submissions, one row per workbook loaded: (column, DuckDB type, what it means). Written once
-# here; ingest/load.py creates the table from it and shushuo/dbt_sources.py documents it for dbt.
+# here; ingest/load/raw_tables.py creates the table from it and shushuo/dbt_sources.py documents it for dbt.
 SUBMISSION_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("unit_code", "VARCHAR", "填报单位代码（封面所填单位，见 units.yaml）"),
     ("unit_name", "VARCHAR", "封面所填的填报单位"),
@@ -39,7 +39,7 @@ SUBMISSION_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("loaded_at", "TIMESTAMP", "入库时间"),
     ("claimed_unit_code", "VARCHAR", "文件来源（上传账号、文件名或所在文件夹）所指的单位代码；来源未指明单位时为空"),
     ("claimed_by", "VARCHAR", "来源所指单位从何得知：uploader（上传账号）、file_name（文件名）、folder（文件夹）"),
-    ("is_current", "BOOLEAN", "是否为该单位本统计期计入统计的报表（由 ingest/current.py 决定，各处只读不再重算）"),
+    ("is_current", "BOOLEAN", "是否为该单位本统计期计入统计的报表（由 ingest/load/current.py 决定，各处只读不再重算）"),
     ("submission_rank", "INTEGER", "同一单位同一统计期内的取舍次序，1 为采用；暂扣的文件为空"),
     (
         "status",
@@ -115,8 +115,8 @@ class FileReport:
     period_start: str | None = None
     period_end: str | None = None
     sheets: list[SheetReport] = field(default_factory=list)
-    used: bool | None = None  # the file that counts for its unit and period (ingest/current.py)
-    held: str | None = None  # why the file is held, never counted (ingest/current.py); None: it is not
+    used: bool | None = None  # the file that counts for its unit and period (ingest/load/current.py)
+    held: str | None = None  # why the file is held, never counted (ingest/load/current.py); None: it is not
     # ISO date from which reading the file would give another result (an ID rejected for a birth
     # date after today is then accepted); None: the result does not depend on the date
     changes_on: str | None = None
@@ -135,15 +135,15 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     submissions: list[dict] = field(default_factory=list)
-    # Per unit and period: the file that counts and the files it replaced (ingest/current.py).
+    # Per unit and period: the file that counts and the files it replaced (ingest/load/current.py).
     submissions_used: list[dict] = field(default_factory=list)
-    # Per expected unit for the period built (ingest/submission_status.py), once it is known.
+    # Per expected unit for the period built (ingest/workbooks/submission_status.py), once it is known.
     submission_status: dict = field(default_factory=dict)
     # source_file → code of the unit whose account uploaded it, when a submission desk knows it
-    # (ingest/origin.py): it outranks the file's name as the unit the return comes from.
+    # (ingest/find/origin.py): it outranks the file's name as the unit the return comes from.
     uploaders: dict[str, str] = field(default_factory=dict)
     # ISO day from which the choice of current files would differ (a 填报日期 after the run's day,
-    # ranked as undated until then: ingest/current.py); None: it does not depend on the day
+    # ranked as undated until then: ingest/load/current.py); None: it does not depend on the day
     choice_changes_on: str | None = None
 
     def totals(self) -> dict[str, int]:

@@ -20,14 +20,22 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.cache import IngestCache
-from ingest.current import choose_current
-from ingest.load import create_raw_tables, insert_report, insert_tables, submission_of
-from ingest.pseudonymise import load_key
-from ingest.reader import INTERNAL_ERROR, WORKER_DIED, WorkbookOutcome, failed, find_inputs, is_failure, read_workbook
+from domain.schema import sheets, units
+from ingest.clean.pseudonymise import load_key
+from ingest.clean.tables import money_array
+from ingest.load.cache import IngestCache
+from ingest.load.current import choose_current
+from ingest.load.raw_tables import create_raw_tables, insert_report, insert_tables, submission_of
+from ingest.read.reader import (
+    INTERNAL_ERROR,
+    WORKER_DIED,
+    WorkbookOutcome,
+    failed,
+    find_inputs,
+    is_failure,
+    read_workbook,
+)
 from ingest.report import IngestReport
-from ingest.schema import sheets, units
-from ingest.tables import money_array
 
 
 def _warm_up() -> None:
@@ -103,14 +111,14 @@ def ingest(
 ) -> IngestReport:
     """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
     raw tables are replaced). Returns the report; the connection is closed on return.
-    `cache` (ingest/cache.py): unchanged workbooks are taken from it, the others read and kept.
+    `cache` (ingest/load/cache.py): unchanged workbooks are taken from it, the others read and kept.
     `timings`, if given, receives the seconds spent reading and loading. `while_reading`, if
     given, is called once, as soon as this process may start threads (the worker processes are
     forked first: a fork while another thread holds a lock can deadlock the child). `progress`, if
     given, is called after each workbook with (files done, files in all, the file's name).
     `uploaders`: file (as named under `input_dir`) → code of the unit whose account sent it, when
-    a submission desk knows it: the unit a return comes from (ingest/origin.py), checked against
-    its cover (ingest/current.py)."""
+    a submission desk knows it: the unit a return comes from (ingest/find/origin.py), checked against
+    its cover (ingest/load/current.py)."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():

@@ -14,7 +14,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ingest.periods import chinese_date, period_span
+from domain.periods import chinese_date, period_span
 from reports.charts import draw_charts
 from reports.edition import Edition, provisional_notes
 from reports.figure_book import OTHERS_TITLE, BulletinDataError, FigureBook, period_of

@@ -34,7 +34,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ingest.periods import chinese_date, period_span
+from domain.periods import chinese_date, period_span
 from reports.disclosure import withheld_units
 from reports.figure_book import period_of
 from reports.formatting import format_figure, is_missing, to_decimal

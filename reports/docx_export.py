@@ -20,8 +20,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from ingest.periods import chinese_date, period_span
-from ingest.schema import federation
+from domain.periods import chinese_date, period_span
+from domain.schema import federation
 from reports import docx_style
 from reports.charts import Chart, draw_charts
 from reports.edition import PROVISIONAL, Edition, provisional_notes

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.periods import period_span
-from ingest.workbook_style import (
+from domain.periods import period_span
+from ingest.workbooks.style import (
     Formats,
     fit_row_height,
     fitted_width,

@@ -12,20 +12,17 @@ the prose "，同比增长7.5%" — or "" when there is no previous period, so t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ingest.paths import CATALOG_FILE
+from domain import catalogue
 from reports.formatting import MissingFigureError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
 OTHERS_TITLE = "其他指标（正文未引用）"  # the table after 指标一览: the catalogue's figures the prose does not print
-CATALOG = CATALOG_FILE
 REQUIRED_COLUMNS = (
     "indicator_id",
     "label",
@@ -80,13 +77,6 @@ def period_of(indicators: pd.DataFrame) -> tuple[dt.date, dt.date]:
         shown = "；".join(f"{s}至{e}" for s, e in sorted(periods)) or "无"
         raise BulletinDataError(f"指标表应只含一个统计期，实际为：{shown}")
     return periods.pop()
-
-
-@functools.cache
-def catalogue_order() -> tuple[str, ...]:
-    """The indicator ids in the order of seeds/indicator_catalog.csv (grouped by topic)."""
-    with CATALOG.open(encoding="utf-8", newline="") as handle:
-        return tuple(row["indicator_id"] for row in csv.DictReader(handle))
 
 
 class FigureBook:
@@ -163,6 +153,6 @@ class FigureBook:
     def others(self) -> list[PrintedFigure]:
         """The headline figures the prose did not print, in the catalogue's order: the bulletin
         lists them after 指标一览, so every figure of the catalogue is in it. Not recorded."""
-        order = {i: n for n, i in enumerate(catalogue_order())}
+        order = {i: n for n, i in enumerate(catalogue.order())}
         rest = [i for i in self._rows.index if i not in self._printed]
         return [self._format(i) for i in sorted(rest, key=lambda i: (order.get(i, len(order)), i))]

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.periods import period_span
+from domain.periods import period_span
 from reports.formatting import is_missing, to_decimal
 
 PREVIOUS_TABLE = "marts_previous.indicators"

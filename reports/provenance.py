@@ -23,14 +23,14 @@ import duckdb
 import pandas as pd
 import yaml
 
-from ingest.periods import period_span
-from ingest.schema import UNITS_FILE
+from domain import catalogue
+from domain.periods import period_span
+from domain.schema import UNITS_FILE
 from reports.charts import DIM_NAMES
 from reports.disclosure import hides_previous, withheld_rows
 from reports.figure_book import period_of
 from reports.formatting import FigureFormatError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous, previous_exact
-from reports.synthetic import read_catalog
 
 WORDING = Path(__file__).resolve().parent / "figure_wording.yaml"
 EVALUATIVE = Path(__file__).resolve().parent / "evaluative_words.yaml"
@@ -63,7 +63,7 @@ def unit_short_names(path: Path = UNITS) -> dict[str, str]:
 
 
 def catalog_order() -> dict[str, int]:
-    return {indicator_id: i for i, indicator_id in enumerate(read_catalog()["indicator_id"])}
+    return {indicator_id: i for i, indicator_id in enumerate(catalogue.order())}
 
 
 def plain_number(value: Decimal) -> str:
@@ -148,7 +148,7 @@ def rate_rounded_up(row, printed: str) -> bool:
 
 
 def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
-    """raw.submissions with `adopted`: the workbook ingest decided counts (is_current; ingest/current.py),
+    """raw.submissions with `adopted`: the workbook ingest decided counts (is_current; ingest/load/current.py),
     read, never decided again here. Listed by unit, the adopted first, then as ingest ranked them."""
     frame = sources.reindex(columns=SUBMISSION_COLUMNS).copy()
     frame["unit_short"] = [

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from checks.rule_base import TABLES
-from ingest.workbook_style import (
+from domain.warehouse import TABLES
+from ingest.workbooks.style import (
     Formats,
     fit_row_height,
     fitted_width,

@@ -129,7 +129,7 @@ def template(
     period_end: str | None = typer.Option(None, metavar=DAY, help="统计期止（默认：今年12月31日）"),
 ) -> None:
     """为每个填报单位生成空白报表模板（下拉选项、填报提示、冻结表头）。"""
-    from ingest.template import write_templates
+    from ingest.workbooks.template import write_templates
 
     this_year = date.today().year
     start = _date(period_start, "--period-start") or date(this_year, 1, 1)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.periods import previous_period
+from domain.periods import previous_period
 from shushuo.paths import DBT_DIR, REPO_ROOT
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
@@ -272,7 +272,7 @@ def units_submitted(warehouse: Path, period_start: date, period_end: date) -> se
 def has_submissions(warehouse: Path, period_start: date, period_end: date) -> bool:
     """Whether every expected unit (units.yaml) sent a return for this period: 同比 against a
     period that only some units reported would compare a whole district with a part of it."""
-    from ingest.schema import units
+    from domain.schema import units
 
     return {u.code for u in units()} <= units_submitted(warehouse, period_start, period_end)
 

@@ -1,9 +1,9 @@
 """The demo data set, generated once and reused while nothing it is made from has changed.
 
-The workbooks are not in git: they are rebuilt by ingest/demo from the schema, the units and
+The workbooks are not in git: they are rebuilt by demo from the schema, the units and
 the article's figures, and cached under data/demo/ with a fingerprint of what they are made of:
-every module ingest.demo imports, directly or not, with the data files beside them (schema.yaml,
-units.yaml, article_figures.yaml), found by ingest/fingerprint.py from the files themselves."""
+every module demo imports, directly or not, with the data files beside them (schema.yaml,
+units.yaml, article_figures.yaml), found by domain/fingerprint.py from the files themselves."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ingest.fingerprint import Fingerprint, source_files
+from domain.fingerprint import Fingerprint, source_files
 from shushuo.paths import DEMO_DIR
 
 FINGERPRINT = ".fingerprint"
 
 
 def fingerprint(scale: float) -> str:
-    return Fingerprint("demo").add("scale", scale).add_files(source_files("ingest.demo")).hexdigest()
+    return Fingerprint("demo").add("scale", scale).add_files(source_files("demo")).hexdigest()
 
 
 def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False) -> Path:
@@ -27,7 +27,7 @@ def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = F
 
     The new set is written into a sibling folder and swapped in whole, so a run (or a test in
     another process) reading the folder meanwhile never sees it half written or emptied."""
-    from ingest.demo import generate
+    from demo import generate
 
     out_dir = Path(out_dir)
     wanted = fingerprint(scale)

@@ -49,7 +49,7 @@ def serve(
 
 def add_user(
     role: str = typer.Option(..., help="clerk（填报员）| analyst（统计分析员）| publicity（宣传处）"),
-    unit: str | None = typer.Option(None, help="所属单位代码（填报员必填，见 ingest/units.yaml），例如 S01"),
+    unit: str | None = typer.Option(None, help="所属单位代码（填报员必填，见 domain/units.yaml），例如 S01"),
     name: str | None = typer.Option(None, help="用户名（默认：填报员为单位代码的小写，其他为角色名）"),
     desk_dir: Path | None = typer.Option(None, "--desk-dir", help="平台数据文件夹"),
 ) -> None:

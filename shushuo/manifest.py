@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ingest.fingerprint import sha256_of
+from domain.fingerprint import sha256_of
 from shushuo.paths import REPO_ROOT
 
 

@@ -4,7 +4,7 @@ are generated into data/demo/ (ignored too) and reused while the generator is un
 import os
 from pathlib import Path
 
-from ingest.paths import REPO_ROOT
+from domain.paths import REPO_ROOT
 
 BUILD_DIR = REPO_ROOT / "build"
 DEMO_DIR = REPO_ROOT / "data" / "demo"

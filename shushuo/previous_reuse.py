@@ -7,7 +7,7 @@ made of: the returns declaring that period (name, sha256, 填报日期, file tim
 ingest decided counts) and the rows loaded and rejected from each of their sheets, the code that
 reads and loads them and runs dbt (every module ingest.run and shushuo.dbt_runner import, with the
 schema and unit list beside them) and the dbt project (the folders dbt_project.yml names), both
-found by ingest/fingerprint.py from the files themselves, the versions of the libraries that
+found by domain/fingerprint.py from the files themselves, the versions of the libraries that
 read, load and compute them, and the pseudonym key. When build/current was made with the same fingerprint of these, its
 marts_previous.indicators is copied (the only previous-period table read downstream:
 reports/period_change.py); otherwise dbt builds it as before."""
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.cache import LIBRARIES as INGEST_LIBRARIES
-from ingest.cache import key_fingerprint
-from ingest.fingerprint import Fingerprint, dbt_project_files, source_files
+from domain.fingerprint import Fingerprint, dbt_project_files, source_files
+from ingest.load.cache import LIBRARIES as INGEST_LIBRARIES
+from ingest.load.cache import key_fingerprint
 from shushuo.dbt_runner import PREVIOUS_INDICATORS
 
 FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
@@ -45,7 +45,7 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
             [period_start, period_end],
         ).fetchall()
         # what was loaded from them: the same bytes read on another day can load more rows (an ID
-        # rejected for a birth date after today is accepted from that day on, ingest/cache.py)
+        # rejected for a birth date after today is accepted from that day on, ingest/load/cache.py)
         loaded = con.execute(
             "select source_file, sheet, rows_loaded, rows_rejected from raw.ingest_sheets where source_file in "
             "(select source_file from raw.submissions where period_start = ? and period_end = ?) order by all",

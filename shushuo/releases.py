@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.fingerprint import sha256_of
+from domain.fingerprint import sha256_of
 from shushuo.lock import run_lock
 
 RELEASE_FILE = "release.json"
@@ -158,7 +158,7 @@ def figures_moved_by(problem) -> list[str]:
 
 def problem_notes(problems) -> list[str]:
     """A draft's notes on its open problems, each naming the figures it can move (by their labels)."""
-    from checks.rule_base import labels
+    from domain.catalogue import labels
 
     notes = []
     for problem in problems:

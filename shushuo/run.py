@@ -57,9 +57,9 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
     for the analyst; `status`, if given, shows what the run is doing now (a line that is
     replaced, not kept: the CLI's live status), e.g. 读取报表 12/34. Messages naming a file of
     the run (整改清单, …) are said at its end, with the folder's final name (RunContext.tell_file)."""
-    from ingest.cache import file_hashes
-    from ingest.pseudonymise import load_key
-    from ingest.reader import find_workbooks
+    from ingest.clean.pseudonymise import load_key
+    from ingest.load.cache import file_hashes
+    from ingest.read.reader import find_workbooks
     from shushuo import unchanged
 
     input_dir, build_dir = options.input_dir.resolve(), options.build_dir.resolve()

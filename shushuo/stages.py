@@ -113,10 +113,10 @@ class RunContext:
 def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: str, fingerprint_seconds: float) -> None:
     """Ingest every workbook (unchanged ones from the cache), then choose the period and write
     each unit's 整改清单 and the period's 提交情况."""
-    from ingest.cache import IngestCache
-    from ingest.current import HELD
-    from ingest.feedback import write_feedback, write_submission_summary
+    from ingest.load.cache import IngestCache
+    from ingest.load.current import HELD
     from ingest.run import ingest
+    from ingest.workbooks.feedback import write_feedback, write_submission_summary
     from shushuo import unchanged
 
     say, manifest = ctx.say, ctx.manifest
@@ -331,7 +331,7 @@ def choose_period(
     """The period asked for, or else the latest period that more than half of the expected units
     declare on their covers: a unit that is late still leaves the run on the new period (the gate
     then names it), and one clerk's typing error on a cover does not move the run to another year."""
-    from ingest.schema import units
+    from domain.schema import units
 
     if period_start and period_end:
         return period_start, period_end
@@ -356,7 +356,7 @@ def choose_period(
 def _no_returns(input_dir: Path) -> str:
     """Why a folder gave no submission: no workbook in it at all (a wrong folder, most likely),
     or workbooks whose covers name no unit or period."""
-    from ingest.reader import WORKBOOK_SUFFIXES, find_workbooks
+    from ingest.read.reader import WORKBOOK_SUFFIXES, find_workbooks
 
     if not find_workbooks(input_dir):
         kinds = "、".join(WORKBOOK_SUFFIXES)

@@ -9,7 +9,7 @@ of minutes. The fingerprint covers everything a run's outputs are made from:
   of a unit counts, and raw.submissions records the time);
 - the code and data a run runs: every module `shushuo.run` imports, directly or not, with the
   data files beside them (schema, units, templates, wording), and the dbt project (the folders
-  dbt_project.yml names: models, macros, seeds, its tests; ingest/fingerprint.py finds both from
+  dbt_project.yml names: models, macros, seeds, its tests; domain/fingerprint.py finds both from
   the files themselves), and the versions of the libraries it runs on;
 - the parameters (input folder, period asked for, demo key or not) and a fingerprint of the
   pseudonym key (never the key).
@@ -26,10 +26,10 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from ingest.cache import file_hashes, key_fingerprint
-from ingest.fingerprint import Fingerprint, dbt_project_files, source_files
-from ingest.paths import REPO_ROOT
-from ingest.reader import EXPLANATIONS_FILE, find_inputs, find_workbooks
+from domain.fingerprint import Fingerprint, dbt_project_files, source_files
+from domain.paths import REPO_ROOT
+from ingest.load.cache import file_hashes, key_fingerprint
+from ingest.read.reader import EXPLANATIONS_FILE, find_inputs, find_workbooks
 from shushuo import publish
 
 FINGERPRINT = "run_fingerprint"  # the key in manifest.json's parameters
@@ -65,7 +65,7 @@ def run_fingerprint(
     root: Path = REPO_ROOT,
 ) -> str:
     """One hash of everything the run's outputs depend on (see the module's docstring).
-    `hashes`: sha256 of every workbook in the folder (ingest.cache.file_hashes), if known; `root`:
+    `hashes`: sha256 of every workbook in the folder (ingest.load.cache.file_hashes), if known; `root`:
     the tree whose code is hashed (a copy, in tests)."""
     made_of = Fingerprint("run").add_python().add("libraries", _library_versions())
     made_of.add("parameters", json.dumps(parameters, sort_keys=True, default=str))

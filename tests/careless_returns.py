@@ -15,9 +15,9 @@ from messy_cases import members, trainings
 from messy_corpus import Expected, Grid, Style, cover_grid, messy_sheet, write_messy_return
 from messy_grids import write_grids
 
+from domain.schema import sheet as schema_sheet
 from ingest.report import IngestReport, Problem, SheetReport
 from ingest.run import ingest
-from ingest.schema import sheet as schema_sheet
 
 KEY = b"careless-returns-test-key"
 CLEAN_FILE = "天桥_2018年度.xlsx"

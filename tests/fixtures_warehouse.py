@@ -1,5 +1,5 @@
 """A small hand-made warehouse for the dbt tests: the raw tables exactly as ingest creates them
-(columns from ingest.schema), filled with a handful of rows per table through plain SQL, so each
+(columns from domain.schema), filled with a handful of rows per table through plain SQL, so each
 edge case of a definition is one visible row."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import schema
-from ingest.current import mark_current
+from domain import schema
+from ingest.load.current import mark_current
 from shushuo.dbt_sources import SUBMISSIONS_COLUMNS
 
 
@@ -77,7 +77,7 @@ def submit(
     name: str | None = None,
 ) -> Submission:
     """Record a workbook in raw.submissions, with which file counts decided as a run decides
-    (ingest.current.mark_current), and return it to add rows through."""
+    (ingest.load.current.mark_current), and return it to add rows through."""
     unit = next(u for u in schema.units() if u.code == unit_code)
     source_file = name or f"{unit.name}_{period[1].year}.xlsx"
     con.execute(

@@ -1,4 +1,4 @@
-"""The gate over a stand-in warehouse (checks/sample_warehouse.py), as a run has it: dbt runs the
+"""The gate over a stand-in warehouse (tests/sample_warehouse.py), as a run has it: dbt runs the
 business rules (`dbt test --select tag:gate`, tests/dbt) against the warehouse's tables, then the
 gate reads their results. One target folder for every call (per pytest-xdist worker) keeps
 dbt's partial parse."""

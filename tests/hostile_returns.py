@@ -16,8 +16,8 @@ from pathlib import Path
 from test_hostile_files import MAIN, sheet_xml, workbook
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.file_guard import OLE_MAGIC
-from ingest.schema import units
+from domain.schema import units
+from ingest.find.file_guard import OLE_MAGIC
 
 OTHER_PERIOD = ("2016-01-01", "2016-12-31")  # loaded, but in no figure of 2018: other units' figures stay
 RELIEF = headers_of("summer_relief")  # 慰问点, 日期, 投入资金（元）, 清凉包份数

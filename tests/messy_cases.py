@@ -27,7 +27,7 @@ from messy_corpus import Bad, Expected, Formula, Grid, Style, cover_grid, messy_
 from messy_grids import write_grids
 from test_ingest_workbook_builder import luhn_card, person_id
 
-from ingest.validators import credit_check_char
+from ingest.clean.validators import credit_check_char
 
 d = dt.date
 CREDIT_A = "91110102MA0000001" + credit_check_char("91110102MA0000001")
@@ -191,7 +191,7 @@ def build_corpus(folder: Path) -> dict[str, FileCase]:
 
 
 def _sheet(name: str):
-    from ingest.schema import sheet
+    from domain.schema import sheet
 
     return sheet(name)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from messy_grids import Formula, Grid, write_grids
 
-from ingest.schema import Column, Sheet, cover_title
-from ingest.schema import sheet as schema_sheet
+from domain.schema import Column, Sheet, cover_title
+from domain.schema import sheet as schema_sheet
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FULL = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")

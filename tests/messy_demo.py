@@ -16,9 +16,9 @@ import python_calamine as calamine
 from messy_corpus import Bad, Style, cover_grid, messy_sheet
 from messy_grids import write_grids
 
-from ingest import layout
-from ingest.headers import kind_by_title, recognise
-from ingest.schema import Sheet, cover_title
+from domain.schema import Sheet, cover_title
+from ingest.read.headers import kind_by_title, recognise
+from ingest.workbooks import layout
 
 FORMATS = (".xls", ".xlsm", ".xlsx")
 MERGE_CANDIDATES = ("grassroots_union", "category", "programme", "status", "service_item", "plan", "form")

@@ -1,5 +1,5 @@
 """The bulletin prints every headline figure from the indicators, beside its label, and refuses
-to print one that is missing. Data: reports.synthetic (random, not the article's values)."""
+to print one that is missing. Data: synthetic (random, not the article's values)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from synthetic import synthetic_indicators
 
 from reports.bulletin import TEMPLATES, load_indicators, render
 from reports.figure_book import OTHERS_TITLE, BulletinDataError
 from reports.formatting import MissingFigureError, format_figure
-from reports.synthetic import synthetic_indicators
 
 # The figures the 数说工会 section prints, in the order a reader meets them.
 HEADLINE = [

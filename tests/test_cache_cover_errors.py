@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.cache import read_entry, write_entry
-from ingest.cover import CoverError
-from ingest.reader import read_workbook
+from ingest.load.cache import read_entry, write_entry
+from ingest.read.cover import CoverError
+from ingest.read.reader import read_workbook
 
 KEY = b"cache-cover-errors-key" * 2
 

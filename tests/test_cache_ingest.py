@@ -1,4 +1,4 @@
-"""The per-file ingest cache (ingest/cache.py) never changes a figure: a rerun takes unchanged
+"""The per-file ingest cache (ingest/load/cache.py) never changes a figure: a rerun takes unchanged
 workbooks from it and gives the same raw tables and report as reading them all; a changed file,
 key, code, schema or day is a miss; one resubmitted unit is the only file read again; a damaged
 entry is read again; the cache holds no key and no ID number."""
@@ -16,9 +16,10 @@ import duckdb
 import openpyxl
 import pytest
 
-from ingest import cache as ingest_cache
-from ingest.cache import IngestCache, code_fingerprint, key_fingerprint
-from ingest.pseudonymise import DEMO_KEY
+from domain.paths import REPO_ROOT
+from ingest.clean.pseudonymise import DEMO_KEY
+from ingest.load import cache as ingest_cache
+from ingest.load.cache import IngestCache, code_fingerprint, key_fingerprint
 from ingest.run import ingest
 from tests.test_privacy_scan import ids_in
 
@@ -140,20 +141,20 @@ def test_another_key_is_another_cache(runs, tmp_path):
 
 
 def test_code_and_schema_are_in_the_fingerprint_and_the_day_is_not(tmp_path):
-    copy = tmp_path / "ingest"
-    shutil.copytree(Path(ingest_cache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__", "demo"))
+    for package in ("ingest", "domain"):
+        shutil.copytree(REPO_ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_fingerprint(tmp_path)
     assert code_fingerprint(tmp_path) == before
-    for name in ("schema.yaml", "units.yaml", "sheet_reader.py"):
-        path = copy / name
+    for name in ("domain/schema.yaml", "domain/units.yaml", "ingest/read/sheet_reader.py"):
+        path = tmp_path / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
         assert code_fingerprint(tmp_path) != before, name
         path.write_bytes(original)
     assert code_fingerprint(tmp_path) == before
-    (copy / "demo").mkdir()
-    (copy / "demo" / "__init__.py").write_text("# the demo generator is not ingest code\n")
-    (copy / "demo" / "plan.py").write_text("# nor is its planner\n")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "__init__.py").write_text("# the demo generator is not ingest code\n")
+    (tmp_path / "demo" / "plan.py").write_text("# nor is its planner\n")
     assert code_fingerprint(tmp_path) == before
     assert "today" not in inspect.getsource(code_fingerprint)
 
@@ -182,7 +183,7 @@ def test_a_birth_date_after_today_is_when_the_workbook_reads_differently(tmp_pat
     from messy_corpus import Style, write_messy_return
     from test_ingest_workbook_builder import person_id
 
-    from ingest.reader import read_workbook
+    from ingest.read.reader import read_workbook
 
     folder = tmp_path / "in"
     folder.mkdir()

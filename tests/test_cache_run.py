@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.paths import REPO_ROOT
-from ingest.pseudonymise import DEMO_KEY
+from domain.paths import REPO_ROOT
+from ingest.clean.pseudonymise import DEMO_KEY
 from shushuo import unchanged
 from shushuo.run import RunOptions, run
 
@@ -90,7 +90,9 @@ def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path):
     repo = tmp_path / "repo"
     for name in (
         "shushuo",
+        "domain",
         "ingest",
+        "demo",
         "checks",
         "reports",
         "models",
@@ -115,7 +117,7 @@ def test_a_code_change_is_a_new_fingerprint(small_demo, tmp_path):
         assert fingerprint() != before, edited
         edited.write_text(original, encoding="utf-8")
     assert fingerprint() == before
-    (repo / "ingest" / "demo" / "plan.py").write_text("# not run by a run\n", encoding="utf-8")
+    (repo / "demo" / "plan.py").write_text("# not run by a run\n", encoding="utf-8")
     assert fingerprint() == before
     (repo / "reports" / "new_helper.py").write_text("X = 1\n", encoding="utf-8")
     assert fingerprint() == before  # not imported by anything yet

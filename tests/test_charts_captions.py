@@ -10,9 +10,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from synthetic import synthetic_indicators
 
 from reports.charts import CHARTS, draw_charts
-from reports.synthetic import synthetic_indicators
 
 PERIOD = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 MEMBERS_CHART = next(s for s in CHARTS if s.compare_with == "cards_issued")

@@ -9,9 +9,9 @@ import struct
 from decimal import Decimal
 
 import pytest
+from synthetic import synthetic_indicators
 
 from reports.charts import CHARTS, draw_charts, rate_labels
-from reports.synthetic import synthetic_indicators
 
 PERIOD = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 

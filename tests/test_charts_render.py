@@ -12,9 +12,9 @@ import pytest
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from synthetic import synthetic_indicators
 
 from reports.charts import CHARTS, ChartSpec, cjk_font_name, draw_charts, publishable
-from reports.synthetic import synthetic_indicators
 
 
 def glyph_warnings(caught) -> list[str]:
@@ -119,7 +119,7 @@ def test_a_unit_whose_rate_has_no_denominator_is_left_out_with_a_note(indicators
 def test_by_unit_charts_do_not_call_every_unit_a_street():
     """The by-unit rows include 金融街商务楼宇职工服务中心 (a centre, not a street): a title
     "各街道…" would mislabel its bar."""
-    from ingest import schema
+    from domain import schema
 
     assert any(u.kind != "street" for u in schema.units())
     for spec in CHARTS:

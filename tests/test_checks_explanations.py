@@ -12,17 +12,17 @@ import json
 import duckdb
 import pandas as pd
 import pytest
+from sample_warehouse import empty_warehouse, fixture_file, insert_rows, lineage
 
 from checks import gate
 from checks.open_problems import HELD, UNEXPLAINED, open_problems
 from checks.outcome import BLOCKING, INFO, SEVERITIES, VERIFY
 from checks.raw_suites import expectations_for
-from checks.rule_base import labels
 from checks.rule_results import declared_rules
-from checks.sample_warehouse import empty_warehouse, fixture_file, insert_rows, lineage
-from ingest import schema
-from ingest.current import mark_current
-from ingest.reader import EXPLANATIONS_FILE, find_workbooks
+from domain import schema
+from domain.catalogue import labels
+from ingest.load.current import mark_current
+from ingest.read.reader import EXPLANATIONS_FILE, find_workbooks
 from shushuo.releases import affected_figures, problem_notes
 from tests.gate_rules import TARGET, run_rules
 from tests.gate_rules import run_gate as run_gate_with_rules
@@ -182,7 +182,7 @@ def test_an_unexplained_contract_warning_makes_the_figures_of_its_sheets_provisi
 
 
 def test_a_held_return_is_an_open_problem(warehouse, tmp_path):
-    # 什刹海's return sent from 德胜's folder name: held, never counted (ingest.current)
+    # 什刹海's return sent from 德胜's folder name: held, never counted (ingest.load.current)
     run_gate(warehouse, tmp_path, "update raw.submissions set source_file = '德胜_更正.xlsx' where unit_code = 'S07'")
     held = [p for p in open_problems(warehouse, PERIOD) if p.kind == HELD]
     assert len(held) == 1 and "德胜_更正.xlsx" in held[0].describe() and "暂扣" in held[0].describe()

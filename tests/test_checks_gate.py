@@ -10,10 +10,10 @@ import json
 import duckdb
 import pandas as pd
 import pytest
+from sample_warehouse import empty_warehouse, insert_rows, lineage, submit
 
 from checks import gate
-from checks.sample_warehouse import empty_warehouse, insert_rows, lineage, submit
-from ingest.current import mark_current
+from ingest.load.current import mark_current
 from tests.gate_rules import run_gate as run_gate_with_rules
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
@@ -47,7 +47,7 @@ def test_the_untouched_fixture_passes_without_warnings(warehouse, tmp_path):
 
 BLOCKING_CASES = {
     "expected_units_present": ["delete from raw.submissions where unit_code = 'S07'"],
-    # 什刹海's only return, sent under 德胜's name: held (ingest.current), so 什刹海 has none counted
+    # 什刹海's only return, sent under 德胜's name: held (ingest.load.current), so 什刹海 has none counted
     "returns_held": ["update raw.submissions set source_file = '德胜_更正.xlsx' where unit_code = 'S07'"],
     "catalog_headlines_once": ["delete from marts.indicators where indicator_id = 'job_fairs'"],
     "internal.cards_not_more_than_members": [by_unit("members", "月坛", 3), by_unit("cards_issued", "月坛", 4)],

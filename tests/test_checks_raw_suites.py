@@ -1,4 +1,4 @@
-"""The GE suites are derived from ingest/schema.py and catch bad raw rows with their lineage."""
+"""The GE suites are derived from domain/schema.py and catch bad raw rows with their lineage."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import datetime as dt
 
 import duckdb
 import pytest
+from sample_warehouse import create_raw_tables, insert_rows, lineage, submit
 
 from checks import date_windows
 from checks.outcome import BLOCKING, ERROR, FAILED, INFO
 from checks.raw_suites import expectations_for
 from checks.raw_validation import validate_raw
-from checks.sample_warehouse import create_raw_tables, insert_rows, lineage, submit
-from ingest import schema
+from domain import schema
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 

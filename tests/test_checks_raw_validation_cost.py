@@ -10,9 +10,9 @@ import datetime as dt
 
 import duckdb
 from great_expectations.expectations.expectation import Expectation
+from sample_warehouse import create_raw_tables, insert_rows, lineage
 
 from checks import raw_validation
-from checks.sample_warehouse import create_raw_tables, insert_rows, lineage
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 

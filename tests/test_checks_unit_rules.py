@@ -9,12 +9,12 @@ import datetime as dt
 
 import duckdb
 import pytest
+from sample_warehouse import empty_warehouse
 
 from checks.outcome import BLOCKING, VERIFY
-from checks.rule_base import expected_nonempty
 from checks.rule_results import declared_rules
-from checks.sample_warehouse import empty_warehouse
-from ingest.current import mark_current
+from domain.schema import expected_nonempty
+from ingest.load.current import mark_current
 from tests.gate_rules import TARGET, run_rules
 from tests.gate_rules import run_gate as run_gate_with_rules
 

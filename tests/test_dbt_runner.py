@@ -26,7 +26,7 @@ def test_a_failing_build_names_the_node_and_releases_the_warehouse(tmp_path):
     message = str(failed.value)
     assert "stg_mediation_cases" in message and "models/staging/stg_mediation_cases.sql" in message
     assert "跳过" in message  # what depends on it did not run
-    assert "报表的填报单位代码不在 ingest/units.yaml 中：1 行" in message  # a failing test, in words
+    assert "报表的填报单位代码不在 domain/units.yaml 中：1 行" in message  # a failing test, in words
     with duckdb.connect(str(warehouse), read_only=True) as reader:
         assert reader.execute("select count(*) from raw.submissions").fetchone() == (1,)
 

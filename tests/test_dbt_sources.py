@@ -7,7 +7,7 @@ from datetime import date
 
 import yaml
 
-from ingest import schema
+from domain import schema
 from shushuo import dbt_sources
 from shushuo.paths import REPO_ROOT
 

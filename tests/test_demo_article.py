@@ -1,5 +1,5 @@
 """Backtest of the demo data: at scale 1 the figures the generator's truth computes from its own
-rows print exactly as the article prints them (ingest/demo/article_figures.yaml). The truth is
+rows print exactly as the article prints them (demo/article_figures.yaml). The truth is
 computed without writing workbooks, which is what makes this test take seconds, not a minute."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 import pytest
 import yaml
 
-from ingest.demo import compute_truth
-from ingest.paths import REPO_ROOT
+from demo import compute_truth
+from domain.paths import REPO_ROOT
 
-FIGURES = REPO_ROOT / "ingest" / "demo" / "article_figures.yaml"
+FIGURES = REPO_ROOT / "demo" / "article_figures.yaml"
 
 
 def number_text(style: str, entry: dict) -> str:

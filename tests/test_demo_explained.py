@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from checks.open_problems import open_problems
-from ingest.demo import explained
+from demo import explained
 from shushuo import releases
 
 RULE = f"rule.{explained.RULE}"

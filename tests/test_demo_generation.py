@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ingest import layout, schema
-from ingest.demo import TRUTH_FILE, generate
-from ingest.paths import REPO_ROOT
+from demo import TRUTH_FILE, generate
+from domain import schema
+from domain.paths import REPO_ROOT
+from ingest.workbooks import layout
 
 ROOT = REPO_ROOT
 SMALL = 0.01
@@ -85,7 +86,7 @@ def test_every_sheet_a_unit_fills_has_rows(demo_small):
     for path in paths:
         unit = by_name[path.name.split("_")[0]]
         for sheet in schema.sheets():
-            # 上报说明 holds rows only where a unit has a warning to explain (ingest/demo/explained.py)
+            # 上报说明 holds rows only where a unit has a warning to explain (demo/explained.py)
             if unit.kind in sheet.submitted_by and sheet.name != "explanations":
                 assert _sheet_rows(path, sheet.title), f"{path.name} / {sheet.title} is empty"
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from python_calamine import CalamineWorkbook
 
-from ingest import layout, schema
-from ingest.demo import TRUTH_FILE, generate
-from ingest.demo.plan import make_plan
+from demo import TRUTH_FILE, generate
+from demo.plan import make_plan
+from domain import schema
+from ingest.workbooks import layout
 
 PERIOD = (date(2018, 1, 1), date(2018, 12, 31))
 GROUPS = ("enterprises_both", "enterprises_comprehensive_only", "enterprises_wage_only", "enterprises_neither")

@@ -77,6 +77,6 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
 
 
 def _units() -> dict[str, str]:
-    from ingest.schema import units
+    from domain.schema import units
 
     return {u.code: u.name for u in units()}

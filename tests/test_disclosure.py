@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from synthetic import synthetic_indicators
 from test_exports_catalogue import GENERATED, fake_sources
 
 from reports.charts import publishable
 from reports.disclosure import SMALL_COUNT, withheld_units
 from reports.exports import write_exports
-from reports.synthetic import synthetic_indicators
 
 SENSITIVE = "women_screening_cards"
 

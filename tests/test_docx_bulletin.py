@@ -10,12 +10,12 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from synthetic import synthetic_indicators
 
-from ingest.schema import federation
+from domain.schema import federation
 from reports.bulletin import TEMPLATES
 from reports.docx_export import prose_blocks, write_docx
 from reports.figure_book import FigureBook
-from reports.synthetic import synthetic_indicators
 
 
 @pytest.fixture(scope="module")

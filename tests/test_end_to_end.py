@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.paths import REPO_ROOT
+from domain.paths import REPO_ROOT
 from tests.conftest import run_pipeline
 from tests.pdf_reading import fonts, page_count, page_texts
 
-ARTICLE = REPO_ROOT / "ingest" / "demo" / "article_figures.yaml"
+ARTICLE = REPO_ROOT / "demo" / "article_figures.yaml"
 
 
 def article_figures() -> list[dict]:
@@ -151,7 +151,7 @@ def departures(period_end: str) -> list[tuple[str, str]]:
 def test_the_bulletin_says_what_the_article_says(full_run):
     """Each heading and sentence of the article's section is in the bulletin, the 同比 clauses
     aside, once the departures documented in docs/bulletin_wording.md are applied."""
-    from ingest.periods import chinese_date
+    from domain.periods import chinese_date
 
     markdown = (full_run.run_dir / "bulletin.md").read_text(encoding="utf-8").split("## 指标一览", 1)[0]
     prose = COMPARISON.sub("", markdown)

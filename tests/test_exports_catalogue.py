@@ -12,12 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from synthetic import UNITS, read_catalog, synthetic_indicators
 
-from ingest.current import decide
+from ingest.load.current import decide
 from reports.exports import neutralise, source_records, write_exports
 from reports.formatting import format_figure
 from reports.provenance import WORDING, adopted_submissions, unit_short_names
-from reports.synthetic import UNITS, read_catalog, synthetic_indicators
 
 GENERATED = dt.datetime(2024, 1, 15, 9, 30)
 
@@ -196,7 +196,7 @@ def test_injected_label_is_text_in_both_files(indicators, tmp_path):
 
 
 def test_the_adopted_file_is_the_one_ingest_marked_current_whatever_the_dates_say():
-    """raw.submissions records ingest's decision (ingest/current.py); the exports read it and do not
+    """raw.submissions records ingest's decision (ingest/load/current.py); the exports read it and do not
     decide again: here the file with the later 填报日期 was held (it named another unit), so the
     other is 采用 and the held one says why."""
     sources = pd.DataFrame(

@@ -9,8 +9,8 @@ import datetime as dt
 import openpyxl
 from test_ingest_workbook_builder import UNIT, headers_of, write_return
 
-from ingest.feedback import write_feedback
 from ingest.run import ingest
+from ingest.workbooks.feedback import write_feedback
 
 KEY = b"feedback-conclusion-key" * 2
 TRAINING = ["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]

@@ -11,8 +11,8 @@ import pytest
 from test_feedback_workbook import problem_cells
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.feedback import PROBLEM_ROWS_SHEET, REJECTED_FILL, write_feedback, write_submission_summary
 from ingest.run import ingest
+from ingest.workbooks.feedback import PROBLEM_ROWS_SHEET, REJECTED_FILL, write_feedback, write_submission_summary
 
 KEY = b"feedback-cover-key" * 2
 TRAINING = ["班", "通用能力", "甲", dt.date(2018, 3, 5), 3]

@@ -8,9 +8,9 @@ import openpyxl
 from test_feedback_workbook import problem_cells
 from test_ingest_workbook_builder import UNIT, headers_of, write_return
 
-from ingest.feedback import write_feedback
-from ingest.feedback_cells import mask_phone, masked_cover
 from ingest.run import ingest
+from ingest.workbooks.feedback import write_feedback
+from ingest.workbooks.feedback_cells import mask_phone, masked_cover
 
 KEY = b"feedback-mask-key" * 2
 

@@ -12,16 +12,16 @@ import pytest
 from messy_cases import EXCEL_ID, build_corpus
 from test_ingest_workbook_builder import headers_of, person_id
 
-from ingest.feedback import (
+from domain.schema import sheet as schema_sheet
+from ingest.clean.validators import InvalidValue, resident_id
+from ingest.run import ingest
+from ingest.workbooks.feedback import (
     PROBLEM_ROWS_SHEET,
     REJECTED_FILL,
     WARNING_FILL,
     write_feedback,
     write_submission_summary,
 )
-from ingest.run import ingest
-from ingest.schema import sheet as schema_sheet
-from ingest.validators import InvalidValue, resident_id
 
 KEY = b"feedback-test-key" * 2
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import duckdb
 import pytest
 import typer
+from synthetic import synthetic_indicators
 from test_exports_catalogue import fake_sources
 from typer.testing import CliRunner
 
 from reports.formatting import format_figure
 from reports.provenance import exact_value
-from reports.synthetic import synthetic_indicators
 from shushuo.figure_commands import figure, figures
 
 app = typer.Typer()

@@ -1,4 +1,4 @@
-"""One fingerprint of what a result is made of (ingest/fingerprint.py), found from the files:
+"""One fingerprint of what a result is made of (domain/fingerprint.py), found from the files:
 a module is in it by being imported, wherever the import is, and every reuse decision reads it."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ingest.fingerprint import Fingerprint, dbt_project_files, sha256_of, source_files
-from ingest.paths import REPO_ROOT
+from domain.fingerprint import Fingerprint, dbt_project_files, sha256_of, source_files
+from domain.paths import REPO_ROOT
 from shushuo import demo_data, previous_reuse, unchanged
 
 
@@ -95,9 +95,9 @@ def test_the_dbt_project_is_the_folders_dbt_project_yml_names(tmp_path):
 def test_each_reuse_decision_covers_what_its_result_is_made_of():
     run = _names(unchanged.code_files(), REPO_ROOT)
     assert {
-        "ingest/schema.py",
-        "ingest/schema.yaml",
-        "ingest/units.yaml",
+        "domain/schema.py",
+        "domain/schema.yaml",
+        "domain/units.yaml",
         "checks/gate.py",  # imported inside a stage function
         "reports/bulletin.py",
         "reports/figure_wording.yaml",
@@ -105,16 +105,16 @@ def test_each_reuse_decision_covers_what_its_result_is_made_of():
         "seeds/indicator_catalog.csv",
         "dbt_project.yml",
     } <= run
-    assert not any(name.startswith("ingest/demo/") for name in run)  # a run does not run the generator
+    assert not any(name.startswith("demo/") for name in run)  # a run does not run the generator
     previous = _names(previous_reuse.code_files(), REPO_ROOT)
-    assert {"ingest/sheet_reader.py", "shushuo/dbt_runner.py", "models/marts/indicators.sql"} <= previous
-    demo = _names(source_files("ingest.demo"), REPO_ROOT)
+    assert {"ingest/read/sheet_reader.py", "shushuo/dbt_runner.py", "models/marts/indicators.sql"} <= previous
+    demo = _names(source_files("demo"), REPO_ROOT)
     # the generator's own modules and everything it reads: the schema module, not only schema.yaml
     assert {
-        "ingest/demo/generate.py",
-        "ingest/demo/article_figures.yaml",
-        "ingest/schema.py",
-        "ingest/periods.py",
+        "demo/generate.py",
+        "demo/article_figures.yaml",
+        "domain/schema.py",
+        "domain/periods.py",
     } <= demo
     assert demo_data.fingerprint(0.01) == demo_data.fingerprint(0.01) != demo_data.fingerprint(0.02)
 

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.file_guard import UnsafeFile, inspect_workbook
-from ingest.reader import INTERNAL_ERROR, read_workbook
+from ingest.find.file_guard import UnsafeFile, inspect_workbook
+from ingest.read.reader import INTERNAL_ERROR, read_workbook
 
 KEY = b"guard-fuzz-key" * 3
 FUZZ_EXAMPLES = int(os.environ.get("SHUSHUO_FUZZ_EXAMPLES", "12"))

@@ -12,8 +12,8 @@ import pytest
 import python_calamine as calamine
 from test_hostile_files import CALAMINE_ALONE, MAIN, _one_gigabyte, refused, sheet_xml, workbook
 
-from ingest.cell_extent import SheetScan
-from ingest.file_guard import UnsafeFile, inspect, inspect_workbook
+from ingest.find.cell_extent import SheetScan
+from ingest.find.file_guard import UnsafeFile, inspect, inspect_workbook
 
 LAST_ROW = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">'
 HOSTILE = {
@@ -71,7 +71,7 @@ LAYOUTS = {
 
 @pytest.mark.parametrize("cells", LAYOUTS.values(), ids=LAYOUTS.keys())
 def test_the_guard_places_cells_where_calamine_does(tmp_path, cells):
-    """The guard's model of calamine (ingest/cell_extent.py) against calamine itself: the same
+    """The guard's model of calamine (ingest/find/cell_extent.py) against calamine itself: the same
     rectangle. A calamine upgrade that places bare cells differently fails here."""
     path = workbook(tmp_path / "layout.xlsx", sheet_xml(cells))
     rows = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("会员名册").to_python(skip_empty_area=False)

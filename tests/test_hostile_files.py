@@ -1,4 +1,4 @@
-"""Untrusted workbooks cannot hurt a run (ingest/file_guard.py, called once by ingest/reader.py).
+"""Untrusted workbooks cannot hurt a run (ingest/find/file_guard.py, called once by ingest/read/reader.py).
 Every hostile file is made here, by code: zip bombs, lying zip headers, billion laughs, a cell
 at XFD1048576, macros, external links, truncated and renamed files."""
 
@@ -15,10 +15,10 @@ import duckdb
 import pytest
 import python_calamine as calamine
 
-from ingest.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
-from ingest.reader import read_workbook
+from domain.schema import units
+from ingest.find.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
+from ingest.read.reader import read_workbook
 from ingest.run import ingest
-from ingest.schema import units
 from tests.gate_rules import rule_outcomes
 
 KEY = b"hostile-files-test-key"

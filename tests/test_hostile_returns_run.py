@@ -16,15 +16,15 @@ import pytest
 from hostile_returns import LONG_NAME, cases, lay_out
 from test_feedback_workbook import problem_cells
 
-from ingest import feedback as feedback_module
-from ingest import reader as reader_module
-from ingest.cache import IngestCache
-from ingest.feedback import PROBLEM_ROWS_SHEET, write_feedback, write_submission_summary
-from ingest.reader import INTERNAL_ERROR, WORKER_DIED, read_workbook
+from domain.schema import units
+from ingest.load.cache import IngestCache
+from ingest.read import reader as reader_module
+from ingest.read.reader import INTERNAL_ERROR, WORKER_DIED, read_workbook
 from ingest.run import _outcomes, ingest
-from ingest.safe_names import MAX_FILE_NAME_BYTES
-from ingest.schema import units
-from ingest.submission_status import feedback_names
+from ingest.workbooks import feedback as feedback_module
+from ingest.workbooks.feedback import PROBLEM_ROWS_SHEET, write_feedback, write_submission_summary
+from ingest.workbooks.safe_names import MAX_FILE_NAME_BYTES
+from ingest.workbooks.submission_status import feedback_names
 from shushuo.run import RunOptions, run
 
 KEY = b"hostile-returns-run-key" * 2
@@ -228,8 +228,8 @@ def test_a_panic_of_the_reader_is_the_files_problem_even_past_the_guard(tmp_path
     still refused with a reason and the run goes on."""
     from hostile_returns import _date_out_of_range
 
-    from ingest.file_guard import Inspection
-    from ingest.reader import READER_PANIC
+    from ingest.find.file_guard import Inspection
+    from ingest.read.reader import READER_PANIC
 
     path = tmp_path / "日期溢出.xlsx"
     _date_out_of_range(path, tmp_path)

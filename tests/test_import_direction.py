@@ -1,11 +1,12 @@
-"""Which part may import which (docs/architecture.md): the stages (ingest, checks, reports) and the
-models never import the runner (shushuo/); the runner imports them."""
+"""Which part may import which (docs/architecture.md): the shared facts (domain/) import no part;
+the stages (ingest, checks, reports) and the models never import the runner (shushuo/) nor the demo
+generator (demo/); the runner imports them."""
 
 from __future__ import annotations
 
 import re
 
-from ingest.paths import REPO_ROOT
+from domain.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
 STAGES = ("ingest", "checks", "reports", "models", "macros")
@@ -24,8 +25,21 @@ def test_no_stage_imports_the_runner():
     assert not found, f"a stage imports shushuo (the runner): {found}"
 
 
+def test_the_demo_and_the_test_stand_ins_are_outside_the_stages():
+    for stage in ("ingest", "checks", "reports"):
+        assert not (ROOT / stage / "demo").exists(), stage
+        assert not list((ROOT / stage).rglob("sample_warehouse.py")), stage
+        assert not list((ROOT / stage).rglob("synthetic.py")), stage
+
+
 def test_ingest_knows_no_later_stage_and_checks_do_not_know_reports():
-    for stage, later in (("ingest", ("checks", "reports")), ("checks", ("reports",))):
+    parts = ("ingest", "checks", "reports", "shushuo", "desk", "demo")
+    for stage, later in (
+        ("domain", parts),
+        ("ingest", ("checks", "reports", "demo")),
+        ("checks", ("reports", "demo")),
+        ("reports", ("demo",)),
+    ):
         pattern = re.compile(rf"^\s*(?:from|import)\s+({'|'.join(later)})\b", re.M)
         found = [
             path.relative_to(ROOT).as_posix()
@@ -38,5 +52,5 @@ def test_ingest_knows_no_later_stage_and_checks_do_not_know_reports():
 def test_the_check_finds_an_import_of_the_runner():
     for line in ("from shushuo.paths import REPO_ROOT", "import shushuo", "    from shushuo import publish"):
         assert IMPORTS_RUNNER.search(f'"""doc"""\n{line}\n'), line
-    for line in ("from ingest import schema", "# shushuo runs this", "x = 'from shushuo'"):
+    for line in ("from domain import schema", "# shushuo runs this", "x = 'from shushuo'"):
         assert not IMPORTS_RUNNER.search(line), line

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ingest import cells
+from ingest.clean import cells
 
 D = dt.date(2018, 3, 5)
 

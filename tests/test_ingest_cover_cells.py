@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ingest.cover import read_cover
-from ingest.csv_return import csv_cover
-from ingest.schema import units
+from domain.schema import units
+from ingest.read.cover import read_cover
+from ingest.read.csv_return import csv_cover
 
 UNIT = units()[1].name
 

@@ -10,9 +10,9 @@ import datetime as dt
 import openpyxl
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.cover import read_cover
-from ingest.reader import read_workbook
-from ingest.schema import units
+from domain.schema import units
+from ingest.read.cover import read_cover
+from ingest.read.reader import read_workbook
 
 UNIT = units()[1].name
 KEY = b"cover-merged-key" * 2

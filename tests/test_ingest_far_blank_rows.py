@@ -5,7 +5,7 @@ rows at C speed. Measured on the 6 KB file: 51 s and 33 s before, 28 s and 22 s 
 
 import time
 
-from ingest.row_kinds import _first_filled, classify
+from ingest.read.row_kinds import _first_filled, classify
 
 WIDTH, ROWS = 16_384, 600
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from ingest.file_guard import inspect_workbook
-from ingest.formulas import F_JUMPS, FormulaScan, formulas_without_value, holds_f_tag, scan_part, sheet_parts
+from ingest.find.file_guard import inspect_workbook
+from ingest.read.formulas import F_JUMPS, FormulaScan, formulas_without_value, holds_f_tag, scan_part, sheet_parts
 
 
 @pytest.fixture

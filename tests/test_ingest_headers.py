@@ -1,7 +1,7 @@
 """Header location and sheet recognition by content."""
 
-from ingest.headers import kind_by_title, locate_header, match_header, normalise_header, recognise
-from ingest.schema import sheet
+from domain.schema import sheet
+from ingest.read.headers import kind_by_title, locate_header, match_header, normalise_header, recognise
 
 
 def test_header_normalisation_handles_brackets_spaces_and_line_breaks():

@@ -11,9 +11,9 @@ from messy_cases import members, trainings
 from messy_corpus import Style
 from messy_grids import Formula, write_grids
 
-from ingest.cell_extent import whole_tags
-from ingest.file_guard import inspect_workbook
-from ingest.hidden_cells import HiddenCells, HiddenScan
+from ingest.find.cell_extent import whole_tags
+from ingest.find.file_guard import inspect_workbook
+from ingest.find.hidden_cells import HiddenCells, HiddenScan
 
 FIRST_DATA_ROW = 4  # title, hint, header above (Style())
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 from test_ingest_workbook_builder import headers_of, person_id, write_return
 
-from ingest import cells
+from ingest.clean import cells
+from ingest.clean.validators import credit_check_char, mask_resident_id, mask_resident_ids_in, resident_ids_in
 from ingest.run import ingest
-from ingest.validators import credit_check_char, mask_resident_id, mask_resident_ids_in, resident_ids_in
 
 KEY = b"test-key-" * 4
 CREDIT = "81110102MA0000000" + credit_check_char("81110102MA0000000")

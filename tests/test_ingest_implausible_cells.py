@@ -12,11 +12,12 @@ import pytest
 from careless_returns import ingest_beside_a_clean_return, sheet_grid
 from messy_cases import CARDS, members, trainings
 
-from ingest import cells, schema
-from ingest.feedback_cells import CELL_SHOWN_MAX, safe_cell
-from ingest.pseudonymise import pseudonymisers
-from ingest.sheet_reader import VALUE_SHOWN_MAX, read_sheet
-from ingest.validators import InvalidValue
+from domain import schema
+from ingest.clean import cells
+from ingest.clean.pseudonymise import pseudonymisers
+from ingest.clean.validators import InvalidValue
+from ingest.read.sheet_reader import VALUE_SHOWN_MAX, read_sheet
+from ingest.workbooks.feedback_cells import CELL_SHOWN_MAX, safe_cell
 
 FIRST_DATA_ROW = 4  # title, hint, header above (Style())
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

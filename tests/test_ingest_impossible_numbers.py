@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from ingest import cells, totals
-from ingest.headers import ColumnMatch
-from ingest.schema import sheets
+from domain.schema import sheets
+from ingest.clean import cells
+from ingest.read import totals
+from ingest.read.headers import ColumnMatch
 
 IMPOSSIBLE = [
     math.inf,

@@ -9,13 +9,13 @@ import pytest
 import python_calamine as calamine
 from messy_grids import Formula, Grid, write_grids
 
-from ingest.csv_return import name_fields, period_of_label, read_csv_rows
-from ingest.current import choose_current
-from ingest.formulas import formulas_without_value
-from ingest.pseudonymise import pseudonymisers
+from ingest.clean.pseudonymise import pseudonymisers
+from ingest.load.current import choose_current
+from ingest.read.csv_return import name_fields, period_of_label, read_csv_rows
+from ingest.read.formulas import formulas_without_value
+from ingest.read.row_kinds import is_note, total_label
+from ingest.read.sheet_reader import read_sheet
 from ingest.report import FileReport, IngestReport, RowsUnaccounted, SheetReport
-from ingest.row_kinds import is_note, total_label
-from ingest.sheet_reader import read_sheet
 
 
 def test_total_and_note_labels_as_clerks_write_them():

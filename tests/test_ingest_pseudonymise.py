@@ -3,8 +3,8 @@
 import hashlib
 import hmac
 
-from ingest import pseudonymise
-from ingest.pseudonymise import Pseudonymiser, domain_key, load_key, pseudonym
+from ingest.clean import pseudonymise
+from ingest.clean.pseudonymise import Pseudonymiser, domain_key, load_key, pseudonym
 
 ID = "11010519491231002X"
 

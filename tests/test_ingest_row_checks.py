@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ingest.demo.identifiers import resident_id
-from ingest.pseudonymise import pseudonymisers
-from ingest.sheet_reader import read_sheet
+from demo.identifiers import resident_id
+from ingest.clean.pseudonymise import pseudonymisers
+from ingest.read.sheet_reader import read_sheet
 
 WOMAN = resident_id("110102", dt.date(1980, 5, 1), 12, female=True)
 MAN = resident_id("110102", dt.date(1981, 6, 2), 13, female=False)
@@ -41,7 +41,7 @@ def test_a_screening_card_for_a_mans_id_is_loaded_and_sent_back_to_check():
 
 
 def test_every_row_check_names_loaded_columns_of_its_sheet():
-    from ingest.schema import sheets
+    from domain.schema import sheets
 
     for sheet in sheets():
         raw = {name for name, _ in sheet.raw_columns}

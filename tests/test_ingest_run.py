@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from test_ingest_workbook_builder import UNIT, headers_of, luhn_card, person_id, write_return
 
+from domain.schema import lineage_columns, sheets
+from ingest.clean.validators import credit_check_char
 from ingest.run import ingest
-from ingest.schema import lineage_columns, sheets
-from ingest.validators import credit_check_char
 
 KEY = b"test-key-" * 4
 CREDIT = "81110102MA0000000" + credit_check_char("81110102MA0000000")
@@ -234,8 +234,8 @@ def test_empty_folder_still_creates_every_table_and_missing_folder_is_an_error(t
 def test_the_run_is_told_once_when_it_may_start_threads(small_demo, tmp_path, workers):
     """while_reading: called once, after the worker processes are forked (the run imports its
     later stages in a thread there); also when every workbook comes from the cache."""
-    from ingest.cache import IngestCache
-    from ingest.pseudonymise import DEMO_KEY
+    from ingest.clean.pseudonymise import DEMO_KEY
+    from ingest.load.cache import IngestCache
 
     calls = []
     cache = IngestCache(tmp_path / "cache", DEMO_KEY)

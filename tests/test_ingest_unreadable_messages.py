@@ -13,8 +13,8 @@ import pytest
 import xlwt
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
-from ingest.reader import read_workbook
+from ingest.find.file_guard import OLE_MAGIC, Limits, UnsafeFile, inspect
+from ingest.read.reader import read_workbook
 
 KEY = b"unreadable-messages-key" * 2
 HIDDEN_EXTENSIONS = "（看不到扩展名时：用 Excel 或 WPS 打开，另存为 .xlsx 后报送）"  # Windows hides them by default

@@ -1,4 +1,4 @@
-"""Tiny return workbooks for the ingest tests, written with xlsxwriter after ingest/layout.py
+"""Tiny return workbooks for the ingest tests, written with xlsxwriter after ingest/workbooks/layout.py
 (cover 填报说明 with header in column A and value in B; each sheet: title row, hint row, header
 row, data). Other ingest tests import from here; the tests below check the builder itself."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import python_calamine as calamine
 import xlsxwriter
 
-from ingest import layout
-from ingest.schema import cover_title, sheet
-from ingest.validators import id_check_char
+from domain.schema import cover_title, sheet
+from ingest.clean.validators import id_check_char
+from ingest.workbooks import layout
 
 UNIT = "月坛街道工会服务站"
 
@@ -106,7 +106,7 @@ def test_builder_follows_the_template_layout(tmp_path):
 
 
 def test_generated_ids_and_cards_are_valid():
-    from ingest.validators import card_number, resident_id
+    from ingest.clean.validators import card_number, resident_id
 
     assert resident_id(person_id(7)) == person_id(7)
     assert card_number(luhn_card(42)) == luhn_card(42)

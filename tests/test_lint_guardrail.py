@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.paths import REPO_ROOT
+from domain.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
 

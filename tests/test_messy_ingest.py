@@ -11,9 +11,9 @@ import duckdb
 import pytest
 from messy_cases import build_corpus
 
+from domain.schema import sheet as schema_sheet
+from ingest.clean.validators import birth_year, sex
 from ingest.run import ingest
-from ingest.schema import sheet as schema_sheet
-from ingest.validators import birth_year, sex
 
 KEY = b"messy-test-key" * 3
 
@@ -190,7 +190,7 @@ def test_a_rerun_gives_the_same_warehouse(corpus, tmp_path):
 
 
 def test_dates_of_every_spelling_agree():
-    from ingest import cells
+    from ingest.clean import cells
 
     values, errors = cells.date(
         ["2018年3月5日", "2018.3.5", "2018/03/05", 43164.0, " 2018-03-05 ", "２０１８－０３－０５"]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import yaml
 
-from ingest.paths import REPO_ROOT
+from domain.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
-ARTICLE = ROOT / "ingest" / "demo" / "article_figures.yaml"
-PIPELINE = ("ingest", "models", "checks", "reports", "seeds", "macros", "shushuo")
+ARTICLE = ROOT / "demo" / "article_figures.yaml"
+PIPELINE = ("domain", "ingest", "models", "checks", "reports", "seeds", "macros", "shushuo", "desk")
 
 
 def article_numbers() -> set[str]:
@@ -37,7 +37,7 @@ def pipeline_files() -> list[Path]:
         check=True,
     )
     names = set(listed.stdout.split()) | set(untracked.stdout.split())
-    return [ROOT / n for n in sorted(names) if not n.startswith("ingest/demo/") and (ROOT / n).is_file()]
+    return [ROOT / n for n in sorted(names) if not n.startswith("demo/") and (ROOT / n).is_file()]
 
 
 def test_the_scan_knows_the_article_numbers():

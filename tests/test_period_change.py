@@ -1,6 +1,6 @@
 """同比: which period comes before, how a change is written (a rate in 百分点, never %; a count in
 % with one decimal), and that the bulletin and the exports carry it only when there is a
-previous period. Data: reports.synthetic (not the article's values)."""
+previous period. Data: synthetic (not the article's values)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from synthetic import synthetic_indicators
 
-from ingest.periods import previous_period
+from domain.periods import previous_period
 from reports.bulletin import render
 from reports.docx_export import write_docx
 from reports.exports import write_exports
 from reports.period_change import change_of, comparison_word, with_previous
-from reports.synthetic import synthetic_indicators
 from tests.test_exports_catalogue import GENERATED, fake_sources
 
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -1,9 +1,9 @@
-"""A period is written one way everywhere (ingest/periods.py): 2018年度 for a calendar year, else
+"""A period is written one way everywhere (domain/periods.py): 2018年度 for a calendar year, else
 its span in Chinese dates; in file names 2018年度 or 20181001-20190930."""
 
 from datetime import date
 
-from ingest.periods import chinese_date, period_file_label, period_label, period_span
+from domain.periods import chinese_date, period_file_label, period_label, period_span
 
 
 def test_a_calendar_year_is_its_year():

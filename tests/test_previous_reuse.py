@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.pseudonymise import DEMO_KEY
+from ingest.clean.pseudonymise import DEMO_KEY
 from shushuo import previous_reuse
 from shushuo.dbt_runner import PREVIOUS_INDICATORS, previous_period
 from shushuo.paths import REPO_ROOT

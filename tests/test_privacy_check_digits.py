@@ -2,13 +2,13 @@
 (GB 11643: 18 digits, real birth date, plausible region; 15-digit legacy numbers converted),
 unified social credit codes (GB 32100, including the A/N/Y codes python-stdnum rejects) and
 京卡 card numbers (Luhn). The check characters are worked out here independently of
-ingest/validators.py, from the standards' formulas."""
+ingest/clean/validators.py, from the standards' formulas."""
 
 import itertools
 
 import pytest
 
-from ingest.validators import InvalidValue, card_number, credit_code, mask_resident_id, resident_id
+from ingest.clean.validators import InvalidValue, card_number, credit_code, mask_resident_id, resident_id
 
 ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]  # GB 11643: W_i = 2^(i-1) mod 11, i from 18 down
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V

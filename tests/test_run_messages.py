@@ -76,8 +76,8 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
     """The gate's message is made before the work folder is renamed: it names the folder the
     run will have once it has failed."""
     import duckdb
+    from sample_warehouse import empty_warehouse
 
-    from checks.sample_warehouse import empty_warehouse
     from shushuo import publish
     from shushuo.manifest import Manifest
     from shushuo.stages import RunContext, check_quality

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from ingest.schema import units
+from domain.schema import units
 from shushuo import dbt_runner
 from shushuo.run import RunOptions, choose_period
 

@@ -1,7 +1,7 @@
-"""ingest.safe_names: every file and sheet name the project writes, made from clerks' text, is
+"""ingest.workbooks.safe_names: every file and sheet name the project writes, made from clerks' text, is
 legal, short enough in bytes and distinct (ignoring case)."""
 
-from ingest.safe_names import MAX_FILE_NAME_BYTES, file_names, sheet_names
+from ingest.workbooks.safe_names import MAX_FILE_NAME_BYTES, file_names, sheet_names
 
 
 def test_sheet_names_agreeing_in_their_first_28_characters_stay_distinct():

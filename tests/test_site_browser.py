@@ -16,10 +16,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from synthetic import synthetic_indicators
 from test_exports_catalogue import fake_sources
 
 from reports.site import write_site
-from reports.synthetic import synthetic_indicators
 
 CARD_FIGURES = {"cards_issued", "card_uptake_rate", "card_services"}
 

@@ -9,10 +9,10 @@ import json
 import re
 
 import pytest
+from synthetic import synthetic_indicators
 from test_exports_catalogue import fake_sources
 
 from reports.site import write_site
-from reports.synthetic import synthetic_indicators
 
 GENERATED = dt.datetime(2024, 1, 15, 9, 30)
 

@@ -11,10 +11,10 @@ import shutil
 import openpyxl
 import pytest
 
-from ingest.periods import previous_period
+from domain.periods import previous_period
+from domain.schema import units
 from ingest.run import ingest
-from ingest.schema import units
-from ingest.submission_status import write_submission_summary
+from ingest.workbooks.submission_status import write_submission_summary
 from shushuo.dbt_runner import has_submissions
 
 KEY = b"submission-previous-key" * 2

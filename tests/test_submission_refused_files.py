@@ -10,11 +10,11 @@ import datetime as dt
 import openpyxl
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.feedback import write_submission_summary
+from domain.schema import units
 from ingest.report import FileReport, IngestReport
 from ingest.run import ingest
-from ingest.schema import units
-from ingest.submission_status import submission_status
+from ingest.workbooks.feedback import write_submission_summary
+from ingest.workbooks.submission_status import submission_status
 
 KEY = b"submission-refused-key" * 2
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from ingest import layout, schema
-from ingest.periods import period_file_label as period_label
-from ingest.template import write_templates
-from ingest.workbook_writer import TEXT_TYPES, write_return
+from domain import schema
+from domain.periods import period_file_label as period_label
+from ingest.workbooks import layout
+from ingest.workbooks.template import write_templates
+from ingest.workbooks.writer import TEXT_TYPES, write_return
 
 START, END = date(2018, 1, 1), date(2018, 12, 31)
 

@@ -2,8 +2,8 @@
 
 import random
 
-from ingest.id_batches import birth_years_and_sexes, valid_card_numbers, valid_resident_ids
-from ingest.validators import InvalidValue, birth_year, card_number, id_check_char, resident_id, sex
+from ingest.clean.id_batches import birth_years_and_sexes, valid_card_numbers, valid_resident_ids
+from ingest.clean.validators import InvalidValue, birth_year, card_number, id_check_char, resident_id, sex
 
 
 def accepted(validate, raw):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.validators import (
+from ingest.clean.validators import (
     CREDIT_ALPHABET,
     InvalidValue,
     birth_year,

@@ -1,4 +1,4 @@
-"""Which file counts for a unit (ingest/current.py), decided once and recorded in raw.submissions:
+"""Which file counts for a unit (ingest/load/current.py), decided once and recorded in raw.submissions:
 a file whose name names one unit and whose cover names another is held, never counted and never
 replacing that unit's return; a 填报日期 that cannot be right ranks as none; a tie on 填报日期 is
 told; a file whose name names no unit is its cover's. Staging, provenance, the ingest report and
@@ -18,11 +18,11 @@ import pytest
 from messy_cases import trainings
 from test_ingest_workbook_builder import headers_of, write_return
 
-from ingest.current import choose_current, decide
-from ingest.feedback import write_feedback, write_submission_summary
-from ingest.origin import FOLDER, UPLOADER, origin_of
+from domain.schema import units
+from ingest.find.origin import FOLDER, UPLOADER, origin_of
+from ingest.load.current import choose_current, decide
 from ingest.run import ingest
-from ingest.schema import units
+from ingest.workbooks.feedback import write_feedback, write_submission_summary
 from reports.provenance import adopted_submissions, load_sources
 from shushuo import dbt_runner
 from tests.gate_rules import rule_outcomes

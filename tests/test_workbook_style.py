@@ -1,4 +1,4 @@
-"""ingest/workbook_style.py, the one owner of how the project's workbooks look and print: widths
+"""ingest/workbooks/style.py, the one owner of how the project's workbooks look and print: widths
 count a CJK character double, a figure's number is formatted by its unit, and a sheet set up by
 print_setup is A4, one page wide, landscape only when wide, with its header rows repeated."""
 
@@ -8,7 +8,7 @@ import datetime as dt
 
 import openpyxl
 
-from ingest.workbook_style import (
+from ingest.workbooks.style import (
     COUNT_FORMAT,
     MONEY_FORMAT,
     PERCENT_NUMBER_FORMAT,

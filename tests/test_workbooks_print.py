@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from office_render import A4_POINTS, fonts, links, page_count, page_sizes, page_texts, to_pdf
 
-from ingest.feedback import write_feedback, write_submission_summary
 from ingest.run import ingest
+from ingest.workbooks.feedback import write_feedback, write_submission_summary
 
 KEY = b"workbooks-print-key" * 2
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

@@ -1,5 +1,5 @@
 -- Every workbook read for the period being built, with ingest's decision of which one counts
--- (ingest/current.py, recorded in raw.submissions): read here, never decided again.
+-- (ingest/load/current.py, recorded in raw.submissions): read here, never decided again.
 with
 
 source as (

@@ -14,7 +14,7 @@
 -- Runs after the figures, so a failure never stops a model (the gate decides):
 -- depends_on: {{ ref('indicators') }}
 
-{# the kinds of unit whose totals the figures read: the sheet's submitted_by (ingest/schema.yaml, in the source's meta) #}
+{# the kinds of unit whose totals the figures read: the sheet's submitted_by (domain/schema.yaml, in the source's meta) #}
 {% set kinds = graph.sources['source.shushuo.raw.mutual_insurance'].meta.submitted_by if execute else [] %}
 select insurance.unit_code, coalesce(units.short_name, insurance.unit_code) as unit,
        insurance.source_file, insurance.sheet, insurance.source_row, insurance.plan

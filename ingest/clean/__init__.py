@@ -1,0 +1,1 @@
+"""Cleaning and validating cells: one normaliser per column type, identifiers, pseudonyms, row checks."""
