@@ -7,7 +7,7 @@
 - 核实性 warnings of the gate that a unit has not explained yet (上报说明; checks/explanations.py).
 
 Each problem names what it concerns (unit, file, sheet, rows, check) and the figures it can move:
-those counted from its sheets (reports/figure_wording.yaml `sheets`) and those it names itself (a
+those counted from its sheets (seeds/figure_sheets.csv) and those it names itself (a
 figure that moved against the previous period)."""
 
 from __future__ import annotations

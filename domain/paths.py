@@ -5,4 +5,5 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_FILE = REPO_ROOT / "seeds" / "indicator_catalog.csv"  # the figure catalogue (dbt seed)
+FIGURE_SHEETS_FILE = REPO_ROOT / "seeds" / "figure_sheets.csv"  # the sheets each figure is counted from (dbt seed)
 DBT_PROJECT_FILE = REPO_ROOT / "dbt_project.yml"

@@ -88,12 +88,12 @@ def catalogue_records(
     run_id: str,
     generated_at: datetime,
     sources: pd.DataFrame,
-    sheet_rows: pd.DataFrame | None = None,
+    figure_sources: pd.DataFrame | None = None,
     edition: Edition = Edition(),
 ) -> tuple[list[dict], list[dict]]:
     """(one record per figure, one record per unit part of a headline figure); each figure says
     its edition (草稿 / 第 n 版, 演示数据) and, when provisional, why."""
-    entries = figure_catalogue(indicators, sources, sheet_rows)
+    entries = figure_catalogue(indicators, sources, figure_sources)
     status = "·".join([edition.status, *([DEMO] if edition.demo else [])])
     figures = [
         {
@@ -313,17 +313,24 @@ def write_exports(
     generated_at: datetime,
     sources: pd.DataFrame,
     sheet_rows: pd.DataFrame | None = None,
+    figure_sources: pd.DataFrame | None = None,
     edition: Edition = Edition(),
 ) -> dict[str, Path]:
     """Write figures.xlsx, figures.csv and figures.json into out_dir; keys "xlsx", "csv", "json".
 
     `sources` is raw.submissions of the period; `sheet_rows` (raw.ingest_sheets: source_file,
-    sheet_name, rows_loaded) narrows a figure's sources to the units that filled its sheets —
-    reports.provenance.load_sources(warehouse) reads both."""
+    sheet_name, rows_loaded, rows_rejected) gives each file's rows not loaded; `figure_sources`
+    (marts.figure_sources) the returns each figure rests on — reports.provenance.load_sources(warehouse)
+    reads all three."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     figures, parts = catalogue_records(
-        indicators, run_id=run_id, generated_at=generated_at, sources=sources, sheet_rows=sheet_rows, edition=edition
+        indicators,
+        run_id=run_id,
+        generated_at=generated_at,
+        sources=sources,
+        figure_sources=figure_sources,
+        edition=edition,
     )
     files = source_records(sources, sheet_rows)
     before = previous_period_of(indicators)

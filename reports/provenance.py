@@ -48,6 +48,7 @@ SUBMISSION_COLUMNS = [
     "status_reason",
 ]
 SHEET_ROW_COLUMNS = ["source_file", "sheet_name", "rows_loaded", "rows_rejected"]
+FIGURE_SOURCE_COLUMNS = ["indicator_id", "unit_code", "source_file"]
 
 
 @cache
@@ -159,10 +160,13 @@ def adopted_submissions(sources: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(raw.submissions of the period, rows loaded and rejected per file and sheet) from a warehouse.
+def load_sources(
+    warehouse: Path, period: tuple[dt.date, dt.date] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """(raw.submissions of the period, rows loaded and rejected per file and sheet, marts.figure_sources:
+    the returns each figure rests on) from a warehouse.
 
-    Either frame is empty when the warehouse has no such table (e.g. a test warehouse)."""
+    The first two are empty, the last None, when the warehouse has no such table (a test warehouse)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
 
@@ -175,9 +179,10 @@ def load_sources(warehouse: Path, period: tuple[dt.date, dt.date] | None = None)
         where = "where period_start = ? and period_end = ?" if period else ""
         submissions = read(f"select * from raw.submissions {where}", SUBMISSION_COLUMNS, *(period or ()))
         sheet_rows = read(f"select {', '.join(SHEET_ROW_COLUMNS)} from raw.ingest_sheets", SHEET_ROW_COLUMNS)
+        figure_sources = read(f"select {', '.join(FIGURE_SOURCE_COLUMNS)} from marts.figure_sources", [])
     finally:
         con.close()
-    return submissions, sheet_rows
+    return submissions, sheet_rows, (figure_sources if len(figure_sources.columns) else None)
 
 
 @dataclass
@@ -233,23 +238,25 @@ class FigureEntry:
 
 
 class Provenance:
-    """Which adopted workbooks a figure rests on: by its unit, by its sheets, or all of them."""
+    """Which adopted workbooks a figure rests on, as marts.figure_sources says (the returns that loaded
+    rows into the sheets the figure is counted from); a unit's row rests on that unit's. Without that
+    table (a warehouse made by hand): the units of its breakdown rows, or every adopted workbook."""
 
-    def __init__(self, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None):
+    def __init__(self, sources: pd.DataFrame, figure_sources: pd.DataFrame | None = None):
         self.submissions = adopted_submissions(sources)
         self.adopted = self.submissions[self.submissions["adopted"]]
-        rows = sheet_rows if sheet_rows is not None else pd.DataFrame(columns=SHEET_ROW_COLUMNS)
-        rows = rows[pd.to_numeric(rows["rows_loaded"]).fillna(0) > 0]
-        self._files_by_sheet = rows.groupby("sheet_name")["source_file"].apply(set).to_dict()
+        self._files_by_figure: dict[str, set[str]] | None = None
+        if figure_sources is not None:
+            grouped = figure_sources.groupby("indicator_id")["source_file"].apply(set)
+            self._files_by_figure = {str(k): set(v) for k, v in grouped.items()}
 
-    def files_of_unit(self, short: str) -> pd.DataFrame:
-        return self.adopted[self.adopted["unit_short"] == short]
+    def files_of_unit(self, indicator_id: str, short: str) -> pd.DataFrame:
+        files = self.files_of(indicator_id, [short])
+        return files[files["unit_short"] == short]
 
     def files_of(self, indicator_id: str, unit_keys: list[str]) -> pd.DataFrame:
-        sheets = (wording_table().get(indicator_id) or {}).get("sheets") or []
-        if self._files_by_sheet and sheets:
-            files = set().union(*(self._files_by_sheet.get(s, set()) for s in sheets))
-            return self.adopted[self.adopted["source_file"].isin(files)]
+        if self._files_by_figure is not None:
+            return self.adopted[self.adopted["source_file"].isin(self._files_by_figure.get(indicator_id, set()))]
         if unit_keys:
             return self.adopted[self.adopted["unit_short"].isin(unit_keys)]
         return self.adopted
@@ -292,7 +299,9 @@ def _entry(
     if withheld:
         exact = ""
     files = (
-        provenance.files_of_unit(key) if dim == "unit" and key else provenance.files_of(row["indicator_id"], unit_keys)
+        provenance.files_of_unit(str(row["indicator_id"]), key)
+        if dim == "unit" and key
+        else provenance.files_of(row["indicator_id"], unit_keys)
     )
     previous, change = _comparison(row, withheld, dim) if comparison else ("", "")
     return FigureEntry(
@@ -321,12 +330,12 @@ def _entry(
 
 
 def figure_catalogue(
-    indicators: pd.DataFrame, sources: pd.DataFrame, sheet_rows: pd.DataFrame | None = None
+    indicators: pd.DataFrame, sources: pd.DataFrame, figure_sources: pd.DataFrame | None = None
 ) -> list[FigureEntry]:
     """Every row of the indicators table, headline first, in the catalog's order."""
     start, end = period_of(indicators)
     period = period_span(start, end)
-    provenance = Provenance(sources, sheet_rows)
+    provenance = Provenance(sources, figure_sources)
     order = catalog_order()
     unit_order = {short: i for i, short in enumerate(unit_short_names().values())}
     frame = indicators.assign(

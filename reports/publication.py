@@ -67,15 +67,15 @@ def write_figures_desk(
     from reports.revision import compare, write_revision
     from reports.site import write_site
 
-    sources, sheet_rows = load_sources(warehouse, period)
+    sources, sheet_rows, figure_sources = load_sources(warehouse, period)
     figures = dict(
         run_id=run_id,
         generated_at=generated_at or dt.datetime.now(),
         sources=sources,
-        sheet_rows=sheet_rows,
+        figure_sources=figure_sources,
         edition=edition,
     )
-    paths = write_exports(indicators, out_dir, **figures)
+    paths = write_exports(indicators, out_dir, sheet_rows=sheet_rows, **figures)
     if compared_with is not None:
         paths.update(write_revision(compare(compared_with[0], out_dir, period, compared_with[1]), out_dir))
     if pdf is not None:

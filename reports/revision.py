@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from domain import catalogue
 from domain.warehouse import TABLES
 from ingest.workbooks.style import (
     Formats,
@@ -26,7 +27,7 @@ from ingest.workbooks.style import (
     set_widths,
     write_value,
 )
-from reports.provenance import plain_number, unit_short_names, wording_table
+from reports.provenance import plain_number, unit_short_names
 
 CURRENT_FILES = f"""
     select current.unit_code, coalesce(current.unit_name, current.unit_code) as unit, current.source_file,
@@ -153,7 +154,7 @@ def compare(before: Path, after: Path, period: tuple[dt.date, dt.date], title: s
 
 
 def _cause(key: tuple[str, str], changes: list[UnitChange]) -> str:
-    sheets = set((wording_table().get(key[0]) or {}).get("sheets") or [])
+    sheets = set(catalogue.sheets_of().get(key[0], ()))
     unit = key[1].split("：", 1)[1] if key[1].startswith("按单位：") else None
     relevant = [
         c
@@ -172,7 +173,7 @@ def explanations_for(indicator_id: str, folder: Path) -> list[str]:
     path = folder / "checks" / "checks.json"
     if not path.is_file():
         return []
-    sheets = set((wording_table().get(indicator_id) or {}).get("sheets") or [])
+    sheets = set(catalogue.sheets_of().get(indicator_id, ()))
     said = []
     for outcome in json.loads(path.read_text(encoding="utf-8")).get("outcomes") or []:
         if not outcome.get("explanations"):

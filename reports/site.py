@@ -112,7 +112,7 @@ def write_site(
     run_id: str,
     generated_at: datetime,
     sources: pd.DataFrame,
-    sheet_rows: pd.DataFrame | None = None,
+    figure_sources: pd.DataFrame | None = None,
     outputs: Mapping[str, Path] | None = None,
     edition: Edition = Edition(),
 ) -> Path:
@@ -123,7 +123,7 @@ def write_site(
     run_dir = Path(run_dir)
     site_dir = run_dir / "site"
     site_dir.mkdir(parents=True, exist_ok=True)
-    entries = figure_catalogue(indicators, sources, sheet_rows)
+    entries = figure_catalogue(indicators, sources, figure_sources)
     heads = [e for e in entries if e.dim is None]
     context = {
         "run_id": run_id,

@@ -66,12 +66,12 @@ def _catalogue(build_dir: Path, console: Console, as_of: str | None = None, draf
         raise typer.Exit(1)
     try:
         indicators = load_indicators(warehouse)
-        sources, sheet_rows = load_sources(warehouse, period_of(indicators))
+        sources, _, figure_sources = load_sources(warehouse, period_of(indicators))
     except BulletinDataError as exc:
         console.print(f"[red]无法读取指标：[/]{exc}")
         raise typer.Exit(1) from None
     console.print(edition)
-    return figure_catalogue(indicators, sources, sheet_rows), _run_id(run_dir)
+    return figure_catalogue(indicators, sources, figure_sources), _run_id(run_dir)
 
 
 def _run_id(folder: Path) -> str:

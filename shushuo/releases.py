@@ -145,14 +145,14 @@ def affected_figures(problems) -> dict[str, str]:
 
 
 def figures_moved_by(problem) -> list[str]:
-    """The figures an open problem can move: those counted from its sheets (figure_wording.yaml
-    `sheets`) and those it names itself, in the catalogue's order."""
-    from reports.provenance import wording_table
+    """The figures an open problem can move: those counted from its sheets (seeds/figure_sheets.csv)
+    and those it names itself, in the catalogue's order."""
+    from domain.catalogue import sheets_of
 
     return [
         indicator_id
-        for indicator_id, entry in wording_table().items()
-        if set((entry or {}).get("sheets") or ()) & set(problem.sheets) or indicator_id in problem.figures
+        for indicator_id, sheets in sheets_of().items()
+        if set(sheets) & set(problem.sheets) or indicator_id in problem.figures
     ]
 
 

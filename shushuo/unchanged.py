@@ -21,12 +21,11 @@ depends on the date, so a run the next morning with nothing new is still the sho
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
 
-from domain.fingerprint import Fingerprint, dbt_project_files, source_files
+from domain.fingerprint import Fingerprint, dbt_project_files, sha256_of, source_files
 from domain.paths import REPO_ROOT
 from ingest.load.cache import file_hashes, key_fingerprint
 from ingest.read.reader import EXPLANATIONS_FILE, find_inputs, find_workbooks
@@ -76,7 +75,7 @@ def run_fingerprint(
         made_of.add("input", (path.relative_to(input_dir).as_posix(), hashes[path], _modified_ns(path)))
     explanations = Path(input_dir) / EXPLANATIONS_FILE  # the units' 上报说明, read by the gate
     if explanations.is_file():
-        made_of.add("explanations", hashlib.sha256(explanations.read_bytes()).hexdigest())
+        made_of.add("explanations", sha256_of(explanations))
     for path, reason in find_inputs(input_dir)[1].items():  # a refused file (a link out, an .xlsb) is news too
         made_of.add("refused", (path.relative_to(input_dir).as_posix(), reason))
     return made_of.add_files(code_files(root), root).hexdigest()

@@ -13,6 +13,7 @@ import duckdb
 
 from domain import schema
 from ingest.load.current import mark_current
+from ingest.load.raw_tables import INGEST_SHEETS_COLUMNS
 from shushuo.dbt_sources import SUBMISSIONS_COLUMNS
 
 
@@ -21,6 +22,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     columns = ", ".join(f"{name} {kind}" for name, kind, _ in SUBMISSIONS_COLUMNS)
     con.execute(f"create table raw.submissions ({columns})")
+    columns = ", ".join(f"{name} {kind}" for name, kind in INGEST_SHEETS_COLUMNS)
+    con.execute(f"create table raw.ingest_sheets ({columns})")
     for sheet in schema.sheets():
         columns = ", ".join(f"{name} {kind}" for name, kind in sheet.raw_columns)
         con.execute(f"create table {sheet.raw_table} ({columns})")

@@ -181,7 +181,7 @@ def test_staging_provenance_and_the_ingest_report_show_raw_submissions_decision(
     recorded = {f: d[2] for f, d in _decisions(warehouse).items()}
     assert sorted(f for f, current in recorded.items() if current) == sorted([OWN, FINAL, TIED_NEWER, NAMELESS])
     staged = dict(_query(warehouse, "select source_file, is_current from staging.stg_submissions"))
-    sources, _ = load_sources(warehouse, PERIOD)
+    sources, _, _ = load_sources(warehouse, PERIOD)
     adopted = adopted_submissions(sources)
     proven = dict(zip(adopted["source_file"], adopted["adopted"], strict=True))
     used_by_report = {f.source_file: f.used for f in report.files}
@@ -265,3 +265,28 @@ def test_the_console_says_a_held_return_is_held_and_why(tmp_path, monkeypatch):
     run(RunOptions(tmp_path / "in", tmp_path / "build", demo_key=True), say=said.append)
     (line,) = [m for m in said if m.startswith(f"暂扣 {HELD}：")]
     assert UNIT["德胜"].name in line and UNIT["月坛"].name in line and "不计入统计" in line
+
+
+def test_a_figure_rests_on_the_current_returns_that_loaded_its_sheets(built):
+    """marts.figure_sources, the one definition of a figure's 数据来源: the current return of each unit
+    that loaded rows into a sheet the figure is counted from (seeds/figure_sheets.csv); a replaced or
+    held return never, a sheet no one filled gives no source. Provenance reads it as it is."""
+    from domain.catalogue import sheets_of
+    from reports.bulletin import load_indicators
+    from reports.provenance import figure_catalogue
+
+    _, warehouse = built
+    rows = _query(warehouse, "select indicator_id, source_file, sheet_name from marts.figure_sources")
+    by_figure: dict[str, set[str]] = {}
+    for indicator_id, source_file, sheet_name in rows:
+        assert sheet_name in sheets_of()[indicator_id]
+        by_figure.setdefault(indicator_id, set()).add(source_file)
+    trained = {i for i, sheets in sheets_of().items() if sheets == ("trainings",)}
+    assert trained and set(by_figure) == trained  # only trainings were filled
+    for indicator_id in trained:
+        assert by_figure[indicator_id] == {OWN, FINAL, TIED_NEWER, NAMELESS}
+    sources, _, figure_sources = load_sources(warehouse, PERIOD)
+    entries = figure_catalogue(load_indicators(warehouse), sources, figure_sources)
+    headline = {e.indicator_id: set(e.files) for e in entries if e.dim is None}
+    assert all(headline[i] == by_figure[i] for i in trained)
+    assert not headline["members"]
