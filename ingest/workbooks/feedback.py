@@ -110,19 +110,41 @@ def _write_one(path: Path, file: FileReport, problems: list[Problem], source: Pa
         path, f"{file.unit_name or file.source_file} 报表整改清单", dt.datetime.fromisoformat(loaded_at)
     )
     styles = _Styles(book)
-    at_cells = [p for p in problems if p.sheet and p.source_row and p.source_column]
+    at_cells = [cell for p in problems if (cell := _AtCell.of(p)) is not None]
     order = {s.sheet: i for i, s in enumerate(file.sheets)}
     # the cover (not among the sheets read) first, then the sheets as in the workbook
-    sheet_names = sorted({p.sheet for p in at_cells}, key=lambda name: (order.get(name, -1), name))
+    sheet_names = sorted({c.sheet for c in at_cells}, key=lambda name: (order.get(name, -1), name))
     blocks = [
         block
         for name in sheet_names
-        if (block := _problem_block(file, source, name, [p for p in at_cells if p.sheet == name])) is not None
+        if (block := _problem_block(file, source, name, [c for c in at_cells if c.sheet == name])) is not None
     ]
     summary = book.add_worksheet(SUMMARY_SHEET)
     places = _problem_rows(book.add_worksheet(PROBLEM_ROWS_SHEET), styles, blocks) if blocks else {}
     _summary(summary, styles, file, problems, loaded_at, places, blocks)
     book.close()
+
+
+@dataclass(frozen=True)
+class _AtCell:
+    """A problem at one cell of one of the unit's sheets: the problems 有问题的行 shows."""
+
+    sheet: str
+    row: int  # 1-based, as in the unit's own workbook
+    column: int  # 1-based
+    severity: str
+    reason: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> _AtCell | None:
+        """The problem's cell; None when it is about a whole file, sheet or row."""
+        if problem.sheet and problem.source_row and problem.source_column:
+            return cls(problem.sheet, problem.source_row, problem.source_column, problem.severity, problem.reason)
+        return None
+
+    @property
+    def place(self) -> tuple[str, int, int]:
+        return (self.sheet, self.row, self.column)
 
 
 @dataclass
@@ -137,10 +159,10 @@ class _Block:
     public: set[int]  # 0-based columns of public codes (统一社会信用代码), shown as written
     widths: dict[int, float]
     rows: dict[int, list]  # 1-based row number → the masked row
-    problems: list[Problem]
+    problems: list[_AtCell]
 
 
-def _problem_block(file: FileReport, source: Path, name: str, problems: list[Problem]) -> _Block | None:
+def _problem_block(file: FileReport, source: Path, name: str, problems: list[_AtCell]) -> _Block | None:
     """The sheet's header and its problem rows as they may be shown (masked); None if it cannot be
     read again. Only the rows with a problem are shown: the rows around them are other people's
     data, which the clerk does not need in order to correct anything."""
@@ -152,18 +174,18 @@ def _problem_block(file: FileReport, source: Path, name: str, problems: list[Pro
         rows = masked_cover(rows, merged)
     match = recognise(name, rows)
     rows = masked_rows(name, rows)
-    wanted = sorted({p.source_row for p in problems})
+    wanted = sorted({p.row for p in problems})
     header_index = match.row_index if match else None
     width = max(
         [_last_filled(rows[i]) for i in (*[n - 1 for n in wanted], header_index) if i is not None and i < len(rows)]
-        + [p.source_column for p in problems if p.source_column],
+        + [p.column for p in problems],
         default=0,
     )  # as wide as what is shown, not as the sheet's farthest cell
     shown = {n: _padded(rows[n - 1] if n <= len(rows) else [], width) for n in wanted}
     header_row = match.row_index + 1 if match else None
     header = _padded(rows[match.row_index], width) if match else [column_letter(c) for c in range(width)]
     types = {cm.index: cm.column for cm in match.columns} if match else {}
-    widths = {
+    widths: dict[int, float] = {
         c: max(
             return_column_width(types[c].type, types[c].header) if c in types else MIN_COPY_WIDTH,
             fitted_width([header[c], *(row[c] for row in shown.values())], most=MAX_COPY_WIDTH),
@@ -216,8 +238,8 @@ def reading_order(file: FileReport, problems: list[Problem]) -> list[Problem]:
     """Problems as the clerk should read them: what must be corrected before what to check; and
     within each, the file's and its cover's problems first (a wrong cover is why every sheet was
     refused), then sheet by sheet in the workbook's order, row by row."""
-    sheets = {s.sheet: i for i, s in enumerate(file.sheets)}
-    read = set(sheets)
+    sheets: dict[str | None, int] = {s.sheet: i for i, s in enumerate(file.sheets)}
+    read = {s.sheet for s in file.sheets}
     return sorted(
         problems,
         key=lambda p: (
@@ -336,10 +358,10 @@ def _summary(
         ("结论", _conclusion(file, ordered)),
         ("怎么看", _how_to_read(file, blocks)),
     ]
-    for r, (label, value) in enumerate(facts, start=3):
+    for r, (label, fact) in enumerate(facts, start=3):
         ws.write_string(r, 0, label, styles.label)
-        ws.merge_range(r, 1, r, 7, value, styles.wrap)
-        set_wrapped_height(ws, r, value, merged_width)
+        ws.merge_range(r, 1, r, 7, fact, styles.wrap)
+        set_wrapped_height(ws, r, fact, merged_width)
     r = len(facts) + 4
     heads = ["工作表", "识别为", "读取行数", "入库", "拒收", "跳过", "状态", "跳过的行"]
     ws.write_row(r, 0, heads, styles.header)
@@ -378,14 +400,15 @@ def _summary(
             else (f"第 {p.source_row} 行" if p.source_row else "—")
         )
         style = styles.rejected if p.severity == "rejected" else styles.warning
-        value = p.value_shown or ""
-        if (p.sheet, p.source_column) in public:  # a public code is shown as written, not masked
-            value = shown.get((p.sheet, p.source_row, p.source_column), value)
-        values = [n, p.sheet or "（整个文件）", place, (p.column_header or "").replace("\n", ""), value]
+        at = _AtCell.of(p)
+        written: object = p.value_shown or ""
+        if at is not None and (at.sheet, at.column) in public:  # a public code is shown as written, not masked
+            written = shown.get(at.place, written)
+        values = [n, p.sheet or "（整个文件）", place, (p.column_header or "").replace("\n", ""), written]
         for c, v in enumerate(values):
             write_value(ws, r, c, v if not isinstance(v, float) else str(v), styles, text_format=styles.wrap)
         ws.write_string(r, 5, SEVERITY_WORDS[p.severity], style)
-        target = places.get((p.sheet, p.source_row, p.source_column))
+        target = places.get(at.place) if at is not None else None
         if target is not None:
             cell = f"{column_letter(target[1])}{target[0] + 1}"
             ws.write_url(r, 6, f"internal:'{PROBLEM_ROWS_SHEET}'!{cell}", styles.link, string="去看")
@@ -420,9 +443,9 @@ def _problem_rows(ws, styles: _Styles, blocks: list[_Block]) -> dict[tuple[str, 
             fmt = styles.required if block.header_required.get(c) else styles.optional
             ws.write_string(r, c + 1, "" if value is None else str(value), fmt)
         fit_row_height(ws, r, ["", *block.header], widths, range(1, len(block.header) + 1))
-        at: dict[tuple[int, int], list[Problem]] = defaultdict(list)
+        at: dict[tuple[int, int], list[_AtCell]] = defaultdict(list)
         for p in block.problems:
-            at[(p.source_row, p.source_column - 1)].append(p)
+            at[(p.row, p.column - 1)].append(p)
         for number, row in block.rows.items():
             r += 1
             ws.write_number(r, 0, number, styles.row_number)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 from domain.periods import period_label, previous_period
 from domain.schema import units
@@ -19,7 +20,7 @@ from ingest.find.origin import FILE_NAME, FOLDER, UPLOADER, origin_of
 from ingest.load.current import HELD
 from ingest.read.cover import about_whole_file
 from ingest.read.csv_return import name_fields
-from ingest.report import IngestReport
+from ingest.report import FileReport, IngestReport
 from ingest.workbooks.safe_names import file_names
 from ingest.workbooks.style import (
     Formats,
@@ -88,6 +89,7 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
         severities.setdefault(p.source_file, Counter())[p.severity] += 1
     unattributed = [f for f in report.files if f.status != "loaded"]
     likely = {f.source_file: _likely_unit(f, report) for f in unattributed}
+    likely_code = {name: guess.code for name, guess in likely.items() if guess is not None}
     held = [
         s
         for s in report.submissions
@@ -95,20 +97,20 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
     ]
     rows = []
     for unit in units():
-        entry = {
+        not_loaded = [
+            f.source_file
+            for f in unattributed
+            if likely_code.get(f.source_file) == unit.code and _may_be_for(f, start, end)
+        ]
+        files_held = [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])]
+        entry: dict[str, object] = {
             "unit_code": unit.code,
             "unit_name": unit.name,
-            "status": "missing",
-            "files_not_loaded": [
-                f.source_file
-                for f in unattributed
-                if likely[f.source_file] and likely[f.source_file][0] == unit.code and _may_be_for(f, start, end)
-            ],
-            "files_held": [s["source_file"] for s in held if unit.code in (s["unit_code"], s["claimed_unit_code"])],
+            "status": "held" if files_held else "missing",
+            "files_not_loaded": not_loaded,
+            "files_held": files_held,
+            "files_unreadable": [name for name in not_loaded if files[name].status == "unreadable"],
         }
-        entry["files_unreadable"] = [name for name in entry["files_not_loaded"] if files[name].status == "unreadable"]
-        if entry["files_held"]:
-            entry["status"] = "held"
         chosen = used.get(unit.code)
         if chosen:
             file = files[chosen["source_file"]]
@@ -125,15 +127,15 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
                 feedback=names.get(file.source_file),
             )
         rows.append(entry)
-    unattributed = [
+    unattributed_files = [
         {
             "source_file": f.source_file,
             "status": f.status,
             "feedback": names.get(f.source_file),
             "reasons": _whole_file_reasons(report, f),
             **(
-                {"likely_unit": likely[f.source_file][1], "likely_by": likely[f.source_file][2]}
-                if likely[f.source_file]
+                {"likely_unit": guess.name, "likely_by": guess.by}
+                if (guess := likely[f.source_file]) is not None
                 else {}
             ),
         }
@@ -163,7 +165,7 @@ def submission_status(report: IngestReport, period: tuple[dt.date, dt.date]) -> 
         "units": rows,
         **by_status,
         "held_files": held_files,
-        "unattributed_files": unattributed,
+        "unattributed_files": unattributed_files,
         "previous_period": previous,
         "other_period_files": other,
     }
@@ -177,28 +179,37 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _likely_unit(file, report: IngestReport) -> tuple[str, str, str] | None:
-    """(code, name, how) of the unit a file not loaded most likely came from: the unit its cover
+class _Likely(NamedTuple):
+    """The unit a file not loaded most likely came from, and how that is known."""
+
+    code: str
+    name: str | None
+    by: str  # "cover", or ingest/find/origin.py's FILE_NAME | FOLDER | UPLOADER
+
+
+def _likely_unit(file: FileReport, report: IngestReport) -> _Likely | None:
+    """The unit a file not loaded most likely came from: the unit its cover
     names when that was readable ("cover"), else the unit where it came from names
     (ingest/find/origin.py: the uploading account, the file name, a folder)."""
     if file.unit_code:
-        return file.unit_code, file.unit_name, "cover"
+        return _Likely(file.unit_code, file.unit_name, "cover")
     origin = origin_of(file.source_file, report.uploaders.get(file.source_file))
-    return None if origin is None else (origin.unit_code, origin.unit_name, origin.by)
+    return None if origin is None else _Likely(origin.unit_code, origin.unit_name, origin.by)
 
 
-def _may_be_for(file, start: str, end: str) -> bool:
+def _may_be_for(file: FileReport, start: str, end: str) -> bool:
     """Whether a file not loaded may be the unit's return for this period: its cover's period, else
     the one its file name gives (…_2017年度.xls), is this one or unknown."""
     if file.period_start and file.period_end:
         return (file.period_start, file.period_end) == (start, end)
     named = name_fields(Path(file.source_file).stem)[0]
-    if "period_start" not in named:
+    named_start, named_end = named.get("period_start"), named.get("period_end")
+    if not isinstance(named_start, dt.date) or not isinstance(named_end, dt.date):  # the name gives no period
         return True
-    return (named["period_start"].isoformat(), named["period_end"].isoformat()) == (start, end)
+    return (named_start.isoformat(), named_end.isoformat()) == (start, end)
 
 
-def _whole_file_reasons(report: IngestReport, file) -> list[str]:
+def _whole_file_reasons(report: IngestReport, file: FileReport) -> list[str]:
     """Why a file was not attributed: the problems of the file itself and of its cover."""
     sheets = {s.sheet for s in file.sheets}
     return [p.reason for p in report.problems if p.source_file == file.source_file and about_whole_file(p, sheets)]
@@ -261,7 +272,7 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
         "整改清单",
     ]
     table = [_unit_row(u) for u in status["units"]]
-    widths = [
+    widths: list[float] = [
         fitted_width([*(row[c] for row in table)], least=LEAST_WIDTHS.get(c, 7), most=MOST_WIDTHS.get(c, 10))
         for c in range(len(heads))
     ]
@@ -283,9 +294,9 @@ def write_submission_summary(report: IngestReport, out_dir: Path, period: tuple[
         "须改正、请核对：问题的条数（一行可有几处问题）；点“整改清单”一栏的文件名可打开该单位的整改清单"
         "（与本表同在一个文件夹下的 feedback 文件夹中）"
     )
-    for row, text in ((1, tally), (2, legend)):
-        ws.merge_range(row, 0, row, len(heads) - 1, text, fmt.note)
-        set_wrapped_height(ws, row, text, sum(widths))
+    for line, text in ((1, tally), (2, legend)):
+        ws.merge_range(line, 0, line, len(heads) - 1, text, fmt.note)
+        set_wrapped_height(ws, line, text, sum(widths))
     ws.write_row(3, 0, heads, fmt.header)
     fit_row_height(ws, 3, heads, widths, range(len(heads)))
     ws.autofilter(3, 0, 3 + len(status["units"]), len(heads) - 1)
