@@ -48,7 +48,8 @@ from ingest.workbooks.style import (
     text_width,
     write_value,
 )
-from ingest.workbooks.submission_status import FEEDBACK_DIR, feedback_names, write_submission_summary
+from ingest.workbooks.submission_status import FEEDBACK_DIR, feedback_names
+from ingest.workbooks.submission_summary import write_submission_summary
 
 __all__ = ["REJECTED_FILL", "WARNING_FILL", "write_feedback", "write_submission_summary"]
 
