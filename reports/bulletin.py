@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from domain.periods import chinese_date, period_span
-from reports.charts import draw_charts
+from reports.charts import Chart, draw_charts
 from reports.edition import Edition, provisional_notes
 from reports.figure_book import OTHERS_TITLE, BulletinDataError, FigureBook, period_of
 from reports.formatting import register_filters
@@ -66,7 +66,7 @@ def _html_figure(text: str) -> Markup:
     return Markup('<span class="fig">{}</span>').format(escape(text))
 
 
-def _render(template: str, indicators: pd.DataFrame, context: dict, *, html: bool) -> str:
+def _render(template: str, indicators: pd.DataFrame, context: dict[str, object], *, html: bool) -> str:
     book = FigureBook(indicators, mark=_html_figure if html else str)
     env = _environment(autoescape=html)
     return env.get_template(template).render(book=book, fig=book.fig, same=book.same, change=book.change, **context)
@@ -80,7 +80,7 @@ def render(
     run_id: str = "",
     checks_href: str | None = None,
     edition: Edition = Edition(),
-    charts: tuple[list, list[str]] | None = None,
+    charts: tuple[list[Chart], list[str]] | None = None,
 ) -> dict[str, Path]:
     """Write bulletin.html, bulletin.md and charts/*.png into out_dir; return their paths.
     `charts`: reports.charts.draw_charts(indicators, out_dir / "charts") when already drawn.
@@ -90,7 +90,7 @@ def render(
     """
     out_dir = Path(out_dir)
     start, end = period_of(indicators)
-    context = {
+    context: dict[str, object] = {
         "OTHERS_TITLE": OTHERS_TITLE,
         "period_text": period_span(start, end),
         "period_end": chinese_date(end),
@@ -103,15 +103,15 @@ def render(
     _render(
         "bulletin.md.j2", indicators, {**context, "charts": [], "notes": [], "internal_notes": list(notes)}, html=False
     )
-    charts, chart_notes = charts if charts is not None else draw_charts(indicators, out_dir / "charts")
+    drawn, chart_notes = charts if charts is not None else draw_charts(indicators, out_dir / "charts")
     compared = comparison_note(indicators)
     # What a reader of the article needs (同比's basis, provisional figures, what a chart leaves out)
     # is published; the checks' notes (units, files, rows) are the analyst's, shown in a draft only.
     public = [*([compared] if compared else []), *provisional_notes(indicators, edition), *chart_notes]
-    context.update(charts=charts, notes=public, internal_notes=list(notes) if edition.is_draft else [])
+    context.update(charts=drawn, notes=public, internal_notes=list(notes) if edition.is_draft else [])
     markdown = _render("bulletin.md.j2", indicators, context, html=False)
     page = _render("bulletin.html.j2", indicators, context, html=True)
     paths = {"html": out_dir / "bulletin.html", "md": out_dir / "bulletin.md"}
     paths["html"].write_text(page, encoding="utf-8")
     paths["md"].write_text(markdown, encoding="utf-8")
-    return {**paths, **{f"chart:{c.name}": c.path for c in charts}}
+    return {**paths, **{f"chart:{c.name}": c.path for c in drawn}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import pandas as pd
 
@@ -16,6 +16,25 @@ from reports.edition import Edition
 
 if TYPE_CHECKING:
     from reports.pdf_export import PdfConversion
+
+
+class _BulletinArgs(TypedDict):
+    """What the bulletin's HTML/Markdown and its DOCX are both given."""
+
+    notes: Sequence[str]
+    run_id: str
+    checks_href: str | None
+    edition: Edition
+
+
+class _FiguresArgs(TypedDict):
+    """What the figures' exports and the site are both given."""
+
+    run_id: str
+    generated_at: dt.datetime
+    sources: pd.DataFrame
+    figure_sources: pd.DataFrame | None
+    edition: Edition
 
 
 def write_bulletin(
@@ -36,7 +55,7 @@ def write_bulletin(
 
     prose_blocks(indicators)  # a missing figure stops here, before any file (a chart) is written
     charts = draw_charts(indicators, Path(out_dir) / "charts")
-    common = dict(notes=notes, run_id=run_id, checks_href=checks_href, edition=edition)
+    common = _BulletinArgs(notes=notes, run_id=run_id, checks_href=checks_href, edition=edition)
     paths = render(indicators, out_dir, charts=charts, **common)
     paths["docx"] = write_docx(indicators, Path(out_dir) / "bulletin.docx", charts=charts, created=created, **common)
     return paths
@@ -68,7 +87,7 @@ def write_figures_desk(
     from reports.site import write_site
 
     sources, sheet_rows, figure_sources = load_sources(warehouse, period)
-    figures = dict(
+    figures = _FiguresArgs(
         run_id=run_id,
         generated_at=generated_at or dt.datetime.now(),
         sources=sources,

@@ -69,16 +69,29 @@ class UnitChange:
         return f"{self.unit}：{how}" + (f"（{'，'.join(moved)}）" if moved else "")
 
 
-def _current_files(warehouse: Path, period: tuple[dt.date, dt.date]) -> dict[str, dict]:
+@dataclass
+class _CurrentFile:
+    """A unit's current return in one edition: its file, the file's sha256, and per sheet_name the
+    rows loaded and the sheet's title."""
+
+    unit: str
+    file: str
+    sha: str
+    rows: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def loaded(self, sheet_name: str) -> int:
+        return self.rows.get(sheet_name, (0, sheet_name))[0]
+
+
+def _current_files(warehouse: Path, period: tuple[dt.date, dt.date]) -> dict[str, _CurrentFile]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(CURRENT_FILES, list(period)).fetchall()
-    units: dict[str, dict] = {}
+    units: dict[str, _CurrentFile] = {}
     short = unit_short_names()
     for code, unit, source_file, sha, sheet_name, sheet, loaded in rows:
-        entry = units.setdefault(code, {"unit": short.get(code) or unit, "file": source_file, "sha": sha, "rows": {}})
+        entry = units.setdefault(code, _CurrentFile(short.get(code) or unit, source_file, sha))
         if sheet_name:
-            before = entry["rows"].get(sheet_name, (0, sheet))[0]
-            entry["rows"][sheet_name] = (before + int(loaded or 0), sheet)
+            entry.rows[sheet_name] = (entry.loaded(sheet_name) + int(loaded or 0), sheet)
     return units
 
 
@@ -88,18 +101,19 @@ def unit_changes(before: Path, after: Path, period: tuple[dt.date, dt.date]) -> 
     changes = []
     for code in sorted(set(old) | set(new)):
         a, b = old.get(code), new.get(code)
-        if a and b and a["sha"] == b["sha"]:
+        if a and b and a.sha == b.sha:
             continue
-        sheets = set((a or {}).get("rows", {})) | set((b or {}).get("rows", {}))
+        either = b or a
+        assert either is not None  # code is in old or new
         rows = {
             s: (
-                (a or {}).get("rows", {}).get(s, (0, s))[0],
-                (b or {}).get("rows", {}).get(s, (0, s))[0],
-                ((b or a)["rows"].get(s) or (a or {}).get("rows", {}).get(s))[1],
+                a.loaded(s) if a else 0,
+                b.loaded(s) if b else 0,
+                ((b.rows.get(s) if b else None) or (a.rows.get(s) if a else None) or (0, s))[1],
             )
-            for s in sheets
+            for s in set(a.rows if a else ()) | set(b.rows if b else ())
         }
-        changes.append(UnitChange((b or a)["unit"], a and a["file"], b and b["file"], rows))
+        changes.append(UnitChange(either.unit, a.file if a else None, b.file if b else None, rows))
     return changes
 
 
@@ -219,7 +233,7 @@ def write_revision(revision: Revision, out_dir: Path) -> dict[str, Path]:
         title = f"{revision.title}：{count}"
         sheet.write_string(0, 0, title, formats.title)
         cells = [[_cell(row.get(t, ""), t) for t in columns] for row in rows]
-        widths = [
+        widths: list[float] = [
             fitted_width([t, *(r[c] for r in cells)], most=REVISION_MOST_WIDTHS.get(t, 24))
             for c, t in enumerate(columns)
         ]

@@ -14,7 +14,7 @@ import pytest
 from domain.periods import previous_period
 from domain.schema import units
 from ingest.run import ingest
-from ingest.workbooks.submission_status import write_submission_summary
+from ingest.workbooks.submission_summary import write_submission_summary
 from shushuo.dbt_runner import has_submissions
 
 KEY = b"submission-previous-key" * 2

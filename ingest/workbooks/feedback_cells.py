@@ -7,6 +7,7 @@ lines) the 填报人 keeps only the surname and the 联系电话 its last 4 digi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import python_calamine as calamine
 
@@ -81,12 +82,15 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def column_maskers(sheet_name: str, rows: list[list]) -> dict[int, callable]:
+Masker = Callable[[object], object]
+
+
+def column_maskers(sheet_name: str, rows: list[list]) -> dict[int, Masker]:
     """Column index → masking function for the personal columns the sheet's headers name."""
     match = recognise(sheet_name, rows)
     if match is None:
         return {}
-    out = {}
+    out: dict[int, Masker] = {}
     for cm in match.columns:
         if cm.column.type == "resident_id":
             out[cm.index] = mask_id
@@ -113,7 +117,7 @@ def masked_rows(sheet_name: str, rows: list[list]) -> list[list]:
     first_data = header.row_index + 1 if header else len(rows)
     out = []
     for r, row in enumerate(rows):
-        masked = []
+        masked: list[object] = []
         for c, value in enumerate(row):
             if value == "" or value is None:
                 masked.append("")
