@@ -1,0 +1,80 @@
+"""The raw checks run beside dbt (checks/raw_beside_dbt.py) find what the gate finds when it runs
+them itself after dbt: the same outcomes, examples and lineage; when their process cannot answer,
+the gate is told to check itself, and no copy of the warehouse is left behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import duckdb
+import pytest
+
+from checks import raw_beside_dbt
+from checks.raw_beside_dbt import COPY_NAME, RawChecksBeside
+from checks.raw_validation import validate_raw
+from checks.sample_warehouse import create_raw_tables, insert_rows, lineage
+
+PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+
+
+def aid_row(row: int, **changes) -> dict:
+    values = dict(
+        recipient_key="k" * 64,
+        recipient_sex="女",
+        recipient_category="在档困难职工",
+        programme="送温暖",
+        cash=100,
+        goods_value=50,
+        paid_on=dt.date(2018, 6, 1),
+    )
+    values.update(changes)
+    return {**values, **lineage("S03", PERIOD, row, source_file="月坛.xlsx", sheet_title="帮扶救助")}
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    rows = [aid_row(4), aid_row(5, programme="送凉爽"), aid_row(6, cash=-20), aid_row(7, paid_on=dt.date(2019, 2, 1))]
+    with duckdb.connect(str(path)) as connection:
+        create_raw_tables(connection)
+        insert_rows(connection, "aid_payments", rows)
+    return path
+
+
+def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None and (warehouse.parent / COPY_NAME).exists()
+    ours = [o.to_dict() for o in beside.outcomes()]
+    assert not (warehouse.parent / COPY_NAME).exists()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:  # through staging.stg_submissions
+        theirs = [o.to_dict() for o in validate_raw(connection, *PERIOD)]
+    assert ours == theirs
+    failing = {o["check_id"]: o for o in ours if o["status"] != "passed"}
+    assert {"raw.aid_payments.programme.allowed_values", "raw.aid_payments.cash.range"} <= set(failing)
+    assert failing["raw.aid_payments.cash.range"]["examples"][0]["source_row"] == 6  # lineage from the copy
+
+
+def test_a_process_that_dies_leaves_the_checks_to_the_gate_and_no_copy(warehouse, monkeypatch):
+    monkeypatch.setattr(raw_beside_dbt, "validate_raw", lambda *_: os._exit(3))
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None
+    assert beside.outcomes() is None
+    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_a_failed_run_stops_the_checks_and_removes_the_copy(warehouse):
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None
+    beside.cancel()
+    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into raw.ingest_sheets (source_file, sheet, rows_loaded) values ('月坛.xlsx', '帮扶救助', 4)"
+        )
+    monkeypatch.setattr(raw_beside_dbt, "BESIDE_MAX_ROWS", 3)
+    assert RawChecksBeside.start(warehouse, *PERIOD) is None
+    assert not (warehouse.parent / COPY_NAME).exists()
