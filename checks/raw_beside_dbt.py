@@ -4,7 +4,7 @@ They read only the raw tables and ingest's record of which workbook counts (raw.
 there once ingest has loaded them, while dbt's build is mostly Python (Jinja, its events) on one
 core. So, right after ingest, a forked process validates a copy of the warehouse (DuckDB lets no
 other process open the file while dbt writes it; the copy is taken before dbt starts) and the gate
-collects its outcomes: on two cores GE's seconds leave the run's wall time. A thread would not do:
+collects its outcomes: on two cores GE's seconds, its import's too, leave the run's wall time. A thread would not do:
 GE and dbt are both pure Python and would take turns under the GIL.
 
 Only for inputs up to BESIDE_MAX_ROWS loaded rows: GE holds a table's frame in memory, beside
@@ -25,7 +25,6 @@ from pathlib import Path
 import duckdb
 
 from checks.outcome import CheckOutcome
-from checks.raw_validation import current_in_raw, validate_raw
 from checks.rule_base import TABLES
 
 BESIDE_MAX_ROWS = 2_000_000  # loaded raw rows (both periods): ×1 holds 1.3 M, ×3 3.9 M
@@ -85,8 +84,12 @@ class RawChecksBeside:
 
 
 def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send: Connection) -> None:
+    """In the forked process: Great Expectations is imported here, not in the run's process (which
+    never needs it when the checks run beside dbt), so its import too runs beside dbt."""
     outcome: list[CheckOutcome] | str
     try:
+        from checks.raw_validation import current_in_raw, validate_raw
+
         with duckdb.connect(str(copy), read_only=True) as connection:
             outcome = validate_raw(connection, period_start, period_end, current_in_raw(period_start, period_end))
     except Exception as error:  # the gate checks in its own process then

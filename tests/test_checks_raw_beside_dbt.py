@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
-from checks import raw_beside_dbt
+from checks import raw_beside_dbt, raw_validation
 from checks.raw_beside_dbt import COPY_NAME, RawChecksBeside
 from checks.raw_validation import validate_raw
 from checks.sample_warehouse import create_raw_tables, insert_rows, lineage
@@ -56,11 +58,20 @@ def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
 
 
 def test_a_process_that_dies_leaves_the_checks_to_the_gate_and_no_copy(warehouse, monkeypatch):
-    monkeypatch.setattr(raw_beside_dbt, "validate_raw", lambda *_: os._exit(3))
+    monkeypatch.setattr(raw_validation, "validate_raw", lambda *_: os._exit(3))
     beside = RawChecksBeside.start(warehouse, *PERIOD)
     assert beside is not None
     assert beside.outcomes() is None
     assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
+    """The run's process imports the gate (LaterImports) but not GE: its 1–3 s of import run beside dbt."""
+    code = (
+        "import sys; import checks.gate, checks.raw_beside_dbt, shushuo.stages; "
+        "assert 'great_expectations' not in sys.modules, 'GE imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_a_failed_run_stops_the_checks_and_removes_the_copy(warehouse):
