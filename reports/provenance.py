@@ -241,15 +241,21 @@ class Provenance:
         rows = sheet_rows if sheet_rows is not None else pd.DataFrame(columns=SHEET_ROW_COLUMNS)
         rows = rows[pd.to_numeric(rows["rows_loaded"]).fillna(0) > 0]
         self._files_by_sheet = rows.groupby("sheet_name")["source_file"].apply(set).to_dict()
+        # each unit's files, and the files of each set of sheets, selected once: a catalogue asks
+        # for them once per figure and unit row (≈ 160 times), each a filter of the whole frame
+        self._by_unit = {str(short): files for short, files in self.adopted.groupby("unit_short", sort=False)}
+        self._by_sheets: dict[tuple[str, ...], pd.DataFrame] = {}
 
     def files_of_unit(self, short: str) -> pd.DataFrame:
-        return self.adopted[self.adopted["unit_short"] == short]
+        return self._by_unit.get(short, self.adopted.iloc[:0])
 
     def files_of(self, indicator_id: str, unit_keys: list[str]) -> pd.DataFrame:
-        sheets = (wording_table().get(indicator_id) or {}).get("sheets") or []
+        sheets = tuple((wording_table().get(indicator_id) or {}).get("sheets") or [])
         if self._files_by_sheet and sheets:
-            files = set().union(*(self._files_by_sheet.get(s, set()) for s in sheets))
-            return self.adopted[self.adopted["source_file"].isin(files)]
+            if sheets not in self._by_sheets:
+                files = set().union(*(self._files_by_sheet.get(s, set()) for s in sheets))
+                self._by_sheets[sheets] = self.adopted[self.adopted["source_file"].isin(files)]
+            return self._by_sheets[sheets]
         if unit_keys:
             return self.adopted[self.adopted["unit_short"].isin(unit_keys)]
         return self.adopted
