@@ -17,6 +17,10 @@ data/cache/bench-build-x<scale>/, wiped before each scale. Per scale, in this or
 4. the same rerun without --force: the whole-run short cut (shushuo/unchanged.py);
 5. one unit resubmitting: the folder again plus one more copy of a unit's return (a new file,
    so it counts for that unit); only that file should be read.
+After the cold run, the analyst's plain pandas script (bench/pandas_baseline.py: pd.read_excel,
+five headline figures) runs on the same folder; its figures are compared with the run's and the
+ratio of the two wall times is tabled. `--scales 30` (a city federation) is for a quiet machine
+with 8 GiB or more to spare (see bench/README.md).
 Timings of the stages come from the run's manifest.json; "other" is the wall time not in any
 stage (interpreter start-up and imports, 整改清单/提交情况, publishing). Peak memory is the
 largest sum, over the run's process tree, of each process's proportional set size (PSS: a page
