@@ -16,9 +16,12 @@ never depend on which way they were computed."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import multiprocessing
+import os
 import shutil
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -55,7 +58,10 @@ class RawChecksBeside:
         shutil.copyfile(warehouse, copy)
         receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
         process = multiprocessing.get_context("fork").Process(
-            target=_validate_copy, args=(copy, period_start, period_end, send), name="raw-checks", daemon=True
+            target=_validate_copy,
+            args=(copy, period_start, period_end, send, os.getpid()),
+            name="raw-checks",
+            daemon=True,
         )
         process.start()
         send.close()
@@ -83,9 +89,10 @@ class RawChecksBeside:
         self._copy.unlink(missing_ok=True)
 
 
-def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send: Connection) -> None:
+def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int) -> None:
     """In the forked process: Great Expectations is imported here, not in the run's process (which
     never needs it when the checks run beside dbt), so its import too runs beside dbt."""
+    _end_with(run_pid)
     outcome: list[CheckOutcome] | str
     try:
         from checks.raw_validation import current_in_raw, validate_raw
@@ -98,3 +105,12 @@ def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send:
     with contextlib.suppress(OSError):
         send.send(outcome)
     send.close()
+
+
+def _end_with(run_pid: int) -> None:
+    """This process ends when the run's process does, however it ends (killed too): it holds a
+    copy of the run's open files, the run lock among them, which a next run must find free."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != run_pid:  # the run ended before the line above
+        os._exit(0)

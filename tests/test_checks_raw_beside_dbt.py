@@ -8,6 +8,8 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -72,6 +74,38 @@ def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
         "assert 'great_expectations' not in sys.modules, 'GE imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits for a parent
+
+
+def test_the_checks_end_with_a_killed_run_and_leave_its_lock_free(warehouse):
+    """The checks' process holds the run's open files (the run lock among them): a run killed
+    during dbt must not leave it running, or the next run would find the lock taken."""
+    code = (
+        "import datetime, time, pathlib\n"
+        "from checks import raw_validation\n"
+        "raw_validation.validate_raw = lambda *a, **k: time.sleep(120)\n"
+        "from checks.raw_beside_dbt import RawChecksBeside\n"
+        f"beside = RawChecksBeside.start(pathlib.Path({str(warehouse)!r}), *{PERIOD!r})\n"
+        "print(beside._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    checks = int(run.stdout.readline())
+    assert _running(checks)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 20
+    while _running(checks) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(checks)
 
 
 def test_a_failed_run_stops_the_checks_and_removes_the_copy(warehouse):
