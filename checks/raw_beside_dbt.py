@@ -109,7 +109,9 @@ def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send:
 
 def _end_with(run_pid: int) -> None:
     """This process ends when the run's process does, however it ends (killed too): it holds a
-    copy of the run's open files, the run lock among them, which a next run must find free."""
+    copy of the run's open files, the run lock among them, which a next run must find free.
+    (Linux signals the death of the thread that forked: the one running the run's stages, which
+    collects the outcomes before it can end.)"""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != run_pid:  # the run ended before the line above
