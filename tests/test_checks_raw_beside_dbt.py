@@ -5,6 +5,7 @@ the gate is told to check itself, and no copy of the warehouse is left behind.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 
 from checks import raw_beside_dbt, raw_validation
 from checks.raw_beside_dbt import COPY_NAME, RawChecksBeside
-from checks.raw_validation import validate_raw
+from checks.raw_validation import SOURCE, validate_raw
 from checks.sample_warehouse import create_raw_tables, insert_rows, lineage
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
@@ -123,3 +124,18 @@ def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
     monkeypatch.setattr(raw_beside_dbt, "BESIDE_MAX_ROWS", 3)
     assert RawChecksBeside.start(warehouse, *PERIOD) is None
     assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_in_a_run_the_checks_beside_dbt_record_what_the_gate_finds_itself(small_run):
+    """The small demo's run checked its raw rows beside dbt; checks.json holds what the gate finds
+    when it validates the published warehouse itself, through dbt's staging.stg_submissions."""
+    manifest = json.loads((small_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert next(s for s in manifest["stages"] if s["stage"] == "checks")["raw_checks_beside_dbt"] is True
+    checks = json.loads((small_run.run_dir / "checks" / "checks.json").read_text(encoding="utf-8"))
+    recorded = [o for o in checks["outcomes"] if o["source"] == SOURCE]
+    period = (dt.date.fromisoformat(checks["period_start"]), dt.date.fromisoformat(checks["period_end"]))
+    with duckdb.connect(str(small_run.run_dir / "warehouse.duckdb"), read_only=True) as connection:
+        theirs = [o.to_dict() for o in validate_raw(connection, *period)]
+    assert recorded == json.loads(json.dumps(theirs, ensure_ascii=False, default=str))
+    assert any(o["status"] != "passed" for o in recorded)  # the demo's dates outside the period
+    assert not (small_run.run_dir / COPY_NAME).exists()
