@@ -17,6 +17,10 @@ data/cache/bench-build-x<scale>/, wiped before each scale. Per scale, in this or
 4. the same rerun without --force: the whole-run short cut (shushuo/unchanged.py);
 5. one unit resubmitting: the folder again plus one more copy of a unit's return (a new file,
    so it counts for that unit); only that file should be read.
+After the cold run, the analyst's plain pandas script (bench/pandas_baseline.py: pd.read_excel,
+five headline figures) runs on the same folder; its figures are compared with the run's and the
+ratio of the two wall times is tabled. `--scales 30` (a city federation) is for a quiet machine
+with 8 GiB or more to spare (see bench/README.md).
 Timings of the stages come from the run's manifest.json; "other" is the wall time not in any
 stage (interpreter start-up and imports, 整改清单/提交情况, publishing). Peak memory is the
 largest sum, over the run's process tree, of each process's proportional set size (PSS: a page
@@ -39,7 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from references import plain_read  # noqa: E402  (bench/, the script's folder)
+from pandas_baseline import disagreements, pipeline_figures  # noqa: E402  (bench/, the script's folder)
+from references import plain_read  # noqa: E402
 
 from ingest.read.reader import find_workbooks  # noqa: E402
 from shushuo.demo_data import ensure_demo  # noqa: E402
@@ -173,12 +178,27 @@ def figures_match_truth(folder: Path, build: Path) -> tuple[int, int]:
     return equal, len(truth)
 
 
+def pandas_baseline(folder: Path, build: Path) -> dict:
+    """The analyst's plain pandas script (bench/pandas_baseline.py) in a fresh process on the same
+    folder: its wall time, peak memory, and whether its five figures equal the run's."""
+    wall, peak, output = timed([sys.executable, str(ROOT / "bench" / "pandas_baseline.py"), str(folder), "--json"])
+    found = json.loads(output.strip().splitlines()[-1])
+    ours = {name: Decimal(value) for name, value in found["figures"].items()}
+    differ = disagreements(ours, pipeline_figures(build / "current" / "figures.json"))
+    return {"wall": wall, "peak": peak, "seconds": found["seconds"], "disagreements": differ}
+
+
 def resubmission(folder: Path, into: Path) -> Path:
-    """The folder as symbolic links, plus a second, newer copy of one unit's current return."""
+    """The folder as hard links (ingest refuses a symbolic link out of the input folder; a hard
+    link is the file itself, and costs no copy at ×30), plus a second, newer copy of one unit's
+    current return."""
     shutil.rmtree(into, ignore_errors=True)
     into.mkdir(parents=True)
     for path in folder.iterdir():
-        (into / path.name).symlink_to(path)
+        try:
+            os.link(path, into / path.name)
+        except OSError:  # another file system
+            shutil.copy2(path, into / path.name)
     current = sorted(p for p in folder.glob("*.xlsx") if "2018" in p.name)[0]
     shutil.copyfile(current, into / current.name.replace(".xlsx", "（更正）.xlsx"))
     return into
@@ -198,6 +218,7 @@ def bench_scale(scale: float) -> dict:
     _, guard = plain_read(paths, WORKERS, "guard")
     cold = pipeline(folder, build)
     equal, compared = figures_match_truth(folder, build)
+    analyst = pandas_baseline(folder, build)
     rerun = pipeline(folder, build)
     short = pipeline(folder, build, short_cut=True)
     if not short["reused"]:  # the code changed meanwhile (others work in this tree): once more
@@ -216,6 +237,7 @@ def bench_scale(scale: float) -> dict:
         "figures_equal": equal,
         "figures_compared": compared,
         "cold": cold,
+        "pandas": analyst,
         "rerun": rerun,
         "short_cut": short,
         "resubmitted": resubmitted,
@@ -292,7 +314,31 @@ def table(results: list[dict]) -> str:
             )
             + " |"
         )
-    lines += ["", ratio_table(results)]
+    lines += ["", ratio_table(results), "", pandas_table(results)]
+    return "\n".join(lines)
+
+
+def pandas_table(results: list[dict]) -> str:
+    """shushuo's cold run beside the analyst's pandas script on the same folder (bench/pandas_baseline.py:
+    pd.read_excel, five headline figures): the times, their ratio, and whether the figures agree."""
+    head = ["scale", "pandas s", "pandas peak MiB", "shushuo cold run s", "pandas ÷ shushuo", "five figures equal"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        analyst, cold = r["pandas"], r["cold"]
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"×{r['scale']:g}",
+                    f"{analyst['wall']:.1f}",
+                    f"{analyst['peak'] / 2**20:,.0f}",
+                    f"{cold['wall']:.1f}",
+                    f"{analyst['wall'] / cold['wall']:.1f}×",
+                    "yes" if not analyst["disagreements"] else "no: " + "; ".join(analyst["disagreements"]),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 

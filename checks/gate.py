@@ -17,7 +17,6 @@ import pandas as pd
 
 from checks.explanations import attach, read_explanations
 from checks.outcome import INFO, VERIFY, CheckOutcome, describe_example
-from checks.raw_validation import validate_raw
 from checks.report_html import render_report
 from checks.rule_results import read_rule_results
 
@@ -143,17 +142,22 @@ def run(
     previous_indicators: pd.DataFrame | None = None,
     input_dir: Path | None = None,
     dbt_target: Path | None = None,
+    raw_outcomes: list[CheckOutcome] | None = None,
 ) -> GateResult:
     """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
-    into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
-    period-on-period comparison (the rule reads marts_previous.indicators itself; without them it is
-    未比较); `dbt_target`, the target folder of the run's `dbt build`, holds the business rules'
-    results (checks/rule_results.py); `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
-    (checks/explanations.py; the returns' own 上报说明 sheets are in the warehouse)."""
+        into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
+        period-on-period comparison (the rule reads marts_previous.indicators itself; without them it is
+        未比较); `dbt_target`, the target folder of the run's `dbt build`, holds the business rules'
+        results (checks/rule_results.py); `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
+        (checks/explanations.py; the returns' own 上报说明 sheets are in the warehouse). `raw_outcomes`: the raw
+    checks' outcomes when they ran beside dbt (checks/raw_beside_dbt.py); else they run here."""
     period_start, period_end = _as_date(period_start), _as_date(period_end)
     started = time.perf_counter()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        raw_outcomes = validate_raw(connection, period_start, period_end)
+        if raw_outcomes is None:
+            from checks.raw_validation import validate_raw  # GE: imported only where it runs (1–3 s)
+
+            raw_outcomes = validate_raw(connection, period_start, period_end)
         after_raw = time.perf_counter()
         rule_outcomes = read_rule_results(connection, dbt_target, previous_indicators is not None)
         explanations = read_explanations(connection, (period_start, period_end), input_dir)

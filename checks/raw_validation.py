@@ -42,11 +42,15 @@ RESULT_FORMAT = {
 
 
 def validate_raw(
-    connection: duckdb.DuckDBPyConnection, period_start: dt.date, period_end: dt.date
+    connection: duckdb.DuckDBPyConnection,
+    period_start: dt.date,
+    period_end: dt.date,
+    current: str = TABLES["current_submissions"],
 ) -> list[CheckOutcome]:
     """Every expectation of every raw table, as outcomes (a table that cannot be read is one
-    blocking error, never a silent pass)."""
-    current = TABLES["current_submissions"]
+    blocking error, never a silent pass). `current`: the relation naming each unit's current
+    workbook for the period (source_file, file_sha256, is_current): dbt's stg_submissions, or
+    before dbt has built it, `current_in_raw` (checks/raw_beside_dbt.py)."""
     try:
         connection.execute(f"select source_file, file_sha256, is_current from {current} limit 0")
     except duckdb.Error as error:
@@ -60,7 +64,7 @@ def validate_raw(
     for sheet in schema.sheets():
         expectations = expectations_for(sheet, period_start, period_end)
         try:
-            frame = connection.sql(_select(sheet, expectations)).df()
+            frame = connection.sql(_select(sheet, expectations, current)).df()
         except duckdb.Error as error:
             outcomes.append(_unreadable(sheet, error))
             continue
@@ -195,7 +199,16 @@ def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection)
     return outcome
 
 
-def _select(sheet: schema.Sheet, expectations: list) -> str:
+def current_in_raw(period_start: dt.date, period_end: dt.date) -> str:
+    """What staging.stg_submissions holds of raw.submissions for the period (its columns the
+    checks read), as a relation over the raw table: for checks that run before dbt builds it."""
+    return (
+        f"(select source_file, file_sha256, coalesce(is_current, false) as is_current from {TABLES['submissions']} "
+        f"where period_start = DATE '{period_start.isoformat()}' and period_end = DATE '{period_end.isoformat()}')"
+    )
+
+
+def _select(sheet: schema.Sheet, expectations: list, current: str) -> str:
     """The columns the expectations need (see raw_suites.columns_read), of current rows only."""
     read = {
         "value": '"{c}"',
@@ -209,7 +222,7 @@ def _select(sheet: schema.Sheet, expectations: list) -> str:
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} "
         "where (source_file, file_sha256) in (select source_file, "
-        f"file_sha256 from {TABLES['current_submissions']} where is_current)"
+        f"file_sha256 from {current} where is_current)"
     )
 
 

@@ -249,6 +249,9 @@ class Provenance:
         if figure_sources is not None:
             grouped = figure_sources.groupby("indicator_id")["source_file"].apply(set)
             self._files_by_figure = {str(k): set(v) for k, v in grouped.items()}
+        # each figure's files selected once: a catalogue asks once per figure and unit row (≈ 160
+        # times), each otherwise a filter of the whole frame
+        self._by_figure: dict[str, pd.DataFrame] = {}
 
     def files_of_unit(self, indicator_id: str, short: str) -> pd.DataFrame:
         files = self.files_of(indicator_id, [short])
@@ -256,7 +259,10 @@ class Provenance:
 
     def files_of(self, indicator_id: str, unit_keys: list[str]) -> pd.DataFrame:
         if self._files_by_figure is not None:
-            return self.adopted[self.adopted["source_file"].isin(self._files_by_figure.get(indicator_id, set()))]
+            if indicator_id not in self._by_figure:
+                files = self._files_by_figure.get(indicator_id, set())
+                self._by_figure[indicator_id] = self.adopted[self.adopted["source_file"].isin(files)]
+            return self._by_figure[indicator_id]
         if unit_keys:
             return self.adopted[self.adopted["unit_short"].isin(unit_keys)]
         return self.adopted

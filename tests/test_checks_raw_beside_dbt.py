@@ -1,0 +1,141 @@
+"""The raw checks run beside dbt (checks/raw_beside_dbt.py) find what the gate finds when it runs
+them itself after dbt: the same outcomes, examples and lineage; when their process cannot answer,
+the gate is told to check itself, and no copy of the warehouse is left behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from sample_warehouse import create_raw_tables, insert_rows, lineage
+
+from checks import raw_beside_dbt, raw_validation
+from checks.raw_beside_dbt import COPY_NAME, RawChecksBeside
+from checks.raw_validation import SOURCE, validate_raw
+
+PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
+
+
+def aid_row(row: int, **changes) -> dict:
+    values = dict(
+        recipient_key="k" * 64,
+        recipient_sex="女",
+        recipient_category="在档困难职工",
+        programme="送温暖",
+        cash=100,
+        goods_value=50,
+        paid_on=dt.date(2018, 6, 1),
+    )
+    values.update(changes)
+    return {**values, **lineage("S03", PERIOD, row, source_file="月坛.xlsx", sheet_title="帮扶救助")}
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    rows = [aid_row(4), aid_row(5, programme="送凉爽"), aid_row(6, cash=-20), aid_row(7, paid_on=dt.date(2019, 2, 1))]
+    with duckdb.connect(str(path)) as connection:
+        create_raw_tables(connection)
+        insert_rows(connection, "aid_payments", rows)
+    return path
+
+
+def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None and (warehouse.parent / COPY_NAME).exists()
+    ours = [o.to_dict() for o in beside.outcomes()]
+    assert not (warehouse.parent / COPY_NAME).exists()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:  # through staging.stg_submissions
+        theirs = [o.to_dict() for o in validate_raw(connection, *PERIOD)]
+    assert ours == theirs
+    failing = {o["check_id"]: o for o in ours if o["status"] != "passed"}
+    assert {"raw.aid_payments.programme.allowed_values", "raw.aid_payments.cash.range"} <= set(failing)
+    assert failing["raw.aid_payments.cash.range"]["examples"][0]["source_row"] == 6  # lineage from the copy
+
+
+def test_a_process_that_dies_leaves_the_checks_to_the_gate_and_no_copy(warehouse, monkeypatch):
+    monkeypatch.setattr(raw_validation, "validate_raw", lambda *_: os._exit(3))
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None
+    assert beside.outcomes() is None
+    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
+    """The run's process imports the gate (LaterImports) but not GE: its 1–3 s of import run beside dbt."""
+    code = (
+        "import sys; import checks.gate, checks.raw_beside_dbt, shushuo.stages; "
+        "assert 'great_expectations' not in sys.modules, 'GE imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits for a parent
+
+
+def test_the_checks_end_with_a_killed_run_and_leave_its_lock_free(warehouse):
+    """The checks' process holds the run's open files (the run lock among them): a run killed
+    during dbt must not leave it running, or the next run would find the lock taken."""
+    code = (
+        "import datetime, time, pathlib\n"
+        "from checks import raw_validation\n"
+        "raw_validation.validate_raw = lambda *a, **k: time.sleep(120)\n"
+        "from checks.raw_beside_dbt import RawChecksBeside\n"
+        f"beside = RawChecksBeside.start(pathlib.Path({str(warehouse)!r}), *{PERIOD!r})\n"
+        "print(beside._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    checks = int(run.stdout.readline())
+    assert _running(checks)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 20
+    while _running(checks) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(checks)
+
+
+def test_a_failed_run_stops_the_checks_and_removes_the_copy(warehouse):
+    beside = RawChecksBeside.start(warehouse, *PERIOD)
+    assert beside is not None
+    beside.cancel()
+    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into raw.ingest_sheets (source_file, sheet, rows_loaded) values ('月坛.xlsx', '帮扶救助', 4)"
+        )
+    monkeypatch.setattr(raw_beside_dbt, "BESIDE_MAX_ROWS", 3)
+    assert RawChecksBeside.start(warehouse, *PERIOD) is None
+    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_in_a_run_the_checks_beside_dbt_record_what_the_gate_finds_itself(small_run):
+    """The small demo's run checked its raw rows beside dbt; checks.json holds what the gate finds
+    when it validates the published warehouse itself, through dbt's staging.stg_submissions."""
+    manifest = json.loads((small_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert next(s for s in manifest["stages"] if s["stage"] == "checks")["raw_checks_beside_dbt"] is True
+    checks = json.loads((small_run.run_dir / "checks" / "checks.json").read_text(encoding="utf-8"))
+    recorded = [o for o in checks["outcomes"] if o["source"] == SOURCE]
+    period = (dt.date.fromisoformat(checks["period_start"]), dt.date.fromisoformat(checks["period_end"]))
+    with duckdb.connect(str(small_run.run_dir / "warehouse.duckdb"), read_only=True) as connection:
+        theirs = [o.to_dict() for o in validate_raw(connection, *period)]
+    assert recorded == json.loads(json.dumps(theirs, ensure_ascii=False, default=str))
+    assert any(o["status"] != "passed" for o in recorded)  # the demo's dates outside the period
+    assert not (small_run.run_dir / COPY_NAME).exists()
