@@ -26,7 +26,7 @@ from shushuo.paths import SPARK_DIR
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "export_raw_parquet", "register_raw", "session"]
+__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "export_raw_parquet", "register_raw", "session", "stop"]
 
 RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
 MASTER = "local[2]"
@@ -73,6 +73,16 @@ def session() -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def stop() -> None:
+    """End this process's Spark session, if one runs: its JVM's memory is free for the stages after dbt."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return
+    if (active := SparkSession.getActiveSession()) is not None:
+        active.stop()
 
 
 def _java_home() -> bool:

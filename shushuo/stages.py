@@ -179,6 +179,9 @@ def build_models(ctx: RunContext) -> None:
         _build_models(ctx, dbt_runner)
     except spark_engine.SparkUnavailable as missing:
         raise RunFailed(f"无法在 Spark 上建模：{missing}") from None
+    finally:
+        if ctx.engine == dbt_runner.SPARK:
+            spark_engine.stop()
 
 
 def _build_models(ctx: RunContext, dbt_runner) -> None:
