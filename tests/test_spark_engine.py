@@ -59,7 +59,7 @@ def test_spark_gives_every_indicator_row_exactly_as_duckdb(small_run, spark_run,
 
 def test_the_copied_indicators_keep_the_contracts_types(spark_run):
     with duckdb.connect(str(spark_run.run_dir / "warehouse.duckdb"), read_only=True) as con:
-        types = dict(con.execute("select column_name, data_type from (describe marts.indicators)").fetchall())
+        types = dict(con.execute("select column_name, column_type from (describe marts.indicators)").fetchall())
     assert types["value"] == "DECIMAL(38,6)"
     assert types["numerator"] == types["denominator"] == "DECIMAL(38,2)"
     assert types["period_start"] == "DATE"
