@@ -15,7 +15,9 @@ Around dbt's build this module owns three steps:
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +45,17 @@ COPIED_BACK: dict[str, tuple[str, ...] | None] = {
 COPIED_BACK_PREVIOUS = ("marts",)  # of the previous period, reports read marts_previous.indicators only
 
 
+# Spark's own log (the JVM's warnings) into build/spark/logs/spark.log, not onto the analyst's console.
+LOG_CONFIG = """rootLogger.level = warn
+rootLogger.appenderRef.file.ref = file
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = {log}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{{yy/MM/dd HH:mm:ss}} %p %c{{1}}: %m%n
+"""
+
+
 class SparkUnavailable(RuntimeError):
     """pyspark, dbt-spark or Java is missing; the message says how to install them (Chinese)."""
 
@@ -58,6 +71,10 @@ def session() -> SparkSession:
             "未安装 Spark 引擎所需的 pyspark 与 dbt-spark：请运行 make report ENGINE=spark（会自动安装），"
             f"或 .venv/bin/pip install -e '.[spark]'。（{error}）"
         ) from error
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        raise SparkUnavailable(
+            "未安装 dbt-spark：请运行 make report ENGINE=spark（会自动安装），或 .venv/bin/pip install -e '.[spark]'。"
+        )
     if shutil.which("java") is None and not _java_home():
         raise SparkUnavailable("找不到 Java：Spark 需要 Java 17 及以上。请运行 bash scripts/setup_spark.sh 安装。")
     active = SparkSession.getActiveSession()
@@ -65,8 +82,11 @@ def session() -> SparkSession:
         return active
     warehouse = SPARK_DIR / "warehouse"
     shutil.rmtree(warehouse, ignore_errors=True)
-    for folder in (warehouse, SPARK_DIR / "tmp"):
+    for folder in (warehouse, SPARK_DIR / "tmp", SPARK_DIR / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
+    (SPARK_DIR / "log4j2.properties").write_text(LOG_CONFIG.format(log=SPARK_DIR / "logs" / "spark.log"))
+    # pyspark warns about pandas 3 on import; nothing here goes through pandas (toArrow)
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     builder: Any = SparkSession.builder.appName("shushuo")
     for key, value in _conf(warehouse).items():
         builder = builder.config(key, value)
@@ -99,7 +119,9 @@ def _conf(warehouse: Path) -> dict[str, str]:
         "spark.sql.catalogImplementation": "in-memory",
         "spark.sql.warehouse.dir": str(warehouse),
         "spark.local.dir": str(SPARK_DIR / "tmp"),
-        "spark.driver.extraJavaOptions": f"-Djava.io.tmpdir={SPARK_DIR / 'tmp'}",
+        "spark.driver.extraJavaOptions": (
+            f"-Djava.io.tmpdir={SPARK_DIR / 'tmp'} -Dlog4j2.configurationFile=file:{SPARK_DIR / 'log4j2.properties'}"
+        ),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": "4",
