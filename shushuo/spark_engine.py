@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,8 +84,6 @@ def session() -> SparkSession:
     for folder in (warehouse, SPARK_DIR / "tmp", SPARK_DIR / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
     (SPARK_DIR / "log4j2.properties").write_text(LOG_CONFIG.format(log=SPARK_DIR / "logs" / "spark.log"))
-    # pyspark warns about pandas 3 on import; nothing here goes through pandas (toArrow)
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     builder: Any = SparkSession.builder.appName("shushuo")
     for key, value in _conf(warehouse).items():
         builder = builder.config(key, value)
