@@ -9,17 +9,21 @@ READY  := $(VENV)/.ready
 # FORCE=1 recomputes even when nothing changed since the last published run.
 INPUT  ?=
 PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end $(PERIOD_END),)
+# ENGINE=spark runs the same dbt models on Spark (local[2]; README: on a cluster); empty or duckdb: DuckDB.
+ENGINE ?= duckdb
+SPARK  := $(VENV)/.spark
 
 .PHONY: report release test lint template demo docs bench clean setup serve
 
-report: $(READY)  ## run the whole pipeline and print where the bulletin is
+report: $(READY) $(if $(filter spark,$(ENGINE)),$(SPARK),)  ## run the whole pipeline and print where the bulletin is (ENGINE=spark: the models on Spark)
 	bash scripts/setup_office.sh || echo "未能安装 LibreOffice：本次不生成 bulletin.pdf，其余文件照常生成。"
-	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,)
+	$(BIN)/shushuo run $(if $(INPUT),--input "$(INPUT)",) $(PERIOD_ARGS) $(if $(FORCE),--force,) --engine $(ENGINE)
 
 release: $(READY)  ## release the last good run (BY=<name>; RUN=<id>, NOTE=<text>, ACCEPT_OPEN_PROBLEMS=1 optional)
 	$(BIN)/shushuo release --by "$(BY)" $(if $(RUN),--run "$(RUN)",) $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT_OPEN_PROBLEMS),--accept-open-problems,)
 
 test: $(READY)  ## unit tests on small generated data, plus one end-to-end run of the full demo
+	$(MAKE) --no-print-directory $(SPARK) || echo "未能准备 Spark（Java 或 pyspark）：两种引擎的对比测试将跳过。"
 	bash scripts/setup_desk_browser.sh
 	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
@@ -47,6 +51,12 @@ bench: $(READY)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet m
 	$(BIN)/python bench/bench.py $(if $(SCALES),--scales $(SCALES),)
 
 setup: $(READY)
+
+# Java and the Spark extra (pyspark, dbt-spark), only for ENGINE=spark and make test (the engines' comparison).
+$(SPARK): $(READY)
+	bash scripts/setup_spark.sh
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint,spark]'
+	touch $@
 
 $(READY): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -64,6 +64,9 @@ def run(
     wait: float = typer.Option(0.0, help="另一次运行未结束时最多等待的秒数"),
     workers: int = typer.Option(2, help="并行读取报表的进程数"),
     force: bool = typer.Option(False, "--force", help="即使报表、程序和参数都与上次发布时相同，也重新计算"),
+    engine: str = typer.Option(
+        "duckdb", help="建模的计算引擎：duckdb（默认）或 spark（同一 dbt 项目在 Spark 上运行，需 Java；见 README）"
+    ),
 ) -> None:
     """读取报表、建模、检查并生成“数说工会”公报。"""
     from shushuo.demo_data import ensure_demo
@@ -74,12 +77,24 @@ def run(
     start, end = _date(period_start, "--period-start"), _date(period_end, "--period-end")
     if (start is None) != (end is None):
         raise typer.BadParameter("--period-start 与 --period-end 须同时给出。")
+    from shushuo.dbt_runner import ENGINES
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"--engine 只能是 {' 或 '.join(ENGINES)}，收到：{engine}")
     demo = input_dir is None
     if input_dir is None:
         console.print("未指定 --input（make report 时为 INPUT=），使用演示数据（首次运行会先生成演示报表）。")
         input_dir = ensure_demo(DEMO_DIR)
     options = RunOptions(
-        input_dir, build_dir, start, end, demo_key=demo, wait_seconds=wait, workers=workers, reuse_unchanged=not force
+        input_dir,
+        build_dir,
+        start,
+        end,
+        demo_key=demo,
+        wait_seconds=wait,
+        workers=workers,
+        reuse_unchanged=not force,
+        engine=engine,
     )
     # The status line on a terminal (nothing in a log). Refreshed only when it changes: an
     # auto-refreshing display runs a thread, and the reading workers are forked processes.

@@ -25,6 +25,11 @@ from shushuo.paths import DBT_DIR, REPO_ROOT
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 
 WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
+# Where the models run: DuckDB in the run's warehouse file, or Spark (shushuo/spark_engine.py), whose
+# results are copied back into that file. Each is a target of profiles.yml.
+DUCKDB, SPARK = "duckdb", "spark"
+ENGINES = (DUCKDB, SPARK)
+TARGETS = {DUCKDB: "run", SPARK: "spark"}
 FAILED = {"error", "fail", "runtime error"}
 GATE_TAG = "gate"
 
@@ -145,13 +150,17 @@ def _invoke(
     target_dir: Path | None,
     extra: Sequence[str] = (),
     more_vars: dict | None = None,
+    engine: str = DUCKDB,
 ):
     from dbt.cli.main import dbtRunner
 
     if period_start > period_end:
         raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
+    if engine not in ENGINES:
+        raise ValueError(f"未知的计算引擎 {engine}：可选 {'、'.join(ENGINES)}。")
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir).resolve() if target_dir else DBT_DIR / "target"
+    target_dir = Path(target_dir).resolve() if target_dir else _default_target(engine)
+    extra = [*extra, "--target", TARGETS[engine]]
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
@@ -160,6 +169,23 @@ def _invoke(
         finally:
             _release_warehouse()
     return outcome, target_dir
+
+
+def _default_target(engine: str) -> Path:
+    """dbt's target folder, one per engine: each keeps its own partial parse (the profile differs)."""
+    return DBT_DIR / ("target" if engine == DUCKDB else f"target_{engine}")
+
+
+def _spark_with_raw(warehouse: Path):
+    """The Spark session, with the run's raw tables registered from their Parquet beside the warehouse."""
+    from shushuo import spark_engine
+
+    spark = spark_engine.session()
+    raw_dir = Path(warehouse).resolve().parent / spark_engine.RAW_DIR
+    if not raw_dir.is_dir():  # until ingest writes them (branch h-parquet): the stand-in
+        spark_engine.export_raw_parquet(warehouse, raw_dir)
+    spark_engine.register_raw(spark, raw_dir)
+    return spark
 
 
 def build(
@@ -175,6 +201,7 @@ def build(
     resource_types: tuple[str, ...] = (),
     results_dir: Path | None = None,
     artifacts: bool = True,
+    engine: str = DUCKDB,
 ) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
     error-severity test failure but the gate's rules (is_gate_rule). Warn-severity tests that find
@@ -185,16 +212,22 @@ def build(
     gate reads of the business rules. `artifacts=False`: dbt writes no manifest.json or
     run_results.json into the target folder (it writes the 1.2 MB manifest twice per invocation,
     about a fifth of its CPU on small inputs); for a build whose artifacts nothing reads. The
-    partial-parse cache is kept either way."""
+    partial-parse cache is kept either way. `engine="spark"`: the models run on Spark, reading the
+    run's raw Parquet, and their tables come back into `warehouse` (shushuo/spark_engine.py)."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
     for kind in resource_types:
         extra += ["--resource-type", kind]
     if not artifacts:
         extra.append("--no-write-json")
+    spark = _spark_with_raw(warehouse) if engine == SPARK else None
     outcome, target_dir = _invoke(
-        [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars
+        [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars, engine
     )
+    if spark is not None and outcome.exception is None:
+        from shushuo import spark_engine
+
+        spark_engine.copy_back(spark, warehouse, suffix=(more_vars or {}).get("schema_suffix", ""))
     seconds = time.perf_counter() - started
     results = list(outcome.result or []) if outcome.exception is None else []
     if results_dir is not None and outcome.exception is None and outcome.result is not None:
@@ -301,6 +334,7 @@ def build_previous(
     *,
     project_dir: Path = REPO_ROOT,
     target_dir: Path | None = None,
+    engine: str = DUCKDB,
 ) -> BuildResult | None:
     """The indicators of the period before [period_start, period_end] (same length, see
     previous_period) into marts_previous.indicators, when the input holds returns for it; None
@@ -317,7 +351,7 @@ def build_previous(
         _drop_previous(warehouse)
         return None
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir) if target_dir else DBT_DIR / "target"
+    target_dir = Path(target_dir) if target_dir else _default_target(engine)
     return build(
         warehouse,
         start,
@@ -330,4 +364,5 @@ def build_previous(
         # rule moved_against_previous_period reads marts_previous.indicators
         resource_types=("seed", "model"),
         artifacts=False,
+        engine=engine,
     )

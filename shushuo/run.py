@@ -34,6 +34,8 @@ class RunOptions:
     # bulletin.pdf, converted from the DOCX by LibreOffice beside the other exports (skipped, with a
     # message, when LibreOffice is not installed).
     pdf: bool = True
+    # Where the models run: "duckdb" (in the run's warehouse) or "spark" (shushuo/spark_engine.py).
+    engine: str = "duckdb"
 
 
 @dataclass
@@ -76,6 +78,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
             "input_dir": str(input_dir),
             "demo_key": options.demo_key,
             "period": [options.period_start, options.period_end],
+            "engine": options.engine,  # a run on another engine is asked for, not short-cut
         }
         hashes = file_hashes(find_workbooks(input_dir), options.workers)  # once: for the fingerprint and the cache
         fingerprint = unchanged.run_fingerprint(input_dir, key, asked, hashes)
@@ -90,7 +93,12 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
         work = publish.start(build_dir, run_id)
         manifest = Manifest(
             run_id,
-            parameters={"input_dir": str(input_dir), "demo_key": options.demo_key, unchanged.FINGERPRINT: fingerprint},
+            parameters={
+                "input_dir": str(input_dir),
+                "demo_key": options.demo_key,
+                "engine": options.engine,
+                unchanged.FINGERPRINT: fingerprint,
+            },
         )
         ctx = RunContext(
             input_dir,
@@ -105,6 +113,7 @@ def run(options: RunOptions, say=print, status=None) -> RunResult:
             (options.period_start, options.period_end),
             Edition(demo=options.demo_key),
             make_pdf=options.pdf,
+            engine=options.engine,
         )
         try:
             read_returns(ctx, hashes, key_source, checked)

@@ -67,6 +67,7 @@ class RunContext:
     period_asked: tuple[date | None, date | None] = (None, None)
     edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
     make_pdf: bool = True  # bulletin.pdf from the DOCX, when LibreOffice is installed
+    engine: str = "duckdb"  # where dbt runs the models (shushuo.dbt_runner.ENGINES)
     # found by the stages
     report: object = None  # ingest.report.IngestReport
     chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
@@ -178,19 +179,29 @@ def build_models(ctx: RunContext) -> None:
     """dbt build for the period, and the previous period's indicators for 同比 when every unit
     reported it (copied from build/current when nothing they are made of changed)."""
     from checks.raw_beside_dbt import RawChecksBeside
-    from shushuo import dbt_runner
+    from shushuo import dbt_runner, spark_engine
 
     # GE's raw checks read only what ingest loaded: started now, in a process of their own, they
     # run while dbt builds (collected by check_quality)
     ctx.raw_checks = RawChecksBeside.start(ctx.warehouse, *ctx.period)
+    try:
+        _build_models(ctx, dbt_runner)
+    except spark_engine.SparkUnavailable as missing:
+        raise RunFailed(f"无法在 Spark 上建模：{missing}") from None
+    finally:
+        if ctx.engine == dbt_runner.SPARK:
+            spark_engine.stop()
+
+
+def _build_models(ctx: RunContext, dbt_runner) -> None:
     with ctx.manifest.stage("dbt build") as stage:
         # the previous period first: the rule moved_against_previous_period, run by this period's
         # build, compares with marts_previous.indicators
         before = dbt_runner.previous_period(*ctx.period)
         ctx.doing("上一统计期指标（同比）…")
         has_previous = _previous_indicators(ctx, stage)
-        ctx.doing("建模：dbt build…")
-        built = dbt_runner.build(ctx.warehouse, *ctx.period, results_dir=ctx.work / "checks" / "dbt")
+        ctx.doing("建模：dbt build…" if ctx.engine == dbt_runner.DUCKDB else f"建模：dbt build（{ctx.engine}）…")
+        built = dbt_runner.build(ctx.warehouse, *ctx.period, results_dir=ctx.work / "checks" / "dbt", engine=ctx.engine)
         ctx.model_warnings = built.warnings
         ctx.dbt_target = built.target_dir
         if has_previous:
@@ -420,6 +431,10 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
     before = dbt_runner.previous_period(*ctx.period)
     if not dbt_runner.has_submissions(ctx.warehouse, *before):
         return dbt_runner.build_previous(ctx.warehouse, *ctx.period) is not None  # drops leftovers; None
+    if ctx.engine != dbt_runner.DUCKDB:
+        # built on that engine too: this period's rule moved_against_previous_period reads it there
+        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine)
+        return True
     wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key)
     ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
     published = publish.current(ctx.build_dir)

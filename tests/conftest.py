@@ -8,9 +8,13 @@ import os
 from pathlib import Path
 
 # Parallel workers (pytest-xdist) each keep dbt's target folder apart: two dbt invocations writing
-# one partial-parse cache and manifest at the same moment would read each other's half files.
+# one partial-parse cache and manifest at the same moment would read each other's half files; Spark's
+# folders (its warehouse, emptied when a session starts) likewise.
 if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("SHUSHUO_DBT_DIR", str(Path(__file__).resolve().parent.parent / "build" / f"dbt-{_worker}"))
+    os.environ.setdefault(
+        "SHUSHUO_SPARK_DIR", str(Path(__file__).resolve().parent.parent / "build" / f"spark-{_worker}")
+    )
 
 import pytest
 

@@ -35,7 +35,7 @@ def _same_code_as_the_published_run(build: Path, input_dir: Path) -> None:
     the run (engineers share a work tree), the copy's manifest is given the present one."""
     path = (build / "current" / "manifest.json").resolve()
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    asked = {"input_dir": str(input_dir.resolve()), "demo_key": True, "period": [None, None]}
+    asked = {"input_dir": str(input_dir.resolve()), "demo_key": True, "period": [None, None], "engine": "duckdb"}
     now = unchanged.run_fingerprint(input_dir.resolve(), DEMO_KEY, asked)
     started = datetime.fromisoformat(manifest["started_at"]).timestamp() - 1
     if any(p.stat().st_mtime >= started for p in unchanged.code_files()):
@@ -71,6 +71,7 @@ def test_any_change_is_a_new_fingerprint(small_demo, tmp_path, monkeypatch):
     assert unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS) == before
     assert unchanged.run_fingerprint(folder, b"another key, long enough", PARAMETERS) != before
     assert unchanged.run_fingerprint(folder, DEMO_KEY, {**PARAMETERS, "period": ["2018-01-01", "2018-06-30"]}) != before
+    assert unchanged.run_fingerprint(folder, DEMO_KEY, {**PARAMETERS, "engine": "spark"}) != before
     workbook = sorted(folder.glob("*.xlsx"))[0]
     os.utime(workbook, (1_600_000_000, 1_600_000_000))
     touched = unchanged.run_fingerprint(folder, DEMO_KEY, PARAMETERS)

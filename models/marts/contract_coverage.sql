@@ -18,10 +18,7 @@ units as (
 listing_units as (
     select
         enterprises.credit_code,
-        string_agg(
-            distinct coalesce(units.short_name, enterprises.unit_code), '、'
-            order by coalesce(units.short_name, enterprises.unit_code)
-        ) as listed_by
+        {{ sorted_distinct_list("coalesce(units.short_name, enterprises.unit_code)", "'、'") }} as listed_by
     from enterprises
     left join units on enterprises.unit_code = units.unit_code
     group by enterprises.credit_code

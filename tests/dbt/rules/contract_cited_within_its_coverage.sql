@@ -16,7 +16,7 @@
 
 with citing as (
     select cited_no, count(distinct credit_code) as enterprises_citing,
-           string_agg(distinct unit_code, '、' order by unit_code) as units
+           {{ sorted_distinct_list("unit_code", "'、'") }} as units
     from {{ ref('int_enterprise_contract_references') }} group by cited_no
 )
 select citing.units, contracts.contract_no, contracts.form, contracts.enterprises_declared,

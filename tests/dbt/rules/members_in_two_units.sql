@@ -19,7 +19,7 @@
 with people as (
     select
         person_key,
-        string_agg(distinct unit_code, '、' order by unit_code) as units
+        {{ sorted_distinct_list("unit_code", "'、'") }} as units
     from {{ ref('members_on_several_rolls') }}
     group by person_key
 )

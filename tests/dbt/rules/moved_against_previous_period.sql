@@ -37,6 +37,6 @@ where case
 end
 order by now.indicator_id
 {% else %}
-select cast(null as varchar) as indicator_id, cast(null as double) as previous_value, cast(null as double) as value
+select cast(null as {{ dbt.type_string() }}) as indicator_id, cast(null as double) as previous_value, cast(null as double) as value
 where false
 {% endif %}

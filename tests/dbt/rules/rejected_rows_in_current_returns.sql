@@ -16,7 +16,7 @@
 -- depends_on: {{ ref('indicators') }}
 
 select current.unit_code, coalesce(units.short_name, current.unit_name) as unit, current.source_file,
-       string_agg(sheets.sheet || ' ' || sheets.rows_rejected || ' 行', '、' order by sheets.sheet) as sheets,
+       {{ sorted_list("sheets.sheet || ' ' || sheets.rows_rejected || ' 行'", "'、'", "sheets.sheet") }} as sheets,
        sum(sheets.rows_rejected) as rows, count(*) over () as units_count
 from {{ ref('stg_submissions') }} as current
 join {{ source('raw', 'ingest_sheets') }} as sheets on sheets.source_file = current.source_file

@@ -16,7 +16,11 @@
 
 with held_units as (
     -- each held file of the period under both units it names: the one its origin names and its cover's
-    select unnest([unit_code, claimed_unit_code]) as unit_code, source_file, status_reason
+    select unit_code, source_file, status_reason
+    from {{ source('raw', 'submissions') }}
+    where period_start = {{ period_start() }} and period_end = {{ period_end() }} and status = 'held'
+    union all
+    select claimed_unit_code as unit_code, source_file, status_reason
     from {{ source('raw', 'submissions') }}
     where period_start = {{ period_start() }} and period_end = {{ period_end() }} and status = 'held'
 ),

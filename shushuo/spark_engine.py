@@ -1,0 +1,196 @@
+"""The models on Spark (`shushuo run --engine spark`, `make report ENGINE=spark`): the same dbt
+project, run by dbt-spark's `session` method in this process (master local[2]; on a cluster, the
+profile's thrift target, README).
+
+Around dbt's build this module owns three steps:
+- the Spark session, made here before dbt connects (dbt-spark's session method then finds it):
+  its master, memory and folders (all under build/spark/, never the repository's root), and an
+  in-memory catalog, so no Derby metastore is written; dbt's tables are Parquet in the warehouse;
+- the hand-over: the run's raw tables as Parquet, `<run>/raw/<table>/period=…/unit=…/*.parquet`
+  with every column inside the files, registered as the tables `raw.<table>` that dbt's sources read;
+- the way back: the tables checks/ and reports/ read (marts, the seeds, intermediate, the staging
+  submissions, the gate's stored failures) copied into the run's DuckDB warehouse, so every stage
+  after dbt reads the figures from the same file whichever engine computed them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from shushuo.paths import SPARK_DIR
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "export_raw_parquet", "register_raw", "session", "stop"]
+
+RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
+MASTER = "local[2]"
+DRIVER_MEMORY = "2g"
+# What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
+# The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
+COPIED_BACK: dict[str, tuple[str, ...] | None] = {
+    "reference": None,
+    "staging": ("stg_submissions",),  # which file counts, read by the gate (domain/warehouse.py TABLES)
+    "intermediate": None,
+    "marts": None,
+    "dbt_test__audit": None,  # the gate's rules' failing rows (store_failures, checks/rule_results.py)
+}
+COPIED_BACK_PREVIOUS = ("marts",)  # of the previous period, reports read marts_previous.indicators only
+
+
+# Spark's own log (the JVM's warnings) into build/spark/logs/spark.log, not onto the analyst's console.
+LOG_CONFIG = """rootLogger.level = warn
+rootLogger.appenderRef.file.ref = file
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = {log}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{{yy/MM/dd HH:mm:ss}} %p %c{{1}}: %m%n
+"""
+
+
+class SparkUnavailable(RuntimeError):
+    """pyspark, dbt-spark or Java is missing; the message says how to install them (Chinese)."""
+
+
+def session() -> SparkSession:
+    """This process's Spark session, made once: local[2], 2 GiB for the driver, its folders under
+    build/spark/ (SHUSHUO_SPARK_DIR), an in-memory catalog (the warehouse folder is emptied when
+    the session is made: a new process has no catalog of what an earlier one left there)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise SparkUnavailable(
+            "未安装 Spark 引擎所需的 pyspark 与 dbt-spark：请运行 make report ENGINE=spark（会自动安装），"
+            f"或 .venv/bin/pip install -e '.[spark]'。（{error}）"
+        ) from error
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        raise SparkUnavailable(
+            "未安装 dbt-spark：请运行 make report ENGINE=spark（会自动安装），或 .venv/bin/pip install -e '.[spark]'。"
+        )
+    if shutil.which("java") is None and not _java_home():
+        raise SparkUnavailable("找不到 Java：Spark 需要 Java 17 及以上。请运行 bash scripts/setup_spark.sh 安装。")
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    warehouse = SPARK_DIR / "warehouse"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    for folder in (warehouse, SPARK_DIR / "tmp", SPARK_DIR / "logs"):
+        folder.mkdir(parents=True, exist_ok=True)
+    (SPARK_DIR / "log4j2.properties").write_text(LOG_CONFIG.format(log=SPARK_DIR / "logs" / "spark.log"))
+    builder: Any = SparkSession.builder.appName("shushuo")
+    for key, value in _conf(warehouse).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def stop() -> None:
+    """End this process's Spark session, if one runs: its JVM's memory is free for the stages after dbt."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return
+    if (active := SparkSession.getActiveSession()) is not None:
+        active.stop()
+
+
+def _java_home() -> bool:
+    import os
+
+    home = os.environ.get("JAVA_HOME")
+    return home is not None and (Path(home) / "bin" / "java").exists()
+
+
+def _conf(warehouse: Path) -> dict[str, str]:
+    return {
+        "spark.master": MASTER,
+        "spark.driver.memory": DRIVER_MEMORY,
+        "spark.sql.catalogImplementation": "in-memory",
+        "spark.sql.warehouse.dir": str(warehouse),
+        "spark.local.dir": str(SPARK_DIR / "tmp"),
+        "spark.driver.extraJavaOptions": (
+            f"-Djava.io.tmpdir={SPARK_DIR / 'tmp'} -Dlog4j2.configurationFile=file:{SPARK_DIR / 'log4j2.properties'}"
+        ),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.sql.session.timeZone": "UTC",
+        # dbt-spark sets ANSI off for every query; say so here too, so the session is the same by hand.
+        "spark.sql.ansi.enabled": "false",
+    }
+
+
+def export_raw_parquet(warehouse: Path, raw_dir: Path) -> Path:
+    """STAND-IN for ingest's Parquet writer (branch h-parquet), which replaces it: the run's raw.*
+    from its DuckDB file as `<raw_dir>/<table>/period=<YYYYMMDD>-<YYYYMMDD>/unit=<unit>/*.parquet`,
+    every column inside the files (the partition folders only repeat period and unit). A table
+    without period and unit (ingest_sheets, ingest_problems) is one file in its folder; an empty
+    table one empty file, so its columns are known."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw' "
+                "and table_catalog = current_database() order by table_name"
+            ).fetchall()
+        ]
+        for table in tables:
+            columns = {r[0] for r in con.execute(f'describe raw."{table}"').fetchall()}
+            folder = raw_dir / table
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            rows = con.execute(f'select count(*) from raw."{table}"').fetchone()
+            partitioned = {"unit_code", "period_start", "period_end"} <= columns and rows and rows[0] > 0
+            if partitioned:
+                con.execute(
+                    f"copy (select *, strftime(period_start, '%Y%m%d') || '-' || strftime(period_end, '%Y%m%d') "
+                    f'as period, unit_code as unit from raw."{table}") to \'{folder}\' '
+                    "(format parquet, partition_by (period, unit))"
+                )
+            else:
+                con.execute(f"copy raw.\"{table}\" to '{folder / 'part-0.parquet'}' (format parquet)")
+    return raw_dir
+
+
+def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
+    """Each folder of `raw_dir` as the table raw.<folder> (Parquet, read where it lies; every file
+    below it, the partition folders not read as columns: the files hold every column)."""
+    spark.sql("create database if not exists raw")
+    tables = sorted(p.name for p in Path(raw_dir).iterdir() if p.is_dir())
+    for table in tables:
+        spark.sql(f"drop table if exists raw.`{table}`")
+        spark.sql(
+            f"create table raw.`{table}` using parquet options (recursiveFileLookup 'true') "
+            f"location '{(Path(raw_dir) / table).resolve()}'"
+        )
+    return tables
+
+
+def copy_back(spark: SparkSession, warehouse: Path, suffix: str = "") -> list[str]:
+    """The tables checks/ and reports/ read, from Spark into the run's DuckDB file (replacing what
+    is there); `suffix`: the previous period's schemas (marts_previous). Returns schema.table copied."""
+    wanted = {f"{schema}{suffix}": None for schema in COPIED_BACK_PREVIOUS} if suffix else COPIED_BACK
+    existing = {row.namespace for row in spark.sql("show databases").collect()}
+    copied = []
+    with duckdb.connect(str(warehouse)) as con:
+        for schema, only in wanted.items():
+            if schema not in existing:
+                continue
+            con.execute(f'drop schema if exists "{schema}" cascade')
+            con.execute(f'create schema "{schema}"')
+            for table in spark.catalog.listTables(schema):
+                if only is not None and table.name not in only:
+                    continue
+                frame = spark.table(f"`{schema}`.`{table.name}`").toArrow()  # noqa: F841 (read by DuckDB)
+                con.execute(f'create table "{schema}"."{table.name}" as select * from frame')
+                copied.append(f"{schema}.{table.name}")
+    return copied
