@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ingest import raw_layout
 from ingest.periods import previous_period
 from shushuo.paths import DBT_DIR, REPO_ROOT
 
@@ -52,24 +53,38 @@ class BuildResult:
 
 @contextmanager
 def _warehouse_env(warehouse: Path):
-    """SHUSHUO_WAREHOUSE as the file's bare name, from inside its folder.
+    """SHUSHUO_WAREHOUSE as the file's bare name, from inside its folder; the raw tables' Parquet
+    root (raw_layout.ROOT_ENV, read by the sources) likewise relative to that folder.
 
     dbt re-parses the whole project whenever the profile changes, and the profile holds the
     DuckDB path: an absolute path (a new run folder every run) cost a full parse (1–2 s) on
     every invocation. The bare name ("warehouse.duckdb") is the same every run, so partial
     parsing holds; DuckDB resolves it (and its .wal) in the run folder, as before."""
     warehouse = Path(warehouse).resolve()
-    previous, here = os.environ.get(WAREHOUSE_ENV), os.getcwd()
-    os.environ[WAREHOUSE_ENV] = warehouse.name
+    settings = {
+        WAREHOUSE_ENV: warehouse.name,
+        raw_layout.ROOT_ENV: raw_layout.root_of(warehouse).relative_to(warehouse.parent).as_posix(),
+    }
+    previous, here = {name: os.environ.get(name) for name in settings}, os.getcwd()
+    os.environ.update(settings)
     os.chdir(warehouse.parent)
     try:
         yield
     finally:
         os.chdir(here)
-        if previous is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
-        else:
-            os.environ[WAREHOUSE_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _raw_parquet(warehouse: Path) -> None:
+    """The raw tables' Parquet files, which dbt's sources read: ingest wrote them beside the
+    warehouse; a warehouse whose raw.* was filled another way (the tests' hand-made warehouses)
+    has them written from raw.* now, again before every build, so they are never older than it."""
+    if not raw_layout.is_whole(raw_layout.root_of(warehouse)):
+        raw_layout.export_warehouse(warehouse)
 
 
 def _arguments(
@@ -152,6 +167,7 @@ def _invoke(
         raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
     project_dir = Path(project_dir).resolve()
     target_dir = Path(target_dir).resolve() if target_dir else DBT_DIR / "target"
+    _raw_parquet(warehouse)
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
