@@ -38,6 +38,7 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ingest import raw_layout
 from ingest.cover import Cover, CoverError
@@ -126,8 +127,9 @@ def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
     written = dt.datetime.now().replace(microsecond=0)
     parts = {}
     for table, tables in tables_by_sheet(outcome).items():
-        parts[table] = f"{table}.parquet"
-        raw_layout.write_part(pa.concat_tables(tables), raw_layout.sheet_tables()[table], tmp / parts[table], written)
+        rows = pa.concat_tables(tables)
+        parts[table] = {"file": f"{table}.parquet", "rows": rows.num_rows}
+        raw_layout.write_part(rows, raw_layout.sheet_tables()[table], tmp / f"{table}.parquet", written)
     sheets = []
     for sheet in outcome.sheets:
         index = next(i for i, r in enumerate(reports) if r is sheet.report)
@@ -162,10 +164,10 @@ def read_entry(folder: Path) -> WorkbookOutcome:
     if meta["cover"] is not None:
         kept = {name: _unplain(meta["cover"][name]) for name in COVER_KEPT}
         cover = Cover(**kept, errors=[CoverError(*e) for e in meta["cover"]["errors"]])
-    parts = {table: folder / name for table, name in meta["parts"].items()}
-    missing = [p for p in parts.values() if not p.is_file()]
-    if missing:
-        raise ValueError(f"cache entry without {missing[0].name}")
+    parts = {table: folder / part["file"] for table, part in meta["parts"].items()}
+    for table, part in meta["parts"].items():  # a part cut short has no footer, or other rows
+        if pq.read_metadata(parts[table]).num_rows != part["rows"]:
+            raise ValueError(f"cache entry's {part['file']} holds other rows")
     outcome = WorkbookOutcome(file, cover, problems=[_problem(p) for p in meta["problems"]], parts=parts)
     for sheet in meta["sheets"]:
         outcome.sheets.append(SheetOutcome(reports[sheet["report"]], [_problem(p) for p in sheet["problems"]]))

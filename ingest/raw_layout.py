@@ -187,10 +187,10 @@ def write_empty(root: Path, table: str, columns: list[tuple[str, str]]) -> None:
     write_part(arrow_schema(columns).empty_table(), columns, path, dt.datetime.now())
 
 
-def fill_empty(root: Path) -> None:
-    """An empty part for every sheet's table that has no file."""
+def fill_empty(root: Path, tables: set[str] | None = None) -> None:
+    """An empty part for every sheet's table (of `tables`, if given) that has no file."""
     for table, columns in sheet_tables().items():
-        if not has_parts(root, table):
+        if (tables is None or table in tables) and not has_parts(root, table):
             write_empty(root, table, columns)
 
 
@@ -246,5 +246,5 @@ def export_warehouse(warehouse: Path) -> Path:
                     root, table, *(group[k] for k in keys[:3]), group["source_file"] or "", group["file_sha256"] or ""
                 )
                 write_part(rows.filter(mask), columns, path, dt.datetime.now())
-    fill_empty(root)
+    fill_empty(root, present)  # a table the warehouse lacks stays without files: its readers fail, naming it
     return root
