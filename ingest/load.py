@@ -65,12 +65,12 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 def place_parts(root: Path, outcome: WorkbookOutcome, loaded_at: dt.datetime) -> None:
     """A loaded return's rows into the Parquet root (ingest/raw_layout.py), one part per raw table:
     the parts the ingest cache kept for this file linked (no writing), else its tables written."""
-    file, cover = outcome.file, outcome.cover
-    assert cover is not None and file.file_sha256, "only a loaded workbook has rows"
+    file, cover, sha = outcome.file, outcome.cover, outcome.file.file_sha256
+    assert cover is not None and sha, "only a loaded workbook has rows"
 
     def where(table: str) -> Path:
         return raw_layout.part_path(
-            root, table, cover.period_start, cover.period_end, cover.unit_code, file.source_file, file.file_sha256
+            root, table, cover.period_start, cover.period_end, cover.unit_code, file.source_file, sha
         )
 
     for table, source in outcome.parts.items():

@@ -68,10 +68,12 @@ def table_glob(root: Path | str, table: str) -> str:
     return f"{Path(root).as_posix()}/{table}/**/*.parquet"
 
 
-def read_sql(root: Path | str, table: str) -> str:
-    """A DuckDB table function reading a raw table's files, columns matched by name."""
+def read_sql(root: Path | str, table: str, *, by_name: bool = True) -> str:
+    """A DuckDB table function reading a raw table's files, columns matched by name (`by_name`;
+    without, by position: every part written here has the table's columns in order, and DuckDB
+    then need not read every file's footer before the rows)."""
     glob = table_glob(root, table).replace("'", "''")
-    return f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
+    return f"read_parquet('{glob}', hive_partitioning = false{', union_by_name = true' if by_name else ''})"
 
 
 def dbt_external_location() -> str:
@@ -216,7 +218,7 @@ def copy_table(con: duckdb.DuckDBPyConnection, root: Path, table: str) -> None:
 def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: str, columns: list[tuple[str, str]]) -> None:
     """raw.<table> (created before, empty) filled from its files, in one statement."""
     names = ", ".join(f'"{name}"' for name, _ in columns)
-    con.execute(f'insert into raw."{table}" ({names}) select {names} from {read_sql(root, table)}')
+    con.execute(f'insert into raw."{table}" ({names}) select {names} from {read_sql(root, table, by_name=False)}')
 
 
 def export_warehouse(warehouse: Path) -> Path:
@@ -243,7 +245,13 @@ def export_warehouse(warehouse: Path) -> Path:
                     test = rows[name].is_null() if value is None else pc.equal(rows[name], value)
                     mask = test if mask is None else pc.and_(mask, test)
                 path = part_path(
-                    root, table, *(group[k] for k in keys[:3]), group["source_file"] or "", group["file_sha256"] or ""
+                    root,
+                    table,
+                    group["period_start"],
+                    group["period_end"],
+                    group["unit_code"],
+                    group["source_file"] or "",
+                    group["file_sha256"] or "",
                 )
                 write_part(rows.filter(mask), columns, path, dt.datetime.now())
     fill_empty(root, present)  # a table the warehouse lacks stays without files: its readers fail, naming it
