@@ -63,6 +63,11 @@ def root_of(warehouse: Path) -> Path:
     return Path(warehouse).parent / ROOT_NAME
 
 
+def table_dir(root: Path, table: str) -> Path:
+    """A raw table's folder: what an engine that reads folders recursively (Spark) is given."""
+    return root / table
+
+
 def table_glob(root: Path | str, table: str) -> str:
     """Every Parquet file of a raw table, as a glob DuckDB reads (`**`: any depth, none included)."""
     return f"{Path(root).as_posix()}/{table}/**/*.parquet"
@@ -121,12 +126,12 @@ def part_path(
     source_file: str,
     file_sha256: str,
 ) -> Path:
-    return root / table / partition(period_start, period_end, unit_code) / part_name(source_file, file_sha256)
+    return table_dir(root, table) / partition(period_start, period_end, unit_code) / part_name(source_file, file_sha256)
 
 
 def table_file(root: Path, table: str) -> Path:
     """The one file of an unpartitioned table (raw.submissions, raw.ingest_sheets, raw.ingest_problems)."""
-    return root / table / f"{table}.parquet"
+    return table_dir(root, table) / f"{table}.parquet"
 
 
 def arrow_schema(columns: list[tuple[str, str]]) -> pa.Schema:
@@ -179,13 +184,13 @@ def sheet_tables() -> dict[str, list[tuple[str, str]]]:
 
 
 def has_parts(root: Path, table: str) -> bool:
-    folder = root / table
+    folder = table_dir(root, table)
     return next(folder.rglob("*.parquet"), None) is not None
 
 
 def write_empty(root: Path, table: str, columns: list[tuple[str, str]]) -> None:
     """The part without rows of a table no return filled."""
-    path = root / table / partition(None, None, None) / EMPTY_PART
+    path = table_dir(root, table) / partition(None, None, None) / EMPTY_PART
     write_part(arrow_schema(columns).empty_table(), columns, path, dt.datetime.now())
 
 
