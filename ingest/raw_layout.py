@@ -15,7 +15,8 @@ written); the folder names `period=` and `unit=` are no column's name, so an eng
 partition folders into columns (Spark) adds `period` and `unit` beside them, and DuckDB is told
 not to (`hive_partitioning = false`). A table no return filled has one part without rows,
 `period=none/unit=none/empty.parquet`: its columns are known and a reader always finds a file.
-Files and folders starting with `_` or `.` are skipped by Spark and by the readers' glob.
+`_ingest.json` and a part being written (`.tmp-…`) are read by neither engine: Spark skips names
+starting with `_` or `.`, the glob (`table_glob`) takes `*.parquet` only.
 Parts hold what raw.* holds: pseudonyms, never an ID number or a name."""
 
 from __future__ import annotations
