@@ -1,15 +1,20 @@
-"""The ingest stage: a folder of return workbooks → raw.* in a DuckDB file, and the report.
+"""The ingest stage: a folder of return workbooks → the raw tables as Parquet beside a DuckDB file
+(ingest/load/raw_layout.py: what dbt's sources read), raw.* in that file, and the report.
 
 Workbooks are read in worker processes (reading and normalising is CPU-bound Python; one process
-per core) that send back Arrow tables; this process then loads each raw table with one insert,
-all inside one transaction. The connection is closed before returning: DuckDB allows one writer,
-and dbt opens the file next."""
+per core); with the ingest cache they write each return's Parquet parts themselves and this
+process links them into the run's raw folder (an unchanged return is neither read nor written
+again); without it this process writes them. Then each raw table is loaded from its files with
+one statement, all inside one transaction. The connection is closed before returning: DuckDB
+allows one writer, and dbt opens the file next."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,9 +28,10 @@ import pyarrow as pa
 from domain.schema import sheets, units
 from ingest.clean.pseudonymise import load_key
 from ingest.clean.tables import money_array
+from ingest.load import raw_layout
 from ingest.load.cache import IngestCache
 from ingest.load.current import choose_current
-from ingest.load.raw_tables import create_raw_tables, insert_report, insert_tables, submission_of
+from ingest.load.raw_tables import load_raw, place_parts, submission_of
 from ingest.read.reader import (
     INTERNAL_ERROR,
     WORKER_DIED,
@@ -36,6 +42,8 @@ from ingest.read.reader import (
     read_workbook,
 )
 from ingest.report import IngestReport
+
+IN_MEMORY = ":memory:"
 
 
 def _warm_up() -> None:
@@ -109,10 +117,12 @@ def ingest(
     progress: Callable[[int, int, str], None] | None = None,
     uploaders: dict[str, str] | None = None,
 ) -> IngestReport:
-    """Read every workbook under `input_dir` and write raw.* into `warehouse` (created if absent;
-    raw tables are replaced). Returns the report; the connection is closed on return.
+    """Read every workbook under `input_dir`, write the raw tables as Parquet into the folder beside
+    `warehouse` (raw_layout.root_of; replaced) and load raw.* of `warehouse` from them (created
+    if absent; raw tables are replaced). Returns the report; the connection is closed on return.
     `cache` (ingest/load/cache.py): unchanged workbooks are taken from it, the others read and kept.
-    `timings`, if given, receives the seconds spent reading and loading. `while_reading`, if
+    `timings`, if given, receives the seconds spent reading (and placing the parts) and loading,
+    and the loading's CPU seconds. `while_reading`, if
     given, is called once, as soon as this process may start threads (the worker processes are
     forked first: a fork while another thread holds a lock can deadlock the child). `progress`, if
     given, is called after each workbook with (files done, files in all, the file's name).
@@ -125,7 +135,43 @@ def ingest(
         raise FileNotFoundError(f"找不到报表所在的文件夹 {input_dir}：请检查路径")
     loaded_at = dt.datetime.now().replace(microsecond=0)
     report = IngestReport(str(input_dir), str(warehouse), loaded_at.isoformat(sep=" "), uploaders=dict(uploaders or {}))
-    tables: dict[str, list[pa.Table]] = {s.name: [] for s in sheets()}
+    in_memory = str(warehouse) == IN_MEMORY  # the desk's check of one upload keeps no files
+    root = Path(tempfile.mkdtemp(prefix="shushuo-raw-")) if in_memory else raw_layout.root_of(warehouse)
+    try:
+        read_done, load_cpu = _read_and_load(
+            input_dir, warehouse, root, report, key, workers, cache, while_reading, progress
+        )
+    finally:
+        if in_memory:
+            shutil.rmtree(root, ignore_errors=True)
+    report.seconds = round(time.perf_counter() - started, 3)
+    if timings is not None:
+        timings.update(
+            read_seconds=round(read_done - started, 3),
+            load_seconds=round(report.seconds - (read_done - started), 3),
+            load_cpu_seconds=round(load_cpu, 3),
+        )
+    if cache is not None:
+        cache.prune()
+    return report
+
+
+def _read_and_load(
+    input_dir: Path,
+    warehouse: Path,
+    root: Path,
+    report: IngestReport,
+    key: bytes,
+    workers: int,
+    cache: IngestCache | None,
+    while_reading: Callable[[], None] | None,
+    progress: Callable[[int, int, str], None] | None,
+) -> tuple[float, float]:
+    """ingest's work: every workbook read (or taken from the cache) and its parts placed under
+    `root`, then raw.* loaded from them. Returns when the reading ended (perf_counter) and the
+    loading's CPU seconds."""
+    loaded_at = dt.datetime.fromisoformat(report.loaded_at)
+    raw_layout.start(root)
     _warm_up()
     # Read everything first (workers forked before DuckDB starts its threads), then load.
     paths, refused = find_inputs(input_dir)
@@ -143,38 +189,27 @@ def ingest(
         submission = submission_of(outcome, loaded_at)
         if submission is not None:
             report.submissions.append(submission)
-            for sheet in outcome.sheets:
-                if sheet.table is not None and sheet.table.num_rows:
-                    assert sheet.report.sheet_name is not None, "only a recognised sheet has a table"
-                    tables[sheet.report.sheet_name].append(sheet.table)
+            place_parts(root, outcome, loaded_at)
     for path, reason in refused.items():  # named in the report and 提交情况, as a file that could not be read
         _record(report, failed(path.relative_to(input_dir).as_posix(), reason))
     fresh.close()  # the worker processes end here, before loading
     forked()  # when nothing was read
-    cached.clear()  # the tables are in `tables` now, and leave memory kind by kind as they load
+    cached.clear()
+    raw_layout.fill_empty(root)
     report.submissions_used = choose_current(report)
-    read_done = time.perf_counter()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    read_done, load_cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("begin transaction")
-        create_raw_tables(con)
-        insert_tables(con, tables, loaded_at)
-        insert_report(con, report)
+        load_raw(con, root, report)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.close()
-    report.seconds = round(time.perf_counter() - started, 3)
-    if timings is not None:
-        timings.update(
-            read_seconds=round(read_done - started, 3), load_seconds=round(report.seconds - (read_done - started), 3)
-        )
-    if cache is not None:
-        cache.prune()
-    return report
+    raw_layout.mark_whole(root, loaded_at=loaded_at, files=len(report.files))
+    return read_done, time.process_time() - load_cpu
 
 
 def _once(call: Callable[[], None] | None) -> Callable[[], None]:

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from domain.periods import previous_period
+from ingest.load import raw_layout
 from shushuo.paths import DBT_DIR, REPO_ROOT
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
@@ -57,24 +58,38 @@ class BuildResult:
 
 @contextmanager
 def _warehouse_env(warehouse: Path):
-    """SHUSHUO_WAREHOUSE as the file's bare name, from inside its folder.
+    """SHUSHUO_WAREHOUSE as the file's bare name, from inside its folder; the raw tables' Parquet
+    root (raw_layout.ROOT_ENV, read by the sources) likewise relative to that folder.
 
     dbt re-parses the whole project whenever the profile changes, and the profile holds the
     DuckDB path: an absolute path (a new run folder every run) cost a full parse (1–2 s) on
     every invocation. The bare name ("warehouse.duckdb") is the same every run, so partial
     parsing holds; DuckDB resolves it (and its .wal) in the run folder, as before."""
     warehouse = Path(warehouse).resolve()
-    previous, here = os.environ.get(WAREHOUSE_ENV), os.getcwd()
-    os.environ[WAREHOUSE_ENV] = warehouse.name
+    settings = {
+        WAREHOUSE_ENV: warehouse.name,
+        raw_layout.ROOT_ENV: raw_layout.root_of(warehouse).relative_to(warehouse.parent).as_posix(),
+    }
+    previous, here = {name: os.environ.get(name) for name in settings}, os.getcwd()
+    os.environ.update(settings)
     os.chdir(warehouse.parent)
     try:
         yield
     finally:
         os.chdir(here)
-        if previous is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
-        else:
-            os.environ[WAREHOUSE_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _raw_parquet(warehouse: Path) -> None:
+    """The raw tables' Parquet files, which dbt's sources read: ingest wrote them beside the
+    warehouse; a warehouse whose raw.* was filled another way (the tests' hand-made warehouses)
+    has them written from raw.* now, again before every build, so they are never older than it."""
+    if not raw_layout.is_whole(raw_layout.root_of(warehouse)):
+        raw_layout.export_warehouse(warehouse)
 
 
 def _arguments(
@@ -161,6 +176,7 @@ def _invoke(
     project_dir = Path(project_dir).resolve()
     target_dir = Path(target_dir).resolve() if target_dir else _default_target(engine)
     extra = [*extra, "--target", TARGETS[engine]]
+    _raw_parquet(warehouse)
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
@@ -181,10 +197,8 @@ def _spark_with_raw(warehouse: Path):
     from shushuo import spark_engine
 
     spark = spark_engine.session()
-    raw_dir = Path(warehouse).resolve().parent / spark_engine.RAW_DIR
-    if not raw_dir.is_dir():  # until ingest writes them (branch h-parquet): the stand-in
-        spark_engine.export_raw_parquet(warehouse, raw_dir)
-    spark_engine.register_raw(spark, raw_dir)
+    _raw_parquet(warehouse)
+    spark_engine.register_raw(spark, raw_layout.root_of(Path(warehouse).resolve()))
     return spark
 
 

@@ -1,7 +1,8 @@
 """Derive the dbt side of the submission schema from domain/schema.yaml and domain/units.yaml.
 
 The schema is defined once; dbt must not keep its own copy. This module writes
-models/staging/__sources.yml (the raw tables with Chinese table and column descriptions), one
+models/staging/__sources.yml (the raw tables with Chinese table and column descriptions, read
+from their Parquet files: ingest/load/raw_layout.py), one
 stg_<sheet>.sql + .yml per sheet (the sheet's columns from the current submissions only, with
 column docs from the schema) and seeds/units.csv
 (unit code → short name, for the by-unit breakdowns). All are committed and a test fails when
@@ -17,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from domain import schema
+from ingest.load import raw_layout
 from ingest.load.raw_tables import INGEST_SHEETS_COLUMNS
 from ingest.report import SUBMISSION_COLUMNS
 from shushuo.paths import REPO_ROOT
@@ -126,7 +128,10 @@ def sources_document() -> dict:
                 "name": "raw",
                 "schema": "raw",
                 "description": "ingest/ 读入并校验后的报表原始数据（个人身份信息已假名化），"
-                "每张报表一张表，附来源追溯列。",
+                "每张报表一张表，附来源追溯列；"
+                "以 Parquet 文件交给 dbt（按统计期和单位分区，见 ingest/load/raw_layout.py）。",
+                # dbt-duckdb reads each table from its Parquet files (the run's raw folder), not from the warehouse
+                "meta": {"external_location": raw_layout.dbt_external_location()},
                 "tables": tables,
             }
         ],

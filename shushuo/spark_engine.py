@@ -27,7 +27,7 @@ from shushuo.paths import SPARK_DIR
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "export_raw_parquet", "register_raw", "session", "stop"]
+__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "register_raw", "session", "stop"]
 
 RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
 MASTER = "local[2]"
@@ -128,44 +128,11 @@ def _conf(warehouse: Path) -> dict[str, str]:
     }
 
 
-def export_raw_parquet(warehouse: Path, raw_dir: Path) -> Path:
-    """STAND-IN for ingest's Parquet writer (branch h-parquet), which replaces it: the run's raw.*
-    from its DuckDB file as `<raw_dir>/<table>/period=<YYYYMMDD>-<YYYYMMDD>/unit=<unit>/*.parquet`,
-    every column inside the files (the partition folders only repeat period and unit). A table
-    without period and unit (ingest_sheets, ingest_problems) is one file in its folder; an empty
-    table one empty file, so its columns are known."""
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'raw' "
-                "and table_catalog = current_database() order by table_name"
-            ).fetchall()
-        ]
-        for table in tables:
-            columns = {r[0] for r in con.execute(f'describe raw."{table}"').fetchall()}
-            folder = raw_dir / table
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            rows = con.execute(f'select count(*) from raw."{table}"').fetchone()
-            partitioned = {"unit_code", "period_start", "period_end"} <= columns and rows and rows[0] > 0
-            if partitioned:
-                con.execute(
-                    f"copy (select *, strftime(period_start, '%Y%m%d') || '-' || strftime(period_end, '%Y%m%d') "
-                    f'as period, unit_code as unit from raw."{table}") to \'{folder}\' '
-                    "(format parquet, partition_by (period, unit))"
-                )
-            else:
-                con.execute(f"copy raw.\"{table}\" to '{folder / 'part-0.parquet'}' (format parquet)")
-    return raw_dir
-
-
 def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
     """Each folder of `raw_dir` as the table raw.<folder> (Parquet, read where it lies; every file
     below it, the partition folders not read as columns: the files hold every column)."""
     spark.sql("create database if not exists raw")
-    tables = sorted(p.name for p in Path(raw_dir).iterdir() if p.is_dir())
+    tables = sorted(p.name for p in Path(raw_dir).iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     for table in tables:
         spark.sql(f"drop table if exists raw.`{table}`")
         spark.sql(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
 
 from domain.paths import REPO_ROOT
@@ -206,7 +207,7 @@ def test_a_damaged_entry_is_read_again(runs, tmp_path):
     root = tmp_path / "cache"
     shutil.copytree(runs["root"], root)
     cache = IngestCache(root, DEMO_KEY)
-    tables = sorted(cache.generation.rglob("*.arrow"), key=lambda p: p.stat().st_size)
+    tables = sorted(cache.generation.rglob("*.parquet"), key=lambda p: p.stat().st_size)
     damaged = tables[-1]
     damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
     _report, raw = run_ingest(runs["folder"], tmp_path, "damaged", cache)
@@ -261,14 +262,17 @@ def test_prune_keeps_the_last_other_generation_and_drops_stale_entries(tmp_path)
 
 def test_a_worker_hands_back_where_it_kept_the_tables_not_the_tables(small_demo, tmp_path):
     """The tables are not sent through the process pipe (at city scale they piled up to 5 GiB in
-    the main process): the worker returns the entry's folder and the main process maps it."""
+    the main process): the worker returns the entry's folder, whose Parquet parts the main process
+    links into the run's raw folder without reading them."""
     cache = IngestCache(tmp_path / "cache", DEMO_KEY)
     path = sorted(small_demo.glob("*.xlsx"))[0]
     result = cache.reader()(path, small_demo, DEMO_KEY)
     assert isinstance(result, Path) and (result / "meta.json").is_file()
     outcome = cache.received(result, path, small_demo, DEMO_KEY)
     assert outcome.file.status == "loaded" and outcome.modified_at is not None
-    assert sum(s.table.num_rows for s in outcome.sheets if s.table is not None) > 0
+    assert all(s.table is None for s in outcome.sheets)
+    assert outcome.parts and all(p.parent == result for p in outcome.parts.values())
+    assert sum(pq.read_metadata(p).num_rows for p in outcome.parts.values()) > 0
 
 
 def test_an_entry_gone_before_it_is_received_is_read_again(small_demo, tmp_path):

@@ -62,6 +62,14 @@ def file_texts(path: Path) -> list[str]:
     if data[:4] == b"PK\x03\x04":  # xlsx, docx: the XML parts
         with zipfile.ZipFile(path) as archive:
             return [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    if data[:4] == b"PAR1":  # the raw tables' Parquet files (compressed): every value, as text
+        with duckdb.connect() as con:
+            columns = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+            cells = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+            return [
+                " ".join(map(str, row))
+                for row in con.execute(f"select {cells} from read_parquet(?)", [str(path)]).fetchall()
+            ]
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return [*png_texts(data), data.decode("latin-1")]
     return [data.decode("utf-8", "replace")]
@@ -126,7 +134,7 @@ def test_no_output_file_of_the_run_holds_a_resident_id(small_run):
         p for p in sorted(small_run.run_dir.rglob("*")) if p.is_file() and not p.name.startswith("warehouse.duckdb")
     ]
     kinds = {p.suffix for p in files}
-    assert {".html", ".md", ".json", ".csv", ".xlsx", ".docx", ".png"} <= kinds, kinds
+    assert {".html", ".md", ".json", ".csv", ".xlsx", ".docx", ".png", ".parquet"} <= kinds, kinds
     leaked = {
         p.relative_to(small_run.run_dir).as_posix(): ids
         for p in files

@@ -1,11 +1,12 @@
 """Per-file cache of ingest results, so that a rerun reads only the workbooks that changed.
 
 The analyst reruns the report many times while returns come in; reading a workbook is most of
-the ingest, and its result (the file's report, the problems, one Arrow table per sheet) depends
+the ingest, and its result (the file's report, the problems, its rows as one Parquet part per raw
+table, ingest/load/raw_layout.py) depends
 only on the file's bytes, its name in the input folder, the ingest code, the schema, the unit
 list and the pseudonym key. So the result is kept under build/cache/ingest/, keyed by all of these:
 
-    <generation>/<entry>/meta.json + <n>.arrow
+    <generation>/<entry>/meta.json + <raw table>.parquet
     generation = fingerprint of code, schema, units, library versions, and of the key
     entry      = sha256(source_file, file sha256)
 
@@ -13,8 +14,10 @@ The date matters only where an ID number was rejected for a birth date after tod
 day on it would be accepted. The entry says when (FileReport.changes_on) and is a miss from then
 on; the others stay good across days, so the first run of a morning reads nothing again.
 
+A run links an entry's parts into its Parquet root (hard links: an unchanged return is neither read
+nor written again), so a part never changes once written; its loaded_at is when it was written.
 Only a fingerprint of the key is stored (an HMAC under the key, not reversible to it). The cached
-tables hold what raw.* holds: pseudonyms, never an ID number or a name; the cover's own fields
+parts hold what raw.* holds: pseudonyms, never an ID number or a name; the cover's own fields
 (e.g. the clerk's phone) are not kept. A changed file, schema, code, key or day is a miss, never
 a stale hit. Entries are written whole into a temporary folder and renamed, so a killed run or a
 concurrent one never leaves half an entry; one that cannot be read is a miss and is removed.
@@ -35,15 +38,18 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from domain.fingerprint import Fingerprint, sha256_of, source_files
 from domain.paths import REPO_ROOT
+from ingest.load import raw_layout
+from ingest.load.raw_tables import tables_by_sheet
 from ingest.read.cover import Cover, CoverError
 from ingest.read.reader import WorkbookOutcome, read_workbook
 from ingest.read.sheet_reader import SheetOutcome
 from ingest.report import FileReport, Problem, SheetReport
 
-FORMAT = 2  # bump when the layout of an entry changes
+FORMAT = 3  # bump when the layout of an entry changes
 LIBRARIES = ("python-calamine", "pyarrow", "numpy")
 KEEP_GENERATIONS = 2  # the current one and the last other (e.g. the demo key's beside the real key's)
 STALE_SECONDS = 7 * 24 * 3600  # entries unused this long are removed
@@ -88,7 +94,7 @@ def file_hashes(paths: list[Path], workers: int = 2) -> dict[Path, str | None]:
         return dict(zip(paths, pool.map(file_sha256, paths), strict=True))
 
 
-# --- one entry: WorkbookOutcome <-> meta.json + Arrow IPC files ---------------------------------
+# --- one entry: WorkbookOutcome <-> meta.json + Parquet parts ---------------------------------
 
 
 def _plain(value):
@@ -112,20 +118,22 @@ def _problem(fields: dict) -> Problem:
 
 
 def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
-    """Write the outcome into `folder` (which must not exist yet: it is renamed into place)."""
+    """Write the outcome into `folder` (which must not exist yet: it is renamed into place): its
+    tables as the Parquet parts a run links into its raw root."""
     tmp = folder.with_name(f"{TEMP_PREFIX}{os.getpid()}-{folder.name}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     reports = outcome.file.sheets
+    written = dt.datetime.now().replace(microsecond=0)
+    parts = {}
+    for table, tables in tables_by_sheet(outcome).items():
+        rows = pa.concat_tables(tables)
+        parts[table] = {"file": f"{table}.parquet", "rows": rows.num_rows}
+        raw_layout.write_part(rows, raw_layout.sheet_tables()[table], tmp / f"{table}.parquet", written)
     sheets = []
-    for number, sheet in enumerate(outcome.sheets):
-        table = None
-        if sheet.table is not None:
-            table = f"{number}.arrow"
-            with pa.OSFile(str(tmp / table), "wb") as sink, pa.ipc.new_file(sink, sheet.table.schema) as writer:
-                writer.write_table(sheet.table)
+    for sheet in outcome.sheets:
         index = next(i for i, r in enumerate(reports) if r is sheet.report)
-        sheets.append({"report": index, "problems": [dataclasses.asdict(p) for p in sheet.problems], "table": table})
+        sheets.append({"report": index, "problems": [dataclasses.asdict(p) for p in sheet.problems]})
     cover = outcome.cover
     meta = {
         "format": FORMAT,
@@ -135,6 +143,7 @@ def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
         else {**{name: _plain(getattr(cover, name)) for name in COVER_KEPT}, "errors": [list(e) for e in cover.errors]},
         "problems": [dataclasses.asdict(p) for p in outcome.problems],
         "sheets": sheets,
+        "parts": parts,
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     try:
@@ -144,7 +153,7 @@ def write_entry(folder: Path, outcome: WorkbookOutcome) -> None:
 
 
 def read_entry(folder: Path) -> WorkbookOutcome:
-    """The outcome written by write_entry; tables are memory-mapped (read as DuckDB loads them)."""
+    """The outcome written by write_entry: its sheets without tables, and where its parts are."""
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"cache format {meta.get('format')}")
@@ -155,12 +164,13 @@ def read_entry(folder: Path) -> WorkbookOutcome:
     if meta["cover"] is not None:
         kept = {name: _unplain(meta["cover"][name]) for name in COVER_KEPT}
         cover = Cover(**kept, errors=[CoverError(*e) for e in meta["cover"]["errors"]])
-    outcome = WorkbookOutcome(file, cover, problems=[_problem(p) for p in meta["problems"]])
+    parts = {table: folder / part["file"] for table, part in meta["parts"].items()}
+    for table, part in meta["parts"].items():  # a part cut short has no footer, or other rows
+        if pq.read_metadata(parts[table]).num_rows != part["rows"]:
+            raise ValueError(f"cache entry's {part['file']} holds other rows")
+    outcome = WorkbookOutcome(file, cover, problems=[_problem(p) for p in meta["problems"]], parts=parts)
     for sheet in meta["sheets"]:
-        table = None
-        if sheet["table"] is not None:
-            table = pa.ipc.open_file(pa.memory_map(str(folder / sheet["table"]))).read_all()
-        outcome.sheets.append(SheetOutcome(reports[sheet["report"]], [_problem(p) for p in sheet["problems"]], table))
+        outcome.sheets.append(SheetOutcome(reports[sheet["report"]], [_problem(p) for p in sheet["problems"]]))
     return outcome
 
 
@@ -168,7 +178,7 @@ def read_and_store(generation: Path, path: Path, input_dir: Path, key: bytes) ->
     """Read a workbook (in a worker process) and keep its result, keyed by the bytes it read.
     Returns where the result is kept rather than the result: sending the tables back through the
     process pipe would copy them twice and pile them all up in the main process (5 GiB at city
-    scale, measured); the main process maps the kept files instead (IngestCache.received). An
+    scale, measured); the main process links the kept parts instead (IngestCache.received). An
     outcome that is not kept (an unreadable file) is returned as it is."""
     outcome = read_workbook(path, input_dir, key)
     if outcome.file.status in NOT_CACHED or not outcome.file.file_sha256:
@@ -240,7 +250,7 @@ class IngestCache:
         return partial(read_and_store, self.generation)
 
     def received(self, result: WorkbookOutcome | Path, path: Path, input_dir: Path, key: bytes) -> WorkbookOutcome:
-        """The outcome a `reader` call returned: read back from the cache (tables memory-mapped)
+        """The outcome a `reader` call returned: read back from the cache (its parts, not its rows)
         when it was kept there. An entry that cannot be read back (removed meanwhile) is read
         again from the workbook, here."""
         if isinstance(result, WorkbookOutcome):

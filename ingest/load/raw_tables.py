@@ -1,16 +1,18 @@
-"""Writing raw.* into DuckDB: every raw table created from the schema (even if empty), then one
-bulk insert per raw table from Arrow (rows and lineage of all files; the run's loaded_at as a
-parameter), all inside the caller's explicit transaction (a string of statements is not one
-transaction in DuckDB). Never row by row."""
+"""Writing the raw tables: each return's rows as Parquet parts (ingest/load/raw_layout.py, the hand-over
+to dbt), then raw.* in DuckDB: every raw table created from the schema (even if empty) and filled
+from its Parquet files with one statement, all inside the caller's explicit transaction (a string
+of statements is not one transaction in DuckDB). Never row by row."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from domain.schema import Sheet, sheets
+from domain.schema import sheets
+from ingest.load import raw_layout
 from ingest.read.reader import WorkbookOutcome
 from ingest.report import PROBLEM_FIELDS, SHEET_FIELDS, SUBMISSION_COLUMNS, IngestReport
 
@@ -60,32 +62,43 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     _create(con, "ingest_problems", INGEST_PROBLEMS_COLUMNS)
 
 
-def insert_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet, table: pa.Table, loaded_at: dt.datetime) -> None:
-    """One bulk insert of a raw table's rows (from any number of files): the Arrow table holds
-    the sheet's own columns and the lineage but loaded_at, which is the run's."""
-    names = [n for n, _ in sheet.raw_columns]
-    select = ["cast(? as timestamp)" if n == "loaded_at" else _quote(n) for n in names]
-    con.register("ingest_batch", table)
-    try:
-        con.execute(
-            f"insert into raw.{_quote(sheet.name)} ({', '.join(map(_quote, names))}) "
-            f"select {', '.join(select)} from ingest_batch",
-            [loaded_at],
+def place_parts(root: Path, outcome: WorkbookOutcome, loaded_at: dt.datetime) -> None:
+    """A loaded return's rows into the Parquet root (ingest/load/raw_layout.py), one part per raw table:
+    the parts the ingest cache kept for this file linked (no writing), else its tables written."""
+    file, cover, sha = outcome.file, outcome.cover, outcome.file.file_sha256
+    assert cover is not None and sha, "only a loaded workbook has rows"
+
+    def where(table: str) -> Path:
+        return raw_layout.part_path(
+            root, table, cover.period_start, cover.period_end, cover.unit_code, file.source_file, sha
         )
-    finally:
-        con.unregister("ingest_batch")
+
+    for table, source in outcome.parts.items():
+        raw_layout.link_part(source, where(table))
+    for table, tables in tables_by_sheet(outcome).items():
+        raw_layout.write_part(pa.concat_tables(tables), raw_layout.sheet_tables()[table], where(table), loaded_at)
 
 
-def insert_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, list[pa.Table]], loaded_at: dt.datetime) -> None:
-    """Every sheet kind's tables concatenated and inserted in one statement (a statement costs
-    milliseconds however small, and a district sends hundreds of sheets). Each kind's tables are
-    taken out of `tables` as they are inserted, so that memory-mapped ones are let go at once."""
-    by_name = {s.name: s for s in sheets()}
-    for name in list(tables):
-        parts = tables.pop(name)
-        if parts:
-            insert_sheet(con, by_name[name], pa.concat_tables(parts), loaded_at)
-        del parts
+def tables_by_sheet(outcome: WorkbookOutcome) -> dict[str, list[pa.Table]]:
+    """A workbook's tables with rows, by raw table (two sheets of a workbook may be of one kind)."""
+    found: dict[str, list[pa.Table]] = {}
+    for sheet in outcome.sheets:
+        if sheet.table is not None and sheet.table.num_rows:
+            assert sheet.report.sheet_name is not None, "only a recognised sheet has a table"
+            found.setdefault(sheet.report.sheet_name, []).append(sheet.table)
+    return found
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, root: Path, report: IngestReport) -> None:
+    """Every raw table of the warehouse, replaced: each sheet's table loaded from its Parquet files
+    in one statement; raw.submissions, raw.ingest_sheets and raw.ingest_problems from the report,
+    then written beside the others as one file each. Inside the caller's transaction."""
+    create_raw_tables(con)
+    for table, columns in raw_layout.sheet_tables().items():
+        raw_layout.load_table(con, root, table, columns)
+    insert_report(con, report)
+    for table in raw_layout.UNPARTITIONED:
+        raw_layout.copy_table(con, root, table)
 
 
 def _insert_records(

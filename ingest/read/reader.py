@@ -45,6 +45,9 @@ class WorkbookOutcome:
     sheets: list[SheetOutcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     modified_at: dt.datetime | None = None
+    # raw table → a Parquet part of this file's rows written before (the ingest cache's), whose
+    # sheets then carry no table: ingest links the part instead of writing it again
+    parts: dict[str, Path] = field(default_factory=dict)
 
 
 # Spreadsheets that arrive as returns but that ingest does not read: each is named, with what to do.
