@@ -12,6 +12,7 @@ PERIOD_ARGS := $(if $(PERIOD_START),--period-start $(PERIOD_START) --period-end 
 # ENGINE=spark runs the same dbt models on Spark (local[2]; README: on a cluster); empty or duckdb: DuckDB.
 ENGINE ?= duckdb
 SPARK  := $(VENV)/.spark
+comma  := ,
 
 .PHONY: report release test lint template demo docs bench clean setup serve
 
@@ -46,9 +47,9 @@ demo: $(READY)  ## regenerate the demo workbooks in data/demo/
 docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/target/
 	$(BIN)/shushuo docs
 
-bench: $(READY)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet machine): see bench/README.md
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
-	$(BIN)/python bench/bench.py $(if $(SCALES),--scales $(SCALES),)
+bench: $(READY) $(if $(filter spark,$(ENGINES)),$(SPARK),)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet machine; ENGINES=spark adds Spark's cold runs): see bench/README.md
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench$(if $(filter spark,$(ENGINES)),$(comma)lint$(comma)spark,)]'
+	$(BIN)/python bench/bench.py $(if $(SCALES),--scales $(SCALES),) $(if $(ENGINES),--engines $(ENGINES),)
 
 setup: $(READY)
 

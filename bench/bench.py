@@ -123,10 +123,11 @@ def timed(command: list[str]) -> tuple[float, int, str]:
 # --- the pipeline ------------------------------------------------------------------------------
 
 
-def pipeline(folder: Path, build: Path, short_cut: bool = False) -> dict:
+def pipeline(folder: Path, build: Path, short_cut: bool = False, engine: str = "duckdb") -> dict:
     """One `shushuo run`; without `short_cut` it is forced (--force), so that a rerun with nothing
     changed measures the whole pipeline on cached workbooks rather than the short cut."""
     command = [str(SHUSHUO), "run", "--input", str(folder), "--build", str(build), "--workers", str(WORKERS)]
+    command += ["--engine", engine]
     if not short_cut:
         command.append("--force")
     wall, peak, output = timed(command)
@@ -204,7 +205,28 @@ def resubmission(folder: Path, into: Path) -> Path:
     return into
 
 
-def bench_scale(scale: float) -> dict:
+def indicators_of(build: Path) -> list[tuple]:
+    """marts.indicators of the published run, every column, in one order: two engines compared."""
+    import duckdb
+
+    with duckdb.connect(str(build / "current" / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select * from marts.indicators order by all").fetchall()
+
+
+def other_engine(folder: Path, engine: str, duckdb_rows: list[tuple]) -> dict:
+    """A cold run on `engine` (a fresh build folder: the workbooks read again, the models built on
+    it): its time and peak, its stages, and whether its indicators equal DuckDB's row for row."""
+    build = folder.parent / f"{folder.name}-build-{engine}"
+    shutil.rmtree(build, ignore_errors=True)
+    run = pipeline(folder, build, engine=engine)
+    run["same_indicators"] = indicators_of(build) == duckdb_rows
+    run["figures_equal"], run["figures_compared"] = figures_match_truth(folder, build)
+    run.pop("output")
+    shutil.rmtree(build, ignore_errors=True)
+    return run
+
+
+def bench_scale(scale: float, engines: tuple[str, ...] = ()) -> dict:
     folder = ensure_demo(ROOT / "data" / "cache" / f"bench-x{scale:g}", scale=scale)
     paths = find_workbooks(folder)
     build = ROOT / "data" / "cache" / f"bench-build-x{scale:g}"
@@ -224,6 +246,8 @@ def bench_scale(scale: float) -> dict:
     if not short["reused"]:  # the code changed meanwhile (others work in this tree): once more
         short = pipeline(folder, build, short_cut=True)
     resubmitted = pipeline(resubmission(folder, build / "resubmitted-input"), build)
+    duckdb_rows = indicators_of(build)
+    engines_run = {engine: other_engine(folder, engine, duckdb_rows) for engine in engines}
     result = {
         "scale": scale,
         "files": len(paths),
@@ -241,6 +265,7 @@ def bench_scale(scale: float) -> dict:
         "rerun": rerun,
         "short_cut": short,
         "resubmitted": resubmitted,
+        "engines": engines_run,
     }
     shutil.rmtree(build, ignore_errors=True)
     return result
@@ -379,21 +404,43 @@ def ratio_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def engine_table(results: list[dict]) -> str:
+    """Each other engine's cold run beside DuckDB's, with its indicators compared row for row."""
+    head = ["scale", "engine", "run s", "dbt s", "peak MiB", "indicators = DuckDB's", "figures = truth"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        runs = [("duckdb", {**r["cold"], "same_indicators": True}), *r.get("engines", {}).items()]
+        for engine, run in runs:
+            dbt = run["stages"].get("dbt build", {}).get("seconds", 0)
+            equal = run.get("figures_equal", r["figures_equal"])
+            truth = f"{equal}/{run.get('figures_compared', r['figures_compared'])}"
+            same = "yes" if run["same_indicators"] else "**no**"
+            cells = [f"×{r['scale']:g}", engine, f"{run['wall']:.1f}", f"{dbt:.1f}", f"{run['peak'] / 2**20:,.0f}"]
+            lines.append("| " + " | ".join([*cells, same, truth]) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 3, 10])
     parser.add_argument("--json", type=Path, help="write every figure measured to this file")
+    parser.add_argument(
+        "--engines", nargs="*", default=[], help="also a cold run on these engines (spark), compared with DuckDB's"
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()
     results = []
     for scale in args.scales:
-        results.append(bench_scale(scale))
+        results.append(bench_scale(scale, tuple(args.engines)))
         print(
             f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}",
             file=sys.stderr,
         )
     print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores)")
     print(table(results))
+    if args.engines:
+        print()
+        print(engine_table(results))
     if args.json:
         for r in results:
             for key in ("cold", "rerun", "short_cut", "resubmitted"):
