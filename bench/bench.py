@@ -226,7 +226,7 @@ def other_engine(folder: Path, engine: str, duckdb_rows: list[tuple]) -> dict:
     return run
 
 
-def bench_scale(scale: float, engines: tuple[str, ...] = ()) -> dict:
+def bench_scale(scale: float, engines: tuple[str, ...] = (), pandas_up_to: float = 30) -> dict:
     folder = ensure_demo(ROOT / "data" / "cache" / f"bench-x{scale:g}", scale=scale)
     paths = find_workbooks(folder)
     build = ROOT / "data" / "cache" / f"bench-build-x{scale:g}"
@@ -240,7 +240,7 @@ def bench_scale(scale: float, engines: tuple[str, ...] = ()) -> dict:
     _, guard = plain_read(paths, WORKERS, "guard")
     cold = pipeline(folder, build)
     equal, compared = figures_match_truth(folder, build)
-    analyst = pandas_baseline(folder, build)
+    analyst = pandas_baseline(folder, build) if scale <= pandas_up_to else None
     rerun = pipeline(folder, build)
     short = pipeline(folder, build, short_cut=True)
     if not short["reused"]:  # the code changed meanwhile (others work in this tree): once more
@@ -350,6 +350,9 @@ def pandas_table(results: list[dict]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         analyst, cold = r["pandas"], r["cold"]
+        if analyst is None:
+            lines.append(f"| ×{r['scale']:g} | not run (--pandas-up-to) | | {cold['wall']:.1f} | | |")
+            continue
         lines.append(
             "| "
             + " | ".join(
@@ -425,13 +428,16 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 3, 10])
     parser.add_argument("--json", type=Path, help="write every figure measured to this file")
     parser.add_argument(
+        "--pandas-up-to", type=float, default=30, help="run the pandas baseline only up to this scale (it is slow)"
+    )
+    parser.add_argument(
         "--engines", nargs="*", default=[], help="also a cold run on these engines (spark), compared with DuckDB's"
     )
     args = parser.parse_args()
     load_before = os.getloadavg()
     results = []
     for scale in args.scales:
-        results.append(bench_scale(scale, tuple(args.engines)))
+        results.append(bench_scale(scale, tuple(args.engines), args.pandas_up_to))
         print(
             f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}",
             file=sys.stderr,

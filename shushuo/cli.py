@@ -65,7 +65,9 @@ def run(
     workers: int = typer.Option(2, help="并行读取报表的进程数"),
     force: bool = typer.Option(False, "--force", help="即使报表、程序和参数都与上次发布时相同，也重新计算"),
     engine: str = typer.Option(
-        "duckdb", help="建模的计算引擎：duckdb（默认）或 spark（同一 dbt 项目在 Spark 上运行，需 Java；见 README）"
+        "duckdb",
+        metavar="duckdb|spark",
+        help="建模的计算引擎：duckdb（默认）或 spark（同一 dbt 项目在 Spark 上运行，需 Java；见 README）",
     ),
 ) -> None:
     """读取报表、建模、检查并生成“数说工会”公报。"""
