@@ -123,6 +123,8 @@ def _conf(warehouse: Path) -> dict[str, str]:
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": "4",
         "spark.sql.session.timeZone": "UTC",
+        # timestamps written for the way back as Parquet's own type (not the legacy INT96)
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         # dbt-spark sets ANSI off for every query; say so here too, so the session is the same by hand.
         "spark.sql.ansi.enabled": "false",
     }
@@ -144,20 +146,35 @@ def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
 
 def copy_back(spark: SparkSession, warehouse: Path, suffix: str = "") -> list[str]:
     """The tables checks/ and reports/ read, from Spark into the run's DuckDB file (replacing what
-    is there); `suffix`: the previous period's schemas (marts_previous). Returns schema.table copied."""
+    is there); `suffix`: the previous period's schemas (marts_previous). Returns schema.table copied.
+    Each goes through Parquet that Spark's executors write (build/spark/handover/) and DuckDB reads:
+    nothing is collected into the driver, which at ×10 lost a 2-million-row table on its way
+    (TaskResultLost) and at a nation's scale could not hold one."""
     wanted = {f"{schema}{suffix}": None for schema in COPIED_BACK_PREVIOUS} if suffix else COPIED_BACK
     existing = {row.namespace for row in spark.sql("show databases").collect()}
+    handover = SPARK_DIR / "handover"
+    shutil.rmtree(handover, ignore_errors=True)
     copied = []
-    with duckdb.connect(str(warehouse)) as con:
-        for schema, only in wanted.items():
-            if schema not in existing:
-                continue
-            con.execute(f'drop schema if exists "{schema}" cascade')
-            con.execute(f'create schema "{schema}"')
-            for table in spark.catalog.listTables(schema):
-                if only is not None and table.name not in only:
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            for schema, only in wanted.items():
+                if schema not in existing:
                     continue
-                frame = spark.table(f"`{schema}`.`{table.name}`").toArrow()  # noqa: F841 (read by DuckDB)
-                con.execute(f'create table "{schema}"."{table.name}" as select * from frame')
-                copied.append(f"{schema}.{table.name}")
+                con.execute(f'drop schema if exists "{schema}" cascade')
+                con.execute(f'create schema "{schema}"')
+                for table in spark.catalog.listTables(schema):
+                    if only is not None and table.name not in only:
+                        continue
+                    rows = _as_parquet(spark, f"`{schema}`.`{table.name}`", handover / schema / table.name)
+                    con.execute(f'create table "{schema}"."{table.name}" as select * from {rows}')
+                    copied.append(f"{schema}.{table.name}")
+    finally:
+        shutil.rmtree(handover, ignore_errors=True)
     return copied
+
+
+def _as_parquet(spark: SparkSession, table: str, folder: Path) -> str:
+    """`table` written by Spark as Parquet into `folder`; DuckDB's expression reading it back. (Spark
+    writes an empty table as one file holding only the schema: its columns and types come back.)"""
+    spark.table(table).write.mode("overwrite").parquet(str(folder))
+    return f"read_parquet('{folder}/*.parquet')"
