@@ -209,7 +209,10 @@ def current_in_raw(period_start: dt.date, period_end: dt.date) -> str:
 
 
 def _select(sheet: schema.Sheet, expectations: list, current: str) -> str:
-    """The columns the expectations need (see raw_suites.columns_read), of current rows only."""
+    """The columns the expectations need (see raw_suites.columns_read), of current rows only, in
+    the returns' order (file, sheet, row): the examples a failed check shows are its first failing
+    rows, the same whichever way raw.* was loaded (ingest/load/from_last_run.py keeps the rows of
+    unchanged returns and appends the others)."""
     read = {
         "value": '"{c}"',
         "day": '("{c}" - DATE \'1970-01-01\')::DOUBLE as "{c}"',
@@ -220,9 +223,11 @@ def _select(sheet: schema.Sheet, expectations: list, current: str) -> str:
         read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()
     ]
     return (
-        f"select {', '.join(columns)} from {sheet.raw_table} "
+        f"select {', '.join(columns)} from {sheet.raw_table} as returned "
         "where (source_file, file_sha256) in (select source_file, "
-        f"file_sha256 from {current} where is_current)"
+        f"file_sha256 from {current} where is_current) "
+        # qualified: a lineage column the checks read is in the frame as a presence flag (columns_read)
+        "order by returned.source_file, returned.sheet, returned.source_row"
     )
 
 

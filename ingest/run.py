@@ -5,8 +5,9 @@ Workbooks are read in worker processes (reading and normalising is CPU-bound Pyt
 per core); with the ingest cache they write each return's Parquet parts themselves and this
 process links them into the run's raw folder (an unchanged return is neither read nor written
 again); without it this process writes them. Then each raw table is loaded from its files with
-one statement, all inside one transaction. The connection is closed before returning: DuckDB
-allows one writer, and dbt opens the file next."""
+one statement, all inside one transaction; or, given the last run's warehouse, the run starts from
+a copy of it and loads only the returns that changed (ingest/load/from_last_run.py). The
+connection is closed before returning: DuckDB allows one writer, and dbt opens the file next."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import pyarrow as pa
 from domain.schema import sheets, units
 from ingest.clean.pseudonymise import load_key
 from ingest.clean.tables import money_array
-from ingest.load import raw_layout
+from ingest.load import from_last_run, raw_layout
 from ingest.load.cache import IngestCache
 from ingest.load.current import choose_current
 from ingest.load.raw_tables import load_raw, place_parts, submission_of
@@ -116,6 +117,7 @@ def ingest(
     while_reading: Callable[[], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     uploaders: dict[str, str] | None = None,
+    last_warehouse: Path | None = None,
 ) -> IngestReport:
     """Read every workbook under `input_dir`, write the raw tables as Parquet into the folder beside
     `warehouse` (raw_layout.root_of; replaced) and load raw.* of `warehouse` from them (created
@@ -128,7 +130,9 @@ def ingest(
     given, is called after each workbook with (files done, files in all, the file's name).
     `uploaders`: file (as named under `input_dir`) → code of the unit whose account sent it, when
     a submission desk knows it: the unit a return comes from (ingest/find/origin.py), checked against
-    its cover (ingest/load/current.py)."""
+    its cover (ingest/load/current.py). `last_warehouse`: the last run's warehouse, to start from
+    when it can be (ingest/load/from_last_run.py); `timings` then says how many returns' parts were
+    kept and how many loaded."""
     started = time.perf_counter()
     input_dir, warehouse = Path(input_dir), Path(warehouse)
     if not input_dir.is_dir():
@@ -138,8 +142,8 @@ def ingest(
     in_memory = str(warehouse) == IN_MEMORY  # the desk's check of one upload keeps no files
     root = Path(tempfile.mkdtemp(prefix="shushuo-raw-")) if in_memory else raw_layout.root_of(warehouse)
     try:
-        read_done, load_cpu = _read_and_load(
-            input_dir, warehouse, root, report, key, workers, cache, while_reading, progress
+        read_done, load_cpu, reused = _read_and_load(
+            input_dir, warehouse, root, report, key, workers, cache, while_reading, progress, last_warehouse
         )
     finally:
         if in_memory:
@@ -151,6 +155,8 @@ def ingest(
             load_seconds=round(report.seconds - (read_done - started), 3),
             load_cpu_seconds=round(load_cpu, 3),
         )
+        if reused is not None:
+            timings.update(parts_kept=reused.parts_kept, parts_loaded=reused.parts_loaded)
     if cache is not None:
         cache.prune()
     return report
@@ -166,10 +172,11 @@ def _read_and_load(
     cache: IngestCache | None,
     while_reading: Callable[[], None] | None,
     progress: Callable[[int, int, str], None] | None,
-) -> tuple[float, float]:
+    last_warehouse: Path | None = None,
+) -> tuple[float, float, from_last_run.Plan | None]:
     """ingest's work: every workbook read (or taken from the cache) and its parts placed under
-    `root`, then raw.* loaded from them. Returns when the reading ended (perf_counter) and the
-    loading's CPU seconds."""
+    `root`, then raw.* loaded from them. Returns when the reading ended (perf_counter), the
+    loading's CPU seconds and, when the run started from the last one's warehouse, what it kept."""
     loaded_at = dt.datetime.fromisoformat(report.loaded_at)
     raw_layout.start(root)
     _warm_up()
@@ -198,18 +205,40 @@ def _read_and_load(
     raw_layout.fill_empty(root)
     report.submissions_used = choose_current(report)
     read_done, load_cpu = time.perf_counter(), time.process_time()
+    reused = _load(warehouse, root, report, last_warehouse)
+    raw_layout.mark_whole(root, loaded_at=loaded_at, files=len(report.files))
+    return read_done, time.process_time() - load_cpu, reused
+
+
+def _load(warehouse: Path, root: Path, report: IngestReport, last_warehouse: Path | None) -> from_last_run.Plan | None:
+    """raw.* of `warehouse` from the parts under `root`, in one transaction: from the last run's
+    warehouse when it can be started from (returns what was kept; None otherwise). Should that
+    fail, the copy is removed and everything loaded, as without it."""
+    found = None if str(warehouse) == IN_MEMORY else from_last_run.plan(last_warehouse, root, report)
+    if found is not None:
+        from_last_run.start_from(found, warehouse)
+        try:
+            _in_transaction(warehouse, lambda con: from_last_run.load_changed(con, found, root, report))
+            return found
+        except duckdb.Error:
+            Path(warehouse).unlink(missing_ok=True)
+            Path(f"{warehouse}.wal").unlink(missing_ok=True)
+    _in_transaction(warehouse, lambda con: load_raw(con, root, report))
+    return None
+
+
+def _in_transaction(warehouse: Path, load: Callable[[duckdb.DuckDBPyConnection], object]):
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("begin transaction")
-        load_raw(con, root, report)
+        done = load(con)
         con.execute("commit")
+        return done
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.close()
-    raw_layout.mark_whole(root, loaded_at=loaded_at, files=len(report.files))
-    return read_done, time.process_time() - load_cpu
 
 
 def _once(call: Callable[[], None] | None) -> Callable[[], None]:

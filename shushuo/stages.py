@@ -140,6 +140,7 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: st
                 cache=cache,
                 timings=stage,
                 while_reading=later.start,
+                last_warehouse=_last_warehouse(ctx),
                 progress=lambda done, total, name: ctx.doing(
                     f"读取报表 {done}/{total}：{name}" + ("；写入数据库…" if done == total else "")
                 ),
@@ -173,6 +174,13 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: st
     manifest.parameters.update(period_start=period[0].isoformat(), period_end=period[1].isoformat())
     say(f"统计期：{period[0]} 至 {period[1]}")
     write_submission_summary(report, ctx.work, period)
+
+
+def _last_warehouse(ctx: RunContext) -> Path | None:
+    """The published run's warehouse: this run's starts as a copy of it, loading only the returns
+    that changed (ingest/load/from_last_run.py)."""
+    published = publish.current(ctx.build_dir)
+    return published / WAREHOUSE if published is not None else None
 
 
 def build_models(ctx: RunContext) -> None:

@@ -57,6 +57,11 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     for sheet in sheets():
         _create(con, sheet.name, sheet.raw_columns)
+    replace_report_tables(con)
+
+
+def replace_report_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """raw.submissions, raw.ingest_sheets and raw.ingest_problems, replaced and empty (insert_report fills them)."""
     _create(con, "submissions", SUBMISSIONS_COLUMNS)
     _create(con, "ingest_sheets", INGEST_SHEETS_COLUMNS)
     _create(con, "ingest_problems", INGEST_PROBLEMS_COLUMNS)
