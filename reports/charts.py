@@ -35,6 +35,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from domain.periods import chinese_date, period_span
+from reports.chart_cache import ChartCache
+from reports.chart_cache import key as chart_key
 from reports.disclosure import withheld_units
 from reports.figure_book import period_of
 from reports.formatting import format_figure, is_missing, to_decimal
@@ -357,10 +359,15 @@ def _draw(
         fig.savefig(path.with_suffix(".svg"), format="svg", metadata=SVG_METADATA)
 
 
-def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tuple[list[Chart], list[str]]:
-    """Write one PNG and one SVG per spec that has rows; return the charts and notes for 数据说明."""
+def draw_charts(
+    indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS, cache: Path | None = None
+) -> tuple[list[Chart], list[str]]:
+    """Write one PNG and one SVG per spec that has rows; return the charts and notes for 数据说明.
+    `cache`: a folder of charts drawn before (reports/chart_cache.py); a chart drawn from the same
+    values by the same code is copied from it, not drawn again."""
     charts_dir.mkdir(parents=True, exist_ok=True)
     font = cjk_font_name()
+    drawn_before = ChartCache(cache)
     charts, notes = [], []
     for spec in specs:
         title = title_of(spec, indicators)
@@ -391,7 +398,11 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
         )
         rows = rows.assign(_label=labels)
         path = charts_dir / f"{spec.name}.png"
-        _draw(spec, title, rows, second, district, path, font, footer_lines(spec, indicators))
+        footer = footer_lines(spec, indicators)
+        key = chart_key(spec, title, rows, second, district, path.name, font, footer)
+        if not drawn_before.fetch(key, path):
+            _draw(spec, title, rows, second, district, path, font, footer)
+            drawn_before.keep(key, path)
         definitions = [rows["definition"].iloc[0]]
         if second is not None and not second.empty:
             definitions.append(second["definition"].iloc[0])
@@ -404,4 +415,5 @@ def draw_charts(indicators: pd.DataFrame, charts_dir: Path, specs=CHARTS) -> tup
                 alt_text(title, rows, second, district),
             )
         )
+    drawn_before.prune()
     return charts, notes

@@ -46,15 +46,17 @@ def write_bulletin(
     checks_href: str | None,
     edition: Edition,
     created: dt.datetime | None = None,
+    chart_cache: Path | None = None,
 ) -> dict[str, Path]:
     """bulletin.html, bulletin.md, charts/*.png (reports.bulletin.render's keys) and bulletin.docx
-    ("docx"), the charts drawn once for both. `created`: the run's time, in the DOCX's properties."""
+    ("docx"), the charts drawn once for both. `created`: the run's time, in the DOCX's properties.
+    `chart_cache`: charts drawn before from the same values are taken from there (reports/chart_cache.py)."""
     from reports.bulletin import render
     from reports.charts import draw_charts
     from reports.docx_export import prose_blocks, write_docx
 
     prose_blocks(indicators)  # a missing figure stops here, before any file (a chart) is written
-    charts = draw_charts(indicators, Path(out_dir) / "charts")
+    charts = draw_charts(indicators, Path(out_dir) / "charts", cache=chart_cache)
     common = _BulletinArgs(notes=notes, run_id=run_id, checks_href=checks_href, edition=edition)
     paths = render(indicators, out_dir, charts=charts, **common)
     paths["docx"] = write_docx(indicators, Path(out_dir) / "bulletin.docx", charts=charts, created=created, **common)

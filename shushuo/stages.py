@@ -282,6 +282,7 @@ def render_bulletin(ctx: RunContext) -> None:
                 checks_href=ctx.checks_href,
                 edition=ctx.edition,
                 created=datetime.fromisoformat(ctx.manifest.started_at),
+                chart_cache=ctx.build_dir / "cache" / "charts",
             )
         )
     if ctx.make_pdf:
