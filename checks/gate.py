@@ -143,6 +143,7 @@ def run(
     input_dir: Path | None = None,
     dbt_target: Path | None = None,
     raw_outcomes: list[CheckOutcome] | None = None,
+    raw_cache: Path | None = None,
 ) -> GateResult:
     """Check the warehouse of one run (opened read-only) and write checks.html and checks.json
         into out_dir. `previous_indicators`, the previous period's marts_previous.indicators, enables the
@@ -150,14 +151,15 @@ def run(
         未比较); `dbt_target`, the target folder of the run's `dbt build`, holds the business rules'
         results (checks/rule_results.py); `input_dir`, the returns' folder, may hold the desk's 上报说明.csv
         (checks/explanations.py; the returns' own 上报说明 sheets are in the warehouse). `raw_outcomes`: the raw
-    checks' outcomes when they ran beside dbt (checks/raw_beside_dbt.py); else they run here."""
+    checks' outcomes when they ran beside dbt (checks/raw_beside_dbt.py); else they run here, with
+    the findings kept per return in `raw_cache` (checks/raw_check_cache.py)."""
     period_start, period_end = _as_date(period_start), _as_date(period_end)
     started = time.perf_counter()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         if raw_outcomes is None:
             from checks.raw_validation import validate_raw  # GE: imported only where it runs (1–3 s)
 
-            raw_outcomes = validate_raw(connection, period_start, period_end)
+            raw_outcomes = validate_raw(connection, period_start, period_end, cache=raw_cache)
         after_raw = time.perf_counter()
         rule_outcomes = read_rule_results(connection, dbt_target, previous_indicators is not None)
         explanations = read_explanations(connection, (period_start, period_end), input_dir)

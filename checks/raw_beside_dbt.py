@@ -42,10 +42,12 @@ class RawChecksBeside:
         self._copy, self._process, self._receive = copy, process, receive
 
     @classmethod
-    def start(cls, warehouse: Path, period_start: dt.date, period_end: dt.date) -> RawChecksBeside | None:
+    def start(
+        cls, warehouse: Path, period_start: dt.date, period_end: dt.date, cache: Path | None = None
+    ) -> RawChecksBeside | None:
         """Copy the warehouse and start validating the copy; None (check after dbt) when the input
         is too large to check beside dbt. Call before dbt opens the warehouse, with no connection
-        to it open."""
+        to it open. `cache`: the findings kept per return (checks/raw_check_cache.py)."""
         warehouse = Path(warehouse)
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             try:
@@ -59,7 +61,7 @@ class RawChecksBeside:
         receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
         process = multiprocessing.get_context("fork").Process(
             target=_validate_copy,
-            args=(copy, period_start, period_end, send, os.getpid()),
+            args=(copy, period_start, period_end, send, os.getpid(), cache),
             name="raw-checks",
             daemon=True,
         )
@@ -89,7 +91,9 @@ class RawChecksBeside:
         self._copy.unlink(missing_ok=True)
 
 
-def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int) -> None:
+def _validate_copy(
+    copy: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int, cache: Path | None
+) -> None:
     """In the forked process: Great Expectations is imported here, not in the run's process (which
     never needs it when the checks run beside dbt), so its import too runs beside dbt."""
     _end_with(run_pid)
@@ -98,7 +102,8 @@ def _validate_copy(copy: Path, period_start: dt.date, period_end: dt.date, send:
         from checks.raw_validation import current_in_raw, validate_raw
 
         with duckdb.connect(str(copy), read_only=True) as connection:
-            outcome = validate_raw(connection, period_start, period_end, current_in_raw(period_start, period_end))
+            current = current_in_raw(period_start, period_end)
+            outcome = validate_raw(connection, period_start, period_end, current, cache=cache)
     except Exception as error:  # the gate checks in its own process then
         outcome = repr(error)
     copy.unlink(missing_ok=True)  # read: even if the run that started it is gone, nothing is left

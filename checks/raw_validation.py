@@ -6,7 +6,9 @@ of another period, does not reach the figures and must not block them.
 
 GE 1.x cannot validate DuckDB reliably through SQLAlchemy, so each table is read into a pandas
 DataFrame over a read-only DuckDB connection and validated in an ephemeral GE context (nothing
-is written to a gx/ folder). Each expectation's result becomes a CheckOutcome."""
+is written to a gx/ folder). Each expectation's result is split by return (checks/raw_check_cache.py
+keeps each return's findings by its bytes) and a table's outcome is made of its current returns':
+only returns not kept are read and validated, and GE is imported only if there is one."""
 
 from __future__ import annotations
 
@@ -15,30 +17,17 @@ import logging
 import os
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
-import great_expectations as gx
 
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, CheckOutcome, field_label, plain
-from checks.raw_suites import (
-    GX_SEVERITY,
-    LINEAGE_INDEX,
-    ROW_INDEX,
-    columns_read,
-    date_columns,
-    expectations_for,
-    from_day_number,
-)
+from checks.raw_check_cache import Check, Finding, RawCheckCache
 from domain import schema
 from domain.warehouse import TABLES
 
 SOURCE = "数据期望（GE）"
 _ONE_VALIDATION_AT_A_TIME = threading.Lock()
-RESULT_FORMAT = {
-    "result_format": "SUMMARY",
-    "unexpected_index_column_names": [ROW_INDEX],
-    "partial_unexpected_count": MAX_EXAMPLES,
-}
 
 
 def validate_raw(
@@ -46,38 +35,185 @@ def validate_raw(
     period_start: dt.date,
     period_end: dt.date,
     current: str = TABLES["current_submissions"],
+    cache: Path | None = None,
 ) -> list[CheckOutcome]:
     """Every expectation of every raw table, as outcomes (a table that cannot be read is one
     blocking error, never a silent pass). `current`: the relation naming each unit's current
     workbook for the period (source_file, file_sha256, is_current): dbt's stg_submissions, or
-    before dbt has built it, `current_in_raw` (checks/raw_beside_dbt.py)."""
+    before dbt has built it, `current_in_raw` (checks/raw_beside_dbt.py). `cache`: the folder of
+    findings kept per return (checks/raw_check_cache.py); only returns not kept there are validated."""
     try:
         connection.execute(f"select source_file, file_sha256, is_current from {current} limit 0")
     except duckdb.Error as error:
         return [_no_current_submissions(current, error)]
-    context = _quiet_context()
-    # One data frame asset for every table (each added asset or suite rewrites the ephemeral
-    # context's whole configuration as YAML); the suites are validated without being stored.
-    tables = context.data_sources.add_pandas("raw").add_dataframe_asset("raw_table")
-    batch_definition = tables.add_batch_definition_whole_dataframe("whole")
+    kept = RawCheckCache(cache, period_start, period_end)
+    validator: _Validator | None = None
+    suites = kept.suites()
+    if suites is None:
+        validator = _Validator(period_start, period_end)
+        suites = validator.suites()
+        kept.keep_suites(suites)
     outcomes: list[CheckOutcome] = []
     for sheet in schema.sheets():
-        expectations = expectations_for(sheet, period_start, period_end)
+        checks = suites[sheet.name]
         try:
-            frame = connection.sql(_select(sheet, expectations, current)).df()
+            returns = _returns(connection, sheet, current)
         except duckdb.Error as error:
             outcomes.append(_unreadable(sheet, error))
             continue
-        if frame.empty:  # nothing can break an expectation; skip GE's set-up for this table
-            outcomes.extend(_empty_table(sheet, expectation) for expectation in expectations)
+        if not returns:  # nothing can break an expectation; skip GE's set-up for this table
+            outcomes.extend(_empty_table(sheet, check) for check in checks)
             continue
+        findings: dict[tuple[str, str], dict[str, Finding]] = {}
+        missing = []
+        for found_before, of_return in ((kept.findings(sha, sheet.name), (name, sha)) for name, sha in returns):
+            if found_before is None:
+                missing.append(of_return)
+            else:
+                findings[of_return] = found_before
+        if missing:
+            validator = validator or _Validator(period_start, period_end)
+            for of_return, found in validator.validate(connection, sheet, missing).items():
+                findings[of_return] = found
+                kept.keep(of_return[1], sheet.name, found)
+        outcomes.extend(
+            _outcome(sheet, check, [(name, findings[name, sha][check.check_id]) for name, sha in returns])
+            for check in checks
+        )
+    kept.write()
+    return outcomes
+
+
+def _returns(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, current: str) -> list[tuple[str, str]]:
+    """(source_file, file_sha256) of the current returns with rows in the sheet's raw table, in
+    the returns' order (by file name)."""
+    return connection.execute(
+        f"select distinct source_file, file_sha256 from {sheet.raw_table} "
+        "where (source_file, file_sha256) in (select source_file, "
+        f"file_sha256 from {current} where is_current) order by source_file"
+    ).fetchall()
+
+
+def _outcome(sheet: schema.Sheet, check: Check, findings: list[tuple[str, Finding]]) -> CheckOutcome:
+    """A check's outcome from each current return's finding (in the returns' order): failing rows
+    counted over all, the first of them as examples, shown under each return's present name."""
+    outcome = CheckOutcome(
+        check_id=check.check_id,
+        title=check.title,
+        source=SOURCE,
+        table=sheet.raw_table,
+        severity=check.severity,
+        status=PASSED,
+        count_noun="行",
+        sheets=[sheet.name],
+    )
+    errors = [finding.error for _, finding in findings if finding.error]
+    if errors:
+        outcome.status = ERROR
+        outcome.detail = f"检查执行出错：{errors[0]}"
+        return outcome
+    failing = sum(finding.failing for _, finding in findings)
+    if failing:
+        outcome.status = FAILED
+        outcome.failing_count = failing
+        examples = [{**example, "source_file": name} for name, finding in findings for example in finding.first]
+        outcome.examples = examples[:MAX_EXAMPLES]
+        outcome.detail = f"“{_label(sheet, check.column)}”有 {failing} 行不符合要求"
+        outcome.units = sorted({str(e["unit_code"]) for e in outcome.examples if e.get("unit_code")})
+    return outcome
+
+
+def _label(sheet: schema.Sheet, column: str) -> str:
+    return field_label(column) if column in dict(schema.lineage_columns()) else sheet.raw_column_label(column)
+
+
+class _Validator:
+    """Great Expectations, imported and set up only when some return's rows must be validated."""
+
+    def __init__(self, period_start: dt.date, period_end: dt.date):
+        from checks.raw_suites import ROW_INDEX
+
+        self.period = (period_start, period_end)
+        context = _quiet_context()
+        # One data frame asset for every table (each added asset or suite rewrites the ephemeral
+        # context's whole configuration as YAML); the suites are validated without being stored.
+        tables = context.data_sources.add_pandas("raw").add_dataframe_asset("raw_table")
+        self.batch_definition = tables.add_batch_definition_whole_dataframe("whole")
+        # every failing row's index (COMPLETE): the rows are split by return, each keeps its first
+        self.result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_INDEX]}
+
+    def expectations(self, sheet: schema.Sheet) -> list:
+        from checks.raw_suites import expectations_for
+
+        return expectations_for(sheet, *self.period)
+
+    def suites(self) -> dict[str, list[Check]]:
+        """Each table's checks in the order GE reports their results: by column, the columns in the
+        order the suite first names them (the order checks.json and the report have always had)."""
+        suites = {}
+        for sheet in schema.sheets():
+            checks = [_check(e) for e in self.expectations(sheet)]
+            first: dict[str, int] = {}
+            for check in checks:
+                first.setdefault(check.column, len(first))
+            suites[sheet.name] = sorted(checks, key=lambda check: first[check.column])  # stable
+        return suites
+
+    def validate(
+        self, connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, returns: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Finding]]:
+        """(source_file, file_sha256) → check id → what the check found in that return's rows."""
+        import great_expectations as gx
+
+        expectations = self.expectations(sheet)
+        frame = connection.sql(_select(sheet, expectations, returns)).df()
         suite = gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations)
         with _configurations_kept():
-            result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-                suite, result_format=RESULT_FORMAT
+            result = self.batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+                suite, result_format=self.result_format
             )
-        outcomes.extend(_outcome(sheet, r, connection) for r in result.results)
-    return outcomes
+        found: dict[tuple[str, str], dict[str, Finding]] = {of_return: {} for of_return in returns}
+        of_name = {name: (name, sha) for name, sha in returns}
+        for r in result.results:
+            check = _check(r.expectation_config)
+            if r.exception_info.get("raised_exception"):
+                for of_return in found:
+                    found[of_return][check.check_id] = Finding(error=str(r.exception_info.get("exception_message")))
+                continue
+            for of_return in found:
+                found[of_return][check.check_id] = Finding()
+            for name, (failing, first) in _failing_by_return(connection, sheet, check.column, r.result).items():
+                found[of_name[name]][check.check_id] = Finding(failing, first)
+        return found
+
+
+def _check(expectation) -> Check:
+    """A check as the outcomes name it, from an expectation of raw_suites (or its configuration in
+    a result): raw_suites puts the check's id and title in every expectation's meta."""
+    column = expectation.kwargs["column"] if hasattr(expectation, "kwargs") else expectation.column
+    return Check(expectation.meta["check_id"], expectation.meta["title"], _severity(expectation), column)
+
+
+def _failing_by_return(
+    connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, column: str, result: dict
+) -> dict[str, tuple[int, list[dict]]]:
+    """Source file → (its failing rows, the first of them as examples, in the returns' order)."""
+    from checks.raw_suites import ROW_INDEX, date_columns
+
+    failing = result.get("unexpected_index_list") or []
+    if not failing:
+        return {}
+    lineage = _lineage(connection, sheet, [row[ROW_INDEX] for row in failing])
+    label, is_date = _label(sheet, column), column in date_columns(sheet)
+    counts: dict[str, int] = {}
+    first: dict[str, list[dict]] = {}
+    for row in failing:
+        of_row = lineage.get(row[ROW_INDEX], {})
+        name = str(of_row.get("source_file"))
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] <= MAX_EXAMPLES:
+            first.setdefault(name, []).append(_example(of_row, row, column, label, is_date))
+    return {name: (count, first[name]) for name, count in counts.items()}
 
 
 @contextmanager
@@ -150,13 +286,13 @@ def _unreadable(sheet: schema.Sheet, error: Exception) -> CheckOutcome:
     )
 
 
-def _empty_table(sheet: schema.Sheet, expectation) -> CheckOutcome:
+def _empty_table(sheet: schema.Sheet, check: Check) -> CheckOutcome:
     return CheckOutcome(
-        check_id=expectation.meta["check_id"],
-        title=expectation.meta["title"],
+        check_id=check.check_id,
+        title=check.title,
         source=SOURCE,
         table=sheet.raw_table,
-        severity=_severity(expectation),
+        severity=check.severity,
         status=PASSED,
         detail="表中没有数据行",
     )
@@ -164,39 +300,10 @@ def _empty_table(sheet: schema.Sheet, expectation) -> CheckOutcome:
 
 def _severity(expectation) -> str:
     """Ours, from the GE severity raw_suites gave the expectation (GX_SEVERITY)."""
+    from checks.raw_suites import GX_SEVERITY
+
     gx = str(getattr(expectation.severity, "value", expectation.severity))
     return {value: ours for ours, value in GX_SEVERITY.items()}.get(gx, BLOCKING)
-
-
-def _outcome(sheet: schema.Sheet, result, connection: duckdb.DuckDBPyConnection) -> CheckOutcome:
-    config = result.expectation_config
-    meta = config.meta or {}
-    severity = _severity(config)
-    outcome = CheckOutcome(
-        check_id=meta.get("check_id", f"raw.{sheet.name}.{config.type}"),
-        title=meta.get("title", config.type),
-        source=SOURCE,
-        table=sheet.raw_table,
-        severity=severity,
-        status=PASSED if result.success else FAILED,
-        count_noun="行",
-        sheets=[sheet.name],
-    )
-    if result.exception_info.get("raised_exception"):
-        outcome.status = ERROR
-        outcome.detail = f"检查执行出错：{result.exception_info.get('exception_message')}"
-        return outcome
-    if not result.success:
-        outcome.failing_count = int(result.result.get("unexpected_count") or 0)
-        column = config.kwargs["column"]
-        is_date = column in date_columns(sheet)
-        failing = result.result.get("partial_unexpected_index_list") or []
-        lineage = _lineage(connection, sheet, [row[ROW_INDEX] for row in failing])
-        label = field_label(column) if column in dict(schema.lineage_columns()) else sheet.raw_column_label(column)
-        outcome.examples = [_example(lineage.get(row[ROW_INDEX], {}), row, column, label, is_date) for row in failing]
-        outcome.detail = f"“{label}”有 {outcome.failing_count} 行不符合要求"
-        outcome.units = sorted({str(e["unit_code"]) for e in outcome.examples if e.get("unit_code")})
-    return outcome
 
 
 def current_in_raw(period_start: dt.date, period_end: dt.date) -> str:
@@ -208,11 +315,11 @@ def current_in_raw(period_start: dt.date, period_end: dt.date) -> str:
     )
 
 
-def _select(sheet: schema.Sheet, expectations: list, current: str) -> str:
-    """The columns the expectations need (see raw_suites.columns_read), of current rows only, in
-    the returns' order (file, sheet, row): the examples a failed check shows are its first failing
-    rows, the same whichever way raw.* was loaded (ingest/load/from_last_run.py keeps the rows of
-    unchanged returns and appends the others)."""
+def _select(sheet: schema.Sheet, expectations: list, returns: list[tuple[str, str]]) -> str:
+    """The columns the expectations need (see raw_suites.columns_read), of the given returns' rows,
+    in the returns' order (file, sheet, row): a check's examples are its first failing rows."""
+    from checks.raw_suites import ROW_INDEX, columns_read
+
     read = {
         "value": '"{c}"',
         "day": '("{c}" - DATE \'1970-01-01\')::DOUBLE as "{c}"',
@@ -222,17 +329,23 @@ def _select(sheet: schema.Sheet, expectations: list, current: str) -> str:
     columns = [f'rowid as "{ROW_INDEX}"'] + [
         read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()
     ]
+    listed = ", ".join(f"({_literal(name)}, {_literal(sha)})" for name, sha in returns)
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} as returned "
-        "where (source_file, file_sha256) in (select source_file, "
-        f"file_sha256 from {current} where is_current) "
+        f"where (returned.source_file, returned.file_sha256) in (values {listed}) "
         # qualified: a lineage column the checks read is in the frame as a presence flag (columns_read)
         "order by returned.source_file, returned.sheet, returned.source_row"
     )
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: list[int]) -> dict[int, dict]:
-    """rowid → the lineage a clerk finds the row by, for the few failing rows shown."""
+    """rowid → the lineage a clerk finds the row by (and which return it is in), for failing rows."""
+    from checks.raw_suites import LINEAGE_INDEX
+
     if not rows:
         return {}
     listed = ", ".join(f'"{name}"' for name in LINEAGE_INDEX)
@@ -245,6 +358,8 @@ def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: l
 
 def _example(lineage: dict, row: dict, column: str, label: str, is_date: bool) -> dict:
     """Lineage first, then the offending value under the column's Chinese name (a date as a date)."""
+    from checks.raw_suites import LINEAGE_INDEX, from_day_number
+
     example = {key: lineage.get(key) for key in LINEAGE_INDEX}
     value = row.get(column)
     if isinstance(value, float) and value.is_integer():

@@ -100,6 +100,11 @@ class RunContext:
         return self.work / WAREHOUSE
 
     @property
+    def raw_check_cache(self) -> Path:
+        """The raw checks' findings kept per return (checks/raw_check_cache.py)."""
+        return self.build_dir / "cache" / "raw_checks"
+
+    @property
     def checks_href(self) -> str:
         """The quality-check report relative to the run folder, as the bulletins name it."""
         return str(Path(self.outputs["checks_html"]).resolve().relative_to(self.work.resolve()))
@@ -191,7 +196,7 @@ def build_models(ctx: RunContext) -> None:
 
     # GE's raw checks read only what ingest loaded: started now, in a process of their own, they
     # run while dbt builds (collected by check_quality)
-    ctx.raw_checks = RawChecksBeside.start(ctx.warehouse, *ctx.period)
+    ctx.raw_checks = RawChecksBeside.start(ctx.warehouse, *ctx.period, cache=ctx.raw_check_cache)
     try:
         _build_models(ctx, dbt_runner)
     except spark_engine.SparkUnavailable as missing:
@@ -245,6 +250,7 @@ def check_quality(ctx: RunContext) -> None:
             input_dir=ctx.input_dir,
             dbt_target=ctx.dbt_target,
             raw_outcomes=raw_outcomes,
+            raw_cache=ctx.raw_check_cache,
         )
         ctx.manifest.checks = result.to_json()
         if (listing := write_duplicate_listing(ctx.warehouse, ctx.work)) is not None:
