@@ -249,29 +249,39 @@ class Provenance:
         if figure_sources is not None:
             grouped = figure_sources.groupby("indicator_id")["source_file"].apply(set)
             self._files_by_figure = {str(k): set(v) for k, v in grouped.items()}
-        # each figure's files selected once: a catalogue asks once per figure and unit row (≈ 160
-        # times), each otherwise a filter of the whole frame
-        self._by_figure: dict[str, pd.DataFrame] = {}
+        # each figure's files selected once, as (unit, file) pairs: a catalogue asks once per figure
+        # and unit row (≈ 600 times at the district's scale), each otherwise a filter of a frame
+        self._by_figure: dict[str, list[tuple[str, str]]] = {}
+        self._by_units: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self._adopted_pairs = _pairs(self.adopted)
 
-    def files_of_unit(self, indicator_id: str, short: str) -> pd.DataFrame:
-        files = self.files_of(indicator_id, [short])
-        return files[files["unit_short"] == short]
+    def files_of_unit(self, indicator_id: str, short: str) -> list[tuple[str, str]]:
+        """(unit, file) of the adopted workbooks a unit's row of the figure rests on."""
+        return [pair for pair in self.files_of(indicator_id, [short]) if pair[0] == short]
 
-    def files_of(self, indicator_id: str, unit_keys: list[str]) -> pd.DataFrame:
+    def files_of(self, indicator_id: str, unit_keys: list[str]) -> list[tuple[str, str]]:
+        """(unit, file) of the adopted workbooks the figure rests on."""
         if self._files_by_figure is not None:
             if indicator_id not in self._by_figure:
                 files = self._files_by_figure.get(indicator_id, set())
-                self._by_figure[indicator_id] = self.adopted[self.adopted["source_file"].isin(files)]
+                self._by_figure[indicator_id] = [pair for pair in self._adopted_pairs if pair[1] in files]
             return self._by_figure[indicator_id]
         if unit_keys:
-            return self.adopted[self.adopted["unit_short"].isin(unit_keys)]
-        return self.adopted
+            wanted = tuple(unit_keys)
+            if wanted not in self._by_units:
+                self._by_units[wanted] = [pair for pair in self._adopted_pairs if pair[0] in set(wanted)]
+            return self._by_units[wanted]
+        return self._adopted_pairs
 
     @staticmethod
-    def describe(files: pd.DataFrame) -> str:
-        if files.empty:
+    def describe(files: list[tuple[str, str]]) -> str:
+        if not files:
             return "未记录报送文件"
-        return "；".join(f"{u}：{f}" for u, f in zip(files["unit_short"], files["source_file"], strict=True))
+        return "；".join(f"{u}：{f}" for u, f in files)
+
+
+def _pairs(submissions: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(submissions["unit_short"], submissions["source_file"], strict=True))
 
 
 def _comparison(row, withheld: str | None, dim: str | None) -> tuple[str, str]:
@@ -327,8 +337,8 @@ def _entry(
         period=period,
         sources=Provenance.describe(files),
         withheld=withheld,
-        units=list(files["unit_short"]),
-        files=list(files["source_file"]),
+        units=[unit for unit, _ in files],
+        files=[file for _, file in files],
         comparison=comparison,
         previous=previous,
         change=change,
