@@ -458,16 +458,25 @@ def main() -> None:
             f"×{scale:g} done: cold run {results[-1]['cold']['wall']:.1f} s, load {os.getloadavg()[0]:.2f}",
             file=sys.stderr,
         )
+        if args.json:
+            _write_json(args.json, results)
     print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores)")
     print(table(results))
     if args.engines:
         print()
         print(engine_table(results))
     if args.json:
-        for r in results:
-            for key in ("cold", "rerun", "short_cut", "resubmitted"):
-                r[key].pop("output")
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        _write_json(args.json, results)
+
+
+def _write_json(path: Path, results: list[dict]) -> None:
+    """Every figure measured so far (written after each scale: a later scale that fails loses no
+    earlier one), without the runs' printed output."""
+    kept = [
+        {k: ({**v, "output": None} if isinstance(v, dict) and "output" in v else v) for k, v in r.items()}
+        for r in results
+    ]
+    path.write_text(json.dumps(kept, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":
