@@ -15,9 +15,9 @@ another order; the readers of raw.* order what they show (the GE checks read row
 returns' order, checks/raw_validation.py).
 
 A full load is done instead (`plan` says None) when none of this run's returns are the last
-run's, or when the last run's folder was not
-written whole by ingest, its warehouse was not closed cleanly (a .wal beside it) or cannot be
-read, or its raw tables' columns are not the schema's."""
+run's, or when the last run's folder was not written whole by ingest, its warehouse was not
+closed cleanly (a .wal beside it) or cannot be read, or its raw tables' columns are not the
+schema's; and when starting from it fails, whatever the reason (ingest/run.py)."""
 
 from __future__ import annotations
 
