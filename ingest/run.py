@@ -216,11 +216,11 @@ def _load(warehouse: Path, root: Path, report: IngestReport, last_warehouse: Pat
     fail, the copy is removed and everything loaded, as without it."""
     found = None if str(warehouse) == IN_MEMORY else from_last_run.plan(last_warehouse, root, report)
     if found is not None:
-        from_last_run.start_from(found, warehouse)
         try:
+            from_last_run.start_from(found, warehouse)
             _in_transaction(warehouse, lambda con: from_last_run.load_changed(con, found, root, report))
             return found
-        except duckdb.Error:
+        except (duckdb.Error, OSError):
             Path(warehouse).unlink(missing_ok=True)
             Path(f"{warehouse}.wal").unlink(missing_ok=True)
     _in_transaction(warehouse, lambda con: load_raw(con, root, report))

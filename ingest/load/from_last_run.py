@@ -17,7 +17,7 @@ returns' order, checks/raw_validation.py).
 A full load is done instead (`plan` says None) when none of this run's returns are the last
 run's, or when the last run's folder was not written whole by ingest, its warehouse was not
 closed cleanly (a .wal beside it) or cannot be read, or its raw tables' columns are not the
-schema's; and when starting from it fails, whatever the reason (ingest/run.py)."""
+X"""
 
 from __future__ import annotations
 
