@@ -19,7 +19,9 @@ FINGERPRINT = ".fingerprint"
 
 
 def fingerprint(scale: float) -> str:
-    return Fingerprint("demo").add("scale", scale).add_files(source_files("demo")).hexdigest()
+    """What a data set at `scale` is made of; the scale as a float: ×30 asked as 30 or 30.0 is one set
+    (the bench passes floats; at ×30 a needless regeneration takes 40 minutes)."""
+    return Fingerprint("demo").add("scale", float(scale)).add_files(source_files("demo")).hexdigest()
 
 
 def ensure_demo(out_dir: Path = DEMO_DIR, *, scale: float = 1.0, force: bool = False) -> Path:

@@ -123,3 +123,9 @@ def test_sha256_of_is_the_file_hash(tmp_path):
     path = tmp_path / "f.bin"
     path.write_bytes(b"abc")
     assert sha256_of(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_a_demo_scale_asked_as_an_integer_or_a_float_is_one_data_set():
+    from shushuo.demo_data import fingerprint
+
+    assert fingerprint(30) == fingerprint(30.0) != fingerprint(10.0)

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from ingest.clean.pseudonymise import DEMO_KEY
+from ingest.load import from_last_run
 from ingest.load.cache import IngestCache, file_hashes
 from ingest.run import ingest
 from tests.conftest import run_pipeline
@@ -100,6 +101,18 @@ def test_a_last_run_not_closed_cleanly_or_of_another_schema_is_not_started_from(
         con.execute("alter table raw.members add column added_later varchar")
     _, timings = _ingest(folder, tmp_path / "run-b", cache, last=other / "warehouse.duckdb")
     assert "parts_kept" not in timings
+
+
+def test_a_start_from_the_last_run_that_fails_falls_back_to_a_full_load(last_run, tmp_path, monkeypatch):
+    folder, cache, last = last_run
+
+    def broken(*_args):
+        raise duckdb.IOException("disk full (simulated)")
+
+    monkeypatch.setattr(from_last_run, "load_changed", broken)
+    started, timings = _ingest(folder, tmp_path / "run-2", cache, last=last)
+    assert "parts_kept" not in timings
+    assert raw_tables(started) == raw_tables(last)
 
 
 def test_parts_written_again_are_loaded_again_even_with_the_same_name(last_run, tmp_path):
