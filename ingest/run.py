@@ -156,7 +156,12 @@ def ingest(
             load_cpu_seconds=round(load_cpu, 3),
         )
         if reused is not None:
-            timings.update(parts_kept=reused.parts_kept, parts_loaded=reused.parts_loaded)
+            timings.update(
+                parts_kept=reused.parts_kept,
+                parts_loaded=reused.parts_loaded,
+                returns_kept=reused.returns_kept,
+                returns_loaded=len(reused.returns_with_new_parts),
+            )
     if cache is not None:
         cache.prune()
     return report

@@ -157,6 +157,11 @@ def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: st
         )
         if cache.reused:
             say(f"{len(cache.reused)} 个报表与上次相同，沿用上次的读取结果；重新读取 {len(cache.read)} 个")
+        if "returns_kept" in stage:
+            say(
+                f"数据库以上次运行为底：{stage['returns_kept']} 个报表的数据原样保留，"
+                f"载入 {stage['returns_loaded']} 个报表的数据"
+            )
         (ctx.work / "ingest_report.json").write_text(report.to_json(), encoding="utf-8")
         manifest.inputs = report.inputs()
         manifest.parameters[unchanged.CHANGES_ON] = report.changes_on()

@@ -17,6 +17,7 @@ from ingest.clean.pseudonymise import DEMO_KEY
 from ingest.load import from_last_run
 from ingest.load.cache import IngestCache, file_hashes
 from ingest.run import ingest
+from shushuo.run import RunOptions, run
 from tests.conftest import run_pipeline
 from tests.test_cache_ingest import raw_tables
 
@@ -63,6 +64,7 @@ def test_resubmitted_return_only_is_loaded_and_the_tables_equal_a_full_load(last
     full, full_timings = _ingest(resubmitted, tmp_path / "run-full", cache)
 
     assert timings["parts_loaded"] > 0 and timings["parts_kept"] > 5 * timings["parts_loaded"]
+    assert timings["returns_loaded"] == 1 and timings["returns_kept"] == len(list(folder.glob("*.xlsx")))
     assert "parts_kept" not in full_timings
     assert raw_tables(started) == raw_tables(full)
     with duckdb.connect(str(started), read_only=True) as con:
@@ -81,7 +83,7 @@ def test_withdrawn_return_leaves_no_rows(last_run, tmp_path):
     started, timings = _ingest(fewer, tmp_path / "run-2", cache, last=last)
     full, _ = _ingest(fewer, tmp_path / "run-full", cache)
 
-    assert timings["parts_loaded"] == 0 and timings["parts_kept"] > 0
+    assert timings["parts_loaded"] == timings["returns_loaded"] == 0 and timings["parts_kept"] > 0
     tables = raw_tables(started)
     assert tables == raw_tables(full)
     assert not any(withdrawn.name in map(str, row) for row in tables["members"])
@@ -146,10 +148,13 @@ def test_a_run_after_a_resubmission_publishes_what_a_run_from_scratch_does(small
     current = sorted(small_demo.glob("*2018*.xlsx"))[0]
     shutil.copyfile(current, resubmitted / current.name.replace(".xlsx", "（更正）.xlsx"))
 
-    again = run_pipeline(resubmitted, build)
+    said: list[str] = []
+    again = run(RunOptions(resubmitted, build, demo_key=True, pdf=False), say=said.append)
     scratch = run_pipeline(resubmitted, tmp_path / "scratch")
 
     assert again.manifest is not None
     ingest_stage = next(s for s in again.manifest.stages if s["stage"] == "ingest")
     assert ingest_stage["parts_kept"] > 0 and ingest_stage["parts_loaded"] > 0
+    kept = ingest_stage["returns_kept"]
+    assert f"数据库以上次运行为底：{kept} 个报表的数据原样保留，载入 1 个报表的数据" in said
     assert _comparable(again.run_dir) == _comparable(scratch.run_dir)

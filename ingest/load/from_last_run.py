@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -43,6 +43,7 @@ class Plan:
     last_warehouse: Path
     kept: dict[str, list[tuple[str, str]]]  # raw table → (source_file, file_sha256) of the returns kept
     new: dict[str, list[Path]]  # raw table → the parts to load
+    returns_with_new_parts: set[tuple[str, str]] = field(default_factory=set)  # (source_file, file_sha256)
 
     @property
     def parts_kept(self) -> int:
@@ -51,6 +52,12 @@ class Plan:
     @property
     def parts_loaded(self) -> int:
         return sum(len(parts) for parts in self.new.values())
+
+    @property
+    def returns_kept(self) -> int:
+        """Returns none of whose rows is loaded again (every part of theirs kept)."""
+        kept = {of_return for returns in self.kept.values() for of_return in returns}
+        return len(kept - self.returns_with_new_parts)
 
 
 def plan(last_warehouse: Path | None, root: Path, report: IngestReport) -> Plan | None:
@@ -62,7 +69,7 @@ def plan(last_warehouse: Path | None, root: Path, report: IngestReport) -> Plan 
     last_root = raw_layout.root_of(Path(last_warehouse))
     found = Plan(Path(last_warehouse), {}, {})
     for table in raw_layout.sheet_tables():
-        found.kept[table], found.new[table] = _parts(root, last_root, table, report)
+        found.kept[table], found.new[table] = _parts(root, last_root, table, report, found.returns_with_new_parts)
     return found if found.parts_kept else None
 
 
@@ -123,8 +130,11 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
         raw_layout.copy_table(con, root, table)
 
 
-def _parts(root: Path, last_root: Path, table: str, report: IngestReport) -> tuple[list[tuple[str, str]], list[Path]]:
-    """(the returns whose part in `root` is the file the last run loaded, the parts to load)."""
+def _parts(
+    root: Path, last_root: Path, table: str, report: IngestReport, loaded: set[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], list[Path]]:
+    """(the returns whose part in `root` is the file the last run loaded, the parts to load); the
+    returns of the parts to load are added to `loaded`."""
     kept: list[tuple[str, str]] = []
     new: list[Path] = []
     for s in report.submissions:
@@ -137,6 +147,7 @@ def _parts(root: Path, last_root: Path, table: str, report: IngestReport) -> tup
             kept.append((s["source_file"], s["file_sha256"]))
         else:
             new.append(part)
+            loaded.add((s["source_file"], s["file_sha256"]))
     return kept, new
 
 
