@@ -97,16 +97,7 @@ def _returns(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, current
 def _outcome(sheet: schema.Sheet, check: Check, findings: list[tuple[str, Finding]]) -> CheckOutcome:
     """A check's outcome from each current return's finding (in the returns' order): failing rows
     counted over all, the first of them as examples, shown under each return's present name."""
-    outcome = CheckOutcome(
-        check_id=check.check_id,
-        title=check.title,
-        source=SOURCE,
-        table=sheet.raw_table,
-        severity=check.severity,
-        status=PASSED,
-        count_noun="行",
-        sheets=[sheet.name],
-    )
+    outcome = _passed(sheet, check, count_noun="行", sheets=[sheet.name])
     errors = [finding.error for _, finding in findings if finding.error]
     if errors:
         outcome.status = ERROR
@@ -287,6 +278,11 @@ def _unreadable(sheet: schema.Sheet, error: Exception) -> CheckOutcome:
 
 
 def _empty_table(sheet: schema.Sheet, check: Check) -> CheckOutcome:
+    return _passed(sheet, check, detail="表中没有数据行")
+
+
+def _passed(sheet: schema.Sheet, check: Check, **more) -> CheckOutcome:
+    """A check of the sheet's raw table that passed (until its findings say otherwise)."""
     return CheckOutcome(
         check_id=check.check_id,
         title=check.title,
@@ -294,7 +290,7 @@ def _empty_table(sheet: schema.Sheet, check: Check) -> CheckOutcome:
         table=sheet.raw_table,
         severity=check.severity,
         status=PASSED,
-        detail="表中没有数据行",
+        **more,
     )
 
 

@@ -130,7 +130,12 @@ def cjk_font_name() -> str:
     path = cjk_font_path()
     if not path.is_file():
         raise FileNotFoundError(f"找不到中文字体 {path}：请安装 mplfonts 包（pip install mplfonts）")
-    font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    manager.addfont(str(path))  # appends the file's entries and empties findfont's cache
+    # A system copy of the family (Debian's fonts-noto-cjk, a .ttc) ties with the bundled file and
+    # findfont takes the first of equals: the bundled entries go first, so every machine draws with
+    # the same file (a stable sort; nothing has looked a font up since addfont emptied the cache).
+    manager.ttflist.sort(key=lambda entry: Path(entry.fname) != path)
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
