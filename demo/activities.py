@@ -229,7 +229,7 @@ def _women_care(rng, p: UnitPlan, members: list[Person]) -> list[tuple]:
     rows += [(w.name, w.id_number, "两癌筛查", _in_period(rng, p)) for w in rng.sample(women, len(women) // 50)]
     rows += [
         (w.name, w.id_number, rng.choice(("母婴关爱", "其他关爱")), _in_period(rng, p))
-        for w in rng.sample(women, max(1, len(women) // 10))
+        for w in rng.sample(women, min(len(women), max(1, len(women) // 10)))
     ]
     extra = [m for m in members if m.female][len(women) : len(women) + 3]
     rows += [(w.name, w.id_number, "两癌筛查", _outside(rng, p)) for w in extra]

@@ -100,9 +100,15 @@ def _run(periods: list[list[UnitPlan]], out_dir: Path | None, workers: int) -> l
     return outcome
 
 
+# Below this a unit has no grassroots union to put its members in: the data set would not be one.
+MIN_SCALE = 0.003
+
+
 def period_plans(scale: float, period_start: date, period_end: date, seed: int, previous: bool) -> list[list[UnitPlan]]:
     """The plans of the period asked for and, when `previous`, of the period of the same length
     before it: the units keep their habits (shape seed), the volumes are the year before's."""
+    if not scale >= MIN_SCALE:
+        raise ValueError(f"规模倍数 {scale} 太小：演示数据至少要 {MIN_SCALE}（每个单位才有基层工会和会员）。")
     periods = [make_plan(scale, period_start, period_end, seed)]
     if previous:
         start, end = previous_period(period_start, period_end)

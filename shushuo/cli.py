@@ -135,7 +135,10 @@ def demo(
     """生成演示报表（确定性：同样的参数得到同样的文件）。"""
     from shushuo.demo_data import ensure_demo
 
-    folder = ensure_demo(out, scale=scale, force=force)
+    try:
+        folder = ensure_demo(out, scale=scale, force=force)
+    except ValueError as wrong:  # a scale the generator cannot make a data set of
+        raise typer.BadParameter(str(wrong), param_hint="--scale") from None
     console.print(f"演示报表：{folder}")
 
 

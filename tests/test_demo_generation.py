@@ -13,6 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from demo import TRUTH_FILE, generate
+from demo.generate import MIN_SCALE
 from domain import schema
 from domain.paths import REPO_ROOT
 from ingest.workbooks import layout
@@ -166,3 +167,11 @@ def test_rows_hold_noise_that_only_the_definitions_exclude(demo_small):
         assert count != int(truth[indicator_id]), indicator_id
     naive_warmth = sum(r[5] + r[6] for r in rows["aid_payments"] if r[4] == "送温暖")
     assert round(naive_warmth, 2) != float(truth["warmth_aid_amount"])
+
+
+def test_the_smallest_scale_makes_a_data_set_and_a_smaller_one_says_why_not(tmp_path):
+    # ×0.003 has units with no woman screened: sampling the women's care rows failed on it
+    files = generate(tmp_path / "tiny", scale=MIN_SCALE, workers=1)
+    assert len(files) == len(schema.units())
+    with pytest.raises(ValueError, match="规模倍数 0.001 太小"):
+        generate(tmp_path / "smaller", scale=0.001, workers=1)
