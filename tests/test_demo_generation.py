@@ -173,5 +173,5 @@ def test_the_smallest_scale_makes_a_data_set_and_a_smaller_one_says_why_not(tmp_
     # ×0.003 has units with no woman screened: sampling the women's care rows failed on it
     files = generate(tmp_path / "tiny", scale=MIN_SCALE, workers=1)
     assert len(files) == len(schema.units())
-    with pytest.raises(ValueError, match="规模倍数 0.001 太小"):
+    with pytest.raises(ValueError, match=r"规模倍数 0\.001 太小"):
         generate(tmp_path / "smaller", scale=0.001, workers=1)
