@@ -119,8 +119,8 @@ def text_width(value: object) -> int:
 
 def fitted_width(values: Iterable[object], least: int = MIN_WIDTH, most: int = MAX_WIDTH) -> int:
     """A column width that shows its longest value whole, between `least` and `most` (longer text
-    wraps)."""
-    return max(least, min(most, max((text_width(v) for v in values), default=0) + PADDING))
+    wraps). Each distinct value is measured once: a column repeats its values (units, files, dates)."""
+    return max(least, min(most, max(map(text_width, set(values)), default=0) + PADDING))
 
 
 def lines_needed(text: object, width: float) -> int:
