@@ -8,9 +8,11 @@ ingest decided counts) and the rows loaded and rejected from each of their sheet
 reads and loads them and runs dbt (every module ingest.run and shushuo.dbt_runner import, with the
 schema and unit list beside them) and the dbt project (the folders dbt_project.yml names), both
 found by domain/fingerprint.py from the files themselves, the versions of the libraries that
-read, load and compute them, and the pseudonym key. When build/current was made with the same fingerprint of these, its
-marts_previous.indicators is copied (the only previous-period table read downstream:
-reports/period_change.py); otherwise dbt builds it as before."""
+read, load and compute them, the engine that computed them, and the pseudonym key. When build/current was made with
+the same fingerprint of these, its marts_previous.indicators is copied (the only previous-period
+table read downstream: reports/period_change.py); otherwise dbt builds it as before. On Spark the
+copy is also handed to Spark (shushuo/spark_engine.share_table), where this period's rule
+moved_against_previous_period reads it: a rerun there no longer builds the previous period's models."""
 
 from __future__ import annotations
 
@@ -23,20 +25,23 @@ import duckdb
 from domain.fingerprint import Fingerprint, dbt_project_files, source_files
 from ingest.load.cache import LIBRARIES as INGEST_LIBRARIES
 from ingest.load.cache import key_fingerprint
-from shushuo.dbt_runner import PREVIOUS_INDICATORS
+from shushuo.dbt_runner import DUCKDB, PREVIOUS_INDICATORS, SPARK
 
 FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
 LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb", *INGEST_LIBRARIES)
+# what Spark's indicators are made with besides (its adapter, Spark, the way back into DuckDB)
+SPARK_LIBRARIES = ("dbt-spark", "pyspark")
 
 
-def code_files() -> list[Path]:
+def code_files(engine: str = DUCKDB) -> list[Path]:
     """The code and dbt project the previous period's indicators are made with (see above)."""
-    return source_files("ingest.run", "shushuo.dbt_runner") + dbt_project_files()
+    modules = ("ingest.run", "shushuo.dbt_runner", *(("shushuo.spark_engine",) if engine == SPARK else ()))
+    return source_files(*modules) + dbt_project_files()
 
 
-def fingerprint(warehouse: Path, period_start: date, period_end: date, key: bytes) -> str:
-    """One hash of everything marts_previous.indicators for this period is made of (see above);
-    the returns are read from the warehouse's raw.submissions."""
+def fingerprint(warehouse: Path, period_start: date, period_end: date, key: bytes, engine: str = DUCKDB) -> str:
+    """One hash of everything marts_previous.indicators for this period is made of when computed
+    on `engine` (see above); the returns are read from the warehouse's raw.submissions."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         returns = con.execute(
             "select unit_code, source_file, file_sha256, filled_on, "
@@ -52,8 +57,9 @@ def fingerprint(warehouse: Path, period_start: date, period_end: date, key: byte
             [period_start, period_end],
         ).fetchall()
     made_of = Fingerprint("previous period indicators").add("period", (period_start, period_end))
-    made_of.add("returns", returns).add("loaded", loaded).add("key", key_fingerprint(key))
-    return made_of.add_python().add_libraries(LIBRARIES).add_files(code_files()).hexdigest()
+    made_of.add("returns", returns).add("loaded", loaded).add("key", key_fingerprint(key)).add("engine", engine)
+    libraries = LIBRARIES + (SPARK_LIBRARIES if engine == SPARK else ())
+    return made_of.add_python().add_libraries(libraries).add_files(code_files(engine)).hexdigest()
 
 
 def recorded(run_dir: Path | None) -> str | None:

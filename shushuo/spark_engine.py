@@ -27,7 +27,7 @@ from shushuo.paths import SPARK_DIR
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "register_raw", "session", "stop"]
+__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "register_raw", "session", "share_table", "stop"]
 
 RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
 MASTER = "local[2]"
@@ -142,6 +142,23 @@ def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
             f"location '{(Path(raw_dir) / table).resolve()}'"
         )
     return tables
+
+
+def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
+    """`table` ("schema.name") of the run's DuckDB file, as the Spark table of that name: written by
+    DuckDB as Parquet under build/spark/shared/ and registered where it lies (the way back, the
+    other way: the previous period's indicators taken over from the last run, which this period's
+    rules read on Spark)."""
+    schema, name = table.split(".")
+    folder = SPARK_DIR / "shared" / schema / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        target = str(folder / "part.parquet").replace("'", "''")
+        con.execute(f'copy (select * from "{schema}"."{name}") to \'{target}\' (format parquet)')
+    spark.sql(f"create database if not exists `{schema}`")
+    spark.sql(f"drop table if exists `{schema}`.`{name}`")
+    spark.sql(f"create table `{schema}`.`{name}` using parquet location '{folder.resolve()}'")
 
 
 def copy_back(spark: SparkSession, warehouse: Path, suffix: str = "") -> list[str]:

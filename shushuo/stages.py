@@ -446,21 +446,20 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
     """marts_previous.indicators for the period before: copied from build/current when made of
     the same returns and code (shushuo/previous_reuse.py), else built by dbt. False when not
     every unit reported that period (no 同比)."""
-    from shushuo import dbt_runner, previous_reuse
+    from shushuo import dbt_runner, previous_reuse, spark_engine
 
     before = dbt_runner.previous_period(*ctx.period)
     if not dbt_runner.has_submissions(ctx.warehouse, *before):
         return dbt_runner.build_previous(ctx.warehouse, *ctx.period) is not None  # drops leftovers; None
-    if ctx.engine != dbt_runner.DUCKDB:
-        # built on that engine too: this period's rule moved_against_previous_period reads it there
-        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine)
-        return True
-    wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key)
+    wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key, engine=ctx.engine)
     ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
     published = publish.current(ctx.build_dir)
     stage["previous_reused"] = published is not None and previous_reuse.copy_from(
         published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted
     )
     if not stage["previous_reused"]:
-        dbt_runner.build_previous(ctx.warehouse, *ctx.period)
+        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine)
+    elif ctx.engine == dbt_runner.SPARK:
+        # this period's rule moved_against_previous_period reads it on the engine that runs the rules
+        spark_engine.share_table(spark_engine.session(), ctx.warehouse, dbt_runner.PREVIOUS_INDICATORS)
     return True

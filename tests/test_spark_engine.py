@@ -89,3 +89,22 @@ def test_checks_and_reports_read_the_figures_spark_computed(small_run, spark_run
     assert spark == duck
     manifest = json.loads((spark_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["engine"] == "spark"
+
+
+@pytest.fixture(scope="module")
+def spark_rerun(small_demo, spark_run):
+    """The same returns on Spark again, in the build folder spark_run was published to."""
+    return run_pipeline(small_demo, spark_run.run_dir.parents[1], engine="spark")
+
+
+def test_a_rerun_on_spark_takes_over_the_previous_periods_indicators(small_run, spark_rerun):
+    """Nothing the previous period's indicators are made of changed: the rerun copies them from the
+    published run instead of building the previous period's models on Spark again, and hands them to
+    Spark, where this period's rule comparing the two periods reads them."""
+    [dbt_stage] = [s for s in spark_rerun.manifest.stages if s["stage"] == "dbt build"]
+    assert dbt_stage["previous_reused"] is True
+    assert _rows(spark_rerun, "marts_previous.indicators") == _rows(small_run, "marts_previous.indicators")
+    results = json.loads((spark_rerun.run_dir / "checks" / "dbt" / "run_results.json").read_text(encoding="utf-8"))
+    [rule] = [r for r in results["results"] if r["unique_id"].startswith("test.shushuo.moved_against_previous_period")]
+    assert "marts_previous" in rule["compiled_code"], "the rule found the previous period's indicators on Spark"
+    assert _published_figures(spark_rerun) == _published_figures(small_run)
