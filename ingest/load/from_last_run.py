@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from domain.schema import sheets
 from ingest.load import raw_layout
@@ -34,6 +35,7 @@ from ingest.load.raw_tables import insert_report, replace_report_tables
 from ingest.report import IngestReport
 
 KEPT_SCHEMAS = ("raw",)
+KEPT_RETURNS = pa.schema([("raw_table", pa.string()), ("source_file", pa.string()), ("file_sha256", pa.string())])
 
 
 @dataclass
@@ -86,18 +88,21 @@ def _usable(last_warehouse: Path) -> bool:
         return False
     try:
         with duckdb.connect(str(last_warehouse), read_only=True) as con:
-            return all(_columns(con, sheet.name) == _normal(sheet.raw_columns) for sheet in sheets())
+            found = _raw_columns(con)
     except duckdb.Error:
         return False
+    return all(found.get(sheet.name) == _normal(sheet.raw_columns) for sheet in sheets())
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    found = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = current_database() and schema_name = 'raw' and table_name = ? order by column_index",
-        [table],
-    ).fetchall()
-    return _normal(found)
+def _raw_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """Each raw table's (column, type), in order (one query: see load_changed on the GIL)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, name, kind in con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'raw' order by table_name, column_index"
+    ).fetchall():
+        found.setdefault(table, []).append((name, kind))
+    return {table: _normal(columns) for table, columns in found.items()}
 
 
 def _normal(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -108,13 +113,16 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
     """raw.* of the copied warehouse (start_from) brought to this run's parts under `root`, as
     `found` planned. Inside the caller's transaction."""
     _drop_derived(con)
+    # Every table's kept returns handed to DuckDB at once: a statement per row (executemany) was
+    # most of a rerun's load at ×1 (1.6 s for 472 rows), each waiting for the GIL while the later
+    # stages are imported in a thread (shushuo/stages.py LaterImports).
+    kept = [(table, *of_return) for table, returns in found.kept.items() for of_return in returns]
+    con.register("kept_returns", pa.table(list(zip(*kept, strict=True)) or [[], [], []], schema=KEPT_RETURNS))
     for table, columns in raw_layout.sheet_tables().items():
-        con.execute("create or replace temporary table kept_returns (source_file varchar, file_sha256 varchar)")
-        if found.kept[table]:
-            con.executemany("insert into kept_returns values (?, ?)", found.kept[table])
         con.execute(
             f'delete from raw."{table}" as t where not exists (select 1 from kept_returns as k '
-            "where k.source_file = t.source_file and k.file_sha256 = t.file_sha256)"
+            "where k.raw_table = ? and k.source_file = t.source_file and k.file_sha256 = t.file_sha256)",
+            [table],
         )
         if found.new[table]:
             names = ", ".join(f'"{name}"' for name, _ in columns)
@@ -123,7 +131,7 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
                 f'insert into raw."{table}" ({names}) select {names} '
                 f"from read_parquet([{files}], hive_partitioning = false)"
             )
-    con.execute("drop table kept_returns")
+    con.unregister("kept_returns")
     replace_report_tables(con)
     insert_report(con, report)
     for table in raw_layout.UNPARTITIONED:
