@@ -117,8 +117,8 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
     # most of a rerun's load at ×1 (1.6 s for 472 rows), each waiting for the GIL while the later
     # stages are imported in a thread (shushuo/stages.py LaterImports).
     kept = [(table, *of_return) for table, returns in found.kept.items() for of_return in returns]
-    columns = {name: [row[i] for row in kept] for i, name in enumerate(KEPT_RETURNS.names)}
-    con.register("kept_returns", pa.table(columns, schema=KEPT_RETURNS))
+    by_column = {name: [row[i] for row in kept] for i, name in enumerate(KEPT_RETURNS.names)}
+    con.register("kept_returns", pa.table(by_column, schema=KEPT_RETURNS))
     for table, columns in raw_layout.sheet_tables().items():
         con.execute(
             f'delete from raw."{table}" as t where not exists (select 1 from kept_returns as k '
