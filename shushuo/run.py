@@ -14,8 +14,9 @@ from reports.edition import Edition
 from shushuo import publish
 from shushuo.lock import run_lock
 from shushuo.manifest import Manifest
-from shushuo.stages import STAGES_AFTER_READING, WAREHOUSE, RunContext, RunFailed, read_returns
-from shushuo.stages import choose_period as _choose_period
+from shushuo.period_choice import choose_period as _choose_period
+from shushuo.run_context import WAREHOUSE, RunContext, RunFailed
+from shushuo.stages import STAGES_AFTER_READING, read_returns
 
 __all__ = ["WAREHOUSE", "RunFailed", "RunOptions", "RunResult", "choose_period", "run"]
 
@@ -49,7 +50,7 @@ class RunResult:
 
 
 def choose_period(warehouse: Path, options: RunOptions, say=print) -> tuple[date, date]:
-    """shushuo.stages.choose_period for these options."""
+    """shushuo.period_choice.choose_period for these options."""
     return _choose_period(warehouse, options.input_dir, options.period_start, options.period_end, say=say)
 
 

@@ -5,120 +5,15 @@ shushuo/run.py owns the rest: the lock, the short cut, the run folder and publis
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import duckdb
-
-from reports.edition import Edition
 from shushuo import publish
-from shushuo.manifest import Manifest
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from checks.raw_beside_dbt import RawChecksBeside
-    from reports.pdf_export import PdfConversion
-
-WAREHOUSE = "warehouse.duckdb"
-# Imported in a thread while the workers read (LaterImports), not at the top of a run.
-LATER_STAGES = (
-    "dbt.cli.main",
-    "checks.gate",
-    "reports.bulletin",
-    "reports.docx_export",
-    "reports.pdf_export",
-    "reports.exports",
-    "reports.period_change",
-    "reports.provenance",
-    "reports.site",
-    "reports.publication",
-)
-
-
-class RunFailed(RuntimeError):
-    """A stage failed or the gate blocked publication; the message is for the analyst.
-    `run_dir`: the failed run's folder (<run-id>.failed), set by shushuo/run.py once it is renamed."""
-
-    run_dir: Path | None = None
-
-
-@dataclass
-class RunContext:
-    """What the stages share: the run's folders, key and manifest, how to talk to the analyst
-    (`say` a message; `doing` replaces the live status line), and what each stage found."""
-
-    input_dir: Path
-    build_dir: Path
-    work: Path
-    run_id: str
-    key: bytes
-    manifest: Manifest
-    say: Callable[[str], None]
-    doing: Callable[[str], None]
-    workers: int = 2
-    period_asked: tuple[date | None, date | None] = (None, None)
-    edition: Edition = field(default_factory=Edition)  # a run is a draft; demo data says so
-    make_pdf: bool = True  # bulletin.pdf from the DOCX, when LibreOffice is installed
-    engine: str = "duckdb"  # where dbt runs the models (shushuo.dbt_runner.ENGINES)
-    # found by the stages
-    report: object = None  # ingest.report.IngestReport
-    chosen_period: tuple[date, date] | None = None  # by read_returns; read it as `period`
-    model_warnings: list[str] = field(default_factory=list)
-    dbt_target: Path | None = None  # the period's dbt build's run_results.json and manifest.json (the gate reads them)
-    warnings: list[str] = field(default_factory=list)
-    indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
-    outputs: dict = field(default_factory=dict)
-    files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
-    pdf: PdfConversion | None = None  # running beside the exports
-    raw_checks: RawChecksBeside | None = None  # GE's raw checks, running beside dbt
-
-    def stop_background(self) -> None:
-        """Stop what a failed run left running (the raw checks, the PDF conversion)."""
-        if self.raw_checks is not None:
-            self.raw_checks.cancel()
-            self.raw_checks = None
-        if self.pdf is not None:
-            self.pdf.cancel()
-
-    @property
-    def period(self) -> tuple[date, date]:
-        """The period the run computes, once read_returns has chosen it."""
-        if self.chosen_period is None:
-            raise RuntimeError("统计期尚未确定：read_returns 须先运行")
-        return self.chosen_period
-
-    @property
-    def warehouse(self) -> Path:
-        return self.work / WAREHOUSE
-
-    @property
-    def raw_check_cache(self) -> Path:
-        """The raw checks' findings kept per return (checks/raw_check_cache.py)."""
-        return self.build_dir / "cache" / "raw_checks"
-
-    @property
-    def checks_href(self) -> str:
-        """The quality-check report relative to the run folder, as the bulletins name it."""
-        return str(Path(self.outputs["checks_html"]).resolve().relative_to(self.work.resolve()))
-
-    def tell_file(self, text: str, path: Path) -> None:
-        """A message naming a file of this run, said when the run ends (say_files): the work
-        folder (<run-id>.partial) is renamed then, and whether to <run-id> or to <run-id>.failed
-        is not known before."""
-        self.files_to_tell.append((text, path))
-
-    def say_files(self, run_dir: Path) -> None:
-        """Say the messages of tell_file with their paths in run_dir, the run folder's final name."""
-        for text, path in self.files_to_tell:
-            self.say(f"{text}：{run_dir / path.relative_to(self.work)}")
+from shushuo.later_imports import LaterImports
+from shushuo.period_choice import choose_period
+from shushuo.run_context import WAREHOUSE, RunContext, RunFailed
 
 
 def read_returns(ctx: RunContext, hashes: dict[Path, str | None], key_source: str, fingerprint_seconds: float) -> None:
@@ -368,78 +263,6 @@ def check_outputs_agree(ctx: RunContext) -> None:
 
 
 STAGES_AFTER_READING = (build_models, check_quality, render_bulletin, export_figures, check_outputs_agree)
-
-
-def choose_period(
-    warehouse: Path, input_dir: Path, period_start: date | None = None, period_end: date | None = None, say=print
-) -> tuple[date, date]:
-    """The period asked for, or else the latest period that more than half of the expected units
-    declare on their covers: a unit that is late still leaves the run on the new period (the gate
-    then names it), and one clerk's typing error on a cover does not move the run to another year."""
-    from domain.schema import units
-
-    if period_start and period_end:
-        return period_start, period_end
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        periods = con.execute(
-            """select period_start, period_end, count(distinct unit_code) as units,
-                      string_agg(distinct unit_name, '、' order by unit_name) as names
-               from raw.submissions group by period_start, period_end
-               order by period_end desc, units desc, period_start"""
-        ).fetchall()
-    if not periods:
-        raise RunFailed(_no_returns(input_dir))
-    chosen = next((p for p in periods if p[2] * 2 > len(units())), periods[0])
-    for start, end, _, names in periods[: periods.index(chosen)]:
-        say(
-            f"提示：{names} 的封面统计期为 {start} 至 {end}，报送单位不足半数，本次按 {chosen[0]} 至 {chosen[1]} 统计；"
-            f"如要统计该期，请用 --period-start/--period-end 指定（make report 时为 PERIOD_START=/PERIOD_END=）。"
-        )
-    return chosen[0], chosen[1]
-
-
-def _no_returns(input_dir: Path) -> str:
-    """Why a folder gave no submission: no workbook in it at all (a wrong folder, most likely),
-    or workbooks whose covers name no unit or period."""
-    from ingest.read.reader import WORKBOOK_SUFFIXES, find_workbooks
-
-    if not find_workbooks(input_dir):
-        kinds = "、".join(WORKBOOK_SUFFIXES)
-        return (
-            f"输入目录 {input_dir} 中没有报表文件（读取该文件夹及其子文件夹中的 {kinds} 文件），无法生成公报。"
-            "请检查 --input（make report 时为 INPUT=）是否指向报表所在的文件夹。"
-        )
-    return f"输入目录 {input_dir} 中没有可读取的报表（封面须填写填报单位与统计期），无法生成公报。"
-
-
-class LaterImports:
-    """dbt, the gate and the reports imported (≈ 1.4, 0.3 and 0.8 s of the run's wall time, measured)
-    in a thread while the workers read, where the main process would only wait. Not Great
-    Expectations: the raw checks import it in their own process, beside dbt (checks/raw_beside_dbt.py).
-    Started by ingest once the worker processes are forked (a fork while another thread runs can
-    leave a lock held in the child); waited for when ingest returns, so the main thread never
-    imports at the same time. A module that fails here is left to fail where the stage imports
-    it, with its own traceback."""
-
-    def __init__(self):
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
-        self._thread = threading.Thread(target=self._imports, name="import-later-stages", daemon=True)
-        self._thread.start()
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-    @staticmethod
-    def _imports() -> None:
-        for module in LATER_STAGES:
-            try:
-                importlib.import_module(module)
-            except Exception:
-                return
 
 
 def _previous_indicators(ctx: RunContext, stage: dict) -> bool:

@@ -231,7 +231,7 @@ def test_every_output_prints_each_figure_as_figures_csv_does(season):
 
 def test_a_value_changed_in_one_output_after_rendering_blocks_the_run(small_demo, tmp_path, monkeypatch):
     from reports import publication
-    from shushuo.stages import RunFailed
+    from shushuo.run_context import RunFailed
 
     written = publication.write_figures_desk
 

@@ -80,7 +80,8 @@ def test_a_blocked_gate_names_its_report_where_the_failed_run_keeps_it(tmp_path)
 
     from shushuo import publish
     from shushuo.manifest import Manifest
-    from shushuo.stages import RunContext, check_quality
+    from shushuo.run_context import RunContext
+    from shushuo.stages import check_quality
 
     period = (date(2018, 1, 1), date(2018, 12, 31))
     work = publish.start(tmp_path, "r1")

@@ -115,7 +115,7 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
     _drop_derived(con)
     # Every table's kept returns handed to DuckDB at once: a statement per row (executemany) was
     # most of a rerun's load at ×1 (1.6 s for 472 rows), each waiting for the GIL while the later
-    # stages are imported in a thread (shushuo/stages.py LaterImports).
+    # stages are imported in a thread (shushuo/later_imports.py).
     kept = [(table, *of_return) for table, returns in found.kept.items() for of_return in returns]
     by_column = {name: [row[i] for row in kept] for i, name in enumerate(KEPT_RETURNS.names)}
     con.register("kept_returns", pa.table(by_column, schema=KEPT_RETURNS))
