@@ -134,8 +134,9 @@ def cjk_font_name() -> str:
     manager.addfont(str(path))  # appends the file's entries and empties findfont's cache
     # A system copy of the family (Debian's fonts-noto-cjk, a .ttc) ties with the bundled file and
     # findfont takes the first of equals: the bundled entries go first, so every machine draws with
-    # the same file (a stable sort; nothing has looked a font up since addfont emptied the cache).
-    manager.ttflist.sort(key=lambda entry: Path(entry.fname) != path)
+    # the same file (a stable sort, swapped in whole: a list sorted in place looks empty meanwhile;
+    # nothing has looked a font up since addfont emptied findfont's cache).
+    manager.ttflist = sorted(manager.ttflist, key=lambda entry: Path(entry.fname) != path)
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 

@@ -139,7 +139,7 @@ def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
         spark.sql(f"drop table if exists raw.`{table}`")
         spark.sql(
             f"create table raw.`{table}` using parquet options (recursiveFileLookup 'true') "
-            f"location '{(Path(raw_dir) / table).resolve()}'"
+            f"location {_spark_literal((Path(raw_dir) / table).resolve())}"
         )
     return tables
 
@@ -158,7 +158,7 @@ def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
         con.execute(f'copy (select * from "{schema}"."{name}") to \'{target}\' (format parquet)')
     spark.sql(f"create database if not exists `{schema}`")
     spark.sql(f"drop table if exists `{schema}`.`{name}`")
-    spark.sql(f"create table `{schema}`.`{name}` using parquet location '{folder.resolve()}'")
+    spark.sql(f"create table `{schema}`.`{name}` using parquet location {_spark_literal(folder.resolve())}")
 
 
 def copy_back(spark: SparkSession, warehouse: Path, suffix: str = "") -> list[str]:
@@ -194,4 +194,10 @@ def _as_parquet(spark: SparkSession, table: str, folder: Path) -> str:
     """`table` written by Spark as Parquet into `folder`; DuckDB's expression reading it back. (Spark
     writes an empty table as one file holding only the schema: its columns and types come back.)"""
     spark.table(table).write.mode("overwrite").parquet(str(folder))
-    return f"read_parquet('{folder}/*.parquet')"
+    files = f"{folder}/*.parquet".replace("'", "''")
+    return f"read_parquet('{files}')"
+
+
+def _spark_literal(path: Path) -> str:
+    """A path as a Spark SQL string literal (Spark escapes with a backslash; '' would end it)."""
+    return "'" + str(path).replace("\\", "\\\\").replace("'", "\\'") + "'"

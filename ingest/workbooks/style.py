@@ -119,8 +119,10 @@ def text_width(value: object) -> int:
 
 def fitted_width(values: Iterable[object], least: int = MIN_WIDTH, most: int = MAX_WIDTH) -> int:
     """A column width that shows its longest value whole, between `least` and `most` (longer text
-    wraps). Each distinct value is measured once: a column repeats its values (units, files, dates)."""
-    return max(least, min(most, max(map(text_width, set(values)), default=0) + PADDING))
+    wraps). Each distinct value is measured once: a column repeats its values (units, files, dates);
+    distinct by type too (True and 1 are equal, but one is written 4 characters wide)."""
+    distinct = {(type(value), value) for value in values}
+    return max(least, min(most, max((text_width(value) for _, value in distinct), default=0) + PADDING))
 
 
 def lines_needed(text: object, width: float) -> int:
