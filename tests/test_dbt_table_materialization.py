@@ -53,10 +53,9 @@ def test_tables_are_built_in_one_statement_and_a_contract_is_refused(tmp_path):
         con.execute("create view main.plain as select 0 as one")
 
     try:
-        outcome = dbtRunner().invoke(
-            ["build", "--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path), "--quiet"]
-            + ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
-        )
+        folders = ["--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path)]
+        folders += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+        outcome = dbtRunner().invoke(["build", *folders, "--quiet"])
     finally:
         _release_warehouse()
 
