@@ -24,7 +24,7 @@ import duckdb
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, CheckOutcome, field_label, plain
 from checks.raw_check_cache import Check, Finding, RawCheckCache
 from domain import schema
-from domain.warehouse import TABLES
+from domain.warehouse import TABLES, sql_string
 
 SOURCE = "数据期望（GE）"
 _ONE_VALIDATION_AT_A_TIME = threading.Lock()
@@ -325,17 +325,13 @@ def _select(sheet: schema.Sheet, expectations: list, returns: list[tuple[str, st
     columns = [f'rowid as "{ROW_INDEX}"'] + [
         read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()
     ]
-    listed = ", ".join(f"({_literal(name)}, {_literal(sha)})" for name, sha in returns)
+    listed = ", ".join(f"({sql_string(name)}, {sql_string(sha)})" for name, sha in returns)
     return (
         f"select {', '.join(columns)} from {sheet.raw_table} as returned "
         f"where (returned.source_file, returned.file_sha256) in (values {listed}) "
         # qualified: a lineage column the checks read is in the frame as a presence flag (columns_read)
         "order by returned.source_file, returned.sheet, returned.source_row"
     )
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _lineage(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, rows: list[int]) -> dict[int, dict]:

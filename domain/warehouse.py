@@ -10,3 +10,9 @@ TABLES = {
     # which workbook of each unit counts this period (is_current); the GE suites check only its rows
     "current_submissions": "staging.stg_submissions",
 }
+
+
+def sql_string(text: object) -> str:
+    """`text` (a path, a file name, a hash) as a DuckDB SQL string literal, quotes doubled: for the
+    places a statement cannot take a parameter (a file to read, write or attach, a VALUES list)."""
+    return "'" + str(text).replace("'", "''") + "'"

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from domain.fingerprint import Fingerprint, dbt_project_files, source_files
+from domain.warehouse import sql_string
 from ingest.load.cache import LIBRARIES as INGEST_LIBRARIES
 from ingest.load.cache import key_fingerprint
 from shushuo.dbt_runner import DUCKDB, PREVIOUS_INDICATORS, SPARK
@@ -81,7 +82,7 @@ def copy_from(published_warehouse: Path, published_fingerprint: str | None, ware
     schema = PREVIOUS_INDICATORS.split(".")[0]
     with duckdb.connect(str(warehouse)) as con:
         try:
-            con.execute(f"attach '{_quoted(published_warehouse)}' as published (read_only)")
+            con.execute(f"attach {sql_string(published_warehouse.resolve())} as published (read_only)")
         except duckdb.Error:
             return False  # open elsewhere for writing, or damaged
         try:
@@ -95,7 +96,3 @@ def copy_from(published_warehouse: Path, published_fingerprint: str | None, ware
         finally:
             con.execute("detach published")
     return True
-
-
-def _quoted(path: Path) -> str:
-    return str(path.resolve()).replace("'", "''")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from domain.warehouse import sql_string
 from shushuo.paths import SPARK_DIR
 
 if TYPE_CHECKING:
@@ -154,8 +155,9 @@ def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        target = str(folder / "part.parquet").replace("'", "''")
-        con.execute(f'copy (select * from "{schema}"."{name}") to \'{target}\' (format parquet)')
+        con.execute(
+            f'copy (select * from "{schema}"."{name}") to {sql_string(folder / "part.parquet")} (format parquet)'
+        )
     spark.sql(f"create database if not exists `{schema}`")
     spark.sql(f"drop table if exists `{schema}`.`{name}`")
     spark.sql(f"create table `{schema}`.`{name}` using parquet location {_spark_literal(folder.resolve())}")
@@ -194,8 +196,7 @@ def _as_parquet(spark: SparkSession, table: str, folder: Path) -> str:
     """`table` written by Spark as Parquet into `folder`; DuckDB's expression reading it back. (Spark
     writes an empty table as one file holding only the schema: its columns and types come back.)"""
     spark.table(table).write.mode("overwrite").parquet(str(folder))
-    files = f"{folder}/*.parquet".replace("'", "''")
-    return f"read_parquet('{files}')"
+    return f"read_parquet({sql_string(f'{folder}/*.parquet')})"
 
 
 def _spark_literal(path: Path) -> str:

@@ -17,7 +17,7 @@ returns' order, checks/raw_validation.py).
 A full load is done instead (`plan` says None) when none of this run's returns are the last
 run's, or when the last run's folder was not written whole by ingest, its warehouse was not
 closed cleanly (a .wal beside it) or cannot be read, or its raw tables' columns are not the
-X"""
+schema's."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from domain.schema import sheets
+from domain.warehouse import sql_string
 from ingest.load import raw_layout
 from ingest.load.raw_tables import insert_report, replace_report_tables
 from ingest.report import IngestReport
@@ -127,7 +128,7 @@ def load_changed(con: duckdb.DuckDBPyConnection, found: Plan, root: Path, report
         )
         if found.new[table]:
             names = ", ".join(f'"{name}"' for name, _ in columns)
-            files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in found.new[table])
+            files = ", ".join(sql_string(p.as_posix()) for p in found.new[table])
             con.execute(
                 f'insert into raw."{table}" ({names}) select {names} '
                 f"from read_parquet([{files}], hive_partitioning = false)"

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from domain.schema import sheets
+from domain.warehouse import sql_string
 
 ROOT_NAME = "raw"  # the folder beside the warehouse
 ROOT_ENV = "SHUSHUO_RAW_PARQUET"  # where dbt's sources find the root (models/staging/__sources.yml)
@@ -78,8 +79,8 @@ def read_sql(root: Path | str, table: str, *, by_name: bool = True) -> str:
     """A DuckDB table function reading a raw table's files, columns matched by name (`by_name`;
     without, by position: every part written here has the table's columns in order, and DuckDB
     then need not read every file's footer before the rows)."""
-    glob = table_glob(root, table).replace("'", "''")
-    return f"read_parquet('{glob}', hive_partitioning = false{', union_by_name = true' if by_name else ''})"
+    glob = sql_string(table_glob(root, table))
+    return f"read_parquet({glob}, hive_partitioning = false{', union_by_name = true' if by_name else ''})"
 
 
 def dbt_external_location() -> str:
@@ -217,8 +218,7 @@ def copy_table(con: duckdb.DuckDBPyConnection, root: Path, table: str) -> None:
     """An unpartitioned raw table (raw.submissions, …) written from the warehouse as its one file."""
     path = table_file(root, table)
     path.parent.mkdir(parents=True, exist_ok=True)
-    target = path.as_posix().replace("'", "''")
-    con.execute(f'copy (select * from raw."{table}") to \'{target}\' (format parquet)')
+    con.execute(f'copy (select * from raw."{table}") to {sql_string(path.as_posix())} (format parquet)')
 
 
 def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: str, columns: list[tuple[str, str]]) -> None:
