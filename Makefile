@@ -44,7 +44,7 @@ template: $(READY)  ## blank return workbooks, one per submitting unit, in build
 demo: $(READY)  ## regenerate the demo workbooks in data/demo/
 	$(BIN)/shushuo demo --force
 
-docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/target/
+docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/docs/
 	$(BIN)/shushuo docs
 
 bench: $(READY) $(if $(filter spark,$(ENGINES)),$(SPARK),)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet machine; ENGINES=spark adds Spark's cold runs): see bench/README.md

@@ -178,7 +178,7 @@ def docs(
     # A copy: dbt opens its warehouse for writing, and a published run is never modified.
     shutil.copyfile(run_dir / "warehouse.duckdb", work / "warehouse.duckdb")
     period = (date.fromisoformat(parameters["period_start"]), date.fromisoformat(parameters["period_end"]))
-    folder = dbt_runner.docs(work / "warehouse.duckdb", *period)
+    folder = dbt_runner.docs(work / "warehouse.duckdb", *period, build_dir=build_dir)
     console.print(f"dbt 文档（可直接用浏览器打开）：{folder / 'static_index.html'}")
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from domain.periods import previous_period
 from ingest.load import raw_layout
-from shushuo.paths import DBT_DIR, REPO_ROOT
+from shushuo.paths import BUILD_DIR, REPO_ROOT, dbt_dir, spark_dir
 
 __all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
 
@@ -162,7 +162,7 @@ def _invoke(
     period_start: date,
     period_end: date,
     project_dir: Path,
-    target_dir: Path | None,
+    target_dir: Path,
     extra: Sequence[str] = (),
     more_vars: dict | None = None,
     engine: str = DUCKDB,
@@ -174,7 +174,7 @@ def _invoke(
     if engine not in ENGINES:
         raise ValueError(f"未知的计算引擎 {engine}：可选 {'、'.join(ENGINES)}。")
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir).resolve() if target_dir else _default_target(engine)
+    target_dir = Path(target_dir).resolve()
     extra = [*extra, "--target", TARGETS[engine]]
     _raw_parquet(warehouse)
     with _warehouse_env(warehouse):
@@ -187,16 +187,17 @@ def _invoke(
     return outcome, target_dir
 
 
-def _default_target(engine: str) -> Path:
-    """dbt's target folder, one per engine: each keeps its own partial parse (the profile differs)."""
-    return DBT_DIR / ("target" if engine == DUCKDB else f"target_{engine}")
+def _default_target(engine: str, build_dir: Path) -> Path:
+    """dbt's target folder for the runs of build_dir, one per engine: each keeps its own partial
+    parse (the profile differs)."""
+    return dbt_dir(build_dir) / ("target" if engine == DUCKDB else f"target_{engine}")
 
 
-def _spark_with_raw(warehouse: Path):
+def _spark_with_raw(warehouse: Path, build_dir: Path):
     """The Spark session, with the run's raw tables registered from their Parquet beside the warehouse."""
     from shushuo import spark_engine
 
-    spark = spark_engine.session()
+    spark = spark_engine.session(spark_dir(build_dir))
     _raw_parquet(warehouse)
     spark_engine.register_raw(spark, raw_layout.root_of(Path(warehouse).resolve()))
     return spark
@@ -216,6 +217,7 @@ def build(
     results_dir: Path | None = None,
     artifacts: bool = True,
     engine: str = DUCKDB,
+    build_dir: Path = BUILD_DIR,
 ) -> BuildResult:
     """`dbt build` (seeds, models, tests) for the period; raises DbtBuildFailed on any error or
     error-severity test failure but the gate's rules (is_gate_rule). Warn-severity tests that find
@@ -227,14 +229,17 @@ def build(
     run_results.json into the target folder (it writes the 1.2 MB manifest twice per invocation,
     about a fifth of its CPU on small inputs); for a build whose artifacts nothing reads. The
     partial-parse cache is kept either way. `engine="spark"`: the models run on Spark, reading the
-    run's raw Parquet, and their tables come back into `warehouse` (shushuo/spark_engine.py)."""
+    run's raw Parquet, and their tables come back into `warehouse` (shushuo/spark_engine.py).
+    `build_dir`: the build folder whose run this is; dbt's (and Spark's) working folders are its own
+    (shushuo/paths.py dbt_dir), under its run lock, unless `target_dir` says where."""
     started = time.perf_counter()
     extra = ["--select", select] if select else []
     for kind in resource_types:
         extra += ["--resource-type", kind]
     if not artifacts:
         extra.append("--no-write-json")
-    spark = _spark_with_raw(warehouse) if engine == SPARK else None
+    spark = _spark_with_raw(warehouse, build_dir) if engine == SPARK else None
+    target_dir = target_dir or _default_target(engine, build_dir)
     outcome, target_dir = _invoke(
         [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars, engine
     )
@@ -283,12 +288,19 @@ def docs(
     *,
     project_dir: Path = REPO_ROOT,
     target_dir: Path | None = None,
+    build_dir: Path = BUILD_DIR,
 ) -> Path:
     """`dbt docs generate --static` against a built warehouse; returns the folder holding
     static_index.html (one file that opens from the file system), index.html,
-    manifest.json and catalog.json."""
+    manifest.json and catalog.json: build_dir's dbt folder's docs/, not a run's target folder, as
+    the docs take no run lock and may be made while a run of the same build folder goes on."""
     outcome, target_dir = _invoke(
-        ["docs", "generate", "--static"], warehouse, period_start, period_end, project_dir, target_dir
+        ["docs", "generate", "--static"],
+        warehouse,
+        period_start,
+        period_end,
+        project_dir,
+        target_dir or dbt_dir(build_dir) / "docs",
     )
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
@@ -349,6 +361,7 @@ def build_previous(
     project_dir: Path = REPO_ROOT,
     target_dir: Path | None = None,
     engine: str = DUCKDB,
+    build_dir: Path = BUILD_DIR,
 ) -> BuildResult | None:
     """The indicators of the period before [period_start, period_end] (same length, see
     previous_period) into marts_previous.indicators, when the input holds returns for it; None
@@ -365,7 +378,7 @@ def build_previous(
         _drop_previous(warehouse)
         return None
     project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir) if target_dir else _default_target(engine)
+    target_dir = Path(target_dir) if target_dir else _default_target(engine, build_dir)
     return build(
         warehouse,
         start,
@@ -379,4 +392,5 @@ def build_previous(
         resource_types=("seed", "model"),
         artifacts=False,
         engine=engine,
+        build_dir=build_dir,
     )

@@ -4,7 +4,8 @@ profile's thrift target, README).
 
 Around dbt's build this module owns three steps:
 - the Spark session, made here before dbt connects (dbt-spark's session method then finds it):
-  its master, memory and folders (all under build/spark/, never the repository's root), and an
+  its master, memory and folders (all under the build folder's spark/, shushuo/paths.py spark_dir;
+  never the repository's root), and an
   in-memory catalog, so no Derby metastore is written; dbt's tables are Parquet in the warehouse;
 - the hand-over: the run's raw tables as Parquet, `<run>/raw/<table>/period=…/unit=…/*.parquet`
   with every column inside the files, registered as the tables `raw.<table>` that dbt's sources read;
@@ -23,16 +24,25 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from domain.warehouse import sql_string
-from shushuo.paths import SPARK_DIR
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["RAW_DIR", "SparkUnavailable", "copy_back", "register_raw", "session", "share_table", "stop"]
+__all__ = [
+    "RAW_DIR",
+    "SparkUnavailable",
+    "copy_back",
+    "register_raw",
+    "session",
+    "share_table",
+    "stop",
+    "working_folder",
+]
 
 RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
 MASTER = "local[2]"
 DRIVER_MEMORY = "2g"
+SCRATCH = "tmp"  # in the session's folder: Spark's local dir and the JVM's java.io.tmpdir
 # What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
 # The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
 COPIED_BACK: dict[str, tuple[str, ...] | None] = {
@@ -45,7 +55,7 @@ COPIED_BACK: dict[str, tuple[str, ...] | None] = {
 COPIED_BACK_PREVIOUS = ("marts",)  # of the previous period, reports read marts_previous.indicators only
 
 
-# Spark's own log (the JVM's warnings) into build/spark/logs/spark.log, not onto the analyst's console.
+# Spark's own log (the JVM's warnings) into <build>/spark/logs/spark.log, not onto the analyst's console.
 LOG_CONFIG = """rootLogger.level = warn
 rootLogger.appenderRef.file.ref = file
 appender.file.type = File
@@ -60,10 +70,11 @@ class SparkUnavailable(RuntimeError):
     """pyspark, dbt-spark or Java is missing; the message says how to install them (Chinese)."""
 
 
-def session() -> SparkSession:
-    """This process's Spark session, made once: local[2], 2 GiB for the driver, its folders under
-    build/spark/ (SHUSHUO_SPARK_DIR), an in-memory catalog (the warehouse folder is emptied when
-    the session is made: a new process has no catalog of what an earlier one left there)."""
+def session(folder: Path) -> SparkSession:
+    """This process's Spark session, made once: local[2], 2 GiB for the driver, its working folders
+    under `folder` (the build folder's spark/, shushuo/paths.py spark_dir), an in-memory catalog (the
+    warehouse folder is emptied when the session is made: a new process has no catalog of what an
+    earlier one left there). A session already running keeps the folder it was made with."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:
@@ -80,17 +91,26 @@ def session() -> SparkSession:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    warehouse = SPARK_DIR / "warehouse"
+    folder = Path(folder).resolve()
+    warehouse = folder / "warehouse"
     shutil.rmtree(warehouse, ignore_errors=True)
-    for folder in (warehouse, SPARK_DIR / "tmp", SPARK_DIR / "logs"):
-        folder.mkdir(parents=True, exist_ok=True)
-    (SPARK_DIR / "log4j2.properties").write_text(LOG_CONFIG.format(log=SPARK_DIR / "logs" / "spark.log"))
+    for made in (warehouse, folder / SCRATCH, folder / "logs"):
+        made.mkdir(parents=True, exist_ok=True)
+    (folder / "log4j2.properties").write_text(LOG_CONFIG.format(log=folder / "logs" / "spark.log"))
     builder: Any = SparkSession.builder.appName("shushuo")
-    for key, value in _conf(warehouse).items():
+    for key, value in _conf(folder).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def working_folder(spark: SparkSession) -> Path:
+    """The folder `spark` was made with (session): where the Parquet handed over either way goes."""
+    scratch = spark.sparkContext.getConf().get("spark.local.dir")
+    if scratch is None:
+        raise RuntimeError("这个 Spark 会话不是 spark_engine.session() 建立的：不知道它的工作文件夹。")
+    return Path(scratch).parent
 
 
 def stop() -> None:
@@ -110,15 +130,15 @@ def _java_home() -> bool:
     return home is not None and (Path(home) / "bin" / "java").exists()
 
 
-def _conf(warehouse: Path) -> dict[str, str]:
+def _conf(folder: Path) -> dict[str, str]:
     return {
         "spark.master": MASTER,
         "spark.driver.memory": DRIVER_MEMORY,
         "spark.sql.catalogImplementation": "in-memory",
-        "spark.sql.warehouse.dir": str(warehouse),
-        "spark.local.dir": str(SPARK_DIR / "tmp"),
+        "spark.sql.warehouse.dir": str(folder / "warehouse"),
+        "spark.local.dir": str(folder / SCRATCH),
         "spark.driver.extraJavaOptions": (
-            f"-Djava.io.tmpdir={SPARK_DIR / 'tmp'} -Dlog4j2.configurationFile=file:{SPARK_DIR / 'log4j2.properties'}"
+            f"-Djava.io.tmpdir={folder / SCRATCH} -Dlog4j2.configurationFile=file:{folder / 'log4j2.properties'}"
         ),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
@@ -147,11 +167,11 @@ def register_raw(spark: SparkSession, raw_dir: Path) -> list[str]:
 
 def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
     """`table` ("schema.name") of the run's DuckDB file, as the Spark table of that name: written by
-    DuckDB as Parquet under build/spark/shared/ and registered where it lies (the way back, the
+    DuckDB as Parquet under the session's folder's shared/ and registered where it lies (the way back, the
     other way: the previous period's indicators taken over from the last run, which this period's
     rules read on Spark)."""
     schema, name = table.split(".")
-    folder = SPARK_DIR / "shared" / schema / name
+    folder = working_folder(spark) / "shared" / schema / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -166,12 +186,12 @@ def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
 def copy_back(spark: SparkSession, warehouse: Path, suffix: str = "") -> list[str]:
     """The tables checks/ and reports/ read, from Spark into the run's DuckDB file (replacing what
     is there); `suffix`: the previous period's schemas (marts_previous). Returns schema.table copied.
-    Each goes through Parquet that Spark's executors write (build/spark/handover/) and DuckDB reads:
+    Each goes through Parquet that Spark's executors write (the session's folder's handover/) and DuckDB reads:
     nothing is collected into the driver, which at ×10 lost a 2-million-row table on its way
     (TaskResultLost) and at a nation's scale could not hold one."""
     wanted = {f"{schema}{suffix}": None for schema in COPIED_BACK_PREVIOUS} if suffix else COPIED_BACK
     existing = {row.namespace for row in spark.sql("show databases").collect()}
-    handover = SPARK_DIR / "handover"
+    handover = working_folder(spark) / "handover"
     shutil.rmtree(handover, ignore_errors=True)
     copied = []
     try:

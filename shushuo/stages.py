@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shushuo import publish
 from shushuo.later_imports import LaterImports
+from shushuo.paths import spark_dir
 from shushuo.period_choice import choose_period
 from shushuo.run_context import WAREHOUSE, RunContext, RunFailed
 
@@ -114,7 +115,13 @@ def _build_models(ctx: RunContext, dbt_runner) -> None:
         ctx.doing("上一统计期指标（同比）…")
         has_previous = _previous_indicators(ctx, stage)
         ctx.doing("建模：dbt build…" if ctx.engine == dbt_runner.DUCKDB else f"建模：dbt build（{ctx.engine}）…")
-        built = dbt_runner.build(ctx.warehouse, *ctx.period, results_dir=ctx.work / "checks" / "dbt", engine=ctx.engine)
+        built = dbt_runner.build(
+            ctx.warehouse,
+            *ctx.period,
+            results_dir=ctx.work / "checks" / "dbt",
+            engine=ctx.engine,
+            build_dir=ctx.build_dir,
+        )
         ctx.model_warnings = built.warnings
         ctx.dbt_target = built.target_dir
         if has_previous:
@@ -273,7 +280,8 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
 
     before = dbt_runner.previous_period(*ctx.period)
     if not dbt_runner.has_submissions(ctx.warehouse, *before):
-        return dbt_runner.build_previous(ctx.warehouse, *ctx.period) is not None  # drops leftovers; None
+        # drops a previous period's schemas left in the warehouse; returns None
+        return dbt_runner.build_previous(ctx.warehouse, *ctx.period, build_dir=ctx.build_dir) is not None
     wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key, engine=ctx.engine)
     ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
     published = publish.current(ctx.build_dir)
@@ -281,8 +289,9 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
         published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted
     )
     if not stage["previous_reused"]:
-        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine)
+        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine, build_dir=ctx.build_dir)
     elif ctx.engine == dbt_runner.SPARK:
         # this period's rule moved_against_previous_period reads it on the engine that runs the rules
-        spark_engine.share_table(spark_engine.session(), ctx.warehouse, dbt_runner.PREVIOUS_INDICATORS)
+        spark = spark_engine.session(spark_dir(ctx.build_dir))
+        spark_engine.share_table(spark, ctx.warehouse, dbt_runner.PREVIOUS_INDICATORS)
     return True

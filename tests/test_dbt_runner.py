@@ -35,3 +35,23 @@ def test_a_period_that_ends_before_it_starts_is_refused_before_dbt_runs(tmp_path
     with pytest.raises(ValueError, match="统计期起"):
         dbt_runner.build(tmp_path / "none.duckdb", date(2018, 12, 31), date(2018, 1, 1))
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_build_folder_keeps_its_own_dbt_folder_and_the_docs_their_own(tmp_path, monkeypatch):
+    """Runs of two build folders (the desk's, an analyst's trial) may run dbt at the same time, each
+    under its own run lock: dbt's target folder (partial parse, manifest, run results) is the build
+    folder's, and the docs, which take no lock, are written beside it, never into a run's."""
+    monkeypatch.delenv("SHUSHUO_DBT_DIR", raising=False)  # the test workers' shared folder
+    warehouse = tmp_path / "warehouse.duckdb"
+    new_warehouse(warehouse).close()
+    desk = tmp_path / "desk"
+    built = dbt_runner.build(warehouse, *PERIOD, command="seed", build_dir=desk)
+    target = desk / "dbt" / "target"
+    assert built.target_dir == target.resolve()
+    assert (target / "partial_parse.msgpack").is_file() and (target / "manifest.json").is_file()
+    parsed = (target / "manifest.json").stat().st_mtime_ns
+    docs = dbt_runner.docs(warehouse, *PERIOD, build_dir=desk)
+    assert docs == (desk / "dbt" / "docs").resolve()
+    assert (docs / "static_index.html").is_file()
+    assert (target / "manifest.json").stat().st_mtime_ns == parsed  # the run's target folder untouched
+    assert [p.name for p in desk.iterdir()] == ["dbt"]
