@@ -42,7 +42,10 @@ def _free_port() -> int:
 
 
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    if found is None:
+        raise RuntimeError("the desk's page has no csrf token")
+    return found.group(1)
 
 
 def _sign_in(client: httpx.Client, username: str, password: str) -> None:
@@ -120,9 +123,13 @@ def load_test(returns: Path, period_year: int, rounds: int, check_workers: int =
                     time.sleep(0.3)
             # alone first: the largest return, sent by its unit while nothing else happens
             largest = max(files, key=lambda code: files[code].stat().st_size)
-            solo, errors, solo_results = [], [], []
+            solo: list[float] = []
+            errors: list[str] = []
+            solo_results: list[tuple[str, str | None]] = []
             _clerk(url, *accounts[largest], files[largest], solo_rounds, solo, errors, solo_results)
-            times, results, polls = [], [], []
+            times: list[float] = []
+            results: list[tuple[str, str | None]] = []
+            polls: list[float] = []
             stop = threading.Event()
             poller = threading.Thread(target=_poll, args=(url, *analyst, stop, polls, errors))
             poller.start()
@@ -150,7 +157,7 @@ def load_test(returns: Path, period_year: int, rounds: int, check_workers: int =
             "rounds": rounds,
             "uploads_sent": len(files) * rounds,
             "uploads_kept": len(rows),
-            "uploads_checked": sum(r["state"] == "checked" and r["verdict"] is not None for r in rows),
+            "uploads_checked": sum(1 for r in rows if r["state"] == "checked" and r["verdict"] is not None),
             "results_shown": sum(v is not None for _, v in results),
             "verdicts": dict(sorted({v: sum(1 for _, x in results if x == v) for _, v in results}.items())),
             "inbox_files": len(inbox),

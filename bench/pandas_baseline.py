@@ -126,9 +126,12 @@ def figures(sheets: dict[str, pd.DataFrame], period: tuple[dt.date, dt.date]) ->
         & (aid["项目"].astype(str).str.strip() == "送温暖")
     ]
     warmth_amount = sum(
-        Decimal(str(cash)) + Decimal(str(goods))
-        for cash, goods in zip(warmth["现金（元）"], warmth["物资折款（元）"], strict=True)
-        if pd.notna(cash) and pd.notna(goods)
+        (
+            Decimal(str(cash)) + Decimal(str(goods))
+            for cash, goods in zip(warmth["现金（元）"], warmth["物资折款（元）"], strict=True)
+            if pd.notna(cash) and pd.notna(goods)
+        ),
+        Decimal(0),
     )
 
     contracts = sheets["集体合同"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from domain import catalogue
+from reports.figure_words import exact_number, reach_word
 from reports.formatting import MissingFigureError, format_figure, is_missing, to_decimal
 from reports.period_change import NO_CHANGE, change_of, comparison_word, has_previous
 
@@ -126,8 +127,6 @@ class FigureBook:
     def reach(self, indicator_id: str) -> str:
         """达到, or the evaluative word (高达) the figure's exact value earns by the rule of
         reports/evaluative_words.yaml."""
-        from reports.provenance import exact_number, reach_word
-
         return reach_word(indicator_id, exact_number(self._row(indicator_id)))
 
     def covers(self, part_id: str, whole_id: str) -> bool:

@@ -27,7 +27,8 @@ from ingest.workbooks.style import (
     set_widths,
     write_value,
 )
-from reports.provenance import plain_number, unit_short_names
+from reports.figure_words import plain_number
+from reports.provenance import unit_short_names
 
 CURRENT_FILES = f"""
     select current.unit_code, coalesce(current.unit_name, current.unit_code) as unit, current.source_file,

@@ -16,8 +16,9 @@ from synthetic import UNITS, read_catalog, synthetic_indicators
 
 from ingest.load.current import decide
 from reports.exports import neutralise, source_records, write_exports
+from reports.figure_words import WORDING
 from reports.formatting import format_figure
-from reports.provenance import WORDING, adopted_submissions, unit_short_names
+from reports.provenance import adopted_submissions, unit_short_names
 
 GENERATED = dt.datetime(2024, 1, 15, 9, 30)
 
@@ -228,7 +229,7 @@ def test_notes_say_unit_shares_may_add_up_to_more_than_the_total(exported):
 def test_a_unit_rate_printed_above_its_exact_value_is_not_said_to_reach_it():
     from decimal import Decimal
 
-    from reports.provenance import rate_rounded_up, wording
+    from reports.figure_words import rate_rounded_up, wording
 
     above = pd.Series({"style": "pct:0", "numerator": 9384, "denominator": 10000, "value": Decimal("0.9384")})
     below = pd.Series({"style": "pct:0", "numerator": 9312, "denominator": 10000, "value": Decimal("0.9312")})

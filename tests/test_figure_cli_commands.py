@@ -10,8 +10,8 @@ from synthetic import synthetic_indicators
 from test_exports_catalogue import fake_sources
 from typer.testing import CliRunner
 
+from reports.figure_words import exact_value
 from reports.formatting import format_figure
-from reports.provenance import exact_value
 from shushuo.figure_commands import figure, figures
 
 app = typer.Typer()
