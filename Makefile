@@ -29,11 +29,12 @@ test: $(READY)  ## unit tests on small generated data, plus one end-to-end run o
 	bash scripts/setup_office.sh
 	$(BIN)/python -m pytest
 
-lint: $(READY)  ## the guardrails CI runs before the tests: ruff (lint and format), sqlfluff on models/, mypy on the packages
+lint: $(READY)  ## the guardrails CI runs before the tests: ruff (lint and format), sqlfluff on models/, mypy on the packages and bench/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 
 serve: $(READY)  ## the submission desk on http://127.0.0.1:8765 (HOST=, PORT= to change; README: behind nginx with TLS)
 	$(BIN)/shushuo serve $(if $(HOST),--host $(HOST),) $(if $(PORT),--port $(PORT),)
@@ -44,7 +45,7 @@ template: $(READY)  ## blank return workbooks, one per submitting unit, in build
 demo: $(READY)  ## regenerate the demo workbooks in data/demo/
 	$(BIN)/shushuo demo --force
 
-docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/docs/
+docs: $(READY)  ## dbt docs (definitions of every model and indicator) into build/dbt/docs/target/
 	$(BIN)/shushuo docs
 
 bench: $(READY) $(if $(filter spark,$(ENGINES)),$(SPARK),)  ## the benchmark (×1, ×3, ×10; about 20 minutes on a quiet machine; ENGINES=spark adds Spark's cold runs): see bench/README.md

@@ -15,7 +15,7 @@ from typer.core import TyperCommand, TyperGroup
 from shushuo import publish
 from shushuo.desk_commands import add_user, disable_user, reset_password, serve, set_period
 from shushuo.figure_commands import figure, figures
-from shushuo.paths import BUILD_DIR, DEMO_DIR
+from shushuo.paths import BUILD_DIR, DEMO_DIR, dbt_dir
 
 DAY = "年-月-日"  # how a date option is written: 2018-12-31
 
@@ -173,7 +173,7 @@ def docs(
         console.print(f"[red]还没有成功的运行：[/]{run_dir} 下没有 warehouse.duckdb。请先运行 make report。")
         raise typer.Exit(1)
     parameters = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["parameters"]
-    work = build_dir / "dbt" / "docs-warehouse"
+    work = dbt_dir(build_dir) / "docs-warehouse"
     work.mkdir(parents=True, exist_ok=True)
     # A copy: dbt opens its warehouse for writing, and a published run is never modified.
     shutil.copyfile(run_dir / "warehouse.duckdb", work / "warehouse.duckdb")

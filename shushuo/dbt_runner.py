@@ -33,6 +33,7 @@ ENGINES = (DUCKDB, SPARK)
 TARGETS = {DUCKDB: "run", SPARK: "spark"}
 FAILED = {"error", "fail", "runtime error"}
 GATE_TAG = "gate"
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse of the project, kept in its target folder
 
 
 class DbtBuildFailed(RuntimeError):
@@ -177,6 +178,7 @@ def _invoke(
     target_dir = Path(target_dir).resolve()
     extra = [*extra, "--target", TARGETS[engine]]
     _raw_parquet(warehouse)
+    _start_from_default_parse(target_dir)
     with _warehouse_env(warehouse):
         try:
             outcome = dbtRunner().invoke(
@@ -185,6 +187,22 @@ def _invoke(
         finally:
             _release_warehouse()
     return outcome, target_dir
+
+
+def _start_from_default_parse(target_dir: Path) -> None:
+    """A target folder new to its build folder starts from the default build folder's parse of the
+    project (its target folder of the same name), when there is one, instead of parsing the whole
+    project again (≈ 5 s a target folder, two a run). dbt checks the copy against the project's files,
+    the vars and the profile, and parses again what differs; a copy caught half written fails that
+    check and dbt parses in full, as without it. The default's folder is only read."""
+    own = target_dir / PARTIAL_PARSE
+    default = dbt_dir() / target_dir.name / PARTIAL_PARSE
+    if own.exists() or not default.is_file() or default.resolve() == own.resolve():
+        return
+    target_dir.mkdir(parents=True, exist_ok=True)
+    copying = own.with_name(f".{PARTIAL_PARSE}.copying")
+    shutil.copyfile(default, copying)
+    copying.replace(own)
 
 
 def _default_target(engine: str, build_dir: Path) -> Path:
@@ -292,15 +310,16 @@ def docs(
 ) -> Path:
     """`dbt docs generate --static` against a built warehouse; returns the folder holding
     static_index.html (one file that opens from the file system), index.html,
-    manifest.json and catalog.json: build_dir's dbt folder's docs/, not a run's target folder, as
-    the docs take no run lock and may be made while a run of the same build folder goes on."""
+    manifest.json and catalog.json: build_dir's dbt folder's docs/target/ (its log in docs/logs/),
+    not a run's target folder, as the docs take no run lock and may be made while a run of the same
+    build folder goes on."""
     outcome, target_dir = _invoke(
         ["docs", "generate", "--static"],
         warehouse,
         period_start,
         period_end,
         project_dir,
-        target_dir or dbt_dir(build_dir) / "docs",
+        target_dir or dbt_dir(build_dir) / "docs" / "target",
     )
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])

@@ -74,7 +74,9 @@ def session(folder: Path) -> SparkSession:
     """This process's Spark session, made once: local[2], 2 GiB for the driver, its working folders
     under `folder` (the build folder's spark/, shushuo/paths.py spark_dir), an in-memory catalog (the
     warehouse folder is emptied when the session is made: a new process has no catalog of what an
-    earlier one left there). A session already running keeps the folder it was made with."""
+    earlier one left there). A session already running keeps the folder it was made with, and the
+    JVM, which pyspark starts once per process, keeps its java.io.tmpdir and log file in the first
+    session's folder (one run per process, as the CLI runs, is unaffected)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:

@@ -51,7 +51,32 @@ def test_a_build_folder_keeps_its_own_dbt_folder_and_the_docs_their_own(tmp_path
     assert (target / "partial_parse.msgpack").is_file() and (target / "manifest.json").is_file()
     parsed = (target / "manifest.json").stat().st_mtime_ns
     docs = dbt_runner.docs(warehouse, *PERIOD, build_dir=desk)
-    assert docs == (desk / "dbt" / "docs").resolve()
+    assert docs == (desk / "dbt" / "docs" / "target").resolve()
     assert (docs / "static_index.html").is_file()
     assert (target / "manifest.json").stat().st_mtime_ns == parsed  # the run's target folder untouched
+    assert (desk / "dbt" / "docs" / "logs").is_dir()  # its log beside, not in the run's dbt.log
     assert [p.name for p in desk.iterdir()] == ["dbt"]
+
+
+def test_a_new_target_folder_starts_from_the_default_build_folders_parse(tmp_path, monkeypatch):
+    """A run in a build folder of its own (a trial's, a test's target folder) takes over the default
+    build folder's parse of the project instead of parsing all of it again, and dbt accepts it."""
+    from dbt.parser.manifest import ManifestLoader
+
+    monkeypatch.setenv("SHUSHUO_DBT_DIR", str(tmp_path / "default"))
+    warehouse = tmp_path / "warehouse.duckdb"
+    new_warehouse(warehouse).close()
+    dbt_runner.build(warehouse, *PERIOD, command="seed")  # the default build folder's parse
+    taken_over: list[bool] = []
+    read = ManifestLoader.read_manifest_for_partial_parse
+
+    def spy(loader):
+        manifest = read(loader)
+        taken_over.append(manifest is not None)
+        return manifest
+
+    monkeypatch.setattr(ManifestLoader, "read_manifest_for_partial_parse", spy)
+    fresh = tmp_path / "trial" / "dbt" / "target"
+    dbt_runner.build(warehouse, *PERIOD, command="seed", target_dir=fresh)
+    assert taken_over == [True]
+    assert sorted(p.name for p in fresh.glob("*parse*")) == [dbt_runner.PARTIAL_PARSE]
