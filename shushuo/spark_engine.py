@@ -42,7 +42,9 @@ __all__ = [
 RAW_DIR = "raw"  # beside the run's warehouse: <run>/raw/<table>/
 MASTER = "local[2]"
 DRIVER_MEMORY = "2g"
-SCRATCH = "tmp"  # in the session's folder: Spark's local dir and the JVM's java.io.tmpdir
+# In the session's folder: Spark's local dir and the JVM's java.io.tmpdir; its tables (the models');
+# the Parquet it reads from the run's DuckDB file (share_table).
+SCRATCH, TABLES, SHARED = "tmp", "warehouse", "shared"
 # What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
 # The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
 COPIED_BACK: dict[str, tuple[str, ...] | None] = {
@@ -94,7 +96,7 @@ def session(folder: Path) -> SparkSession:
     if active is not None:
         return active
     folder = Path(folder).resolve()
-    warehouse = folder / "warehouse"
+    warehouse = folder / TABLES
     shutil.rmtree(warehouse, ignore_errors=True)
     for made in (warehouse, folder / SCRATCH, folder / "logs"):
         made.mkdir(parents=True, exist_ok=True)
@@ -116,13 +118,18 @@ def working_folder(spark: SparkSession) -> Path:
 
 
 def stop() -> None:
-    """End this process's Spark session, if one runs: its JVM's memory is free for the stages after dbt."""
+    """End this process's Spark session, if one runs: its JVM's memory is free for the stages after
+    dbt, and its tables and the Parquet shared with it leave the disk (what the later stages read is
+    in the run's DuckDB file by then; the models' tables grow with the input)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         return
     if (active := SparkSession.getActiveSession()) is not None:
+        folder = working_folder(active)
         active.stop()
+        for kept in (TABLES, SHARED):
+            shutil.rmtree(folder / kept, ignore_errors=True)
 
 
 def _java_home() -> bool:
@@ -137,7 +144,7 @@ def _conf(folder: Path) -> dict[str, str]:
         "spark.master": MASTER,
         "spark.driver.memory": DRIVER_MEMORY,
         "spark.sql.catalogImplementation": "in-memory",
-        "spark.sql.warehouse.dir": str(folder / "warehouse"),
+        "spark.sql.warehouse.dir": str(folder / TABLES),
         "spark.local.dir": str(folder / SCRATCH),
         "spark.driver.extraJavaOptions": (
             f"-Djava.io.tmpdir={folder / SCRATCH} -Dlog4j2.configurationFile=file:{folder / 'log4j2.properties'}"
@@ -173,7 +180,7 @@ def share_table(spark: SparkSession, warehouse: Path, table: str) -> None:
     other way: the previous period's indicators taken over from the last run, which this period's
     rules read on Spark)."""
     schema, name = table.split(".")
-    folder = working_folder(spark) / "shared" / schema / name
+    folder = working_folder(spark) / SHARED / schema / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:

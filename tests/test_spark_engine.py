@@ -17,6 +17,7 @@ import shutil
 import duckdb
 import pytest
 
+from shushuo.paths import spark_dir
 from tests.conftest import run_pipeline
 
 pytestmark = [
@@ -89,6 +90,9 @@ def test_checks_and_reports_read_the_figures_spark_computed(small_run, spark_run
     assert spark == duck
     manifest = json.loads((spark_run.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["engine"] == "spark"
+    # the session ended with dbt's stage, and took its tables and the Parquet shared with it along
+    folder = spark_dir(spark_run.run_dir.parents[1])
+    assert (folder / "logs").is_dir() and not (folder / "warehouse").exists() and not (folder / "shared").exists()
 
 
 @pytest.fixture(scope="module")
