@@ -16,8 +16,11 @@ Around dbt's build this module owns three steps:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,7 @@ DRIVER_MEMORY = "2g"
 # In the session's folder: Spark's local dir and the JVM's java.io.tmpdir; its tables (the models');
 # the Parquet it reads from the run's DuckDB file (share_table).
 SCRATCH, TABLES, SHARED = "tmp", "warehouse", "shared"
+JVM_LOG = "jvm.log"  # in the session's logs/: what the JVM itself writes to standard error
 # What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
 # The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
 COPIED_BACK: dict[str, tuple[str, ...] | None] = {
@@ -104,9 +108,27 @@ def session(folder: Path) -> SparkSession:
     builder: Any = SparkSession.builder.appName("shushuo")
     for key, value in _conf(folder).items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    with _stderr_into(folder / "logs" / JVM_LOG):
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+@contextlib.contextmanager
+def _stderr_into(log: Path):
+    """This process's standard error into `log` while the JVM starts, which inherits it for good: the
+    JVM's own lines (WARNING: Using incubator modules…, a crash's report) land beside Spark's log
+    instead of among the analyst's messages."""
+    sys.stderr.flush()
+    kept = os.dup(2)
+    try:
+        with open(log, "ab") as handle:
+            os.dup2(handle.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(kept, 2)
+        os.close(kept)
 
 
 def working_folder(spark: SparkSession) -> Path:

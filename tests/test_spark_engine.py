@@ -92,7 +92,8 @@ def test_checks_and_reports_read_the_figures_spark_computed(small_run, spark_run
     assert manifest["parameters"]["engine"] == "spark"
     # the session ended with dbt's stage, and took its tables and the Parquet shared with it along
     folder = spark_dir(spark_run.run_dir.parents[1])
-    assert (folder / "logs").is_dir() and not (folder / "warehouse").exists() and not (folder / "shared").exists()
+    assert not (folder / "warehouse").exists() and not (folder / "shared").exists()
+    assert (folder / "logs" / "jvm.log").is_file()  # the JVM's own standard error, off the analyst's console
 
 
 @pytest.fixture(scope="module")
