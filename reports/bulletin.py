@@ -15,7 +15,8 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from domain.periods import chinese_date, period_span
-from reports.charts import Chart, draw_charts
+from reports.chart_specs import Chart
+from reports.charts import draw_charts
 from reports.edition import Edition, provisional_notes
 from reports.figure_book import OTHERS_TITLE, BulletinDataError, FigureBook, period_of
 from reports.formatting import register_filters

@@ -23,7 +23,8 @@ from docx.shared import Mm
 from domain.periods import chinese_date, period_span
 from domain.schema import federation
 from reports import docx_style
-from reports.charts import Chart, draw_charts
+from reports.chart_specs import Chart
+from reports.charts import draw_charts
 from reports.edition import PROVISIONAL, Edition, provisional_notes
 from reports.figure_book import OTHERS_TITLE, FigureBook, PrintedFigure, period_of
 from reports.period_change import comparison_note

@@ -26,7 +26,7 @@ import yaml
 from domain import catalogue
 from domain.periods import period_span
 from domain.schema import UNITS_FILE
-from reports.charts import DIM_NAMES
+from reports.chart_specs import DIM_NAMES
 from reports.disclosure import hides_previous, withheld_rows
 from reports.figure_book import period_of
 from reports.figure_words import exact_number, exact_value, plain_number, rate_rounded_up, wording

@@ -111,7 +111,7 @@ def _show(console: Console, head, entries, run_id: str) -> None:
 def _show_breakdown(console: Console, dim: str, parts) -> None:
     """One breakdown (by unit, programme, category): a table of the rows that may be published,
     then one line per reason for those withheld, not one row per unit."""
-    from reports.charts import DIM_NAMES
+    from reports.chart_specs import DIM_NAMES
 
     name = DIM_NAMES.get(dim, dim)
     shown = [e for e in parts if not e.withheld]

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from synthetic import synthetic_indicators
 
-from reports.charts import CHARTS, draw_charts
+from reports.chart_specs import CHARTS
+from reports.charts import draw_charts
 
 PERIOD = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 MEMBERS_CHART = next(s for s in CHARTS if s.compare_with == "cards_issued")

@@ -11,7 +11,9 @@ from decimal import Decimal
 import pytest
 from synthetic import synthetic_indicators
 
-from reports.charts import CHARTS, draw_charts, rate_labels
+from reports.chart_specs import CHARTS
+from reports.chart_words import rate_labels
+from reports.charts import draw_charts
 
 PERIOD = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 

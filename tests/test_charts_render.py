@@ -14,7 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from synthetic import synthetic_indicators
 
-from reports.charts import CHARTS, ChartSpec, cjk_font_name, draw_charts, publishable
+from reports.chart_specs import CHARTS, ChartSpec, publishable
+from reports.charts import cjk_font_name, draw_charts
 
 
 def glyph_warnings(caught) -> list[str]:

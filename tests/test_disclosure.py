@@ -13,7 +13,7 @@ import pytest
 from synthetic import synthetic_indicators
 from test_exports_catalogue import GENERATED, fake_sources
 
-from reports.charts import publishable
+from reports.chart_specs import publishable
 from reports.disclosure import SMALL_COUNT, withheld_units
 from reports.exports import write_exports
 

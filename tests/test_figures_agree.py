@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 
 from reports.bulletin import load_indicators
-from reports.charts import CHARTS, breakdown, publishable
+from reports.chart_specs import CHARTS, breakdown, publishable
 from reports.formatting import format_figure
 
 WARMTH = "送温暖"
