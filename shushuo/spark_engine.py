@@ -5,8 +5,8 @@ profile's thrift target, README).
 Around dbt's build this module owns three steps:
 - the Spark session, made here before dbt connects (dbt-spark's session method then finds it):
   its master, memory and folders (all under the build folder's spark/, shushuo/paths.py spark_dir;
-  never the repository's root), and an
-  in-memory catalog, so no Derby metastore is written; dbt's tables are Parquet in the warehouse;
+  never the repository's root), and an in-memory catalog, so no Derby metastore is written; dbt's
+  tables are Parquet in the warehouse;
 - the hand-over: the run's raw tables as Parquet, `<run>/raw/<table>/period=…/unit=…/*.parquet`
   with every column inside the files, registered as the tables `raw.<table>` that dbt's sources read;
 - the way back: the tables checks/ and reports/ read (marts, the seeds, intermediate, the staging
@@ -47,8 +47,8 @@ MASTER = "local[2]"
 DRIVER_MEMORY = "2g"
 # In the session's folder: Spark's local dir and the JVM's java.io.tmpdir; its tables (the models');
 # the Parquet it reads from the run's DuckDB file (share_table).
-SCRATCH, TABLES, SHARED = "tmp", "warehouse", "shared"
-JVM_LOG = "jvm.log"  # in the session's logs/: what the JVM itself writes to standard error
+SCRATCH, TABLES, SHARED, LOGS = "tmp", "warehouse", "shared", "logs"
+JVM_LOG = "jvm.log"  # in LOGS: what the JVM itself writes to standard error (Spark's own: spark.log)
 # What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
 # The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
 COPIED_BACK: dict[str, tuple[str, ...] | None] = {
@@ -102,13 +102,13 @@ def session(folder: Path) -> SparkSession:
     folder = Path(folder).resolve()
     warehouse = folder / TABLES
     shutil.rmtree(warehouse, ignore_errors=True)
-    for made in (warehouse, folder / SCRATCH, folder / "logs"):
+    for made in (warehouse, folder / SCRATCH, folder / LOGS):
         made.mkdir(parents=True, exist_ok=True)
-    (folder / "log4j2.properties").write_text(LOG_CONFIG.format(log=folder / "logs" / "spark.log"))
+    (folder / "log4j2.properties").write_text(LOG_CONFIG.format(log=folder / LOGS / "spark.log"))
     builder: Any = SparkSession.builder.appName("shushuo")
     for key, value in _conf(folder).items():
         builder = builder.config(key, value)
-    with _stderr_into(folder / "logs" / JVM_LOG):
+    with _stderr_into(folder / LOGS / JVM_LOG):
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
