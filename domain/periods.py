@@ -1,14 +1,16 @@
-"""Statistical periods: which period comes before a given one (for 同比), and how a period is
+"""Statistical periods: which period comes before a given one (for 同比) and when it may be compared
+with, and how a period is
 written (2018年度, 2018年1月1日至2018年12月31日, 20181001-20190930 in file names): the one owner of
 a period's label for the workbooks for clerks, the templates, the bulletin, charts and exports.
 
-A domain fact beside the schema, read by the run (shushuo.dbt_runner.build_previous), 提交情况 and
+A domain fact beside the schema, read by the run (shushuo.previous_build.build), 提交情况 and
 the demo generator (demo writes the previous period's returns), so all agree on what "the
 period before" is; no stage imports the runner for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 
@@ -30,6 +32,17 @@ def previous_period(period_start: date, period_end: date) -> tuple[date, date]:
         return period_start - timedelta(days=days), period_start - timedelta(days=1)
     first = period_start.year * 12 + period_start.month - 1 - months
     return date(first // 12, first % 12 + 1, 1), period_start - timedelta(days=1)
+
+
+def comparable(units_sent: Iterable[str]) -> bool:
+    """Whether a period whose returns came from these units may be compared with (同比): only when
+    every expected unit (units.yaml) sent one, as a comparison with a period that only some units
+    reported would set a whole district beside a part of it. The one rule for the run (which builds
+    the previous period's indicators only then, shushuo/previous_build.py) and 提交情况 (which says
+    whether the previous period's files are used)."""
+    from domain.schema import units
+
+    return {u.code for u in units()} <= set(units_sent)
 
 
 def is_calendar_year(period_start: date, period_end: date) -> bool:

@@ -1,6 +1,6 @@
 {#- Models land in schemas named exactly staging / intermediate / marts / reference (the
     contract in docs/architecture.md), not dbt's default <target schema>_<custom schema>.
-    The var `schema_suffix` (e.g. '_previous', set by shushuo.dbt_runner.build_previous) sends
+    The var `schema_suffix` (e.g. '_previous', set by shushuo.previous_build.build) sends
     the models of a second period to their own schemas (marts_previous …) beside this period's;
     seeds are the same for every period and stay where they are. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}

@@ -1,7 +1,7 @@
 """Period over period (同比): each figure beside its value in the period before, and the change.
 
 The run builds the previous period's indicators into `marts_previous.indicators` (shushuo.
-dbt_runner.build_previous) when the input holds returns for it. `with_previous` puts them beside
+previous_build.build) when the input holds returns for it. `with_previous` puts them beside
 this period's rows as columns previous_value / previous_numerator / previous_denominator (matched
 by indicator, breakdown and key), so every report reads one table. Without a previous period
 those columns are simply absent and nothing prints a 同比.

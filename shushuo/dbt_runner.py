@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from domain.periods import previous_period
 from ingest.load import raw_layout
 from shushuo.paths import BUILD_DIR, REPO_ROOT, dbt_dir, spark_dir
 
-__all__ = ["BuildResult", "DbtBuildFailed", "build", "build_previous", "docs", "has_submissions", "previous_period"]
+__all__ = ["BuildResult", "DbtBuildFailed", "build", "default_target", "docs"]
 
 WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
 # Where the models run: DuckDB in the run's warehouse file, or Spark (shushuo/spark_engine.py), whose
@@ -157,6 +156,14 @@ def _release_warehouse() -> None:
             DuckDBConnectionManager._ENV = None
 
 
+def _refuse_wrong_arguments(period_start: date, period_end: date, engine: str) -> None:
+    """Before anything is written for the build."""
+    if period_start > period_end:
+        raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
+    if engine not in ENGINES:
+        raise ValueError(f"未知的计算引擎 {engine}：可选 {'、'.join(ENGINES)}。")
+
+
 def _invoke(
     command: list[str],
     warehouse: Path,
@@ -170,14 +177,9 @@ def _invoke(
 ):
     from dbt.cli.main import dbtRunner
 
-    if period_start > period_end:
-        raise ValueError(f"统计期起 {period_start} 晚于统计期止 {period_end}，请检查统计期。")
-    if engine not in ENGINES:
-        raise ValueError(f"未知的计算引擎 {engine}：可选 {'、'.join(ENGINES)}。")
     project_dir = Path(project_dir).resolve()
     target_dir = Path(target_dir).resolve()
     extra = [*extra, "--target", TARGETS[engine]]
-    _raw_parquet(warehouse)
     _start_from_default_parse(target_dir)
     with _warehouse_env(warehouse):
         try:
@@ -205,18 +207,18 @@ def _start_from_default_parse(target_dir: Path) -> None:
     copying.replace(own)
 
 
-def _default_target(engine: str, build_dir: Path) -> Path:
+def default_target(engine: str, build_dir: Path) -> Path:
     """dbt's target folder for the runs of build_dir, one per engine: each keeps its own partial
     parse (the profile differs)."""
     return dbt_dir(build_dir) / ("target" if engine == DUCKDB else f"target_{engine}")
 
 
 def _spark_with_raw(warehouse: Path, build_dir: Path):
-    """The Spark session, with the run's raw tables registered from their Parquet beside the warehouse."""
+    """The Spark session, with the run's raw tables registered from their Parquet beside the warehouse
+    (_raw_parquet has written them)."""
     from shushuo import spark_engine
 
     spark = spark_engine.session(spark_dir(build_dir))
-    _raw_parquet(warehouse)
     spark_engine.register_raw(spark, raw_layout.root_of(Path(warehouse).resolve()))
     return spark
 
@@ -256,8 +258,10 @@ def build(
         extra += ["--resource-type", kind]
     if not artifacts:
         extra.append("--no-write-json")
+    _refuse_wrong_arguments(period_start, period_end, engine)
+    _raw_parquet(warehouse)
     spark = _spark_with_raw(warehouse, build_dir) if engine == SPARK else None
-    target_dir = target_dir or _default_target(engine, build_dir)
+    target_dir = target_dir or default_target(engine, build_dir)
     outcome, target_dir = _invoke(
         [command], warehouse, period_start, period_end, project_dir, target_dir, extra, more_vars, engine
     )
@@ -313,6 +317,8 @@ def docs(
     manifest.json and catalog.json: build_dir's dbt folder's docs/target/ (its log in docs/logs/),
     not a run's target folder, as the docs take no run lock and may be made while a run of the same
     build folder goes on."""
+    _refuse_wrong_arguments(period_start, period_end, DUCKDB)
+    _raw_parquet(warehouse)
     outcome, target_dir = _invoke(
         ["docs", "generate", "--static"],
         warehouse,
@@ -324,92 +330,3 @@ def docs(
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
     return target_dir
-
-
-PREVIOUS_SUFFIX = "_previous"
-PREVIOUS_INDICATORS = f"marts{PREVIOUS_SUFFIX}.indicators"
-
-
-def units_submitted(warehouse: Path, period_start: date, period_end: date) -> set[str]:
-    """The units with a return counted for exactly this period (is_current: ingest decided; a held
-    file is not a unit's return)."""
-    import duckdb
-
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        try:
-            rows = con.execute(
-                "select distinct unit_code from raw.submissions where "
-                "period_start = ? and period_end = ? and is_current",
-                [period_start, period_end],
-            ).fetchall()
-        except duckdb.CatalogException:
-            return set()
-    return {r[0] for r in rows}
-
-
-def has_submissions(warehouse: Path, period_start: date, period_end: date) -> bool:
-    """Whether every expected unit (units.yaml) sent a return for this period: 同比 against a
-    period that only some units reported would compare a whole district with a part of it."""
-    from domain.schema import units
-
-    return {u.code for u in units()} <= units_submitted(warehouse, period_start, period_end)
-
-
-def _drop_previous(warehouse: Path) -> None:
-    """Remove a previous period's schemas left in the warehouse, so no stale 上期 is ever read."""
-    import duckdb
-
-    with duckdb.connect(str(warehouse)) as con:
-        schemas = [
-            r[0]
-            for r in con.execute(
-                "select schema_name from information_schema.schemata where "
-                "catalog_name = current_database() and schema_name like ?",
-                [f"%{PREVIOUS_SUFFIX}"],
-            ).fetchall()
-        ]
-        for schema in schemas:
-            con.execute(f'drop schema "{schema}" cascade')
-
-
-def build_previous(
-    warehouse: Path,
-    period_start: date,
-    period_end: date,
-    *,
-    project_dir: Path = REPO_ROOT,
-    target_dir: Path | None = None,
-    engine: str = DUCKDB,
-    build_dir: Path = BUILD_DIR,
-) -> BuildResult | None:
-    """The indicators of the period before [period_start, period_end] (same length, see
-    previous_period) into marts_previous.indicators, when the input holds returns for it; None
-    (and no *_previous schema) when it does not, or not from every expected unit.
-
-    `dbt run --select +indicators` with vars schema_suffix=_previous: only the models the
-    indicators need, into staging_previous, intermediate_previous and marts_previous, reading
-    the shared seeds; no data tests (the gate checks this period; the previous one's figures
-    are only compared with). Its own target folder keeps dbt's partial parse of each period
-    valid (changed vars would force a full re-parse of the project every time); nothing reads
-    its manifest or run results, so dbt does not write them."""
-    start, end = previous_period(period_start, period_end)
-    if not has_submissions(warehouse, start, end):
-        _drop_previous(warehouse)
-        return None
-    project_dir = Path(project_dir).resolve()
-    target_dir = Path(target_dir) if target_dir else _default_target(engine, build_dir)
-    return build(
-        warehouse,
-        start,
-        end,
-        project_dir=project_dir,
-        target_dir=target_dir.parent / f"{target_dir.name}{PREVIOUS_SUFFIX}",
-        select="+indicators",
-        more_vars={"schema_suffix": PREVIOUS_SUFFIX},
-        # seeds too (they stay in reference, shared): this runs before the period's own build, whose
-        # rule moved_against_previous_period reads marts_previous.indicators
-        resource_types=("seed", "model"),
-        artifacts=False,
-        engine=engine,
-        build_dir=build_dir,
-    )

@@ -5,7 +5,7 @@ While this period's returns come in, the analyst reruns many times; the previous
 figures cannot move unless its returns or the code that turns returns into figures do. They are
 made of: the returns declaring that period (name, sha256, 填报日期, file time and which file
 ingest decided counts) and the rows loaded and rejected from each of their sheets, the code that
-reads and loads them and runs dbt (every module ingest.run and shushuo.dbt_runner import, with the
+reads and loads them and runs dbt (every module ingest.run and shushuo.previous_build import, with the
 schema and unit list beside them) and the dbt project (the folders dbt_project.yml names), both
 found by domain/fingerprint.py from the files themselves, the versions of the libraries that
 read, load and compute them, the engine that computed them, and the pseudonym key. When build/current was made with
@@ -26,7 +26,8 @@ from domain.fingerprint import Fingerprint, dbt_project_files, source_files
 from domain.warehouse import sql_string
 from ingest.load.cache import LIBRARIES as INGEST_LIBRARIES
 from ingest.load.cache import key_fingerprint
-from shushuo.dbt_runner import DUCKDB, PREVIOUS_INDICATORS, SPARK
+from shushuo.dbt_runner import DUCKDB, SPARK
+from shushuo.previous_build import PREVIOUS_INDICATORS
 
 FINGERPRINT = "previous_fingerprint"  # the key in manifest.json's parameters
 LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb", *INGEST_LIBRARIES)
@@ -36,7 +37,7 @@ SPARK_LIBRARIES = ("dbt-spark", "pyspark")
 
 def code_files(engine: str = DUCKDB) -> list[Path]:
     """The code and dbt project the previous period's indicators are made with (see above)."""
-    modules = ("ingest.run", "shushuo.dbt_runner", *(("shushuo.spark_engine",) if engine == SPARK else ()))
+    modules = ("ingest.run", "shushuo.previous_build", *(("shushuo.spark_engine",) if engine == SPARK else ()))
     return source_files(*modules) + dbt_project_files()
 
 

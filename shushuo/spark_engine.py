@@ -50,7 +50,7 @@ DRIVER_MEMORY = "2g"
 SCRATCH, TABLES, SHARED, LOGS = "tmp", "warehouse", "shared", "logs"
 JVM_LOG = "jvm.log"  # in LOGS: what the JVM itself writes to standard error (Spark's own: spark.log)
 # What the run's DuckDB file receives from Spark after a build, schema → tables (None: every table).
-# The models' schemas get a suffix for the previous period (dbt_runner.build_previous).
+# The models' schemas get a suffix for the previous period (previous_build.build).
 COPIED_BACK: dict[str, tuple[str, ...] | None] = {
     "reference": None,
     "staging": ("stg_submissions",),  # which file counts, read by the gate (domain/warehouse.py TABLES)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+from domain.periods import previous_period
 from shushuo import publish
 from shushuo.later_imports import LaterImports
 from shushuo.paths import spark_dir
@@ -108,10 +109,12 @@ def build_models(ctx: RunContext) -> None:
 
 
 def _build_models(ctx: RunContext, dbt_runner) -> None:
+    from shushuo import previous_build
+
     with ctx.manifest.stage("dbt build") as stage:
         # the previous period first: the rule moved_against_previous_period, run by this period's
         # build, compares with marts_previous.indicators
-        before = dbt_runner.previous_period(*ctx.period)
+        before = previous_period(*ctx.period)
         ctx.doing("上一统计期指标（同比）…")
         has_previous = _previous_indicators(ctx, stage)
         ctx.doing("建模：dbt build…" if ctx.engine == dbt_runner.DUCKDB else f"建模：dbt build（{ctx.engine}）…")
@@ -130,7 +133,7 @@ def _build_models(ctx: RunContext, dbt_runner) -> None:
             )
             reused = "（报表和程序与上次发布时相同，沿用其上期指标）" if stage.get("previous_reused") else ""
             ctx.say(f"上一统计期（同比）：{before[0]} 至 {before[1]}{reused}")
-        elif sent := dbt_runner.units_submitted(ctx.warehouse, *before):
+        elif sent := previous_build.units_submitted(ctx.warehouse, *before):
             ctx.say(f"提示：上一统计期（{before[0]} 至 {before[1]}）只有 {len(sent)} 个单位报送，不计算同比。")
 
 
@@ -276,12 +279,12 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
     """marts_previous.indicators for the period before: copied from build/current when made of
     the same returns and code (shushuo/previous_reuse.py), else built by dbt. False when not
     every unit reported that period (no 同比)."""
-    from shushuo import dbt_runner, previous_reuse, spark_engine
+    from shushuo import dbt_runner, previous_build, previous_reuse, spark_engine
 
-    before = dbt_runner.previous_period(*ctx.period)
-    if not dbt_runner.has_submissions(ctx.warehouse, *before):
+    before = previous_period(*ctx.period)
+    if not previous_build.has_submissions(ctx.warehouse, *before):
         # drops a previous period's schemas left in the warehouse; returns None
-        return dbt_runner.build_previous(ctx.warehouse, *ctx.period, build_dir=ctx.build_dir) is not None
+        return previous_build.build(ctx.warehouse, *ctx.period, build_dir=ctx.build_dir) is not None
     wanted = previous_reuse.fingerprint(ctx.warehouse, *before, ctx.key, engine=ctx.engine)
     ctx.manifest.parameters[previous_reuse.FINGERPRINT] = wanted
     published = publish.current(ctx.build_dir)
@@ -289,9 +292,9 @@ def _previous_indicators(ctx: RunContext, stage: dict) -> bool:
         published / WAREHOUSE, previous_reuse.recorded(published), ctx.warehouse, wanted
     )
     if not stage["previous_reused"]:
-        dbt_runner.build_previous(ctx.warehouse, *ctx.period, engine=ctx.engine, build_dir=ctx.build_dir)
+        previous_build.build(ctx.warehouse, *ctx.period, engine=ctx.engine, build_dir=ctx.build_dir)
     elif ctx.engine == dbt_runner.SPARK:
         # this period's rule moved_against_previous_period reads it on the engine that runs the rules
         spark = spark_engine.session(spark_dir(ctx.build_dir))
-        spark_engine.share_table(spark, ctx.warehouse, dbt_runner.PREVIOUS_INDICATORS)
+        spark_engine.share_table(spark, ctx.warehouse, previous_build.PREVIOUS_INDICATORS)
     return True

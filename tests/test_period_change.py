@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from synthetic import synthetic_indicators
 
-from domain.periods import previous_period
+from domain.periods import comparable, previous_period
+from domain.schema import units
 from reports.bulletin import render
 from reports.docx_export import write_docx
 from reports.exports import write_exports
@@ -39,6 +40,14 @@ YEAR_BEFORE = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 )
 def test_the_previous_period_has_the_same_length_just_before(period, before):
     assert previous_period(*period) == before
+
+
+def test_a_period_is_compared_with_only_when_every_expected_unit_sent_it():
+    expected = [u.code for u in units()]
+    assert comparable(expected)
+    assert comparable([*expected, "a unit not in units.yaml"])
+    assert not comparable(expected[1:])
+    assert not comparable([])
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 from reports.bulletin import load_indicators
 from reports.period_change import PREVIOUS_TABLE, load_previous
-from shushuo import dbt_runner
+from shushuo import previous_build
 
 PERIOD = (date(2018, 1, 1), date(2018, 12, 31))
 
@@ -67,7 +67,7 @@ def test_without_returns_for_the_previous_period_there_is_none(small_run, tmp_pa
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.submissions where period_end < ?", [PERIOD[0]])
         assert con.execute(f"select count(*) from {PREVIOUS_TABLE}").fetchone()[0] > 0
-    assert dbt_runner.build_previous(warehouse, *PERIOD) is None
+    assert previous_build.build(warehouse, *PERIOD) is None
     assert load_previous(warehouse) is None  # the stale schemas are gone
     indicators = load_indicators(warehouse)
     assert not [c for c in indicators.columns if c.startswith("previous")]

@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from domain.periods import previous_period
 from ingest.clean.pseudonymise import DEMO_KEY
 from shushuo import previous_reuse
-from shushuo.dbt_runner import PREVIOUS_INDICATORS, previous_period
 from shushuo.paths import REPO_ROOT
+from shushuo.previous_build import PREVIOUS_INDICATORS
 from shushuo.run import WAREHOUSE, RunOptions, run
 
 

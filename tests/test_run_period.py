@@ -1,5 +1,5 @@
 """Which period a run counts, and when 同比 is computed: decided from the covers in
-raw.submissions (shushuo.run.choose_period, shushuo.dbt_runner.has_submissions)."""
+raw.submissions (shushuo.run.choose_period, shushuo.previous_build.has_submissions)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from domain.schema import units
-from shushuo import dbt_runner
+from shushuo import previous_build
 from shushuo.run import RunOptions, choose_period
 
 Y2017, Y2018, Y2019 = ((date(y, 1, 1), date(y, 12, 31)) for y in (2017, 2018, 2019))
@@ -59,5 +59,5 @@ def test_a_period_asked_for_wins(tmp_path):
 @pytest.mark.parametrize(("sent", "complete"), [(17, True), (16, False), (0, False)])
 def test_same_period_last_year_is_compared_only_when_every_unit_reported_it(tmp_path, sent, complete):
     path = warehouse_with(tmp_path, {Y2018: 17, Y2017: sent})
-    assert dbt_runner.has_submissions(path, *Y2017) is complete
-    assert len(dbt_runner.units_submitted(path, *Y2017)) == sent
+    assert previous_build.has_submissions(path, *Y2017) is complete
+    assert len(previous_build.units_submitted(path, *Y2017)) == sent

@@ -1,6 +1,6 @@
 """提交情况 names the previous period's files for what they are, the 上期 behind every 同比, and
 keeps 本次未用 for files of any other period. Whether 同比 is computed is decided by
-shushuo.dbt_runner.has_submissions on the warehouse; 提交情况 is written before that, from the
+shushuo.previous_build.has_submissions on the warehouse; 提交情况 is written before that, from the
 ingest report, and must say the same."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from domain.periods import previous_period
 from domain.schema import units
 from ingest.run import ingest
 from ingest.workbooks.submission_summary import write_submission_summary
-from shushuo.dbt_runner import has_submissions
+from shushuo.previous_build import has_submissions
 
 KEY = b"submission-previous-key" * 2
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from domain.periods import period_label, previous_period
+from domain.periods import comparable, period_label, previous_period
 from domain.schema import units
 from ingest.find.origin import origin_of
 from ingest.load.current import HELD
@@ -199,13 +199,12 @@ def _whole_file_reasons(report: IngestReport, file: FileReport) -> list[str]:
 
 def _previous_period_files(report: IngestReport, period: tuple[dt.date, dt.date]) -> dict:
     """The files of the period before (the 上期 of 同比) and whether they are used: 同比 is
-    computed only when every expected unit sent that period (the rule of
-    shushuo.dbt_runner.has_submissions, applied here to the same submissions before the
-    warehouse is built), and then from each unit's current file."""
+    computed only when every expected unit sent that period (domain/periods.py comparable, the rule
+    the run applies to the same submissions in the warehouse), and then from each unit's current file."""
     start, end = (d.isoformat() for d in previous_period(*period))
     chosen = [u for u in report.submissions_used if (u["period_start"], u["period_end"]) == (start, end)]
     sent = {u["unit_code"] for u in chosen}
-    complete = {u.code for u in units()} <= sent
+    complete = comparable(sent)
     files = [{"source_file": u["source_file"], "unit_name": u["unit_name"], "used": complete} for u in chosen]
     files += [
         {"source_file": x["source_file"], "unit_name": u["unit_name"], "used": False, "replaced_by": u["source_file"]}

@@ -15,7 +15,7 @@
 -- Runs after the figures, so a failure never stops a model (the gate decides):
 -- depends_on: {{ ref('indicators') }}
 
-{# The previous period's indicators (marts_previous.indicators, shushuo.dbt_runner.build_previous) exist
+{# The previous period's indicators (marts_previous.indicators, shushuo.previous_build.build) exist
     only when every unit reported that period; without them nothing is compared (the gate says 未比较). #}
 {% set max_share = 0.5 %}{% set max_rate_points = 0.10 %}
 {% set previous = adapter.get_relation(database=target.database, schema='marts_previous', identifier='indicators') if execute else none %}
