@@ -1,23 +1,26 @@
 """The analyst's run and release buttons: `shushuo run --input <inbox>` (the same pipeline and the
 same run lock, shushuo/lock.py, as `make report INPUT=<inbox>`) or `shushuo release --by <analyst>`
-(as `make release`), each in a process of its own, its output kept in a log the page shows while it
-runs. One at a time: a press while one is running (from the desk, or from a terminal holding the
+(as `make release`), each in a process of its own, started before the press with the run's modules
+imported (desk/warm_runner.py), its output kept in a log the page shows while it runs. One at a
+time: a press while one is running (from the desk, or from a terminal holding the
 run lock) gets a message, not a second one."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
+from desk import warm_runner
 from desk.db import Database, now
 from desk.paths import DeskPaths
+from desk.warm_runner import WarmRunner
 from shushuo import publish
 
 _starting = threading.Lock()
 _processes: dict[int, subprocess.Popen] = {}
-CLI = "import sys; from shushuo.cli import app; sys.argv[0] = 'shushuo'; app()"
+_runner: WarmRunner | None = None  # the next command's process, waiting (keep_warm)
+_warm = False
 
 
 class RunRefused(Exception):
@@ -28,13 +31,40 @@ KINDS = {"run": "运行", "release": "发布"}
 
 
 def command(paths: DeskPaths) -> list[str]:
-    return [sys.executable, "-c", CLI, "run", "--input", str(paths.inbox), "--build", str(paths.build)]
+    """`shushuo run` on the inbox (its arguments)."""
+    return ["run", "--input", str(paths.inbox), "--build", str(paths.build)]
 
 
 def release_command(paths: DeskPaths, by: str, note: str, accept_open_problems: bool) -> list[str]:
+    """`shushuo release` (its arguments)."""
     extra = ["--note", note] if note else []
     extra += ["--accept-open-problems"] if accept_open_problems else []
-    return [sys.executable, "-c", CLI, "release", "--by", by, "--build", str(paths.build), *extra]
+    return ["release", "--by", by, "--build", str(paths.build), *extra]
+
+
+def keep_warm() -> None:
+    """From now on, the next command's process is started before it is needed (desk/warm_runner.py):
+    now, and whenever a run ends."""
+    global _warm
+    _warm = True
+    _prepare()
+
+
+def stop_warm() -> None:
+    """The desk is stopping: the waiting process leaves."""
+    global _warm, _runner
+    _warm = False
+    with _starting:
+        runner, _runner = _runner, None
+    if runner is not None:
+        runner.stop()
+
+
+def _prepare() -> None:
+    global _runner
+    with _starting:
+        if _warm and (_runner is None or not _runner.alive()):
+            _runner = WarmRunner()
 
 
 def running(db: Database):
@@ -44,6 +74,7 @@ def running(db: Database):
 def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv: list[str] | None = None) -> int:
     """Start a run (or, kind 'release', the release command `argv`); returns its id. RunRefused
     when one is running."""
+    global _runner
     with _starting:
         current = running(db)
         if current is not None and _alive(current["id"]):
@@ -63,10 +94,8 @@ def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv
             username,
             str(log),
         )
-        with open(log, "wb") as handle:
-            process = subprocess.Popen(
-                argv or command(paths), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
+        runner, _runner = _runner, None
+        process = warm_runner.start(argv or command(paths), log, runner)
         _processes[run_id] = process
     threading.Thread(target=_wait, args=(db, paths, run_id, process, kind), daemon=True).start()
     return run_id
@@ -86,6 +115,7 @@ def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen
         finish(db, run_id, "done", f"{what}完成", folder)
     else:
         finish(db, run_id, "failed", f"{what}未完成，原因见下方记录")
+    _prepare()  # the next press's process, while no run needs the processor
 
 
 def finish(db: Database, run_id: int, state: str, message: str, run_dir: Path | None = None) -> None:

@@ -1,7 +1,8 @@
 """What every part of the desk's web application shares: its configuration, folders, database and
 page templates, the refusal that never says whether a thing exists for someone else, a file sent as
-an attachment, and the pool of worker processes that check each upload (desk/checking.py: a file
-that kills the reader takes a worker, not the server)."""
+an attachment, the pool of worker processes that check each upload (desk/checking.py: a file
+that kills the reader takes a worker, not the server), and the next run's process kept waiting
+(desk/warm_runner.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from urllib.parse import quote
 from starlette.responses import FileResponse
 from starlette.templating import Jinja2Templates
 
-from desk import accounts, checking, inbox
+from desk import accounts, checking, inbox, runs
 from desk.db import Database, now
 from desk.paths import DeskPaths
 from desk.season import current_period
@@ -41,6 +42,8 @@ class DeskConfig:
     secure_cookies: bool = False
     upload_limit: int = LIMITS.file_bytes
     check_workers: int = 2
+    # the next run's process started before the analyst presses (desk/warm_runner.py)
+    warm_runs: bool = True
 
 
 class Denied(Exception):
@@ -82,7 +85,10 @@ class DeskBase:
         for row in self.db.all("select id from uploads where state = 'checking'"):  # the server stopped mid-check
             asyncio.get_running_loop().create_task(self.run_check(row["id"]))
         inbox.rebuild(self.db, period, self.paths.store, self.paths.inbox)
+        if self.config.warm_runs:
+            runs.keep_warm()
         yield
+        runs.stop_warm()
         self.state["pool"].shutdown(wait=False, cancel_futures=True)
 
     def attachment(self, path: Path, name: str, media_type: str | None = None) -> FileResponse:

@@ -40,6 +40,7 @@ def make_desk(root: Path, build: Path | None = None, **config) -> Desk:
     paths = desk_paths(root, build or root.parent / f"{root.name}-build").make()
     db = Database(paths.database)
     set_period(db, *PERIOD, DEADLINE)
+    config.setdefault("warm_runs", False)  # a waiting run process per test desk: only where a test presses run
     desk = Desk(root, DeskConfig(paths, check_workers=1, **config), db=db)
     for role, unit, name in (
         ("clerk", "S03", None),

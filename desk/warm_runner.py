@@ -1,0 +1,170 @@
+"""The process of the analyst's next run or release, started before the button is pressed.
+
+A `shushuo` command in a new process first spends ≈ 2–2.5 s starting Python and importing dbt, the
+gate and the reports (shushuo/later_imports.py), a quarter of a run on a small input. The desk starts
+the next command's process beforehand (when the desk starts, and when a run ends): it imports those
+modules, then waits on its standard input for its job — the command's arguments, its log file and
+the desk's environment — and runs it as `shushuo <arguments>` would, its output into the log. Each
+run or release still has a process of its own, which ends with it: nothing of one run is left in
+the next.
+
+The waiting process may be older than what it is handed: the project's files it was imported from
+(domain/fingerprint.py source_files of the CLI: code, schema, units, templates) changed since, or
+the desk's environment differs. It then replaces itself (exec) with a new `shushuo` process for the
+job, which starts cold, as without it. A waiting process that died is replaced by a cold start too.
+
+    python -m desk.warm_runner      # the waiting process (desk/runs.py starts it)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# The command line of a cold start: `shushuo` from this interpreter, as the desk always ran it.
+CLI = "import sys; from shushuo.cli import app; sys.argv[0] = 'shushuo'; app()"
+ENTRY = "shushuo.cli"
+
+
+def cold_argv(args: list[str]) -> list[str]:
+    return [sys.executable, "-c", CLI, *args]
+
+
+def _snapshot() -> dict[str, tuple[int, int]]:
+    """The project files the CLI is made of, each with its modification time and size."""
+    from domain.fingerprint import source_files
+
+    stamps = {}
+    for path in source_files(ENTRY):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+def reason_to_start_afresh(
+    job_env: dict[str, str], started_env: dict[str, str], warmed: dict[str, tuple[int, int]]
+) -> str | None:
+    """Why this waiting process must not run the job itself (None when it may): the environment it
+    was started in is not the job's, or a project file changed since it imported them."""
+    if job_env != started_env:
+        return "environment"
+    if _snapshot() != warmed:
+        return "files"
+    return None
+
+
+def _warm_up() -> None:
+    """Import what a run imports (shushuo/later_imports.py and the charts). A module that fails to
+    import is left to fail in the run, with its own message in the log."""
+    from shushuo.later_imports import LATER_STAGES
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as LaterImports sets it
+    for module in (ENTRY, *LATER_STAGES, "reports.charts"):
+        try:
+            importlib.import_module(module)
+        except Exception:
+            return
+
+
+def _into_log(log: str) -> None:
+    """Standard output and error into the job's log (as the desk opened it for a cold start); standard
+    input from /dev/null."""
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)
+    os.close(nothing)
+
+
+def main() -> int:
+    started_env = dict(os.environ)
+    try:
+        warmed = _snapshot()
+    except Exception:
+        warmed = {}
+    _warm_up()
+    line = sys.stdin.readline()
+    if not line:  # the desk stopped without handing a job
+        return 0
+    job = json.loads(line)
+    _into_log(job["log"])
+    if not warmed or reason_to_start_afresh(job["env"], started_env, warmed):
+        os.execve(sys.executable, cold_argv(job["args"]), job["env"])
+    from shushuo.cli import app
+
+    sys.argv = ["shushuo", *job["args"]]
+    try:
+        app(prog_name="shushuo")
+    except SystemExit as leaving:
+        code = leaving.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+class WarmRunner:
+    """The parent's side: the waiting process, and handing it a job."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "desk.warm_runner"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def hand(self, args: list[str], log: Path) -> subprocess.Popen | None:
+        """Give the waiting process its job; None when it is gone (then start one cold)."""
+        job = json.dumps({"args": args, "log": str(log), "env": dict(os.environ)}, ensure_ascii=False)
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(job.encode("utf-8") + b"\n")
+            self.process.stdin.close()
+        except (OSError, ValueError):
+            self.stop()
+            return None
+        return self.process
+
+    def stop(self) -> None:
+        """End a process that was never handed a job."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()  # it reads an end of file and leaves
+        if self.process.poll() is None:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(args: list[str], log: Path, runner: WarmRunner | None) -> subprocess.Popen:
+    """The process running `shushuo <args>` into `log`: the waiting one when there is one alive, else
+    a new one (cold)."""
+    process = None
+    if runner is not None and runner.alive():
+        process = runner.hand(args, log)
+    elif runner is not None:
+        runner.stop()  # it died waiting: collected
+    if process is None:
+        with open(log, "wb") as handle:
+            process = subprocess.Popen(
+                cold_argv(args), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+    return process
+
+
+if __name__ == "__main__":
+    sys.exit(main())

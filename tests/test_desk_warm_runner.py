@@ -1,0 +1,119 @@
+"""The desk's next run starts in a process that was started before the press, with the run's modules
+imported (desk/warm_runner.py): it runs the job it is handed into the job's log, as `shushuo` would;
+one imported from files that changed since, or in another environment than the job's, starts afresh;
+one that died is replaced by a cold start; one never used leaves when the desk stops."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from desk import warm_runner
+from desk.warm_runner import WarmRunner, reason_to_start_afresh
+from shushuo.lock import run_lock
+
+
+@pytest.fixture
+def new_runner():
+    """Started in the test itself: pytest's PYTEST_CURRENT_TEST differs between a fixture's setup and
+    the test, and a job in another environment than the waiting process's starts afresh."""
+    started: list[WarmRunner] = []
+    yield lambda: started.append(WarmRunner()) or started[-1]
+    for waiting in started:
+        waiting.stop()
+
+
+def test_the_waiting_process_runs_the_job_it_is_handed(new_runner, tmp_path):
+    runner = new_runner()
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["--help"], log, runner)
+    assert process.pid == runner.process.pid
+    assert process.wait(timeout=120) == 0
+    assert "Usage: shushuo" in log.read_text(encoding="utf-8")
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    try:
+        return any(Path(link).resolve() == path.resolve() for link in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # a descriptor closed while looked at
+        return False
+
+
+def _command_line_while_it_waits_for_the_lock(runner, tmp_path) -> bytes:
+    """The process's command line once its run waits for the run lock, held here (so after the
+    waiting process decided whether to run the job itself)."""
+    build, empty = tmp_path / "build", tmp_path / "inbox"
+    build.mkdir()
+    empty.mkdir()
+    with run_lock(build):
+        process = warm_runner.start(
+            ["run", "--input", str(empty), "--build", str(build), "--wait", "60"], tmp_path / "run.log", runner
+        )
+        deadline = time.monotonic() + 60
+        while not _has_open(process.pid, build / ".lock"):  # its run is waiting for the lock
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.1)
+        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+    process.wait(timeout=120)
+    return command_line
+
+
+def test_the_waiting_process_runs_the_job_itself(new_runner, tmp_path):
+    runner = new_runner()
+    assert b"desk.warm_runner" in _command_line_while_it_waits_for_the_lock(runner, tmp_path)
+
+
+def test_in_a_changed_environment_it_gives_way_to_a_new_shushuo(new_runner, tmp_path, monkeypatch):
+    runner = new_runner()
+    monkeypatch.setenv("SHUSHUO_TEST_NEW_VARIABLE", "1")  # after the waiting process started
+    command_line = _command_line_while_it_waits_for_the_lock(runner, tmp_path)
+    assert b"desk.warm_runner" not in command_line and b"from shushuo.cli import app" in command_line
+
+
+def test_a_failing_command_fails_with_its_message_in_the_log(new_runner, tmp_path):
+    runner = new_runner()
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["run", "--input", str(tmp_path / "no such folder")], log, runner)
+    assert process.wait(timeout=120) != 0
+    assert "no such folder" in log.read_text(encoding="utf-8")
+
+
+def test_another_environment_or_a_changed_file_means_starting_afresh():
+    started = dict(os.environ)
+    warmed = warm_runner._snapshot()
+    assert warmed and all(path.endswith((".py", ".yaml", ".j2", ".html", ".css", ".js", ".csv")) for path in warmed)
+    assert reason_to_start_afresh(dict(started), started, warmed) is None
+    assert reason_to_start_afresh({**started, "SHUSHUO_KEY": "another"}, started, warmed) == "environment"
+    some_file = next(iter(warmed))
+    older = {**warmed, some_file: (warmed[some_file][0] - 1, warmed[some_file][1])}
+    assert reason_to_start_afresh(dict(started), started, older) == "files"
+
+
+def test_a_job_in_a_changed_environment_still_runs(new_runner, tmp_path, monkeypatch):
+    runner = new_runner()
+    monkeypatch.setenv("SHUSHUO_TEST_NEW_VARIABLE", "1")  # after the waiting process started
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["--help"], log, runner)
+    assert process.wait(timeout=120) == 0
+    assert "Usage: shushuo" in log.read_text(encoding="utf-8")
+
+
+def test_a_waiting_process_that_died_is_replaced_by_a_cold_start(new_runner, tmp_path):
+    runner = new_runner()
+    runner.process.kill()
+    runner.process.wait()
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["--help"], log, runner)
+    assert process.pid != runner.process.pid
+    assert process.wait(timeout=120) == 0
+    assert "Usage: shushuo" in log.read_text(encoding="utf-8")
+
+
+def test_a_waiting_process_never_handed_a_job_leaves_when_told():
+    waiting = WarmRunner()
+    time.sleep(0.5)
+    waiting.stop()
+    assert waiting.process.returncode == 0
