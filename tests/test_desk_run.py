@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from desk_helpers import PERIOD, TEST_KEY, csrf_of, make_desk, sign_in, upload
 from starlette.testclient import TestClient
 
+from desk import runs
 from desk.app import create_app
 from shushuo.run import RunOptions, run
+from tests.test_desk_warm_runner import _has_open
 
 
 @pytest.fixture
@@ -44,6 +47,7 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
         started = client.post("/analyst/run", data={"csrf": token})
         assert started.status_code == 303
         page = started.headers["location"]
+        assert _run_by_the_waiting_process(int(page.rsplit("/", 1)[1]), tmp_path / "build")
         again = client.post("/analyst/run", data={"csrf": token})  # pressed again while it runs
         assert again.status_code == 409 and "已有一次运行正在进行" in again.text
         deadline = time.monotonic() + 600
@@ -81,3 +85,15 @@ def _units() -> dict[str, str]:
     from domain.schema import units
 
     return {u.code: u.name for u in units()}
+
+
+def _run_by_the_waiting_process(run_id: int, build) -> bool:
+    """Whether the run's process is the one the desk started before the press (desk/warm_runner.py),
+    running the job itself rather than handing it to a new shushuo: its command line once its run holds
+    the build folder's lock."""
+    process = runs._processes[run_id]
+    deadline = time.monotonic() + 120
+    while not _has_open(process.pid, build / ".lock"):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    return b"desk.warm_runner" in Path(f"/proc/{process.pid}/cmdline").read_bytes()
