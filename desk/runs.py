@@ -64,6 +64,8 @@ def _prepare() -> None:
     global _runner
     with _starting:
         if _warm and (_runner is None or not _runner.alive()):
+            if _runner is not None:
+                _runner.stop()  # it died waiting: collected
             _runner = WarmRunner()
 
 
@@ -97,7 +99,7 @@ def start(db: Database, paths: DeskPaths, username: str, kind: str = "run", argv
         runner, _runner = _runner, None
         process = warm_runner.start(argv or command(paths), log, runner)
         _processes[run_id] = process
-    threading.Thread(target=_wait, args=(db, paths, run_id, process, kind), daemon=True).start()
+    threading.Thread(target=_wait, args=(db, paths, run_id, process, kind, log), daemon=True).start()
     return run_id
 
 
@@ -106,16 +108,18 @@ def _alive(run_id: int) -> bool:
     return process is not None and process.poll() is None
 
 
-def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen, kind: str) -> None:
+def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen, kind: str, log: Path) -> None:
     code = process.wait()
     _processes.pop(run_id, None)
     what = KINDS[kind]
+    _prepare()  # the next press's process, before the page says the run ended
     if code == 0:
         folder = publish.current(paths.build) if kind == "run" else None
         finish(db, run_id, "done", f"{what}完成", folder)
     else:
+        if log.is_file() and log.stat().st_size == 0:  # it ended before it could write a word
+            log.write_text(f"{what}进程意外退出（返回码 {code}），没有留下记录。\n", encoding="utf-8")
         finish(db, run_id, "failed", f"{what}未完成，原因见下方记录")
-    _prepare()  # the next press's process, while no run needs the processor
 
 
 def finish(db: Database, run_id: int, state: str, message: str, run_dir: Path | None = None) -> None:

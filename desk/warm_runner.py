@@ -9,9 +9,10 @@ run or release still has a process of its own, which ends with it: nothing of on
 the next.
 
 The waiting process may be older than what it is handed: the project's files it was imported from
-(domain/fingerprint.py source_files of the CLI: code, schema, units, templates) changed since, or
-the desk's environment differs. It then replaces itself (exec) with a new `shushuo` process for the
-job, which starts cold, as without it. A waiting process that died is replaced by a cold start too.
+(domain/fingerprint.py source_files of the CLI: code, schema, units, templates) or the installed
+libraries changed since, the day is another, or the desk's environment differs. It then replaces
+itself (exec) with a new `shushuo` process for the job, which starts cold, as without it. When the
+waiting process has died, the desk starts a new `shushuo` process for the job (cold).
 
     python -m desk.warm_runner      # the waiting process (desk/runs.py starts it)
 """
@@ -19,11 +20,15 @@ job, which starts cold, as without it. A waiting process that died is replaced b
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import gc
 import importlib
 import json
 import os
 import subprocess
 import sys
+import sysconfig
+import warnings
 from pathlib import Path
 
 # The command line of a cold start: `shushuo` from this interpreter, as the desk always ran it.
@@ -36,11 +41,14 @@ def cold_argv(args: list[str]) -> list[str]:
 
 
 def _snapshot() -> dict[str, tuple[int, int]]:
-    """The project files the CLI is made of, each with its modification time and size."""
+    """The project files the CLI is made of, each with its modification time and size, and the
+    folders of the installed libraries (a library installed, upgraded or removed changes its
+    folder's time)."""
     from domain.fingerprint import source_files
 
+    libraries = {sysconfig.get_paths()[kind] for kind in ("purelib", "platlib")}
     stamps = {}
-    for path in source_files(ENTRY):
+    for path in [*source_files(ENTRY), *map(Path, sorted(libraries))]:
         try:
             stat = path.stat()
         except OSError:
@@ -50,34 +58,44 @@ def _snapshot() -> dict[str, tuple[int, int]]:
 
 
 def reason_to_start_afresh(
-    job_env: dict[str, str], started_env: dict[str, str], warmed: dict[str, tuple[int, int]]
+    job_env: dict[str, str], started_env: dict[str, str], warmed: dict[str, tuple[int, int]], warmed_on: dt.date
 ) -> str | None:
     """Why this waiting process must not run the job itself (None when it may): the environment it
-    was started in is not the job's, or a project file changed since it imported them."""
+    was started in is not the job's; a project file or a library changed since it imported them; or
+    it was started on another day (a module may take the day when imported, as ingest's validators
+    take the day an ID number's birth date may not pass)."""
     if job_env != started_env:
         return "environment"
+    if dt.date.today() != warmed_on:
+        return "day"
     if _snapshot() != warmed:
         return "files"
     return None
 
 
-def _warm_up() -> None:
-    """Import what a run imports (shushuo/later_imports.py and the charts). A module that fails to
-    import is left to fail in the run, with its own message in the log."""
+def _warm_up() -> list[warnings.WarningMessage]:
+    """Import what a run imports (shushuo/later_imports.py and the charts); the warnings they gave,
+    for the job's log. A module that fails to import is left to fail in the run, with its own
+    message in the log. Then what was imported is set aside from the garbage collector, so that the
+    ingest workers forked from this process do not copy its pages by collecting it."""
     from shushuo.later_imports import LATER_STAGES
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as LaterImports sets it
-    for module in (ENTRY, *LATER_STAGES, "reports.charts"):
-        try:
-            importlib.import_module(module)
-        except Exception:
-            return
+    with warnings.catch_warnings(record=True) as given:
+        for module in (ENTRY, *LATER_STAGES, "reports.charts"):
+            try:
+                importlib.import_module(module)
+            except Exception:
+                continue
+    gc.collect()
+    gc.freeze()
+    return given
 
 
 def _into_log(log: str) -> None:
-    """Standard output and error into the job's log (as the desk opened it for a cold start); standard
-    input from /dev/null."""
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    """Standard output and error into the job's log, which the desk made; standard input from
+    /dev/null."""
+    out = os.open(log, os.O_WRONLY | os.O_APPEND)
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(out)
@@ -87,19 +105,21 @@ def _into_log(log: str) -> None:
 
 
 def main() -> int:
-    started_env = dict(os.environ)
+    started_env, warmed_on = dict(os.environ), dt.date.today()
     try:
         warmed = _snapshot()
     except Exception:
         warmed = {}
-    _warm_up()
-    line = sys.stdin.readline()
+    given = _warm_up()
+    line = sys.stdin.buffer.readline()
     if not line:  # the desk stopped without handing a job
         return 0
-    job = json.loads(line)
+    job = json.loads(line.decode("utf-8"))
     _into_log(job["log"])
-    if not warmed or reason_to_start_afresh(job["env"], started_env, warmed):
+    if not warmed or reason_to_start_afresh(job["env"], started_env, warmed, warmed_on):
         os.execve(sys.executable, cold_argv(job["args"]), job["env"])
+    for warning in given:
+        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     from shushuo.cli import app
 
     sys.argv = ["shushuo", *job["args"]]
@@ -138,28 +158,26 @@ class WarmRunner:
         return self.process
 
     def stop(self) -> None:
-        """End a process that was never handed a job."""
+        """End a process that was never handed a job (it holds nothing: no file, no lock)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
         if self.process.stdin is not None and not self.process.stdin.closed:
             with contextlib.suppress(OSError):
-                self.process.stdin.close()  # it reads an end of file and leaves
-        if self.process.poll() is None:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.process.stdin.close()
 
 
 def start(args: list[str], log: Path, runner: WarmRunner | None) -> subprocess.Popen:
-    """The process running `shushuo <args>` into `log`: the waiting one when there is one alive, else
-    a new one (cold)."""
+    """The process running `shushuo <args>` into `log` (made here, empty, before either starts): the
+    waiting one when there is one alive, else a new one (cold)."""
+    Path(log).write_bytes(b"")
     process = None
     if runner is not None and runner.alive():
         process = runner.hand(args, log)
     elif runner is not None:
         runner.stop()  # it died waiting: collected
     if process is None:
-        with open(log, "wb") as handle:
+        with open(log, "ab") as handle:
             process = subprocess.Popen(
                 cold_argv(args), stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
