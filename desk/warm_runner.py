@@ -37,7 +37,9 @@ ENTRY = "shushuo.cli"
 
 
 def cold_argv(args: list[str]) -> list[str]:
-    return [sys.executable, "-c", CLI, *args]
+    # -P: the working folder is not put before the installed packages, so a folder of it named desk/
+    # or shushuo/ (a desk folder kept beside where the server was started) cannot stand in for them
+    return [sys.executable, "-P", "-c", CLI, *args]
 
 
 def _snapshot() -> dict[str, tuple[int, int]]:
@@ -136,7 +138,7 @@ class WarmRunner:
 
     def __init__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "desk.warm_runner"],
+            [sys.executable, "-P", "-m", "desk.warm_runner"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -158,3 +158,18 @@ def test_a_run_that_dies_without_a_word_leaves_a_log_saying_so(tmp_path, monkeyp
         time.sleep(0.1)
     assert run["state"] == "failed"
     assert "运行进程意外退出（返回码 1），没有留下记录" in Path(run["log_path"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_folder_named_like_the_code_where_the_desk_was_started_stands_in_for_nothing(
+    new_runner, tmp_path, monkeypatch, warm
+):
+    """The desk started from a folder holding its data as desk/ (with store/, runs/, …) or a shushuo/
+    folder: the run's process still imports the installed code."""
+    for folder in ("desk/store", "desk/runs", "shushuo/cli"):
+        (tmp_path / "here" / folder).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "here")
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["--help"], log, new_runner() if warm else None)
+    assert process.wait(timeout=120) == 0, log.read_text(encoding="utf-8")
+    assert "Usage: shushuo" in log.read_text(encoding="utf-8")
