@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from desk_helpers import TEST_KEY, make_desk, sign_in
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -67,3 +68,14 @@ def test_serve_says_where_and_how_to_begin(tmp_path):
         process.wait(timeout=30)
     assert "报送平台：http://127.0.0.1:0/" in lines[0]
     assert "shushuo desk add-user --role analyst" in lines[1]
+
+
+@pytest.mark.parametrize("option, warm", [([], True), (["--no-warm-runs"], False)])
+def test_serve_starts_the_next_runs_process_beforehand_unless_told_not_to(tmp_path, monkeypatch, option, warm):
+    """desk/warm_runner.py: on by default; `--no-warm-runs` where the ≈ 230 MB it holds are wanted."""
+    configs = []
+    monkeypatch.setattr("desk.app.create_app", configs.append)
+    monkeypatch.setattr("uvicorn.run", lambda app, **settings: None)
+    answer = CliRunner().invoke(cli, ["serve", "--desk-dir", str(tmp_path / "desk"), *option])
+    assert answer.exit_code == 0, answer.output
+    assert [c.warm_runs for c in configs] == [warm]
