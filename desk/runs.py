@@ -61,12 +61,17 @@ def stop_warm() -> None:
 
 
 def _prepare() -> None:
+    """A waiting process for the next press, unless one is there. One that cannot be started (no
+    memory, no process left) is no reason to fail: the next press then starts its process cold."""
     global _runner
     with _starting:
         if _warm and (_runner is None or not _runner.alive()):
             if _runner is not None:
                 _runner.stop()  # it died waiting: collected
-            _runner = WarmRunner()
+            try:
+                _runner = WarmRunner()
+            except OSError:
+                _runner = None
 
 
 def running(db: Database):
@@ -110,7 +115,6 @@ def _alive(run_id: int) -> bool:
 
 def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen, kind: str, log: Path) -> None:
     code = process.wait()
-    _processes.pop(run_id, None)
     what = KINDS[kind]
     _prepare()  # the next press's process, before the page says the run ended
     if code == 0:
@@ -120,6 +124,7 @@ def _wait(db: Database, paths: DeskPaths, run_id: int, process: subprocess.Popen
         if log.is_file() and log.stat().st_size == 0:  # it ended before it could write a word
             log.write_text(f"{what}进程意外退出（返回码 {code}），没有留下记录。\n", encoding="utf-8")
         finish(db, run_id, "failed", f"{what}未完成，原因见下方记录")
+    _processes.pop(run_id, None)  # after finish: a press meanwhile sees a run still going, not a lost one
 
 
 def finish(db: Database, run_id: int, state: str, message: str, run_dir: Path | None = None) -> None:

@@ -75,20 +75,35 @@ def reason_to_start_afresh(
     return None
 
 
-def _warm_up() -> list[warnings.WarningMessage]:
-    """Import what a run imports (shushuo/later_imports.py and the charts); the warnings they gave,
-    for the job's log. A module that fails to import is left to fail in the run, with its own
-    message in the log. Then what was imported is set aside from the garbage collector, so that the
-    ingest workers forked from this process do not copy its pages by collecting it."""
+def import_run_modules() -> list[str]:
+    """Import what a run imports (shushuo/later_imports.py and the charts); the modules that failed
+    (each is left to fail in the run, with its own message in the log)."""
     from shushuo.later_imports import LATER_STAGES
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as LaterImports sets it
-    with warnings.catch_warnings(record=True) as given:
-        for module in (ENTRY, *LATER_STAGES, "reports.charts"):
-            try:
-                importlib.import_module(module)
-            except Exception:
-                continue
+    failed = []
+    for module in (ENTRY, *LATER_STAGES, "reports.charts"):
+        try:
+            importlib.import_module(module)
+        except Exception:
+            failed.append(module)
+    return failed
+
+
+def _warm_up() -> list[tuple]:
+    """import_run_modules, keeping the warnings the imports gave for the job's log (the filters the
+    libraries set meanwhile stay, as in a cold run); then what was imported is set aside from the
+    garbage collector, so that the ingest workers forked from this process do not copy its pages by
+    collecting it."""
+    given: list[tuple] = []
+    show = warnings.showwarning
+    warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: given.append(
+        (message, category, filename, lineno)
+    )
+    try:
+        import_run_modules()
+    finally:
+        warnings.showwarning = show
     gc.collect()
     gc.freeze()
     return given
@@ -121,15 +136,11 @@ def main() -> int:
     if not warmed or reason_to_start_afresh(job["env"], started_env, warmed, warmed_on):
         os.execve(sys.executable, cold_argv(job["args"]), job["env"])
     for warning in given:
-        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+        warnings.showwarning(*warning)
     from shushuo.cli import app
 
     sys.argv = ["shushuo", *job["args"]]
-    try:
-        app(prog_name="shushuo")
-    except SystemExit as leaving:
-        code = leaving.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
+    app(prog_name="shushuo")  # leaves by SystemExit, with the command's code and message, as a cold start
     return 0
 
 

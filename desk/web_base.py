@@ -88,7 +88,8 @@ class DeskBase:
         if self.config.warm_runs:
             runs.keep_warm()
         yield
-        runs.stop_warm()
+        if self.config.warm_runs:
+            runs.stop_warm()
         self.state["pool"].shutdown(wait=False, cancel_futures=True)
 
     def attachment(self, path: Path, name: str, media_type: str | None = None) -> FileResponse:

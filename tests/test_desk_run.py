@@ -60,6 +60,9 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
 
         released = client.post("/analyst/release", data={"csrf": token, "note": "第一版"})
         assert released.status_code == 303
+        # handed to the process the desk started when the run ended
+        release_process = runs._processes.get(int(released.headers["location"].rsplit("/", 1)[1]))
+        assert release_process is not None and "desk.warm_runner" in release_process.args
         while 'id="run-state">运行中' in (text := client.get(released.headers["location"]).text):
             assert time.monotonic() < deadline, text
             time.sleep(1)
@@ -76,6 +79,9 @@ def test_the_run_button_and_make_report_on_the_inbox_agree(key, small_demo, tmp_
             assert client.get(f"/figures/{link}").status_code == 200, link
         for private in ("warehouse.duckdb", "提交情况.xlsx", "manifest.json"):
             assert client.get(f"/figures/{private}").status_code == 404, private
+        waiting = runs._runner  # the next press's, started when the release ended
+    assert waiting is not None and runs._runner is None  # the desk stopped: so did the waiting process
+    assert waiting.process.poll() is not None
     by_hand = run(RunOptions(desk.config.paths.inbox, tmp_path / "build", reuse_unchanged=True), say=lambda *_: None)
     assert [s["stage"] for s in by_hand.manifest.stages] == ["unchanged"]
     assert by_hand.run_dir == (tmp_path / "build" / "current").resolve()

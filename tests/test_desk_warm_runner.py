@@ -117,11 +117,40 @@ def test_a_waiting_process_that_died_is_replaced_by_a_cold_start(new_runner, tmp
     assert "Usage: shushuo" in log.read_text(encoding="utf-8")
 
 
-def test_a_waiting_process_never_handed_a_job_leaves_when_told():
+def test_a_waiting_process_leaves_by_itself_when_the_desk_is_gone():
+    """The desk killed without stopping it: its end of the pipe closes, and the waiting process leaves
+    once it has imported what it imports."""
     waiting = WarmRunner()
-    time.sleep(0.5)
-    waiting.stop()
-    assert waiting.process.returncode is not None
+    assert waiting.process.stdin is not None
+    waiting.process.stdin.close()
+    assert waiting.process.wait(timeout=120) == 0
+
+
+def test_every_module_a_run_imports_later_is_imported_beforehand():
+    assert warm_runner.import_run_modules() == []
+
+
+def test_a_waiting_process_that_cannot_be_started_leaves_the_run_done(tmp_path, monkeypatch, small_demo):
+    """No memory or no process left for the next press's process: the run that ended is still done,
+    and the next press starts its process cold."""
+    desk = make_desk(tmp_path / "desk")
+    (desk.config.paths.inbox / TIANQIAO).write_bytes((small_demo / TIANQIAO).read_bytes())
+    monkeypatch.setattr(warm_runner, "cold_argv", lambda args: ["true"])
+
+    def cannot_start():
+        raise OSError("no memory")
+
+    monkeypatch.setattr(runs, "WarmRunner", cannot_start)
+    runs.keep_warm()
+    try:
+        run_id = runs.start(desk.db, desk.config.paths, "analyst")
+        deadline = time.monotonic() + 60
+        while desk.db.one("select state from runs where id = ?", run_id)["state"] == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert desk.db.one("select state from runs where id = ?", run_id)["state"] == "done"
+    finally:
+        runs.stop_warm()
 
 
 def test_the_waiting_process_has_the_runs_modules_imported(new_runner):
