@@ -76,18 +76,15 @@ def reason_to_start_afresh(
 
 
 def import_run_modules() -> list[str]:
-    """Import what a run imports (shushuo/later_imports.py and the charts); the modules that failed
-    (each is left to fail in the run, with its own message in the log)."""
-    from shushuo.later_imports import LATER_STAGES
+    """Import what a run imports (the CLI, then shushuo/later_imports.py's later stages); the modules
+    that failed (each is left to fail in the run, with its own message in the log)."""
+    from shushuo.later_imports import import_later_stages
 
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as LaterImports sets it
-    failed = []
-    for module in (ENTRY, *LATER_STAGES, "reports.charts"):
-        try:
-            importlib.import_module(module)
-        except Exception:
-            failed.append(module)
-    return failed
+    try:
+        importlib.import_module(ENTRY)
+    except Exception:
+        return [ENTRY]
+    return import_later_stages()
 
 
 def _warm_up() -> list[tuple]:

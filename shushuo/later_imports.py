@@ -34,18 +34,22 @@ class LaterImports:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
-        self._thread = threading.Thread(target=self._imports, name="import-later-stages", daemon=True)
+        self._thread = threading.Thread(target=import_later_stages, name="import-later-stages", daemon=True)
         self._thread.start()
 
     def wait(self) -> None:
         if self._thread is not None:
             self._thread.join()
 
-    @staticmethod
-    def _imports() -> None:
-        for module in LATER_STAGES:
-            try:
-                importlib.import_module(module)
-            except Exception:
-                return
+
+def import_later_stages() -> list[str]:
+    """Import LATER_STAGES; the modules that failed (each is left to fail where its stage imports it,
+    with its own traceback). Also what the desk's waiting run process imports (desk/warm_runner.py)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # as checks/raw_validation sets it
+    failed = []
+    for module in LATER_STAGES:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            failed.append(module)
+    return failed
