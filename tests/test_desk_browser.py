@@ -48,7 +48,10 @@ def server(tmp_path_factory):
     cli = "import sys; from shushuo.cli import app; sys.argv[0] = 'shushuo'; app()"
     command = [sys.executable, "-c", cli, "serve", "--port", str(port), "--desk-dir", str(desk.root)]
     log = open(root / "server.log", "wb")  # noqa: SIM115 (closed below, after the server stops)
-    process = subprocess.Popen([*command, "--check-workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    # no run is pressed here: no waiting run process (desk/warm_runner.py) beside the browser
+    process = subprocess.Popen(
+        [*command, "--check-workers", "1", "--no-warm-runs"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -97,9 +100,16 @@ def shots(tmp_path_factory) -> Path:
 
 
 def _wait_for(condition, seconds: float = 60, what: str = ""):
+    """Poll `condition` until it holds; an element that the page replaced while it was read (the form's
+    answer arriving) or that is not there yet counts as not yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = condition()
+        try:
+            found = condition()
+        except (StaleElementReferenceException, NoSuchElementException):
+            found = None
         if found:
             return found
         time.sleep(0.2)
