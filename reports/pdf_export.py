@@ -6,17 +6,21 @@ layout, and one test reading the PDF back checks both (rows not split, header ro
 numbers). LibreOffice embeds the fonts it uses (subset) in every PDF it writes. Debian's
 libreoffice-writer-nogui is installed by scripts/setup_office.sh, which `make report` calls.
 
-The conversion costs seconds (LibreOffice starts afresh each time), so a run starts it as soon as
-the DOCX is written and collects it before the site is written (which links it): it runs beside
-the figures desk's exports. Each conversion has its own profile and HOME, so two never share one,
-and a fontconfig file that maps the document's 宋体/黑体 to Noto Serif/Sans CJK SC where the
-Windows fonts are missing (FONT_ALIASES).
+A conversion costs seconds, most of them LibreOffice starting. So a run starts LibreOffice (Office)
+while dbt builds the figures, hands it the DOCX as soon as that is written, and collects the PDF
+before the site is written (which links it): the conversion runs beside the figures desk's exports.
+A release, which has no build to hide it behind, starts one afresh (`start`). Each LibreOffice
+has its own profile and HOME, so two never share one, and a fontconfig file that maps the
+document's 宋体/黑体 to Noto Serif/Sans CJK SC where the Windows fonts are missing (FONT_ALIASES).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -36,6 +40,12 @@ FONT_ALIASES = {
     "SimHei": "Noto Sans CJK SC",
     "Arial": "Noto Sans CJK SC",
 }
+
+
+# Writer's PDF export with the charts as they are: by default it resamples every image to 300 dpi
+# and recompresses it as JPEG, which blurs the charts' lines and lettering and took 0.8 s of the
+# bulletin's 2.3 s conversion (session 12). The charts are PNGs drawn at print size already.
+PDF_FILTER = 'writer_pdf_Export:{"ReduceImageResolution":{"type":"boolean","value":"false"}}'
 
 
 class PdfFailed(RuntimeError):
@@ -62,34 +72,134 @@ def _fontconfig(folder: Path) -> Path:
     return path
 
 
-class PdfConversion:
-    """One DOCX being converted in the background: `result()` waits and puts <name>.pdf beside the
-    DOCX (written whole: it is moved in from a temporary folder), `cancel()` stops it."""
+class _Profile:
+    """A LibreOffice profile and HOME of its own (two LibreOffices never share one), with the
+    FONT_ALIASES told to fontconfig; the PDF is written into its out/ folder, then moved."""
 
-    def __init__(self, docx: Path, soffice: str, timeout: float = TIMEOUT_SECONDS):
-        self.docx, self.timeout = Path(docx), timeout
-        self.target = self.docx.with_suffix(".pdf")
-        self._scratch = tempfile.TemporaryDirectory(prefix="shushuo-pdf-")
-        scratch = Path(self._scratch.name)
-        (scratch / "out").mkdir()
-        env = {**os.environ, "HOME": str(scratch), "FONTCONFIG_FILE": str(_fontconfig(scratch))}
-        self._process = subprocess.Popen(
-            [
-                soffice,
-                "--headless",
-                "--norestore",
-                "--nolockcheck",
-                f"-env:UserInstallation={(scratch / 'profile').as_uri()}",
-                "--convert-to",
-                "pdf:writer_pdf_Export",
-                "--outdir",
-                str(scratch / "out"),
-                str(self.docx),
-            ],
-            stdout=subprocess.PIPE,
+    def __init__(self, soffice: str):
+        self._folder = tempfile.TemporaryDirectory(prefix="shushuo-pdf-")
+        self.path = Path(self._folder.name)
+        (self.path / "out").mkdir()
+        self.env = {**os.environ, "HOME": str(self.path), "FONTCONFIG_FILE": str(_fontconfig(self.path))}
+        url = (self.path / "profile").as_uri()
+        self.command = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={url}"]
+        # The socket through which a second soffice of this profile hands its job to the first:
+        # LibreOffice names it by the MD5 of the profile's URL in UTF-16, each byte in hex unpadded
+        # (desktop/source/app/officeipcthread.cxx), and removes it when it ends, unless killed.
+        digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
+        self.pipe = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+
+    def start(self, arguments: list[str], output) -> subprocess.Popen:
+        """soffice with this profile, in a process group of its own (soffice starts soffice.bin
+        below itself: stop() ends both)."""
+        return subprocess.Popen(
+            [*self.command, *arguments],
+            stdout=output,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=env,
+            env=self.env,
+            start_new_session=True,
+        )
+
+    def stop(self, process: subprocess.Popen | None, grace: float = 0.0) -> None:
+        """End a soffice of this profile with what it started: it may take `grace` seconds to end
+        by itself (one that has just converted ends within a tenth of a second), then it is killed,
+        and the socket it could not remove is removed."""
+        if process is None or process.poll() is not None:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        self.pipe.unlink(missing_ok=True)
+
+    def cleanup(self) -> None:
+        self._folder.cleanup()
+
+
+class Office:
+    """A LibreOffice started before its document exists: it loads (about a second) while the run
+    builds the figures, then converts the one DOCX handed to it by `convert()` and ends. The
+    handing over is LibreOffice's own: a second soffice with the same profile passes its
+    --convert-to to the one running and waits until it is done. When the first has died or is
+    not ready yet, the second converts by itself, as `start()` does. `close()` ends it when no
+    DOCX comes (a run that failed). One left behind by a process that was killed ends after
+    IDLE_SECONDS (coreutils' timeout), so none accumulate."""
+
+    IDLE_SECONDS = 1800
+
+    def __init__(self, soffice: str):
+        self.soffice = soffice
+        self._profile: _Profile | None = _Profile(soffice)
+        self._log_path = self._profile.path / "office.log"
+        timeout = shutil.which("timeout")
+        bounded = [timeout, str(self.IDLE_SECONDS)] if timeout else []
+        with self._log_path.open("wb") as log:
+            self._process: subprocess.Popen | None = subprocess.Popen(
+                [*bounded, *self._profile.command],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self._profile.env,
+                start_new_session=True,
+            )
+
+    @classmethod
+    def start(cls) -> Office | None:
+        """None when LibreOffice is not installed."""
+        soffice = converter()
+        return cls(soffice) if soffice else None
+
+    def convert(self, docx: Path, timeout: float = TIMEOUT_SECONDS) -> PdfConversion:
+        """Hand `docx` over; the conversion owns this office from here on (its result() or
+        cancel() ends it)."""
+        assert self._profile is not None, "an office converts one DOCX"
+        _remove_stale(docx)
+        return PdfConversion(Path(docx), self.soffice, timeout, profile=self._profile, office=self)
+
+    def said(self) -> str:
+        """What the office wrote (why a conversion handed to it failed)."""
+        try:
+            return self._log_path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def close(self, grace: float = 0.0) -> None:
+        """End it (after `grace` seconds to end by itself) and remove its profile."""
+        if self._profile is None:
+            return
+        self._profile.stop(self._process, grace)
+        self._profile.cleanup()
+        self._profile = self._process = None
+
+
+class PdfConversion:
+    """One DOCX being converted in the background: `result()` waits and puts <name>.pdf beside the
+    DOCX (written whole: it is moved in from a temporary folder), `cancel()` stops it. `office`:
+    the Office it is handed to (`profile` is its profile), ended with the conversion."""
+
+    GRACE_SECONDS = 5.0  # for the office to end by itself once its conversion is done
+
+    def __init__(
+        self,
+        docx: Path,
+        soffice: str,
+        timeout: float = TIMEOUT_SECONDS,
+        *,
+        profile: _Profile | None = None,
+        office: Office | None = None,
+    ):
+        self.docx, self.timeout = Path(docx), timeout
+        self.target = self.docx.with_suffix(".pdf")
+        self._profile = profile or _Profile(soffice)
+        self._office = office
+        out = str(self._profile.path / "out")
+        self._process = self._profile.start(
+            ["--convert-to", f"pdf:{PDF_FILTER}", "--outdir", out, str(self.docx)], subprocess.PIPE
         )
 
     def result(self) -> Path:
@@ -101,32 +211,41 @@ class PdfConversion:
             raise PdfFailed(
                 f"LibreOffice 转换 {self.docx.name} 超过 {self.timeout:.0f} 秒未完成，未生成 PDF。"
             ) from None
-        made = Path(self._scratch.name) / "out" / self.target.name
+        made = self._profile.path / "out" / self.target.name
         try:
             if self._process.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-                said = output.decode("utf-8", "replace").strip()[-300:]
-                raise PdfFailed(
-                    f"LibreOffice 未能把 {self.docx.name} 转换为 PDF（返回码 {self._process.returncode}）：{said}"
-                )
+                said = output.decode("utf-8", "replace").strip()
+                if self._office is not None:
+                    said = f"{self._office.said().strip()}\n{said}".strip()
+                code = self._process.returncode
+                raise PdfFailed(f"LibreOffice 未能把 {self.docx.name} 转换为 PDF（返回码 {code}）：{said[-300:]}")
             shutil.move(str(made), self.target)
         finally:
-            self._scratch.cleanup()
+            self._end(self.GRACE_SECONDS)
         return self.target
 
     def cancel(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
-        self._scratch.cleanup()
+        self._end(0.0)
+
+    def _end(self, grace: float) -> None:
+        self._profile.stop(self._process, grace)
+        if self._office is not None:
+            self._office.close(grace)  # removes the profile they share
+        else:
+            self._profile.cleanup()
+
+
+def _remove_stale(docx: Path) -> None:
+    """A PDF left from an earlier edition (a release copies its run's folder) would be stale."""
+    Path(docx).with_suffix(".pdf").unlink(missing_ok=True)
 
 
 def start(docx: Path) -> PdfConversion | None:
-    """Start converting `docx` beside itself; None when LibreOffice is missing. A PDF left from an
-    earlier edition (a release copies its run's folder) is removed first: it would be stale."""
-    docx = Path(docx)
-    docx.with_suffix(".pdf").unlink(missing_ok=True)
+    """Start converting `docx` beside itself in a LibreOffice started now; None when LibreOffice is
+    missing. A PDF left from an earlier edition is removed first (_remove_stale)."""
+    _remove_stale(docx)
     soffice = converter()
-    return PdfConversion(docx, soffice) if soffice else None
+    return PdfConversion(Path(docx), soffice) if soffice else None
 
 
 def convert(docx: Path) -> Path:

@@ -184,11 +184,21 @@ def _publish_files(work: Path, manifest: dict, edition, compared_with: tuple[Pat
     indicators = load_indicators(work / "warehouse.duckdb")
     common = dict(notes=notes, run_id=manifest["run_id"], checks_href=checks.get("report_html"), edition=edition)
     had_pdf = (work / "bulletin.pdf").is_file()
-    paths = write_bulletin(indicators, work, **common)
-    pdf = pdf_export.start(paths["docx"]) if had_pdf else None  # start() removes the draft's PDF
-    write_figures_desk(
-        indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, pdf=pdf, **common
-    )
+    (work / "bulletin.pdf").unlink(missing_ok=True)  # the draft's: this edition's replaces it, or none
+    office = pdf_export.Office.start() if had_pdf else None  # loads while the bulletin is written
+    pdf = None
+    try:
+        paths = write_bulletin(indicators, work, **common)
+        pdf, office = (office.convert(paths["docx"]), None) if office is not None else (None, None)
+        write_figures_desk(
+            indicators, work / "warehouse.duckdb", work, period=period, compared_with=compared_with, pdf=pdf, **common
+        )
+    except BaseException:  # stop what the error left running (write_figures_desk collects the PDF)
+        if office is not None:
+            office.close()
+        if pdf is not None:
+            pdf.cancel()
+        raise
 
 
 def release(

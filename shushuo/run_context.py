@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from checks.raw_beside_dbt import RawChecksBeside
-    from reports.pdf_export import PdfConversion
+    from reports.pdf_export import Office, PdfConversion
 
 WAREHOUSE = "warehouse.duckdb"
 
@@ -55,16 +55,21 @@ class RunContext:
     indicators: pd.DataFrame | None = None  # marts.indicators, read by render_bulletin
     outputs: dict = field(default_factory=dict)
     files_to_tell: list[tuple[str, Path]] = field(default_factory=list)
+    office: Office | None = None  # LibreOffice loading while dbt builds, for the bulletin's PDF
     pdf: PdfConversion | None = None  # running beside the exports
     raw_checks: RawChecksBeside | None = None  # GE's raw checks, running beside dbt
 
     def stop_background(self) -> None:
-        """Stop what a failed run left running (the raw checks, the PDF conversion)."""
+        """Stop what a failed run left running (the raw checks, LibreOffice, the PDF conversion)."""
         if self.raw_checks is not None:
             self.raw_checks.cancel()
             self.raw_checks = None
+        if self.office is not None:
+            self.office.close()
+            self.office = None
         if self.pdf is not None:
             self.pdf.cancel()
+            self.pdf = None
 
     @property
     def period(self) -> tuple[date, date]:

@@ -94,11 +94,17 @@ def build_models(ctx: RunContext) -> None:
     """dbt build for the period, and the previous period's indicators for 同比 when every unit
     reported it (copied from build/current when nothing they are made of changed)."""
     from checks.raw_beside_dbt import RawChecksBeside
+    from reports import pdf_export
     from shushuo import dbt_runner, spark_engine
 
     # GE's raw checks read only what ingest loaded: started now, in a process of their own, they
     # run while dbt builds (collected by check_quality)
     ctx.raw_checks = RawChecksBeside.start(ctx.warehouse, *ctx.period, cache=ctx.raw_check_cache)
+    # LibreOffice loads meanwhile too, for the bulletin's PDF (render_bulletin hands it the DOCX)
+    if ctx.make_pdf:
+        ctx.office = pdf_export.Office.start()
+        if ctx.office is None:
+            ctx.say(pdf_export.MISSING)
     try:
         _build_models(ctx, dbt_runner)
     except spark_engine.SparkUnavailable as missing:
@@ -181,8 +187,8 @@ def check_quality(ctx: RunContext) -> None:
 
 def render_bulletin(ctx: RunContext) -> None:
     """The bulletin (HTML, Markdown, DOCX) and its charts, marked 草稿 (a release writes them again);
-    the PDF's conversion is started here and collected by export_figures, so it runs beside them."""
-    from reports import pdf_export
+    the DOCX is handed to the LibreOffice build_models started, and its PDF collected by
+    export_figures, so the conversion runs beside them."""
     from reports.bulletin import load_indicators
     from reports.publication import write_bulletin
 
@@ -201,10 +207,8 @@ def render_bulletin(ctx: RunContext) -> None:
                 chart_cache=ctx.build_dir / "cache" / "charts",
             )
         )
-    if ctx.make_pdf:
-        ctx.pdf = pdf_export.start(ctx.outputs["docx"])
-        if ctx.pdf is None:
-            ctx.say(pdf_export.MISSING)
+    if ctx.office is not None:
+        ctx.pdf, ctx.office = ctx.office.convert(ctx.outputs["docx"]), None
 
 
 def export_figures(ctx: RunContext) -> None:

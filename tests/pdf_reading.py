@@ -39,3 +39,11 @@ def fonts(pdf: Path) -> list[dict]:
         # name type... encoding emb sub uni object-id generation: the flags are the 5th–3rd from the end
         rows.append({"name": parts[0], "emb": parts[-5] == "yes", "sub": parts[-4] == "yes"})
     return rows
+
+
+def image_encodings(pdf: Path) -> list[tuple[str, int]]:
+    """(encoding, width in pixels) of each image in the PDF (pdfimages -list; masks left out):
+    "jpeg" for a JPEG, "image" for a lossless (Flate) one."""
+    listing = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True, check=True, text=True)
+    rows = [line.split() for line in listing.stdout.splitlines()[2:]]
+    return [(row[9], int(row[3])) for row in rows if len(row) > 9 and row[2] == "image"]

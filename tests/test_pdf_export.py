@@ -1,0 +1,116 @@
+"""reports/pdf_export.py: LibreOffice started before its DOCX exists (Office) converts the one handed
+to it and leaves nothing running; one that gets no DOCX is ended. Needs LibreOffice (installed by
+scripts/setup_office.sh, which make test runs)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from reports import pdf_export
+from tests.pdf_reading import image_encodings, page_texts
+
+pytestmark = pytest.mark.skipif(pdf_export.converter() is None, reason="LibreOffice 未安装")
+
+
+def _docx(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("数说工会：京卡办卡率")
+    document.save(path)
+    return path
+
+
+def _gone(process) -> bool:
+    """Nothing of the process group soffice was started in still runs. LibreOffice's gpg helpers
+    may be left as zombies for init to reap; they run nothing."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        state, group = fields[0], int(fields[2])
+        if group == process.pid and state != "Z":
+            return False
+    return True
+
+
+def _running_office(office: pdf_export.Office, seconds: float = 60) -> None:
+    """Wait until the office takes jobs: its socket for them is there."""
+    deadline = time.monotonic() + seconds
+    while not office._profile.pipe.exists():
+        assert time.monotonic() < deadline, "LibreOffice did not start"
+        time.sleep(0.1)
+
+
+def test_an_office_started_early_converts_the_docx_handed_to_it_and_leaves(tmp_path):
+    office = pdf_export.Office.start()
+    assert office is not None
+    started, profile = office._process, office._profile
+    _running_office(office)
+    (tmp_path / "bulletin.pdf").write_bytes(b"%PDF- an earlier edition")
+    conversion = office.convert(_docx(tmp_path / "bulletin.docx"))
+    assert not (tmp_path / "bulletin.pdf").exists(), "the earlier edition's PDF is removed first"
+    pdf = conversion.result()
+    assert pdf == tmp_path / "bulletin.pdf" and "京卡办卡率" in page_texts(pdf)[0]
+    assert _gone(started) and not profile.path.exists() and not profile.pipe.exists()
+
+
+def test_the_office_itself_does_the_conversion(tmp_path):
+    """The hand-over is what saves the start: the office started early writes the PDF, the second
+    soffice only passes the job on (its own output says nothing of a conversion)."""
+    office = pdf_export.Office.start()
+    assert office is not None
+    _running_office(office)
+    conversion = office.convert(_docx(tmp_path / "bulletin.docx"))
+    output, _ = conversion._process.communicate(timeout=120)
+    office._process.wait(timeout=30)  # it ends by itself once done, and its output is written then
+    log = office.said()
+    conversion.result()
+    assert "convert" in log and "convert" not in output.decode("utf-8", "replace")
+
+
+def test_an_office_that_gets_no_docx_is_ended_with_its_profile():
+    office = pdf_export.Office.start()
+    assert office is not None
+    started, profile = office._process, office._profile
+    _running_office(office)
+    office.close()
+    assert _gone(started) and not profile.path.exists()
+    assert not profile.pipe.exists(), "the socket a killed LibreOffice leaves is removed"
+    office.close()  # twice is harmless (a failed run's stop_background after a stage's own)
+
+
+def test_a_failed_run_ends_the_office_it_started(tmp_path):
+    from shushuo.manifest import Manifest
+    from shushuo.run_context import RunContext
+
+    ctx = RunContext(tmp_path, tmp_path, tmp_path, "run", b"k", Manifest("run", {}), print, print)
+    ctx.office = pdf_export.Office.start()
+    started = ctx.office._process
+    ctx.stop_background()
+    assert ctx.office is None and _gone(started)
+
+
+def test_without_libreoffice_no_office_is_started(monkeypatch):
+    monkeypatch.setattr(pdf_export.shutil, "which", lambda name: None)
+    assert pdf_export.Office.start() is None
+
+
+def test_the_charts_keep_their_resolution_in_the_pdf(tmp_path):
+    """Writer's export would resample the charts to 300 dpi as JPEG (blurred lines, 0.8 s); the PDF
+    keeps them losslessly at the size they were drawn."""
+    from PIL import Image
+
+    chart = tmp_path / "chart.png"
+    Image.new("RGB", (2000, 1000), "white").save(chart)
+    document = docx.Document()
+    document.add_picture(str(chart), width=docx.shared.Inches(5))
+    document.save(tmp_path / "bulletin.docx")
+    conversion = pdf_export.start(tmp_path / "bulletin.docx")
+    assert conversion is not None
+    encodings = image_encodings(conversion.result())
+    assert encodings and "jpeg" not in {encoding for encoding, _ in encodings}
+    assert {width for _, width in encodings} == {2000}
