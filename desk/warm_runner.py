@@ -3,7 +3,8 @@
 A `shushuo` command in a new process first spends ≈ 2–2.5 s starting Python and importing dbt, the
 gate and the reports (shushuo/later_imports.py), a quarter of a run on a small input. The desk starts
 the next command's process beforehand (when the desk starts, and when a run ends): it imports those
-modules, then waits on its standard input for its job — the command's arguments, its log file and
+modules, has dbt build the seeds once in a folder of its own (warm_up_dbt), then waits on its
+standard input for its job — the command's arguments, its log file and
 the desk's environment — and runs it as `shushuo <arguments>` would, its output into the log. Each
 run or release still has a process of its own, which ends with it: nothing of one run is left in
 the next.
@@ -25,9 +26,11 @@ import gc
 import importlib
 import json
 import os
+import select
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -89,21 +92,46 @@ def import_run_modules() -> list[str]:
 
 def _warm_up() -> list[tuple]:
     """import_run_modules, keeping the warnings the imports gave for the job's log (the filters the
-    libraries set meanwhile stay, as in a cold run); then what was imported is set aside from the
-    garbage collector, so that the ingest workers forked from this process do not copy its pages by
-    collecting it."""
+    libraries set meanwhile stay, as in a cold run); then dbt's first invocation (warm_up_dbt); then
+    what was imported is set aside from the garbage collector, so that the ingest workers forked
+    from this process do not copy its pages by collecting it."""
     given: list[tuple] = []
     show = warnings.showwarning
     warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: given.append(
         (message, category, filename, lineno)
     )
     try:
-        import_run_modules()
+        failed = import_run_modules()
     finally:
         warnings.showwarning = show
+    if not failed and not _job_waiting():
+        warm_up_dbt()
     gc.collect()
     gc.freeze()
     return given
+
+
+def _job_waiting() -> bool:
+    """The job came while the modules were imported (the button was pressed right after a run
+    ended): it is run now rather than after dbt's warm-up (3 s)."""
+    try:
+        return bool(select.select([sys.stdin], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
+def warm_up_dbt() -> bool:
+    """dbt_runner.warm_up in a folder of its own, removed after: the run's build is then dbt's second
+    invocation in this process. Its warnings are not the run's (they are left out, and the filters
+    stay as the imports set them); a warm-up that fails is left for the run to meet (False)."""
+    from shushuo import dbt_runner
+
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="shushuo-warm-up-") as folder:
+        warnings.simplefilter("ignore")
+        try:
+            return dbt_runner.warm_up(Path(folder))
+        except Exception:
+            return False
 
 
 def _into_log(log: str) -> None:

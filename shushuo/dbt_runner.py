@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest.load import raw_layout
 from shushuo.paths import BUILD_DIR, REPO_ROOT, dbt_dir, spark_dir
 
-__all__ = ["BuildResult", "DbtBuildFailed", "build", "default_target", "docs"]
+__all__ = ["BuildResult", "DbtBuildFailed", "build", "default_target", "docs", "warm_up"]
 
 WAREHOUSE_ENV = "SHUSHUO_WAREHOUSE"
 # Where the models run: DuckDB in the run's warehouse file, or Spark (shushuo/spark_engine.py), whose
@@ -330,3 +330,18 @@ def docs(
     if outcome.exception is not None or not outcome.success:
         raise DbtBuildFailed(f"dbt docs generate 失败：{outcome.exception or '见 dbt 日志'}", [])
     return target_dir
+
+
+def warm_up(folder: Path) -> bool:
+    """A small build (the seeds and their tests) in `folder`, for a process that is about to run a
+    build (the desk's waiting process, desk/warm_runner.py). dbt prepares much on its first
+    invocation in a process that later ones reuse: the code that reads and writes its manifest
+    and results, and the JSON schemas it validates them with. A run's build is then the second,
+    0.6 s quicker on a small input (session 12; the whole project on empty raw tables warmed no
+    better, in 5 s instead of 3). Nothing of it is kept: its warehouse, target folder and log are
+    in `folder`, and dbt's settings are set again by the next invocation. False when it failed."""
+    folder = Path(folder)
+    seeds = ["--select", "resource_type:seed", "--indirect-selection", "cautious", "--no-write-json"]
+    a_year = (date(2000, 1, 1), date(2000, 12, 31))  # no source is read: any period
+    outcome, _ = _invoke(["build"], folder / "warehouse.duckdb", *a_year, REPO_ROOT, folder / "target", seeds)
+    return outcome.exception is None and bool(outcome.success)

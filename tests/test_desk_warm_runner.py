@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import sysconfig
 import time
 from pathlib import Path
@@ -202,3 +203,27 @@ def test_a_folder_named_like_the_code_where_the_desk_was_started_stands_in_for_n
     process = warm_runner.start(["--help"], log, new_runner() if warm else None)
     assert process.wait(timeout=120) == 0, log.read_text(encoding="utf-8")
     assert "Usage: shushuo" in log.read_text(encoding="utf-8")
+
+
+def test_dbt_is_warmed_up_in_a_folder_of_its_own_that_leaves_nothing(tmp_path, monkeypatch):
+    """The waiting process's first dbt invocation (desk/warm_runner.py warm_up_dbt): it succeeds, and
+    the run after it finds the process as it was, but for what dbt prepared: the same working
+    folder, environment and warning filters, and no folder of the warm-up's left."""
+    import tempfile
+    import warnings
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    here, environment, filters = os.getcwd(), dict(os.environ), list(warnings.filters)
+    assert warm_runner.warm_up_dbt()
+    assert os.getcwd() == here and dict(os.environ) == environment and warnings.filters == filters
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_job_handed_during_the_imports_is_run_without_the_warm_up(monkeypatch):
+    read, write = os.pipe()
+    with os.fdopen(read) as stdin, os.fdopen(write, "w") as desk:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        assert not warm_runner._job_waiting()
+        desk.write('{"args": []}\n')
+        desk.flush()
+        assert warm_runner._job_waiting()
