@@ -126,12 +126,12 @@ def warm_up_dbt() -> bool:
     stay as the imports set them); a warm-up that fails is left for the run to meet (False)."""
     from shushuo import dbt_runner
 
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="shushuo-warm-up-") as folder:
-        warnings.simplefilter("ignore")
-        try:
+    try:
+        with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="shushuo-warm-up-") as folder:
+            warnings.simplefilter("ignore")
             return dbt_runner.warm_up(Path(folder))
-        except Exception:
-            return False
+    except Exception:  # a full disk, a broken project: the run meets it and says so
+        return False
 
 
 def _into_log(log: str) -> None:

@@ -72,7 +72,7 @@ def test_serve_says_where_and_how_to_begin(tmp_path):
 
 @pytest.mark.parametrize("option, warm", [([], True), (["--no-warm-runs"], False)])
 def test_serve_starts_the_next_runs_process_beforehand_unless_told_not_to(tmp_path, monkeypatch, option, warm):
-    """desk/warm_runner.py: on by default; `--no-warm-runs` where the ≈ 230 MB it holds are wanted."""
+    """desk/warm_runner.py: on by default; `--no-warm-runs` where the ≈ 300 MB it holds are wanted."""
     configs = []
     monkeypatch.setattr("desk.app.create_app", configs.append)
     monkeypatch.setattr("uvicorn.run", lambda app, **settings: None)
