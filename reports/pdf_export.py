@@ -127,17 +127,28 @@ class Office:
     handing over is LibreOffice's own: a second soffice with the same profile passes its
     --convert-to to the one running and waits until it is done. When the first has died or is
     not ready yet, the second converts by itself, as `start()` does. `close()` ends it when no
-    DOCX comes (a run that failed). One left behind by a process that was killed ends after
-    IDLE_SECONDS (coreutils' timeout), so none accumulate."""
+    DOCX comes (a run that failed).
+
+    A run killed meanwhile (kill -9, the memory running out) cannot close it, so it is started
+    under util-linux's setpriv, which has the kernel send it SIGTERM when the thread that started
+    it ends (start it from the run's main thread), and coreutils' timeout, which passes that on to
+    everything LibreOffice started and kills what is left KILL_AFTER seconds later; and which ends it
+    after IDLE_SECONDS in any case. What remains is its profile folder (as of a conversion killed
+    with its run) and the socket a killed LibreOffice leaves in /tmp (an empty file). Where either
+    tool is missing, LibreOffice is started without it."""
 
     IDLE_SECONDS = 1800
+    KILL_AFTER = 5
 
     def __init__(self, soffice: str):
         self.soffice = soffice
         self._profile: _Profile | None = _Profile(soffice)
         self._log_path = self._profile.path / "office.log"
-        timeout = shutil.which("timeout")
-        bounded = [timeout, str(self.IDLE_SECONDS)] if timeout else []
+        setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
+        bounded = [
+            *([setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []),
+            *([timeout, "--kill-after", str(self.KILL_AFTER), str(self.IDLE_SECONDS)] if timeout else []),
+        ]
         with self._log_path.open("wb") as log:
             self._process: subprocess.Popen | None = subprocess.Popen(
                 [*bounded, *self._profile.command],

@@ -114,3 +114,43 @@ def test_the_charts_keep_their_resolution_in_the_pdf(tmp_path):
     encodings = image_encodings(conversion.result())
     assert encodings and "jpeg" not in {encoding for encoding, _ in encodings}
     assert {width for _, width in encodings} == {2000}
+
+
+KILLED_RUN = """
+import sys, time
+from reports import pdf_export
+office = pdf_export.Office.start()
+while not office._profile.pipe.exists():
+    time.sleep(0.1)
+print(office._process.pid, office._profile.path, office._profile.pipe, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_office_of_a_run_killed_with_kill_9_ends_too():
+    """A run killed while dbt builds cannot close its office: the kernel tells the office (setpriv's
+    parent-death signal), and timeout ends what LibreOffice started."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-c", KILLED_RUN], stdout=subprocess.PIPE, text=True)
+    try:
+        office, profile, pipe = run.stdout.readline().split()
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        run.stdout.close()
+
+    class Started:
+        pid = int(office)
+
+    try:
+        deadline = time.monotonic() + pdf_export.Office.KILL_AFTER + 20
+        while not _gone(Started):
+            assert time.monotonic() < deadline, "LibreOffice outlived the run that started it"
+            time.sleep(0.2)
+    finally:  # what a killed run leaves (the class's docstring says so)
+        shutil.rmtree(profile, ignore_errors=True)
+        Path(pipe).unlink(missing_ok=True)
