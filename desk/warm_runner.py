@@ -27,6 +27,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -120,18 +121,31 @@ def _job_waiting() -> bool:
         return False
 
 
+def warm_up_folder_prefix(pid: int) -> str:
+    """The name dbt's warm-up folder in the temporary folder starts with: the waiting process's own,
+    so that WarmRunner.stop can remove it when the process is killed during the warm-up."""
+    return f"shushuo-warm-up-{pid}-"
+
+
 def warm_up_dbt() -> bool:
     """dbt_runner.warm_up in a folder of its own, removed after: the run's build is then dbt's second
-    invocation in this process. Its warnings are not the run's (they are left out, and the filters
-    stay as the imports set them); a warm-up that fails is left for the run to meet (False)."""
+    invocation in this process. Its warnings are not the run's: Python's are left out (the filters
+    stay as the imports set them; what dbt imports for a build, shushuo/later_imports.py imported
+    before), and dbt's deprecations are forgotten, so the run says them as a cold one would. A
+    warm-up that fails is left for the run to meet (False)."""
+    from dbt import deprecations
+
     from shushuo import dbt_runner
 
+    prefix = warm_up_folder_prefix(os.getpid())
     try:
-        with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="shushuo-warm-up-") as folder:
+        with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix=prefix) as folder:
             warnings.simplefilter("ignore")
             return dbt_runner.warm_up(Path(folder))
     except Exception:  # a full disk, a broken project: the run meets it and says so
         return False
+    finally:
+        deprecations.reset_deprecations()
 
 
 def _into_log(log: str) -> None:
@@ -196,10 +210,13 @@ class WarmRunner:
         return self.process
 
     def stop(self) -> None:
-        """End a process that was never handed a job (it holds nothing: no file, no lock)."""
+        """End a process that was never handed a job: it holds no lock, and no file but its dbt
+        warm-up's folder while it warms up, removed here."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        for folder in Path(tempfile.gettempdir()).glob(f"{warm_up_folder_prefix(self.process.pid)}*"):
+            shutil.rmtree(folder, ignore_errors=True)
         if self.process.stdin is not None and not self.process.stdin.closed:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()

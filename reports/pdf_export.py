@@ -9,7 +9,7 @@ libreoffice-writer-nogui is installed by scripts/setup_office.sh, which `make re
 A conversion costs seconds, most of them LibreOffice starting. So a run starts LibreOffice (Office)
 while dbt builds the figures, hands it the DOCX as soon as that is written, and collects the PDF
 before the site is written (which links it): the conversion runs beside the figures desk's exports.
-A release, which has no build to hide it behind, starts one afresh (`start`). Each LibreOffice
+A release starts its LibreOffice before it writes the bulletin again. Each LibreOffice
 has its own profile and HOME, so two never share one, and a fontconfig file that maps the
 document's 宋体/黑体 to Noto Serif/Sans CJK SC where the Windows fonts are missing (FONT_ALIASES).
 """
@@ -43,8 +43,8 @@ FONT_ALIASES = {
 
 
 # Writer's PDF export with the charts as they are: by default it resamples every image to 300 dpi
-# and recompresses it as JPEG, which blurs the charts' lines and lettering and took 0.8 s of the
-# bulletin's 2.3 s conversion (session 12). The charts are PNGs drawn at print size already.
+# (the bulletin's charts it then recompressed as JPEG), which blurs the charts' lines and lettering
+# and took 0.8 s of the bulletin's 2.3 s conversion (session 12). The charts are PNGs drawn for print.
 PDF_FILTER = 'writer_pdf_Export:{"ReduceImageResolution":{"type":"boolean","value":"false"}}'
 
 
@@ -118,7 +118,10 @@ class _Profile:
         self.pipe.unlink(missing_ok=True)
 
     def cleanup(self) -> None:
+        """The profile folder, and the socket of a LibreOffice that did not end by its own close
+        (killed by timeout, crashed): the name is this profile's alone."""
         self._folder.cleanup()
+        self.pipe.unlink(missing_ok=True)
 
 
 class Office:
@@ -133,11 +136,12 @@ class Office:
     under util-linux's setpriv, which has the kernel send it SIGTERM when the thread that started
     it ends (start it from the run's main thread), and coreutils' timeout, which passes that on to
     everything LibreOffice started and kills what is left KILL_AFTER seconds later; and which ends it
-    after IDLE_SECONDS in any case. What remains is its profile folder (as of a conversion killed
+    after LIFETIME_SECONDS in any case (a run whose DOCX comes later than that converts it with a
+    LibreOffice of its own, as start() does). What remains is its profile folder (as of a conversion killed
     with its run) and the socket a killed LibreOffice leaves in /tmp (an empty file). Where either
     tool is missing, LibreOffice is started without it."""
 
-    IDLE_SECONDS = 1800
+    LIFETIME_SECONDS = 1800
     KILL_AFTER = 5
 
     def __init__(self, soffice: str):
@@ -147,7 +151,7 @@ class Office:
         setpriv, timeout = shutil.which("setpriv"), shutil.which("timeout")
         bounded = [
             *([setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []),
-            *([timeout, "--kill-after", str(self.KILL_AFTER), str(self.IDLE_SECONDS)] if timeout else []),
+            *([timeout, "--kill-after", str(self.KILL_AFTER), str(self.LIFETIME_SECONDS)] if timeout else []),
         ]
         with self._log_path.open("wb") as log:
             self._process: subprocess.Popen | None = subprocess.Popen(
@@ -193,7 +197,10 @@ class PdfConversion:
     DOCX (written whole: it is moved in from a temporary folder), `cancel()` stops it. `office`:
     the Office it is handed to (`profile` is its profile), ended with the conversion."""
 
-    GRACE_SECONDS = 5.0  # for the office to end by itself once its conversion is done
+    # For the office to end by itself once its conversion is done (it takes a tenth of a second). One
+    # that was not ready when the DOCX came (the second soffice then converted by itself) never
+    # would: it is ended after this.
+    GRACE_SECONDS = 1.0
 
     def __init__(
         self,
@@ -257,12 +264,3 @@ def start(docx: Path) -> PdfConversion | None:
     _remove_stale(docx)
     soffice = converter()
     return PdfConversion(Path(docx), soffice) if soffice else None
-
-
-def convert(docx: Path) -> Path:
-    """Convert and wait (tests, a release): the PDF's path; PdfFailed when LibreOffice is missing
-    or fails."""
-    conversion = start(docx)
-    if conversion is None:
-        raise PdfFailed(MISSING)
-    return conversion.result()

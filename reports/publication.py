@@ -80,7 +80,7 @@ def write_figures_desk(
 ) -> dict[str, Path]:
     """figures.xlsx/csv/json, revision.xlsx/json when `compared_with` names the edition before (its
     folder, and a title such as 第 1 版 → 第 2 版), and site/ (last: it links the others and shows
-    the revision). `pdf`: the bulletin's PDF being converted (reports.pdf_export.start), collected
+    the revision). `pdf`: the bulletin's PDF being converted (reports.pdf_export: Office.convert), collected
     before the site is written; a conversion that fails is said and leaves no PDF."""
     from reports.exports import write_exports
     from reports.pdf_export import PdfFailed

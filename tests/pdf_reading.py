@@ -46,4 +46,4 @@ def image_encodings(pdf: Path) -> list[tuple[str, int]]:
     "jpeg" for a JPEG, "image" for a lossless (Flate) one."""
     listing = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True, check=True, text=True)
     rows = [line.split() for line in listing.stdout.splitlines()[2:]]
-    return [(row[9], int(row[3])) for row in rows if len(row) > 9 and row[2] == "image"]
+    return [(row[8], int(row[3])) for row in rows if len(row) > 8 and row[2] == "image"]

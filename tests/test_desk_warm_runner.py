@@ -205,25 +205,74 @@ def test_a_folder_named_like_the_code_where_the_desk_was_started_stands_in_for_n
     assert "Usage: shushuo" in log.read_text(encoding="utf-8")
 
 
+def _threads() -> int:
+    return len(os.listdir(f"/proc/{os.getpid()}/task"))
+
+
 def test_dbt_is_warmed_up_in_a_folder_of_its_own_that_leaves_nothing(tmp_path, monkeypatch):
     """The waiting process's first dbt invocation (desk/warm_runner.py warm_up_dbt): it succeeds, and
     the run after it finds the process as it was, but for what dbt prepared: the same working
-    folder, environment and warning filters, and no folder of the warm-up's left."""
+    folder, environment and warning filters, no deprecation said (the run says its own), no thread
+    more (the ingest workers are forked from this process), and no folder of the warm-up's left."""
     import tempfile
     import warnings
 
+    from dbt import deprecations
+
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    here, environment, filters = os.getcwd(), dict(os.environ), list(warnings.filters)
+    here, environment, filters, threads = os.getcwd(), dict(os.environ), list(warnings.filters), _threads()
     assert warm_runner.warm_up_dbt()
     assert os.getcwd() == here and dict(os.environ) == environment and warnings.filters == filters
+    assert not deprecations.active_deprecations and _threads() <= threads
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_job_handed_during_the_imports_is_run_without_the_warm_up(monkeypatch):
+@pytest.mark.parametrize("job_waiting", [False, True])
+def test_the_warm_up_is_skipped_for_a_job_handed_during_the_imports(monkeypatch, job_waiting):
+    """The button pressed right after a run ended: the job is run at once, not after dbt's warm-up."""
+    warmed = []
+    monkeypatch.setattr(warm_runner, "import_run_modules", lambda: [])
+    monkeypatch.setattr(warm_runner, "warm_up_dbt", lambda: warmed.append(True))
+    monkeypatch.setattr(warm_runner.gc, "freeze", lambda: None)
     read, write = os.pipe()
     with os.fdopen(read) as stdin, os.fdopen(write, "w") as desk:
         monkeypatch.setattr(sys, "stdin", stdin)
-        assert not warm_runner._job_waiting()
-        desk.write('{"args": []}\n')
-        desk.flush()
-        assert warm_runner._job_waiting()
+        if job_waiting:
+            desk.write('{"args": []}\n')
+            desk.flush()
+        warm_runner._warm_up()
+    assert warmed == ([] if job_waiting else [True])
+
+
+def _warm_up_folders(runner: WarmRunner) -> list[Path]:
+    import tempfile
+
+    return list(Path(tempfile.gettempdir()).glob(f"{warm_runner.warm_up_folder_prefix(runner.process.pid)}*"))
+
+
+def _after_the_warm_up_began(runner: WarmRunner) -> None:
+    deadline = time.monotonic() + 120
+    while not _warm_up_folders(runner):
+        assert time.monotonic() < deadline and runner.alive(), "the warm-up did not begin"
+        time.sleep(0.05)
+
+
+def test_a_run_handed_after_the_warm_up_is_run_by_the_waiting_process(new_runner, tmp_path, small_demo):
+    runner = new_runner()
+    _after_the_warm_up_began(runner)
+    deadline = time.monotonic() + 120
+    while _warm_up_folders(runner):  # removed when the warm-up is done
+        assert time.monotonic() < deadline, "the warm-up did not end"
+        time.sleep(0.1)
+    log = tmp_path / "run.log"
+    process = warm_runner.start(["run", "--input", str(small_demo), "--build", str(tmp_path / "build")], log, runner)
+    assert process.pid == runner.process.pid
+    assert process.wait(timeout=300) == 0, log.read_text(encoding="utf-8")
+    assert "公报已生成" in log.read_text(encoding="utf-8")
+
+
+def test_a_waiting_process_stopped_during_its_warm_up_leaves_no_folder(new_runner):
+    runner = new_runner()
+    _after_the_warm_up_began(runner)
+    runner.stop()
+    assert _warm_up_folders(runner) == []

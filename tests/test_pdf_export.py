@@ -38,11 +38,17 @@ def _gone(process) -> bool:
 
 
 def _running_office(office: pdf_export.Office, seconds: float = 60) -> None:
-    """Wait until the office takes jobs: its socket for them is there."""
+    """Wait until the office takes jobs. Its socket is there early, a second before it does; the
+    end of its start is the check of its graphics that LibreOffice 7.4 writes into a new profile
+    (GraphicsRenderTests.log), else five seconds after the socket."""
     deadline = time.monotonic() + seconds
     while not office._profile.pipe.exists():
         assert time.monotonic() < deadline, "LibreOffice did not start"
-        time.sleep(0.1)
+        time.sleep(0.05)
+    ready = office._profile.path / "profile" / "user" / "GraphicsRenderTests.log"
+    deadline = min(deadline, time.monotonic() + 5)
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_an_office_started_early_converts_the_docx_handed_to_it_and_leaves(tmp_path):
@@ -69,7 +75,8 @@ def test_the_office_itself_does_the_conversion(tmp_path):
     office._process.wait(timeout=30)  # it ends by itself once done, and its output is written then
     log = office.said()
     conversion.result()
-    assert "convert" in log and "convert" not in output.decode("utf-8", "replace")
+    said = output.decode("utf-8", "replace")
+    assert "convert" in log and "convert" not in said, (log, said)
 
 
 def test_an_office_that_gets_no_docx_is_ended_with_its_profile():
@@ -89,9 +96,11 @@ def test_a_failed_run_ends_the_office_it_started(tmp_path):
 
     ctx = RunContext(tmp_path, tmp_path, tmp_path, "run", b"k", Manifest("run", {}), print, print)
     ctx.office = pdf_export.Office.start()
-    started = ctx.office._process
+    started, profile = ctx.office._process, ctx.office._profile
+    _running_office(ctx.office)
     ctx.stop_background()
     assert ctx.office is None and _gone(started)
+    assert not profile.path.exists() and not profile.pipe.exists()
 
 
 def test_without_libreoffice_no_office_is_started(monkeypatch):
@@ -100,12 +109,18 @@ def test_without_libreoffice_no_office_is_started(monkeypatch):
 
 
 def test_the_charts_keep_their_resolution_in_the_pdf(tmp_path):
-    """Writer's export would resample the charts to 300 dpi as JPEG (blurred lines, 0.8 s); the PDF
-    keeps them losslessly at the size they were drawn."""
-    from PIL import Image
+    """Writer's export would resample the charts to 300 dpi (this one to 1500 pixels; the bulletin's
+    to JPEG as well: blurred lines, 0.8 s); the PDF keeps them as drawn, losslessly."""
+    from PIL import Image, ImageDraw
 
     chart = tmp_path / "chart.png"
-    Image.new("RGB", (2000, 1000), "white").save(chart)
+    image = Image.new("RGB", (2000, 1000), "white")
+    drawing = ImageDraw.Draw(image)
+    for bar in range(12):  # a bar chart's bars, grid lines and labels
+        drawing.rectangle((100, 40 + bar * 75, 300 + bar * 130, 90 + bar * 75), fill=(180, 30, 30))
+        drawing.line((0, 20 + bar * 80, 2000, 20 + bar * 80), fill=(200, 200, 200), width=2)
+        drawing.text((20, 50 + bar * 75), f"单位 {bar} 95.{bar}%", fill="black")
+    image.save(chart)
     document = docx.Document()
     document.add_picture(str(chart), width=docx.shared.Inches(5))
     document.save(tmp_path / "bulletin.docx")
