@@ -341,14 +341,10 @@ def warm_up(folder: Path) -> bool:
     better, in 5 s instead of 3). Nothing of it is kept: its warehouse, target folder and log are
     in `folder`, and dbt's settings are set again by the next invocation. False when it failed."""
     folder = Path(folder)
-    seeds = [
-        "--select",
-        "resource_type:seed",
-        "--indirect-selection",
-        "cautious",
-        "--no-write-json",
-        "--no-static-parser",
-    ]
+    seeds = ["--select", "resource_type:seed", "--indirect-selection", "cautious", "--no-write-json"]
+    # dbt parses the project again for the warm-up's vars: without dbt_extractor, whose threads would
+    # stay in the process that forks ingest's workers (a cold run forks them before dbt starts)
+    seeds.append("--no-static-parser")
     a_year = (date(2000, 1, 1), date(2000, 12, 31))  # no source is read: any period
     outcome, _ = _invoke(["build"], folder / "warehouse.duckdb", *a_year, REPO_ROOT, folder / "target", seeds)
     return outcome.exception is None and bool(outcome.success)
