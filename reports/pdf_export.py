@@ -72,22 +72,54 @@ def _fontconfig(folder: Path) -> Path:
     return path
 
 
+def _profile_url(folder: Path) -> str:
+    return (folder / "profile").as_uri()
+
+
+def _socket(folder: Path) -> Path:
+    """The socket through which a second soffice of the profile in `folder` hands its job to the
+    first: LibreOffice names it by the MD5 of the profile's URL in UTF-16, each byte in hex
+    unpadded (desktop/source/app/officeipcthread.cxx), and removes it when it ends, unless killed."""
+    digest = hashlib.md5(_profile_url(folder).encode("utf-16-le"), usedforsecurity=False).digest()
+    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 class _Profile:
     """A LibreOffice profile and HOME of its own (two LibreOffices never share one), with the
     FONT_ALIASES told to fontconfig; the PDF is written into its out/ folder, then moved."""
 
+    PREFIX = "shushuo-pdf-"  # then the process's id: sweep_left_behind knows whose it was
+
     def __init__(self, soffice: str):
-        self._folder = tempfile.TemporaryDirectory(prefix="shushuo-pdf-")
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}{os.getpid()}-")
         self.path = Path(self._folder.name)
         (self.path / "out").mkdir()
         self.env = {**os.environ, "HOME": str(self.path), "FONTCONFIG_FILE": str(_fontconfig(self.path))}
-        url = (self.path / "profile").as_uri()
+        url = _profile_url(self.path)
         self.command = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={url}"]
-        # The socket through which a second soffice of this profile hands its job to the first:
-        # LibreOffice names it by the MD5 of the profile's URL in UTF-16, each byte in hex unpadded
-        # (desktop/source/app/officeipcthread.cxx), and removes it when it ends, unless killed.
-        digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
-        self.pipe = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+        self.pipe = _socket(self.path)
+
+    @classmethod
+    def sweep_left_behind(cls) -> None:
+        """Remove the profile folders (and sockets) of processes that are gone without removing
+        them: a run killed with kill -9 while its LibreOffice waited. Called when a LibreOffice is
+        started, so they do not pile up in the temporary folder."""
+        for folder in Path(tempfile.gettempdir()).glob(f"{cls.PREFIX}*-*"):
+            owner = folder.name[len(cls.PREFIX) :].split("-")[0]
+            if owner.isdigit() and not _alive(int(owner)):
+                shutil.rmtree(folder, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    _socket(folder).unlink(missing_ok=True)
 
     def start(self, arguments: list[str], output) -> subprocess.Popen:
         """soffice with this profile, in a process group of its own (soffice starts soffice.bin
@@ -137,9 +169,9 @@ class Office:
     it ends (start it from the run's main thread), and coreutils' timeout, which passes that on to
     everything LibreOffice started and kills what is left KILL_AFTER seconds later; and which ends it
     after LIFETIME_SECONDS in any case (a run whose DOCX comes later than that converts it with a
-    LibreOffice of its own, as start() does). What remains is its profile folder (as of a conversion killed
-    with its run) and the socket a killed LibreOffice leaves in /tmp (an empty file). Where either
-    tool is missing, LibreOffice is started without it."""
+    LibreOffice of its own, as start() does). Its profile folder and socket, which the killed run
+    could not remove, are removed by the next Office started (_Profile.sweep_left_behind). Where
+    either tool is missing, LibreOffice is started without it."""
 
     LIFETIME_SECONDS = 1800
     KILL_AFTER = 5
@@ -167,7 +199,10 @@ class Office:
     def start(cls) -> Office | None:
         """None when LibreOffice is not installed."""
         soffice = converter()
-        return cls(soffice) if soffice else None
+        if soffice is None:
+            return None
+        _Profile.sweep_left_behind()
+        return cls(soffice)
 
     def convert(self, docx: Path, timeout: float = TIMEOUT_SECONDS) -> PdfConversion:
         """Hand `docx` over; the conversion owns this office from here on (its result() or
