@@ -1,17 +1,23 @@
 """The raw checks (GE, checks/raw_validation.py) run beside dbt instead of after it.
 
 They read only the raw tables and ingest's record of which workbook counts (raw.submissions), all
-there once ingest has loaded them, while dbt's build is mostly Python (Jinja, its events) on one
-core. So, right after ingest, a forked process validates a copy of the warehouse (DuckDB lets no
-other process open the file while dbt writes it; the copy is taken before dbt starts) and the gate
-collects its outcomes: on two cores GE's seconds, its import's too, leave the run's wall time. A thread would not do:
-GE and dbt are both pure Python and would take turns under the GIL.
+there once ingest has written them, while dbt's build is mostly Python (Jinja, its events) on one
+core. So, right after ingest, a forked process validates the raw tables and the gate collects its
+outcomes: on two cores GE's seconds, its import's too, leave the run's wall time. A thread would not
+do: GE and dbt are both pure Python and would take turns under the GIL.
 
-Only for inputs up to BESIDE_MAX_ROWS loaded rows: GE holds a table's frame in memory, beside
-dbt's DuckDB, and at a city's scale the two side by side would pass what a run may take (see
-bench/README.md); larger inputs are checked after dbt, as before. Whatever goes wrong in the
-process (it dies, cannot read its copy), the gate checks in its own process instead: the outcomes
-never depend on which way they were computed."""
+The process reads the raw tables where dbt's sources read them: the run's Parquet files
+(ingest/load/raw_layout.py), as views of an in-memory DuckDB. DuckDB lets no other process open the
+warehouse while dbt writes it; until session 13 the process validated a copy of the file, taken
+before dbt could start (0.1–0.2 s for the 170 MB of ×1; a file the size of ×10's, 1.4 GB, took 2.3 s).
+
+Only for inputs up to BESIDE_MAX_ROWS loaded rows. Above, dbt's SQL keeps both cores busy and the two
+take turns: at ×10 (13 M rows) a run took as long either way (dbt 12.7 s longer, the checks 13 s
+shorter; session 13) at a peak 250–300 MiB higher, so larger inputs are checked after dbt. GE's
+memory no longer decides it: it validates a table's returns in batches of bounded rows
+(checks/raw_validation.py ROWS_PER_VALIDATION). Whatever goes wrong in the process (it dies, cannot
+read the files), the gate checks in its own process instead: the outcomes never depend on which way
+they were computed."""
 
 from __future__ import annotations
 
@@ -20,7 +26,6 @@ import ctypes
 import datetime as dt
 import multiprocessing
 import os
-import shutil
 import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -29,45 +34,46 @@ import duckdb
 
 from checks.outcome import CheckOutcome
 from domain.warehouse import TABLES
+from ingest.load import raw_layout
 
 BESIDE_MAX_ROWS = 2_000_000  # loaded raw rows (both periods): ×1 holds 1.3 M, ×3 3.9 M
-COPY_NAME = ".raw_checks.duckdb"  # in the run folder, removed when the outcomes are collected
 
 
 class RawChecksBeside:
     """The raw checks of one warehouse and period, running in a forked process (start), collected
     by the gate (outcomes)."""
 
-    def __init__(self, copy: Path, process, receive: Connection):
-        self._copy, self._process, self._receive = copy, process, receive
+    def __init__(self, process, receive: Connection):
+        self._process, self._receive = process, receive
 
     @classmethod
     def start(
         cls, warehouse: Path, period_start: dt.date, period_end: dt.date, cache: Path | None = None
     ) -> RawChecksBeside | None:
-        """Copy the warehouse and start validating the copy; None (check after dbt) when the input
-        is too large to check beside dbt. Call before dbt opens the warehouse, with no connection
-        to it open. `cache`: the findings kept per return (checks/raw_check_cache.py)."""
-        warehouse = Path(warehouse)
-        with duckdb.connect(str(warehouse), read_only=True) as connection:
-            try:
+        """Start validating the raw tables of `warehouse` from its Parquet files; None (the gate
+        checks after dbt) when the input is too large to check beside dbt or its files cannot be
+        had. Call before dbt opens the warehouse, with no connection to it open (a hand-made
+        warehouse's files are written from it here, as dbt_runner would). `cache`: the findings
+        kept per return (checks/raw_check_cache.py)."""
+        try:
+            root = raw_layout.written_root(Path(warehouse).resolve())
+            with duckdb.connect() as connection:
+                raw_views(connection, root)
                 [(rows,)] = connection.execute(f"select sum(rows_loaded) from {TABLES['ingest_sheets']}").fetchall()
-            except duckdb.Error:
-                return None
+        except (duckdb.Error, OSError):
+            return None
         if (rows or 0) > BESIDE_MAX_ROWS:
             return None
-        copy = warehouse.resolve().parent / COPY_NAME
-        shutil.copyfile(warehouse, copy)
         receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
         process = multiprocessing.get_context("fork").Process(
-            target=_validate_copy,
-            args=(copy, period_start, period_end, send, os.getpid(), cache),
+            target=_validate_in_place,
+            args=(root, period_start, period_end, send, os.getpid(), cache),
             name="raw-checks",
             daemon=True,
         )
         process.start()
         send.close()
-        return cls(copy, process, receive)
+        return cls(process, receive)
 
     def outcomes(self) -> list[CheckOutcome] | None:
         """The outcomes, once the process has sent them; None if it could not (the caller checks
@@ -79,20 +85,28 @@ class RawChecksBeside:
         finally:
             self._receive.close()
             self._process.join()
-            self._copy.unlink(missing_ok=True)
         return sent if isinstance(sent, list) else None
 
     def cancel(self) -> None:
-        """Stop the process (a failed run) and remove the copy."""
+        """Stop the process (a failed run)."""
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
         self._receive.close()
-        self._copy.unlink(missing_ok=True)
 
 
-def _validate_copy(
-    copy: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int, cache: Path | None
+def raw_views(connection: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """raw.<table> in `connection` as a view of its Parquet files under `root`, for every raw table
+    (each sheet's, raw.submissions and ingest's other records); a table without files is left out,
+    so its readers fail naming it, as they would in a warehouse without it."""
+    connection.execute("create schema if not exists raw")
+    for table in [*raw_layout.sheet_tables(), *raw_layout.UNPARTITIONED]:
+        with contextlib.suppress(duckdb.IOException):
+            connection.execute(f'create view raw."{table}" as select * from {raw_layout.read_sql(root, table)}')
+
+
+def _validate_in_place(
+    root: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int, cache: Path | None
 ) -> None:
     """In the forked process: Great Expectations is imported here, not in the run's process (which
     never needs it when the checks run beside dbt), so its import too runs beside dbt."""
@@ -101,12 +115,12 @@ def _validate_copy(
     try:
         from checks.raw_validation import current_in_raw, validate_raw
 
-        with duckdb.connect(str(copy), read_only=True) as connection:
+        with duckdb.connect() as connection:
+            raw_views(connection, root)
             current = current_in_raw(period_start, period_end)
             outcome = validate_raw(connection, period_start, period_end, current, cache=cache)
     except Exception as error:  # the gate checks in its own process then
         outcome = repr(error)
-    copy.unlink(missing_ok=True)  # read: even if the run that started it is gone, nothing is left
     with contextlib.suppress(OSError):
         send.send(outcome)
     send.close()

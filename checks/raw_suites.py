@@ -20,7 +20,8 @@ GX_SEVERITY = {BLOCKING: "critical", VERIFY: "warning", INFO: "info"}
 # Columns shown with every failing value so a clerk can find the row.
 LINEAGE_INDEX = ["unit_code", "source_file", "sheet", "source_row"]
 NUMERIC_TYPES = ("BIGINT", "SMALLINT", "INTEGER", "DECIMAL", "DOUBLE")
-ROW_INDEX = "_row"  # the raw table's rowid: GE reports it for a failing value, the lineage is looked up by it
+# the row's number in the batch validated: GE reports it for a failing value, the lineage is looked up by it
+ROW_INDEX = "_row"
 LINEAGE_REQUIRED = ["unit_code", "period_start", "period_end", "source_file", "file_sha256", "sheet", "source_row"]
 SEX_VALUES = ["男", "女"]
 

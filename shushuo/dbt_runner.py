@@ -84,14 +84,6 @@ def _warehouse_env(warehouse: Path):
                 os.environ[name] = value
 
 
-def _raw_parquet(warehouse: Path) -> None:
-    """The raw tables' Parquet files, which dbt's sources read: ingest wrote them beside the
-    warehouse; a warehouse whose raw.* was filled another way (the tests' hand-made warehouses)
-    has them written from raw.* now, again before every build, so they are never older than it."""
-    if not raw_layout.is_whole(raw_layout.root_of(warehouse)):
-        raw_layout.export_warehouse(warehouse)
-
-
 def _arguments(
     command: list[str],
     period_start: date,
@@ -215,7 +207,7 @@ def default_target(engine: str, build_dir: Path) -> Path:
 
 def _spark_with_raw(warehouse: Path, build_dir: Path):
     """The Spark session, with the run's raw tables registered from their Parquet beside the warehouse
-    (_raw_parquet has written them)."""
+    (raw_layout.written_root has written them)."""
     from shushuo import spark_engine
 
     spark = spark_engine.session(spark_dir(build_dir))
@@ -259,7 +251,7 @@ def build(
     if not artifacts:
         extra.append("--no-write-json")
     _refuse_wrong_arguments(period_start, period_end, engine)
-    _raw_parquet(warehouse)
+    raw_layout.written_root(warehouse)  # what dbt's sources read
     spark = _spark_with_raw(warehouse, build_dir) if engine == SPARK else None
     target_dir = target_dir or default_target(engine, build_dir)
     outcome, target_dir = _invoke(
@@ -318,7 +310,7 @@ def docs(
     not a run's target folder, as the docs take no run lock and may be made while a run of the same
     build folder goes on."""
     _refuse_wrong_arguments(period_start, period_end, DUCKDB)
-    _raw_parquet(warehouse)
+    raw_layout.written_root(warehouse)  # what dbt's sources read
     outcome, target_dir = _invoke(
         ["docs", "generate", "--static"],
         warehouse,

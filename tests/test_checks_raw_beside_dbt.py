@@ -1,6 +1,7 @@
 """The raw checks run beside dbt (checks/raw_beside_dbt.py) find what the gate finds when it runs
-them itself after dbt: the same outcomes, examples and lineage; when their process cannot answer,
-the gate is told to check itself, and no copy of the warehouse is left behind."""
+them itself after dbt: the same outcomes, examples and lineage, read from the run's Parquet files
+without a copy of the warehouse; when their process cannot answer, the gate is told to check
+itself."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import pytest
 from sample_warehouse import create_raw_tables, insert_rows, lineage
 
 from checks import raw_beside_dbt, raw_validation
-from checks.raw_beside_dbt import COPY_NAME, RawChecksBeside
+from checks.raw_beside_dbt import RawChecksBeside
 from checks.raw_validation import SOURCE, validate_raw
+from ingest.load import raw_layout
 
 PERIOD = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
@@ -48,24 +50,26 @@ def warehouse(tmp_path):
 
 
 def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
-    beside = RawChecksBeside.start(warehouse, *PERIOD)
-    assert beside is not None and (warehouse.parent / COPY_NAME).exists()
-    ours = [o.to_dict() for o in beside.outcomes()]
-    assert not (warehouse.parent / COPY_NAME).exists()
+    raw_layout.mark_whole(raw_layout.export_warehouse(warehouse))  # the Parquet files, as ingest leaves them
+    with duckdb.connect(str(warehouse)) as held:  # as dbt holds it: no other process may open the file
+        beside = RawChecksBeside.start(warehouse, *PERIOD)
+        assert beside is not None
+        assert sorted(p.name for p in warehouse.parent.iterdir()) == ["raw", "warehouse.duckdb"]  # no copy made
+        ours = [o.to_dict() for o in beside.outcomes()]
+        held.execute("select 1")
     with duckdb.connect(str(warehouse), read_only=True) as connection:  # through staging.stg_submissions
         theirs = [o.to_dict() for o in validate_raw(connection, *PERIOD)]
     assert ours == theirs
     failing = {o["check_id"]: o for o in ours if o["status"] != "passed"}
     assert {"raw.aid_payments.programme.allowed_values", "raw.aid_payments.cash.range"} <= set(failing)
-    assert failing["raw.aid_payments.cash.range"]["examples"][0]["source_row"] == 6  # lineage from the copy
+    assert failing["raw.aid_payments.cash.range"]["examples"][0]["source_row"] == 6  # lineage from the Parquet
 
 
-def test_a_process_that_dies_leaves_the_checks_to_the_gate_and_no_copy(warehouse, monkeypatch):
+def test_a_process_that_dies_leaves_the_checks_to_the_gate(warehouse, monkeypatch):
     monkeypatch.setattr(raw_validation, "validate_raw", lambda *_: os._exit(3))
     beside = RawChecksBeside.start(warehouse, *PERIOD)
     assert beside is not None
     assert beside.outcomes() is None
-    assert not (warehouse.parent / COPY_NAME).exists()
 
 
 def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
@@ -109,11 +113,13 @@ def test_the_checks_end_with_a_killed_run_and_leave_its_lock_free(warehouse):
     assert not _running(checks)
 
 
-def test_a_failed_run_stops_the_checks_and_removes_the_copy(warehouse):
+def test_a_failed_run_stops_the_checks(warehouse, monkeypatch):
+    monkeypatch.setattr(raw_validation, "validate_raw", lambda *_a, **_k: time.sleep(120))
     beside = RawChecksBeside.start(warehouse, *PERIOD)
     assert beside is not None
+    started = time.monotonic()
     beside.cancel()
-    assert not (warehouse.parent / COPY_NAME).exists()
+    assert not beside._process.is_alive() and time.monotonic() - started < 20
 
 
 def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
@@ -123,7 +129,14 @@ def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
         )
     monkeypatch.setattr(raw_beside_dbt, "BESIDE_MAX_ROWS", 3)
     assert RawChecksBeside.start(warehouse, *PERIOD) is None
-    assert not (warehouse.parent / COPY_NAME).exists()
+
+
+def test_when_the_parquet_files_cannot_be_written_the_gate_checks_after_dbt(warehouse, monkeypatch):
+    def no_room(_warehouse):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(raw_beside_dbt.raw_layout, "export_warehouse", no_room)
+    assert RawChecksBeside.start(warehouse, *PERIOD) is None
 
 
 def test_in_a_run_the_checks_beside_dbt_record_what_the_gate_finds_itself(small_run):
@@ -138,4 +151,3 @@ def test_in_a_run_the_checks_beside_dbt_record_what_the_gate_finds_itself(small_
         theirs = [o.to_dict() for o in validate_raw(connection, *period)]
     assert recorded == json.loads(json.dumps(theirs, ensure_ascii=False, default=str))
     assert any(o["status"] != "passed" for o in recorded)  # the demo's dates outside the period
-    assert not (small_run.run_dir / COPY_NAME).exists()

@@ -1,7 +1,8 @@
 """The raw checks' findings kept per return (checks/raw_check_cache.py): outcomes made from kept
 findings equal those of validating every row; a run where every return is kept sets up no GE; the
 same bytes sent under another name are not validated again and show the name they have now; only
-a return not kept is validated."""
+a return not kept is validated; returns validated in batches of bounded rows find what one batch of
+all finds."""
 
 from __future__ import annotations
 
@@ -84,3 +85,29 @@ def test_only_a_return_not_kept_is_validated(warehouses, tmp_path, monkeypatch):
     monkeypatch.setattr(raw_validation._Validator, "validate", recording)
     assert _validated(first, tmp_path) == every_row
     assert validated and all(returns == [(returns[0][0], dropped.stem)] for returns in validated)
+
+
+def test_returns_validated_in_batches_of_bounded_rows_find_what_one_batch_finds(warehouses, monkeypatch):
+    first, _ = warehouses
+    monkeypatch.setattr(raw_validation, "ROWS_PER_VALIDATION", 10**12)
+    one_batch = _validated(first, None)
+    monkeypatch.setattr(raw_validation, "ROWS_PER_VALIDATION", 300)
+    batches: list[tuple[str, list[int]]] = []  # (table, rows of each return in the batch)
+    validate = raw_validation._Validator.validate
+
+    def recording(self, connection, sheet, returns):
+        rows = [
+            connection.execute(
+                f"select count(*) from {sheet.raw_table} where source_file = ? and file_sha256 = ?", list(of_return)
+            ).fetchone()[0]
+            for of_return in returns
+        ]
+        batches.append((sheet.raw_table, rows))
+        return validate(self, connection, sheet, returns)
+
+    monkeypatch.setattr(raw_validation._Validator, "validate", recording)
+    assert _validated(first, None) == one_batch
+    assert any(o["status"] == FAILED and o["examples"] for o in one_batch)
+    assert all(len(rows) == 1 or sum(rows) <= 300 for _, rows in batches)
+    tables = [table for table, _ in batches]
+    assert any(tables.count(table) > 1 for table in tables), "some table was split into batches"

@@ -227,6 +227,15 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: str, columns: 
     con.execute(f'insert into raw."{table}" ({names}) select {names} from {read_sql(root, table, by_name=False)}')
 
 
+def written_root(warehouse: Path) -> Path:
+    """The Parquet root of a warehouse, for a reader of its raw tables (dbt's sources, the raw
+    checks beside dbt): ingest's when it wrote it whole; for a warehouse whose raw.* was filled
+    another way (the tests' hand-made warehouses) written from raw.* now, again before every
+    use, so it is never older than the tables."""
+    root = root_of(warehouse)
+    return root if is_whole(root) else export_warehouse(warehouse)
+
+
 def export_warehouse(warehouse: Path) -> Path:
     """The Parquet root written from a warehouse's raw.* tables, for a warehouse filled without
     ingest (the tests' hand-made ones): one part per table, period, unit and file, as ingest
