@@ -99,7 +99,7 @@ def test_returns_validated_in_batches_of_bounded_rows_find_what_one_batch_finds(
         rows = [
             connection.execute(
                 f"select count(*) from {sheet.raw_table} where source_file = ? and file_sha256 = ?", list(of_return)
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             for of_return in returns
         ]
         batches.append((sheet.raw_table, rows))
