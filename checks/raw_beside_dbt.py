@@ -22,17 +22,17 @@ they were computed."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import multiprocessing
 import os
-import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import duckdb
 
 from checks.outcome import CheckOutcome
+from domain.child_processes import end_with_parent
+from domain.schema import sheets
 from domain.warehouse import TABLES
 from ingest.load import raw_layout
 
@@ -51,16 +51,19 @@ class RawChecksBeside:
         cls, warehouse: Path, period_start: dt.date, period_end: dt.date, cache: Path | None = None
     ) -> RawChecksBeside | None:
         """Start validating the raw tables of `warehouse` from its Parquet files; None (the gate
-        checks after dbt) when the input is too large to check beside dbt or its files cannot be
-        had. Call before dbt opens the warehouse, with no connection to it open (a hand-made
-        warehouse's files are written from it here, as dbt_runner would). `cache`: the findings
-        kept per return (checks/raw_check_cache.py)."""
+        checks after dbt) when the input is too large to check beside dbt, or when ingest did not
+        write the files whole (a warehouse filled another way has them written again before dbt's
+        build, raw_layout.written_root, which must not happen under a reader) or they cannot be
+        read. Call before dbt opens the warehouse. `cache`: the findings kept per return
+        (checks/raw_check_cache.py)."""
+        root = raw_layout.root_of(Path(warehouse))
+        if not raw_layout.is_whole(root):
+            return None
         try:
-            root = raw_layout.written_root(Path(warehouse).resolve())
             with duckdb.connect() as connection:
                 raw_views(connection, root)
                 [(rows,)] = connection.execute(f"select sum(rows_loaded) from {TABLES['ingest_sheets']}").fetchall()
-        except (duckdb.Error, OSError):
+        except duckdb.Error:
             return None
         if (rows or 0) > BESIDE_MAX_ROWS:
             return None
@@ -97,20 +100,24 @@ class RawChecksBeside:
 
 def raw_views(connection: duckdb.DuckDBPyConnection, root: Path) -> None:
     """raw.<table> in `connection` as a view of its Parquet files under `root`, for every raw table
-    (each sheet's, raw.submissions and ingest's other records); a table without files is left out,
-    so its readers fail naming it, as they would in a warehouse without it."""
+    the raw checks read: each sheet's, raw.submissions and raw.ingest_sheets. Ingest writes files
+    for every table, empty ones too: a table without any raises (duckdb.IOException), and the gate
+    then checks the warehouse itself rather than report the table as unreadable."""
     connection.execute("create schema if not exists raw")
-    for table in [*raw_layout.sheet_tables(), *raw_layout.UNPARTITIONED]:
-        with contextlib.suppress(duckdb.IOException):
-            connection.execute(f'create view raw."{table}" as select * from {raw_layout.read_sql(root, table)}')
+    for name in [*(sheet.raw_table for sheet in sheets()), TABLES["submissions"], TABLES["ingest_sheets"]]:
+        table = name.removeprefix("raw.")
+        connection.execute(f'create view raw."{table}" as select * from {raw_layout.read_sql(root, table)}')
 
 
 def _validate_in_place(
     root: Path, period_start: dt.date, period_end: dt.date, send: Connection, run_pid: int, cache: Path | None
 ) -> None:
     """In the forked process: Great Expectations is imported here, not in the run's process (which
-    never needs it when the checks run beside dbt), so its import too runs beside dbt."""
-    _end_with(run_pid)
+    never needs it when the checks run beside dbt), so its import too runs beside dbt. It ends
+    with the run's process, however that ends: it holds a copy of the run's open files, the run
+    lock among them, which a next run must find free (the thread that forks it runs the run's
+    stages and collects the outcomes before it can end)."""
+    end_with_parent(run_pid)
     outcome: list[CheckOutcome] | str
     try:
         from checks.raw_validation import current_in_raw, validate_raw
@@ -124,14 +131,3 @@ def _validate_in_place(
     with contextlib.suppress(OSError):
         send.send(outcome)
     send.close()
-
-
-def _end_with(run_pid: int) -> None:
-    """This process ends when the run's process does, however it ends (killed too): it holds a
-    copy of the run's open files, the run lock among them, which a next run must find free.
-    (Linux signals the death of the thread that forked: the one running the run's stages, which
-    collects the outcomes before it can end.)"""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    if os.getppid() != run_pid:  # the run ended before the line above
-        os._exit(0)

@@ -4,11 +4,13 @@ Only rows of the workbooks that count are checked (the current submission of eac
 run's period, as dbt's stg_submissions marks them): a return a unit has since corrected, or one
 of another period, does not reach the figures and must not block them.
 
-GE 1.x cannot validate DuckDB reliably through SQLAlchemy, so each table is read into a pandas
-DataFrame over a read-only DuckDB connection and validated in an ephemeral GE context (nothing
-is written to a gx/ folder). Each expectation's result is split by return (checks/raw_check_cache.py
-keeps each return's findings by its bytes) and a table's outcome is made of its current returns':
-only returns not kept are read and validated, and GE is imported only if there is one."""
+GE 1.x cannot validate DuckDB reliably through SQLAlchemy, so a table's rows are read over a DuckDB
+connection (to the warehouse, or to views of the run's Parquet files: checks/raw_beside_dbt.py)
+into pandas DataFrames, a batch of returns at a time (ROWS_PER_VALIDATION), and validated in an
+ephemeral GE context (nothing is written to a gx/ folder). Each expectation's result is split by
+return (checks/raw_check_cache.py keeps each return's findings by its bytes) and a table's outcome
+is made of its current returns': only returns not kept are read and validated, and GE is imported
+only if there is one."""
 
 from __future__ import annotations
 
@@ -30,12 +32,14 @@ SOURCE = "数据期望（GE）"
 _ONE_VALIDATION_AT_A_TIME = threading.Lock()
 # GE validates a data frame held whole in memory, and computes each expectation's metrics beside
 # it: the returns of a table are validated in batches of at most this many rows, so GE's memory
-# does not grow with the input. At ×10 (validate_raw alone): 14.1 s and 0.9 GB against 13.1 s and
-# 2.2 GB for whole tables; 250,000 rows took 15.4 s and 0.73 GB (each batch costs GE's set-up). A
-# larger return is validated alone, never split: the file guard's limits bound its rows.
+# does not grow with the number of returns. At ×10 (validate_raw alone): 14.1 s and 0.9 GB against
+# 13.1 s and 2.2 GB for whole tables; 250,000 rows took 15.4 s and 0.73 GB (each batch costs GE's
+# set-up). A larger return is validated alone, never split: only the file guard's limits on one
+# file (100 MiB, 20 M cells a sheet) bound it.
 ROWS_PER_VALIDATION = 500_000
-# the order of a batch's rows (a check's examples are its first failing rows), unique within it
-BATCH_ORDER = "returned.source_file, returned.sheet, returned.source_row"
+# the order of a batch's rows (a check's examples are its first failing rows): total, as a file's
+# sheets have distinct names and a sheet's rows distinct numbers
+BATCH_ORDER = "returned.source_file, returned.file_sha256, returned.sheet, returned.source_row"
 
 
 def validate_raw(

@@ -168,8 +168,14 @@ def _contact(copy: Path, report: IngestReport) -> dict:
     return {"filled_by": submission.get("filled_by"), "phone": str(phone.value).strip() if phone else None}
 
 
-def warm_up() -> None:
-    """Imports and one-off costs paid when a worker starts, not at the first upload."""
+def start_worker(desk_pid: int) -> None:
+    """A check worker's start: it ends with the desk's process, however that ends (a spawned
+    worker waits on a queue whose other end it holds too, so a desk killed with kill -9 would
+    otherwise leave it waiting for good; the pool starts workers from whichever thread submits,
+    hence a watch rather than the parent-death signal); then the imports and one-off costs are
+    paid now, not at the first upload."""
+    from domain.child_processes import watch_parent
     from ingest.run import _warm_up
 
+    watch_parent(desk_pid)
     _warm_up()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
@@ -74,7 +75,10 @@ class DeskBase:
 
     def new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.config.check_workers, mp_context=multiprocessing.get_context("spawn"), initializer=checking.warm_up
+            self.config.check_workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=checking.start_worker,
+            initargs=(os.getpid(),),
         )
 
     @asynccontextmanager

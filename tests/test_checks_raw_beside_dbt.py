@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from process_helpers import ended, running
 from sample_warehouse import create_raw_tables, insert_rows, lineage
 
 from checks import raw_beside_dbt, raw_validation
@@ -39,6 +41,13 @@ def aid_row(row: int, **changes) -> dict:
     return {**values, **lineage("S03", PERIOD, row, source_file="月坛.xlsx", sheet_title="帮扶救助")}
 
 
+def as_ingest_leaves_it(warehouse: Path) -> Path:
+    """The warehouse's Parquet folder written whole, as ingest leaves it before dbt's build."""
+    root = raw_layout.export_warehouse(warehouse)
+    raw_layout.mark_whole(root)
+    return root
+
+
 @pytest.fixture
 def warehouse(tmp_path):
     path = tmp_path / "warehouse.duckdb"
@@ -46,11 +55,11 @@ def warehouse(tmp_path):
     with duckdb.connect(str(path)) as connection:
         create_raw_tables(connection)
         insert_rows(connection, "aid_payments", rows)
+    as_ingest_leaves_it(path)
     return path
 
 
 def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
-    raw_layout.mark_whole(raw_layout.export_warehouse(warehouse))  # the Parquet files, as ingest leaves them
     with duckdb.connect(str(warehouse)) as held:  # as dbt holds it: no other process may open the file
         beside = RawChecksBeside.start(warehouse, *PERIOD)
         assert beside is not None
@@ -66,10 +75,11 @@ def test_beside_dbt_the_same_outcomes_as_the_gate_finds_after_it(warehouse):
 
 
 def test_a_process_that_dies_leaves_the_checks_to_the_gate(warehouse, monkeypatch):
-    monkeypatch.setattr(raw_validation, "validate_raw", lambda *_: os._exit(3))
+    monkeypatch.setattr(raw_validation, "validate_raw", lambda *_a, **_k: os._exit(3))
     beside = RawChecksBeside.start(warehouse, *PERIOD)
     assert beside is not None
     assert beside.outcomes() is None
+    assert beside._process.exitcode == 3
 
 
 def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
@@ -79,14 +89,6 @@ def test_great_expectations_is_imported_in_the_checks_process_not_the_run_s():
         "assert 'great_expectations' not in sys.modules, 'GE imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended; only its exit status waits for a parent
 
 
 def test_the_checks_end_with_a_killed_run_and_leave_its_lock_free(warehouse):
@@ -104,13 +106,10 @@ def test_the_checks_end_with_a_killed_run_and_leave_its_lock_free(warehouse):
     run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert run.stdout is not None
     checks = int(run.stdout.readline())
-    assert _running(checks)
+    assert running(checks)
     run.kill()
     run.wait()
-    deadline = time.monotonic() + 20
-    while _running(checks) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _running(checks)
+    assert ended([checks])
 
 
 def test_a_failed_run_stops_the_checks(warehouse, monkeypatch):
@@ -127,15 +126,21 @@ def test_a_large_input_is_checked_after_dbt(warehouse, monkeypatch):
         connection.execute(
             "insert into raw.ingest_sheets (source_file, sheet, rows_loaded) values ('月坛.xlsx', '帮扶救助', 4)"
         )
+    as_ingest_leaves_it(warehouse)
+    assert RawChecksBeside.start(warehouse, *PERIOD) is not None
     monkeypatch.setattr(raw_beside_dbt, "BESIDE_MAX_ROWS", 3)
     assert RawChecksBeside.start(warehouse, *PERIOD) is None
 
 
-def test_when_the_parquet_files_cannot_be_written_the_gate_checks_after_dbt(warehouse, monkeypatch):
-    def no_room(_warehouse):
-        raise OSError(28, "No space left on device")
+def test_files_ingest_did_not_write_whole_are_not_read_beside_dbt(warehouse):
+    """dbt_runner writes such a folder again before its build (raw_layout.written_root)."""
+    (raw_layout.root_of(warehouse) / raw_layout.DONE_FILE).unlink()
+    assert RawChecksBeside.start(warehouse, *PERIOD) is None
 
-    monkeypatch.setattr(raw_beside_dbt.raw_layout, "export_warehouse", no_room)
+
+def test_a_table_without_files_leaves_the_checks_to_the_gate(warehouse):
+    """Not a blocking "table cannot be read" from beside dbt: the gate checks the warehouse itself."""
+    shutil.rmtree(raw_layout.table_dir(raw_layout.root_of(warehouse), "aid_payments"))
     assert RawChecksBeside.start(warehouse, *PERIOD) is None
 
 

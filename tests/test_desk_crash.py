@@ -1,5 +1,6 @@
 """A kill -9 of the server during an upload leaves no half file counted and the state readable; an
-upload whose check a kill interrupted is checked when the server starts again."""
+upload whose check a kill interrupted is checked when the server starts again; the server's check
+worker ends with it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 
 import httpx
 from desk_helpers import TIANQIAO, YUETAN, make_desk, serve
+from process_helpers import children, ended
 
 from desk.db import Database
 from desk.store import stored_path
@@ -83,6 +85,13 @@ def test_a_server_killed_mid_upload_counts_no_half_file(small_demo, tmp_path):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
         assert list(desk.config.paths.incoming.iterdir()) == []
+
+        # The check's worker (spawned, waiting for the next upload) ends with a server killed.
+        helpers = children(process.pid)
+        assert helpers, "the server has its check worker"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert ended(helpers)
     finally:
         process.kill()
         process.wait(timeout=10)
