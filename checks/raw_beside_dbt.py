@@ -15,7 +15,7 @@ Only for inputs up to BESIDE_MAX_ROWS loaded rows. Above, dbt's SQL keeps both c
 take turns: at ×10 (13 M rows) a run took as long either way (dbt 12.7 s longer, the checks 13 s
 shorter; session 13) at a peak 250–300 MiB higher, so larger inputs are checked after dbt. GE's
 memory no longer decides it: it validates a table's returns in batches of bounded rows
-(checks/raw_validation.py ROWS_PER_VALIDATION). Whatever goes wrong in the process (it dies, cannot
+(checks/raw_batches.py ROWS_PER_VALIDATION). Whatever goes wrong in the process (it dies, cannot
 read the files), the gate checks in its own process instead: the outcomes never depend on which way
 they were computed."""
 

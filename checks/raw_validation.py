@@ -6,7 +6,7 @@ of another period, does not reach the figures and must not block them.
 
 GE 1.x cannot validate DuckDB reliably through SQLAlchemy, so a table's rows are read over a DuckDB
 connection (to the warehouse, or to views of the run's Parquet files: checks/raw_beside_dbt.py)
-into pandas DataFrames, a batch of returns at a time (ROWS_PER_VALIDATION), and validated in an
+into pandas DataFrames, a batch of returns at a time (checks/raw_batches.py), and validated in an
 ephemeral GE context (nothing is written to a gx/ folder). Each expectation's result is split by
 return (checks/raw_check_cache.py keeps each return's findings by its bytes) and a table's outcome
 is made of its current returns': only returns not kept are read and validated, and GE is imported
@@ -23,23 +23,14 @@ from pathlib import Path
 
 import duckdb
 
+from checks import raw_batches
 from checks.outcome import BLOCKING, ERROR, FAILED, MAX_EXAMPLES, PASSED, CheckOutcome, field_label, plain
 from checks.raw_check_cache import Check, Finding, RawCheckCache
 from domain import schema
-from domain.warehouse import TABLES, sql_string
+from domain.warehouse import TABLES
 
 SOURCE = "数据期望（GE）"
 _ONE_VALIDATION_AT_A_TIME = threading.Lock()
-# GE validates a data frame held whole in memory, and computes each expectation's metrics beside
-# it: the returns of a table are validated in batches of at most this many rows, so GE's memory
-# does not grow with the number of returns. At ×10 (validate_raw alone): 14.1 s and 0.9 GB against
-# 13.1 s and 2.2 GB for whole tables; 250,000 rows took 15.4 s and 0.73 GB (each batch costs GE's
-# set-up). A larger return is validated alone, never split: only the file guard's limits on one
-# file (100 MiB, 20 M cells a sheet) bound it.
-ROWS_PER_VALIDATION = 500_000
-# the order of a batch's rows (a check's examples are its first failing rows): total, as a file's
-# sheets have distinct names and a sheet's rows distinct numbers
-BATCH_ORDER = "returned.source_file, returned.file_sha256, returned.sheet, returned.source_row"
 
 
 def validate_raw(
@@ -84,7 +75,7 @@ def validate_raw(
                 missing[name, sha] = rows
             else:
                 findings[name, sha] = found_before
-        for batch in _batches(missing):
+        for batch in raw_batches.batches(missing):
             validator = validator or _Validator(period_start, period_end)
             for of_return, found in validator.validate(connection, sheet, batch).items():
                 findings[of_return] = found
@@ -105,21 +96,6 @@ def _returns(connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, current
         "where (source_file, file_sha256) in (select source_file, "
         f"file_sha256 from {current} where is_current) group by all order by source_file"
     ).fetchall()
-
-
-def _batches(rows_of: dict[tuple[str, str], int]) -> list[list[tuple[str, str]]]:
-    """The returns to validate, in their order, in batches of at most ROWS_PER_VALIDATION rows
-    (a larger return alone). Every expectation is of single rows, so a return's findings do not
-    depend on which others share its batch."""
-    batches: list[list[tuple[str, str]]] = []
-    rows_in_last = 0
-    for of_return, rows in rows_of.items():
-        if not batches or rows_in_last + rows > ROWS_PER_VALIDATION:
-            batches.append([])
-            rows_in_last = 0
-        batches[-1].append(of_return)
-        rows_in_last += rows
-    return batches
 
 
 def _outcome(sheet: schema.Sheet, check: Check, findings: list[tuple[str, Finding]]) -> CheckOutcome:
@@ -188,7 +164,7 @@ class _Validator:
         suite = gx.ExpectationSuite(name=f"raw_{sheet.name}", expectations=expectations)
         with _configurations_kept():
             result = self.batch_definition.get_batch(
-                batch_parameters={"dataframe": _frame(connection, sheet, expectations, returns)}
+                batch_parameters={"dataframe": raw_batches.frame(connection, sheet, expectations, returns)}
             ).validate(suite, result_format=self.result_format)
         return _findings(connection, sheet, result, returns)
 
@@ -202,7 +178,7 @@ def _findings(
     found: dict[tuple[str, str], dict[str, Finding]] = {of_return: {} for of_return in returns}
     of_name = {name: (name, sha) for name, sha in returns}
     failing = {row[ROW_INDEX] for r in result.results for row in (r.result.get("unexpected_index_list") or [])}
-    lineage = _lineage(connection, sheet, returns, failing)
+    lineage = raw_batches.lineage(connection, sheet, returns, failing)
     for r in result.results:
         check = _check(r.expectation_config)
         if r.exception_info.get("raised_exception"):
@@ -346,55 +322,6 @@ def current_in_raw(period_start: dt.date, period_end: dt.date) -> str:
         f"(select source_file, file_sha256, coalesce(is_current, false) as is_current from {TABLES['submissions']} "
         f"where period_start = DATE '{period_start.isoformat()}' and period_end = DATE '{period_end.isoformat()}')"
     )
-
-
-def _frame(
-    connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, expectations: list, returns: list[tuple[str, str]]
-):
-    """What GE validates of the given returns' rows: the columns the expectations need (see
-    raw_suites.columns_read), in BATCH_ORDER, each row numbered in that order (ROW_INDEX): the
-    batch's own number, not the table's rowid, as the raw tables may be Parquet files read in
-    place (checks/raw_beside_dbt.py), which have none. _lineage finds a row by it."""
-    from checks.raw_suites import ROW_INDEX, columns_read
-
-    read = {
-        "value": '"{c}"',
-        "day": '("{c}" - DATE \'1970-01-01\')::DOUBLE as "{c}"',
-        "number": '"{c}"::DOUBLE as "{c}"',
-        "presence": 'if("{c}" is null, null, 1)::TINYINT as "{c}"',
-    }
-    columns = [read[how].format(c=name) for name, how in columns_read(sheet, expectations).items()]
-    # qualified: a lineage column the checks read is in the frame as a presence flag (columns_read)
-    frame = connection.sql(
-        f"select {', '.join(columns)} from {sheet.raw_table} as returned "
-        f"where {_of_batch(returns)} order by {BATCH_ORDER}"
-    ).df()
-    frame.insert(0, ROW_INDEX, range(len(frame)))
-    return frame
-
-
-def _of_batch(returns: list[tuple[str, str]]) -> str:
-    listed = ", ".join(f"({sql_string(name)}, {sql_string(sha)})" for name, sha in returns)
-    return f"(returned.source_file, returned.file_sha256) in (values {listed})"
-
-
-def _lineage(
-    connection: duckdb.DuckDBPyConnection, sheet: schema.Sheet, returns: list[tuple[str, str]], rows: set[int]
-) -> dict[int, dict]:
-    """A batch's row number (see _frame) → the lineage a clerk finds the row by (and which return
-    it is in), for its failing rows: one query per batch, and none when nothing failed."""
-    from checks.raw_suites import LINEAGE_INDEX, ROW_INDEX
-
-    if not rows:
-        return {}
-    listed = ", ".join(f'returned."{name}"' for name in LINEAGE_INDEX)
-    found = connection.execute(
-        f'select * from (select row_number() over (order by {BATCH_ORDER}) - 1 as "{ROW_INDEX}", {listed} '
-        f"from {sheet.raw_table} as returned where {_of_batch(returns)}) "
-        f'where "{ROW_INDEX}" in (select unnest(?::BIGINT[]))',
-        [sorted(int(r) for r in rows)],
-    ).fetchall()
-    return {row[0]: dict(zip(LINEAGE_INDEX, row[1:], strict=True)) for row in found}
 
 
 def _example(lineage: dict, row: dict, column: str, label: str, is_date: bool) -> dict:

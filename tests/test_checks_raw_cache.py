@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from checks import raw_validation
+from checks import raw_batches, raw_validation
 from checks.outcome import FAILED
 from checks.raw_check_cache import generation
 from checks.raw_validation import current_in_raw, validate_raw
@@ -89,9 +89,9 @@ def test_only_a_return_not_kept_is_validated(warehouses, tmp_path, monkeypatch):
 
 def test_returns_validated_in_batches_of_bounded_rows_find_what_one_batch_finds(warehouses, monkeypatch):
     first, _ = warehouses
-    monkeypatch.setattr(raw_validation, "ROWS_PER_VALIDATION", 10**12)
+    monkeypatch.setattr(raw_batches, "ROWS_PER_VALIDATION", 10**12)
     one_batch = _validated(first, None)
-    monkeypatch.setattr(raw_validation, "ROWS_PER_VALIDATION", 300)
+    monkeypatch.setattr(raw_batches, "ROWS_PER_VALIDATION", 300)
     batches: list[tuple[str, list[int]]] = []  # (table, rows of each return in the batch)
     validate = raw_validation._Validator.validate
 
