@@ -57,12 +57,12 @@ class RawChecksBeside:
         read. Call before dbt opens the warehouse. `cache`: the findings kept per return
         (checks/raw_check_cache.py)."""
         root = raw_layout.root_of(Path(warehouse))
-        if not raw_layout.is_whole(root):
+        if not raw_layout.is_whole(root) or not all(raw_layout.has_parts(root, table) for table in _tables_read()):
             return None
         try:
             with duckdb.connect() as connection:
-                raw_views(connection, root)
-                [(rows,)] = connection.execute(f"select sum(rows_loaded) from {TABLES['ingest_sheets']}").fetchall()
+                ingest_sheets = raw_layout.read_sql(root, _bare(TABLES["ingest_sheets"]))
+                [(rows,)] = connection.execute(f"select sum(rows_loaded) from {ingest_sheets}").fetchall()
         except duckdb.Error:
             return None
         if (rows or 0) > BESIDE_MAX_ROWS:
@@ -98,14 +98,26 @@ class RawChecksBeside:
         self._receive.close()
 
 
+def _bare(name: str) -> str:
+    return name.removeprefix("raw.")
+
+
+def _tables_read() -> list[str]:
+    """The raw tables the raw checks read (each sheet's, raw.submissions, raw.ingest_sheets), as
+    raw_layout names their folders."""
+    return [
+        _bare(name)
+        for name in (*(sheet.raw_table for sheet in sheets()), TABLES["submissions"], TABLES["ingest_sheets"])
+    ]
+
+
 def raw_views(connection: duckdb.DuckDBPyConnection, root: Path) -> None:
     """raw.<table> in `connection` as a view of its Parquet files under `root`, for every raw table
-    the raw checks read: each sheet's, raw.submissions and raw.ingest_sheets. Ingest writes files
-    for every table, empty ones too: a table without any raises (duckdb.IOException), and the gate
-    then checks the warehouse itself rather than report the table as unreadable."""
+    the raw checks read. Ingest writes files for every table, empty ones too: a table without any
+    raises (duckdb.IOException), and the gate then checks the warehouse itself rather than report
+    the table as unreadable (start does not even fork then)."""
     connection.execute("create schema if not exists raw")
-    for name in [*(sheet.raw_table for sheet in sheets()), TABLES["submissions"], TABLES["ingest_sheets"]]:
-        table = name.removeprefix("raw.")
+    for table in _tables_read():
         connection.execute(f'create view raw."{table}" as select * from {raw_layout.read_sql(root, table)}')
 
 
